@@ -1,0 +1,43 @@
+# Two commands for a fresh Debian/Ubuntu machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+STAMP := $(VENV)/.installed
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint hub screenshots system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh
+
+run: system-deps $(STAMP)
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
+	  echo "make run: no display found (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+	  echo "On a headless machine run the wizard on a virtual screen:"; \
+	  echo "  xvfb-run -a -s '-screen 0 1280x900x24' $(PY) main.py"; \
+	  echo "or prepare roster files without a window:  $(PY) main.py prepare --help"; \
+	  exit 1; \
+	fi
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: system-deps $(STAMP) lint
+	VENV=$(VENV) scripts/run-tests.sh
+
+hub: $(STAMP)
+	$(PY) main.py hub --seed demo
+
+screenshots: system-deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots docs/screenshots
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
