@@ -18,7 +18,8 @@ if [[ -n "${INSIDE_TEST_DBUS:-}" ]]; then
   trap 'rm -rf "$keyring_home"' EXIT
   export XDG_DATA_HOME="$keyring_home/data" XDG_RUNTIME_DIR="$keyring_home/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
-  eval "$(printf '' | gnome-keyring-daemon --unlock --components=secrets)"
+  # A non-empty password makes the daemon create and unlock a fresh login collection.
+  eval "$(printf 'test-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
   export TEST_SECRET_SERVICE=1
 fi
