@@ -12,6 +12,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from wizard.roster.arrowtext import starts_with_any
+
 Severity = Literal["error", "warning"]
 
 # code -> (severity, what it means); the report and the GUI's issue list explain codes with these texts.
@@ -176,5 +178,5 @@ def frame_to_issues(frame: pd.DataFrame) -> list[Issue]:
 def neutralise_formulas(values: pd.Series) -> pd.Series:
     """Report cells only: prefix a quote to text a spreadsheet would run as a formula. Never for upload files."""
     text = values.astype("str").fillna("")
-    risky = text.str.startswith(FORMULA_PREFIXES)
+    risky = starts_with_any(text, FORMULA_PREFIXES)
     return text.where(~risky, "'" + text)
