@@ -35,7 +35,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "malformed_row": ("error", "The row has a different number of values than the header."),
     "invalid_mapping": ("error", "The mapping names a file kind or hub column that does not exist."),
     "unclassified_file": ("error", "It is not clear which hub file this input is."),
-    "nonconformant_input": ("error", "The input does not follow its declared format."),
+    "unsupported_input": (
+        "error",
+        "The input uses something that cannot be converted (e.g. OneRoster delta files).",
+    ),
+    "nonconformant_input": ("warning", "The input departs from its standard; it was read leniently."),
     "ambiguous_date": ("warning", "The date reads both as month/day and as day/month."),
     "duplicate_email": ("warning", "Another record uses the same email address."),
     "student_without_enrollment": ("warning", "The student is in no section."),
