@@ -41,6 +41,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "nonconformant_input": ("warning", "The input departs from its standard; it was read leniently."),
     "ambiguous_date": ("warning", "The date reads both as month/day and as day/month."),
+    "duplicate_enrollment": (
+        "warning",
+        "The same student is enrolled in the same section on an earlier row.",
+    ),
     "duplicate_email": ("warning", "Another record uses the same email address."),
     "student_without_enrollment": ("warning", "The student is in no section."),
     "section_without_students": ("warning", "The section has no students."),

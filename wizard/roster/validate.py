@@ -118,6 +118,8 @@ class Validator:
             self.check_id_widths(table, kind_spec.id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
+        if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
+            self.check_repeated_enrollments(table)
         self.check_formulas(table)
 
     def check_filled(self, table: Staged, column: str, code: str, why: str) -> None:
@@ -243,6 +245,31 @@ class Validator:
             )
 
         self.report("duplicate_id", table, repeated, column, message)
+
+    def check_repeated_enrollments(self, table: Staged) -> None:
+        """The same (section, student) pair twice: integer keys from factorised columns keep this fast."""
+        sections, _ = pd.factorize(table.frame["Section_id"])
+        students, student_values = pd.factorize(table.frame["Student_id"])
+        keys = pd.Series(sections.astype(np.int64) * (len(student_values) + 1) + students)
+        repeated = keys.duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            return
+        first = ~repeated
+        first_keys = keys[first].astype("str")
+        first_rows = table.row[first].astype("str")
+        repeated_keys = keys[repeated].astype("str")
+
+        def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            rows = lookup(repeated_keys, first_keys, first_rows)
+            rows.index = labels.index
+            return (
+                labels
+                + " repeats row "
+                + rows
+                + "; the hub needs each enrollment once. Remove the repeated row."
+            )
+
+        self.report("duplicate_enrollment", table, repeated, "Student_id", message)
 
     def check_id_widths(self, table: Staged, column: str) -> None:
         """Digit-only ids shorter than zero-led ones in the same column probably lost their zeros."""

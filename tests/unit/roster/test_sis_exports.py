@@ -151,3 +151,26 @@ def test_nothing_readable_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_bytes(b"")
     with pytest.raises(UsageError, match="None of the inputs"):
         prepare([tmp_path / "a.csv"])
+
+
+def test_progress_is_reported_and_cancel_stops_the_run() -> None:
+    from wizard.tasks import CancelToken, Cancelled
+
+    calls: list[tuple[int, int, str]] = []
+    prepare([MESSY], progress=lambda done, total, message="": calls.append((done, total, message)))
+    assert calls and all(0 <= done <= total for done, total, _ in calls)
+    assert any("Reading" in message for _, _, message in calls)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        prepare([MESSY], cancel=token)
+
+
+def test_repeated_enrollment_is_a_warning(tmp_path: Path) -> None:
+    for path in (DATA / "hub-valid").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "enrollments.csv").open("a", newline="") as handle:
+        handle.write("01,SEC-1,000123\r\n")
+    result = prepare([tmp_path])
+    assert ("warning", "duplicate_enrollment", "enrollments.csv", 4, "Student_id") in issue_keys(result)
+    assert "row 2" in next(issue.message for issue in result.issues if issue.code == "duplicate_enrollment")
