@@ -164,6 +164,8 @@ def prepare(
         staged = _stage(
             input_format, input_set.sources, options, saved, log, summaries, used, progress, cancel
         )
+        if options.input_format == "auto" and input_format in ("hub", "sis"):
+            input_format = "hub" if _all_exact(used) else "sis"
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
@@ -207,6 +209,14 @@ def _stage(
         used=used,
         progress=progress,
         cancel=cancel,
+    )
+
+
+def _all_exact(used: MappingSpec) -> bool:
+    """Every input file had exactly the hub's headers (and nothing else): the set was already hub format."""
+    return bool(used.files) and all(
+        not mapping.unmapped and all(header == target for header, target in mapping.columns.items())
+        for mapping in used.files.values()
     )
 
 

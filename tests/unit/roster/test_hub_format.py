@@ -37,3 +37,8 @@ def test_hub_format_wants_exact_headers(tmp_path: Path) -> None:
     assert ("error", "missing_column", "teachers.csv", None, "Teacher_id") in keys
     lenient = prepare([tmp_path])  # auto: the synonym table accepts it
     assert lenient.error_count == 0
+
+
+def test_hub_names_with_human_headers_count_as_sis(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("Student ID,School,First Name,Last Name\n1,9,A,B\n")
+    assert prepare([tmp_path]).input_format == "sis"
