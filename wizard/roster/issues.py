@@ -33,7 +33,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "invalid_email": ("error", "The value is not an email address."),
     "invalid_value": ("error", "The value is not in the hub's list for this column."),
     "malformed_row": ("error", "The row has a different number of values than the header."),
-    "invalid_mapping": ("error", "The mapping names a file kind or hub column that does not exist."),
     "unclassified_file": ("error", "It is not clear which hub file this input is."),
     "unsupported_input": (
         "error",
@@ -58,6 +57,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "The record is marked inactive or to be deleted and was left out.",
     ),
+    "invalid_mapping": ("warning", "The mapping names a column the file does not have."),
     "unused_input": ("warning", "The input file is not used for the hub set."),
     "unknown_optional_reference": (
         "warning",

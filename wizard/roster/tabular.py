@@ -135,6 +135,15 @@ def stage_tabular(
         headers = [str(column) for column in raw.frame.columns]
         mapping = guess_columns(kind, headers, exact_only=exact_only)
         if saved is not None and source.name in saved.files:
+            for header in saved.files[source.name].columns:
+                if header not in headers:
+                    log.add(
+                        "invalid_mapping",
+                        source.name,
+                        f"The mapping names a column {header!r} that {source.name} does not have; that line of "
+                        "the mapping is not used. Check the header's spelling or remove the line.",
+                        column=header,
+                    )
             mapping = apply_saved(mapping, saved.files[source.name], headers)
             mapping.kind = kind
         used.files[source.name] = mapping

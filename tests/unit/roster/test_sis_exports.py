@@ -174,3 +174,37 @@ def test_repeated_enrollment_is_a_warning(tmp_path: Path) -> None:
     result = prepare([tmp_path])
     assert ("warning", "duplicate_enrollment", "enrollments.csv", 4, "Student_id") in issue_keys(result)
     assert "row 2" in next(issue.message for issue in result.issues if issue.code == "duplicate_enrollment")
+
+
+def test_stale_mapping_line_is_reported(tmp_path: Path) -> None:
+    mapping_path = tmp_path / "m.json"
+    save_mapping(
+        MappingSpec({STUDENTS: FileMapping("students", {"Pupil Ref": "Student_number"})}), mapping_path
+    )
+    result = prepare([MESSY], PrepareOptions(mapping_file=mapping_path))
+    assert ("warning", "invalid_mapping", STUDENTS, None, "Pupil Ref") in issue_keys(result)
+
+
+def test_id_widths_emails_and_vocabularies(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (tmp_path / "students.csv").write_text(
+        "Student_id,School_id,First_name,Last_name,Gender,Race,Student_email\n"
+        "00123,01,A,B,boy,White,a@x.org\n"
+        "124,01,C,D,robot,Martian,A@X.org\n"
+        "00125,01,E,F,,,\n"
+    )
+    result = prepare([tmp_path])
+    keys = issue_keys(result)
+    assert ("warning", "possible_lost_leading_zeros", "students.csv", 3, "Student_id") in keys
+    assert ("warning", "duplicate_email", "students.csv", 3, "Student_email") in keys
+    assert ("error", "invalid_value", "students.csv", 3, "Gender") in keys
+    assert ("warning", "nonstandard_value", "students.csv", 3, "Race") in keys
+    assert column(result, "students", "Gender") == ["M", "robot", ""]
+    assert column(result, "students", "Race") == ["Caucasian", "Martian", ""]
+
+
+def test_unbalanced_quote_in_header_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text('"Student ID,School\n1,2\n')
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    result = prepare([tmp_path])
+    assert ("error", "unreadable_file", "students.csv", None, "") in issue_keys(result)
