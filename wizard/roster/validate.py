@@ -132,7 +132,6 @@ class Validator:
 
     def check_grades(self, table: Staged, column: str) -> None:
         result = normalise.normalise_grades(table.frame[column])
-        original = table.frame[column]
         self.report(
             "invalid_grade",
             table,
@@ -145,7 +144,7 @@ class Validator:
                 + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
             ),
         )
-        table.frame[column] = result.values.where(~result.invalid, original).to_numpy()
+        table.frame[column] = result.values  # invalid values are kept as given
 
     def check_dates(self, table: Staged, column: str) -> None:
         original = table.frame[column]
@@ -177,7 +176,7 @@ class Validator:
                 + "). If your export writes day first, run again with --date-order dmy."
             ),
         )
-        table.frame[column] = written.to_numpy()
+        table.frame[column] = written
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
@@ -193,7 +192,7 @@ class Validator:
                 + "' is not an email address. Correct it or leave it empty."
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
         vocabulary = spec.vocabulary(name)
@@ -217,7 +216,7 @@ class Validator:
                 )
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
         ids = table.frame[column]
