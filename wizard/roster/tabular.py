@@ -123,6 +123,14 @@ def stage_tabular(
         if raw is None:
             continue
         kind = classify(source, raw, overrides, saved)
+        if kind is None and source.container is not None:
+            log.add(
+                "unused_input",
+                source.name,
+                f"{source.name} (in {source.container}) is not recognisably a hub file, so it is not used. If it "
+                f"is, name it after its contents or pass it with --students {source.name} (or --teachers, ...).",
+            )
+            continue
         if kind is None:
             log.add(
                 "unclassified_file",

@@ -5,15 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.unit.roster.helpers import DATA, SDS_SAMPLE, column, issue_keys
 from wizard.roster.pipeline import prepare, write_outputs
 
 OWN = DATA / "sds-v1"
 
 
-@pytest.mark.skipif(not SDS_SAMPLE.exists(), reason="the shared public SDS sample is not on this machine")
 def test_public_min_required_sample_converts_with_exact_counts(tmp_path: Path) -> None:
     result = prepare([SDS_SAMPLE])
     assert result.input_format == "sds"

@@ -113,9 +113,11 @@ def test_mapping_file_and_overrides_for_what_cannot_be_guessed(tmp_path: Path) -
 def test_unclassifiable_file_and_missing_kinds_are_errors(tmp_path: Path) -> None:
     (tmp_path / "misc.csv").write_text("colour,flavour\nred,sweet\n")
     (tmp_path / "pupils.csv").write_text("Student ID,School ID,First Name,Last Name\n1,9,A,B\n")
-    result = prepare([tmp_path])
+    result = prepare([tmp_path / "misc.csv", tmp_path / "pupils.csv"])
     keys = issue_keys(result)
     assert ("error", "unclassified_file", "misc.csv", None, "") in keys
+    in_folder = prepare([tmp_path])  # a stray file in an export folder is only a warning
+    assert ("warning", "unused_input", "misc.csv", None, "") in issue_keys(in_folder)
     missing = {key[2] for key in keys if key[1] == "missing_file"}
     assert missing == {"schools.csv", "teachers.csv", "sections.csv", "enrollments.csv"}
 
