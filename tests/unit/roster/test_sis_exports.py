@@ -210,3 +210,13 @@ def test_unbalanced_quote_in_header_is_unreadable(tmp_path: Path) -> None:
     (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
     result = prepare([tmp_path])
     assert ("error", "unreadable_file", "students.csv", None, "") in issue_keys(result)
+
+
+def test_ragged_rows_and_empty_names_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (tmp_path / "students.csv").write_text(
+        "Student_id,School_id,First_name,Last_name\n1,01,Ann,\n2,01,Bo,Li,extra\n"
+    )
+    keys = issue_keys(prepare([tmp_path]))
+    assert ("warning", "recommended_value_missing", "students.csv", 2, "Last_name") in keys
+    assert ("error", "malformed_row", "students.csv", 3, "") in keys
