@@ -49,6 +49,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "section_without_students": ("warning", "The section has no students."),
     "possible_lost_leading_zeros": ("warning", "An id looks like it lost its leading zeros."),
     "formula_like_value": ("warning", "A spreadsheet would read the value as a formula."),
+    "scientific_notation_id": ("warning", "The id looks like a number a spreadsheet rewrote as 1.23E+11."),
     "unmapped_column": ("warning", "The column is not used: no hub column was chosen for it."),
     "recommended_column_missing": ("warning", "A column export guides call required is not in the file."),
     "recommended_value_missing": ("warning", "A value export guides call required is empty."),

@@ -123,6 +123,16 @@ def stage_tabular(
         if raw is None:
             continue
         kind = classify(source, raw, overrides, saved)
+        if exact_only and kind is not None and source.name != spec.hub_file_name(kind) and not overrides:
+            log.add(
+                "unclassified_file",
+                source.name,
+                f"{source.name} is not a hub file name; the hub's names are case-sensitive "
+                f"({', '.join(spec.hub_file_name(each) for each in spec.HUB_KINDS)}). Rename it to "
+                f"{spec.hub_file_name(kind)} if that is what it is.",
+            )
+            inputs.append(summarise(raw, ""))
+            continue
         if kind is None and source.container is not None:
             log.add(
                 "unused_input",

@@ -116,6 +116,9 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
+        for column in [kind_spec.id_column, *kind_spec.references]:
+            if column and column in table.present:
+                self.check_scientific_notation(table, column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
         if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
@@ -290,6 +293,22 @@ class Validator:
                 + subset[column]
                 + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
                 "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
+            ),
+        )
+
+    def check_scientific_notation(self, table: Staged, column: str) -> None:
+        damaged = matches(table.frame[column], r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$")
+        self.report(
+            "scientific_notation_id",
+            table,
+            damaged,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
+                "from your SIS again (the value is uploaded as it is)."
             ),
         )
 
