@@ -116,9 +116,10 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
-        for column in [kind_spec.id_column, *kind_spec.references]:
-            if column and column in table.present:
-                self.check_scientific_notation(table, column)
+        id_columns = [kind_spec.id_column] if kind_spec.id_column else []
+        for id_column in [*id_columns, *kind_spec.references]:
+            if id_column in table.present:
+                self.check_scientific_notation(table, id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
         if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
