@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -292,7 +291,3 @@ def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
         }
     )
     write_frame_csv(report, path, REPORT_HEADER)
-
-
-def count_by_code(issues: Sequence[Issue]) -> dict[str, int]:
-    return dict(Counter(issue.code for issue in issues))
