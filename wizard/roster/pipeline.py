@@ -168,6 +168,9 @@ def prepare(
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
+        for summary in summaries:  # files unpacked from a zip are gone after this block
+            if summary.path is not None and Path(workdir) in summary.path.parents:
+                summary.path = None
     tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
     _report_missing_files(tables, log, input_format)
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
