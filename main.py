@@ -19,6 +19,7 @@ log = logging.getLogger("wizard")
 # Each subcommand lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
 # they are imported lazily so `prepare` never loads Qt or the web stack.
 SUBCOMMAND_MODULES: dict[str, str] = {
+    "prepare": "wizard.cli.prepare",
     "hub": "wizard.cli.hub",
 }
 
