@@ -118,6 +118,8 @@ def test_upload_succeeds_then_counts_changes_and_holds_a_big_change(
     assert second.changes["students"].removed == 1
 
     tables["students"] = tables["students"][:3]  # "everyone left": a missing file looks like this
+    kept = {row["Student_id"] for row in tables["students"]}
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] in kept]
     assert upload_roster(district, tmp_path / "third", tables) == "on_hold"
     held = client.uploads(district_id)[0]
     assert held.hold_reason and "approve" in held.hold_reason
@@ -335,3 +337,26 @@ def test_launch_and_portal(hub: RunningHub, clock: FakeClock, district: SignedUp
     assert client.district(district_id).progress.steps["launched"]
     with pytest.raises(NotFound):
         client.portal(district_id, "no-such-student")
+
+
+def test_the_hub_revalidates_uploads_with_the_roster_engine(district: SignedUp, tmp_path: Path) -> None:
+    tables = small_roster()
+    tables["students"][0]["Grade"] = "banana"
+    tables["students"][1]["Student_id"] = tables["students"][2]["Student_id"]
+    assert upload_roster(district, tmp_path / "bad", tables) == "failed"
+    failed = district.client.uploads(district.district_id)[0]
+    codes = {issue.code for issue in failed.errors}
+    assert {"invalid_grade", "duplicate_id"} <= codes
+    grade = next(issue for issue in failed.errors if issue.code == "invalid_grade")
+    assert (grade.file, grade.row, grade.column, grade.value) == ("students.csv", 2, "Grade", "banana")
+    assert failed.changes == {}  # an upload with errors is not applied at all
+    assert not district.client.district(district.district_id).progress.steps["roster_uploaded"]
+
+    tables = small_roster()
+    tables["students"][0]["Last_name"] = (
+        "=cmd|' /C calc'!A0"  # looks like a formula: a warning, data unchanged
+    )
+    assert upload_roster(district, tmp_path / "warned", tables) == "succeeded"
+    warned = district.client.uploads(district.district_id)[0]
+    assert warned.warnings and not warned.errors
+    assert warned.counts["students"] == len(tables["students"])
