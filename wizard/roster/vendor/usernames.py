@@ -89,19 +89,19 @@ def _with_suffix(base: pd.Series, repeat: pd.Series, rule: UsernameRule) -> pd.S
 def _resolve_clashes(
     candidate: pd.Series, base: pd.Series, clash: pd.Series, rule: UsernameRule, taken: set[str]
 ) -> pd.Series:
-    """The residue: names still taken after numbering repeats. Try the next free number for each."""
-    used = taken | set(candidate[~clash])
+    """The residue: renumber every name group that hit a taken name, in order, skipping taken names."""
+    regroup = base.isin(set(base[clash]))
+    used = taken | set(candidate[~regroup])
     next_number: dict[str, int] = {}
     resolved = candidate.copy()
-    for row in candidate.index[clash]:
+    for row in candidate.index[regroup]:
         stem = str(base[row])
-        number = next_number.get(stem, rule.first_suffix)
-        while True:
+        number = next_number.get(stem, rule.first_suffix - 1)
+        name = stem
+        while name in used:
+            number += 1
             suffix = str(number)
             name = stem[: rule.max_length - len(suffix)] + suffix
-            number += 1
-            if name not in used:
-                break
         next_number[stem] = number
         used.add(name)
         resolved[row] = name
