@@ -60,7 +60,9 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "Last_name": _column(sis, "Last_name"),
             "Grade": _column(sis, "Grade"),
             "School": school,
-            "roster_row": _text_or_blank(account_of["roster_row"].to_numpy(), linked, students.index),
+            "roster_row": _text_or_blank(
+                account_of["roster_row"].fillna(0).to_numpy(dtype="int64"), linked, students.index
+            ),
             "roster_username": _text_or_blank(account_of["username"].to_numpy(), linked, students.index),
             "roster_ExternalID": _text_or_blank(account_of["external_id"].to_numpy(), linked, students.index),
             "import_username": text(students["username"]).where(importing, ""),

@@ -21,7 +21,8 @@ STUDENT_COLUMNS = [
 
 def students(*rows: dict[str, str]) -> pd.DataFrame:
     """Hub students.csv rows; unspecified columns are empty text."""
-    return pd.DataFrame([{c: row.get(c, "") for c in STUDENT_COLUMNS} for row in rows], dtype="string")
+    records = [{c: row.get(c, "") for c in STUDENT_COLUMNS} for row in rows]
+    return pd.DataFrame(records, columns=STUDENT_COLUMNS, dtype="string")
 
 
 def schools() -> pd.DataFrame:
@@ -41,7 +42,9 @@ SYMPHONY_ROSTER_HEADERS = ["Username", "Password", "FirstName", "LastName", "Gra
 def symphony_roster(*rows: dict[str, str]) -> pd.DataFrame:
     """A Symphony Math roster export; unspecified columns are empty."""
     return pd.DataFrame(
-        [{c: row.get(c, "") for c in SYMPHONY_ROSTER_HEADERS} for row in rows], dtype="string"
+        [{c: row.get(c, "") for c in SYMPHONY_ROSTER_HEADERS} for row in rows],
+        columns=SYMPHONY_ROSTER_HEADERS,
+        dtype="string",
     )
 
 
