@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 # Letters that Unicode decomposition does not reduce to an ASCII base letter.
@@ -32,14 +36,27 @@ def text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("").str.strip()
 
 
+def on_distinct(function: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """Run a costly text clean-up once per distinct value: names and dates repeat a lot in a district."""
+
+    @functools.wraps(function)
+    def wrapper(series: pd.Series) -> pd.Series:
+        codes, distinct = pd.factorize(text(series))
+        cleaned = function(pd.Series(distinct, dtype="string")).to_numpy(dtype=object)
+        values = cleaned.take(codes) if len(cleaned) else np.full(len(codes), "", dtype=object)
+        return pd.Series(values, index=series.index, dtype="string")
+
+    return wrapper
+
+
+@on_distinct
 def name_key(series: pd.Series) -> pd.Series:
     """A name reduced for comparison: accents, case, hyphens, apostrophes and spaces do not count.
 
     "José-María  O'Neil" and "jose maria oneil" give the same key.
     """
     folded = (
-        text(series)
-        .str.normalize("NFKD")
+        series.str.normalize("NFKD")
         .str.replace(_COMBINING_MARKS, "", regex=True)
         .str.translate(_EXTRA_LETTERS)
         .str.casefold()
@@ -47,6 +64,7 @@ def name_key(series: pd.Series) -> pd.Series:
     return folded.str.replace(r"[\W_]+", "", regex=True)
 
 
+@on_distinct
 def ascii_letters(series: pd.Series) -> pd.Series:
     """The ASCII letters a username may be built from (digits are kept for the suffix only)."""
     return name_key(series).str.replace(r"[^a-z]+", "", regex=True)
@@ -62,9 +80,10 @@ def number_key(series: pd.Series) -> pd.Series:
     return id_key(series).str.replace(r"[\s\-]+", "", regex=True)
 
 
+@on_distinct
 def iso_date(series: pd.Series) -> pd.Series:
     """Dates as YYYY-MM-DD text; reads MM/DD/YYYY (the hub's), M/D/YYYY and ISO. "" when unreadable."""
-    raw = text(series)
+    raw = series
     us = pd.to_datetime(raw, format="%m/%d/%Y", errors="coerce")
     iso = pd.to_datetime(raw.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     parsed = us.fillna(iso)

@@ -26,13 +26,14 @@ def generate_usernames(students: pd.DataFrame, rule: UsernameRule, taken: Iterab
     """
     if students.empty:
         return pd.Series([], index=students.index, dtype="string")
-    taken_folded = {name.casefold() for name in taken if name}
+    taken_folded = set(text(pd.Series(list(taken), dtype="string")).str.casefold()) - {""}
     base = _base_names(students, rule)
     order = text(students["Student_id"]).sort_values(kind="stable").index
     base = base.loc[order]
     repeat = base.groupby(base, sort=False).cumcount()
     candidate = _with_suffix(base, repeat, rule)
-    clash = candidate.isin(taken_folded) | candidate.duplicated(keep="first")
+    # Object arrays: pandas' hash-table isin is far faster than the Arrow string path for big sets.
+    clash = candidate.astype(object).isin(list(taken_folded)) | candidate.duplicated(keep="first")
     if clash.any():
         candidate = _resolve_clashes(candidate, base, clash, rule, taken_folded)
     return candidate.reindex(students.index)
@@ -90,7 +91,7 @@ def _resolve_clashes(
     candidate: pd.Series, base: pd.Series, clash: pd.Series, rule: UsernameRule, taken: set[str]
 ) -> pd.Series:
     """The residue: renumber every name group that hit a taken name, in order, skipping taken names."""
-    regroup = base.isin(set(base[clash]))
+    regroup = base.astype(object).isin(base[clash].unique().tolist())
     used = taken | set(candidate[~regroup])
     next_number: dict[str, int] = {}
     resolved = candidate.copy()
