@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from wizard.roster.csvout import write_frame_csv
+from wizard.roster.pipeline import OutputError
+from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import PasswordMaker, build_import
 from wizard.roster.vendor.matching import MatchResult
@@ -23,51 +22,25 @@ REPORT_FILE = "vendor_match_report.csv"
 
 
 def read_vendor_roster(path: Path) -> pd.DataFrame:
-    """The vendor's roster export as text (leading zeros kept, "" for empty), whatever its encoding."""
+    """The vendor's roster export (CSV, TSV or XLSX) as text: leading zeros kept, "" for empty."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
+        return read_table(path).frame
+    except UnreadableFile as error:
         raise oc.RosterFileError(
-            f"The vendor roster {path.name} cannot be opened: {error.strerror}.",
-            "Check the file name and that you may read it.",
+            f"The vendor roster cannot be used: {error.message}",
+            error.hint or "Export the roster again from the vendor's admin panel.",
         ) from error
-    decoded = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else _decode(raw, path)
-    try:
-        dialect = csv.Sniffer().sniff(decoded[:4096], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        frame = pd.read_csv(io.StringIO(decoded), sep=delimiter, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise oc.RosterFileError(
-            f"The vendor roster {path.name} is not a readable CSV file: {error}.",
-            "Export the roster again as CSV from the vendor's admin panel.",
-        ) from error
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return frame
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise oc.RosterFileError(f"The vendor roster {path.name} is not a text file.", "Export it again as CSV.")
 
 
 def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write UTF-8 CSV to a temporary file beside `path`, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """UTF-8 CSV written to a temporary file beside `path`, then renamed: readers never see half a file."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False, lineterminator="\r\n")
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_frame_csv(frame.astype("string").fillna(""), path)
+    except OSError as error:
+        raise OutputError(
+            f"Cannot write {path}: {error.strerror or error}.", "Choose a folder you can write to with --out."
+        ) from error
 
 
 @dataclass
