@@ -81,11 +81,13 @@ def write_vendor_outputs(
     out_dir: Path,
     *,
     allow_errors: bool = False,
+    upstream_errors: int = 0,
     make_passwords: PasswordMaker = generate_passwords,
 ) -> VendorOutputs:
     """Write vendor_match_report.csv always, and vendor_import.csv when no decision is open (or allowed).
 
     With open decisions and `allow_errors`, the students waiting for a decision are left out of the import.
+    `upstream_errors` counts errors found earlier (the students export's own), which also hold the import back.
     """
     report = build_report(result)
     issues = list(result.issues)
@@ -93,7 +95,7 @@ def write_vendor_outputs(
     atomic_write_csv(neutralise_formulas(report), report_path)
     paths = [report_path]
     import_frame: pd.DataFrame | None = None
-    if allow_errors or not any(issue.severity == "error" for issue in issues):
+    if allow_errors or not (upstream_errors or any(issue.severity == "error" for issue in issues)):
         import_frame = build_import(result, make_passwords=make_passwords)
         issues.extend(formula_warnings(import_frame, IMPORT_FILE))
         import_path = out_dir / IMPORT_FILE
