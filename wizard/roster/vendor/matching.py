@@ -43,6 +43,18 @@ class MatchResult:
     accounts: pd.DataFrame  # per roster row, aligned with `roster`
     issues: list[oc.VendorIssue] = field(default_factory=list)
     roster_name: str = "vendor roster"
+    held: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]))
+    # ^ the undecided pairs: each student waiting for a decision with each account it could be
+
+    def choices_for_student(self, student_id: str) -> list[str]:
+        """What the admin may decide for a student waiting for a decision: a candidate username, or "new"."""
+        usernames = self.held.loc[self.held["Student_id"] == student_id, "username"]
+        return [*dict.fromkeys(str(name) for name in usernames), oc.DECISION_NEW]
+
+    def choices_for_account(self, username: str) -> list[str]:
+        """The SIS ids an account waiting for a decision could belong to (decide as {sis_id: username})."""
+        ids = self.held.loc[self.held["username"] == username, "Student_id"]
+        return list(dict.fromkeys(str(sid) for sid in ids))
 
     @property
     def counts(self) -> MatchCounts:
@@ -82,6 +94,7 @@ class _State:
         self.a_note = np.full(m, "", dtype=object)
         self.a_needs = np.zeros(m, dtype=bool)
         self.a_stale = np.zeros(m, dtype=bool)
+        self.held: list[pd.DataFrame] = []  # pairs (account, student) waiting for a decision
 
     def free_students(self) -> np.ndarray:
         return np.asarray(self.s_outcome == "")
@@ -143,7 +156,15 @@ def match_roster(
     accounts_out = _account_table(a, s, state)
     progress(5, steps, "Checking the import data")
     result = MatchResult(
-        profile, sis, schools, roster_frame, students_out, accounts_out, issues, roster_name=roster_name
+        profile,
+        sis,
+        schools,
+        roster_frame,
+        students_out,
+        accounts_out,
+        issues,
+        roster_name=roster_name,
+        held=_held_table(state, s, a),
     )
     from wizard.roster.vendor.checks import check_match
 
@@ -476,6 +497,7 @@ def _hold(
     student_note: str,
 ) -> None:
     """Mark both sides of undecidable pairs as needing a decision, each listing the other side."""
+    state.held.append(pairs[["account", "student"]])
     labelled = pairs.assign(
         student_label=s["label"].to_numpy()[pairs["student"].to_numpy()],
         account_label=(
@@ -542,6 +564,20 @@ def _student_table(
         },
         index=sis.index,
     )
+
+
+def _held_table(state: _State, s: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    if not state.held:
+        return pd.DataFrame(
+            {"Student_id": pd.Series([], dtype="string"), "username": pd.Series([], dtype="string")}
+        )
+    pairs = pd.concat(state.held, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "Student_id": s["sid"].to_numpy()[pairs["student"].to_numpy()],
+            "username": a["username"].to_numpy()[pairs["account"].to_numpy()],
+        }
+    ).astype("string")
 
 
 def _account_table(a: pd.DataFrame, s: pd.DataFrame, state: _State) -> pd.DataFrame:

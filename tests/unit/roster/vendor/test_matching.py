@@ -245,3 +245,11 @@ def test_roster_headers_match_ignoring_case_and_spaces() -> None:
 def test_students_without_the_hub_columns_are_refused() -> None:
     with pytest.raises(RosterFileError, match="no Student_id"):
         _match(pd.DataFrame({"First_name": ["x"], "Last_name": ["y"]}), None)
+
+
+def test_the_choices_offered_for_open_decisions(district_match: MatchResult) -> None:
+    assert district_match.choices_for_student("1005") == ["slee", "new"]
+    assert district_match.choices_for_student("1008") == ["twin1", "twin2", "new"]
+    assert district_match.choices_for_student("1001") == ["new"]
+    assert district_match.choices_for_account("slee") == ["1005", "1006"]
+    assert district_match.choices_for_account("adiaz2") == []

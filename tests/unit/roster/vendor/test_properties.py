@@ -111,7 +111,7 @@ def test_the_report_covers_every_roster_row_and_every_student(
     _check_coverage(*data)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(districts())
 def test_once_every_open_question_is_decided_everyone_is_imported(
     data: tuple[pd.DataFrame, pd.DataFrame],
