@@ -28,6 +28,7 @@ def check_match(result: MatchResult) -> list[oc.VendorIssue]:
         *_grades_without_equivalent(result),
         *_blank_required(result),
         *_birth_date_passwords(result),
+        *_blank_existing_passwords(result),
     ]
 
 
@@ -143,3 +144,26 @@ def _birth_date_passwords(result: MatchResult) -> list[oc.VendorIssue]:
                 )
             )
     return issues
+
+
+def _blank_existing_passwords(result: MatchResult) -> list[oc.VendorIssue]:
+    """A required password column that stays empty for kept accounts (the export had no passwords)."""
+    required = any(c.source == "password" and c.required for c in result.profile.columns)
+    accounts = result.accounts
+    blank = (accounts["student"] >= 0) & (text(accounts["password"]) == "")
+    if not required or not blank.any():
+        return []
+    return [
+        oc.VendorIssue(
+            "warning",
+            "vendor_password_blank",
+            result.roster_name,
+            None,
+            result.profile.roster.get("password", "Password"),
+            "",
+            f"{int(blank.sum())} existing accounts get an empty password in the import "
+            f"({_examples(accounts.loc[blank, 'username'])}): the roster export does not show their "
+            f"passwords. Ask {result.profile.title} whether an empty password keeps the current one; "
+            "students signing in through the hub do not need it.",
+        )
+    ]

@@ -141,3 +141,11 @@ def test_generic_profile_shape_and_username_rule() -> None:
         "Email": "zoe@d.org",
     }
     assert len(frame.at[0, "Password"]) == GENERIC.password.length
+
+
+def test_kept_accounts_without_a_password_in_the_export_are_warned_about() -> None:
+    sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park", "Grade": "2"})
+    roster = pd.DataFrame({"Username": ["kpark"], "ExternalID": ["1"]})
+    result = match_roster(sis, None, roster, SYMPHONY)
+    assert build_import(result)["Password"].tolist() == [""]
+    assert [issue.code for issue in result.issues] == ["vendor_password_blank"]
