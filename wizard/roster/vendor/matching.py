@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.checks import check_match
 from wizard.roster.vendor.normalise import hub_grade, id_key, iso_date, name_key, number_key, text
 from wizard.roster.vendor.profiles import VendorProfile
 from wizard.roster.vendor.usernames import generate_usernames
@@ -166,8 +167,6 @@ def match_roster(
         roster_name=roster_name,
         held=_held_table(state, s, a),
     )
-    from wizard.roster.vendor.checks import check_match
-
     issues.extend(check_match(result))
     progress(steps, steps, "Done")
     return result
@@ -201,7 +200,7 @@ def _unique_students(students: pd.DataFrame, issues: list[oc.VendorIssue]) -> pd
     return frame[~repeated].reset_index(drop=True)
 
 
-def _school_names(sis: pd.DataFrame, schools: pd.DataFrame | None) -> pd.Series:
+def school_names(sis: pd.DataFrame, schools: pd.DataFrame | None) -> pd.Series:
     if schools is None or "School_id" not in sis or not {"School_id", "School_name"} <= set(schools.columns):
         return pd.Series("", index=sis.index, dtype="string")
     names = schools.assign(_id=text(schools["School_id"])).drop_duplicates("_id").set_index("_id")
@@ -220,7 +219,7 @@ def _full_name_key(first: pd.Series, last: pd.Series) -> pd.Series:
 
 
 def _student_keys(sis: pd.DataFrame, schools: pd.DataFrame | None, profile: VendorProfile) -> pd.DataFrame:
-    school_name = _school_names(sis, schools)
+    school_name = school_names(sis, schools)
     return pd.DataFrame(
         {
             "sid": text(sis["Student_id"]),
