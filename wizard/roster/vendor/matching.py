@@ -142,6 +142,7 @@ def match_roster(
     progress(1, steps, "Matching by ExternalID")
     cancel.raise_if_cancelled()
     _match_external_ids(s, a, state)
+    _match_external_ids_that_lost_zeros(s, a, state)
     progress(2, steps, "Matching by student number")
     cancel.raise_if_cancelled()
     for key, label in (("number", "student number"), ("state_id", "state id")):
@@ -379,6 +380,49 @@ def _match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None
             account_note="Several accounts have this student's SIS id as ExternalID; pick the one to keep.",
             student_note="Several accounts claim this student's SIS id; pick the one to keep.",
         )
+
+
+def _match_external_ids_that_lost_zeros(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None:
+    """ExternalIDs a spreadsheet stripped of leading zeros ("123" for "00123"): linked when the match is
+    one-to-one and the names, where the roster has them, agree; held for a decision when the names differ."""
+    stale = a.loc[state.a_stale & state.free_accounts(), ["external_id", "name"]]
+    if stale.empty:
+        return
+    free = s.loc[state.free_students(), ["external_id", "name"]]
+    pairs = (
+        stale.assign(key=stale["external_id"].str.lstrip("0"))
+        .reset_index(names="account")
+        .merge(free.assign(key=free["external_id"].str.lstrip("0")).reset_index(names="student"), on="key")
+    )
+    pairs = pairs[(pairs["key"] != "") & _one_to_one(pairs)]
+    names_differ = (pairs["name_x"] != "") & (pairs["name_x"] != pairs["name_y"])
+    if names_differ.any():
+        _hold(
+            pairs[names_differ],
+            s,
+            a,
+            state,
+            oc.EXTERNAL_ID_CONFLICT,
+            account_note="Its ExternalID is this student's SIS id without the leading zeros, but the names "
+            "differ: confirm the link or give the student a new account.",
+            student_note="An account's ExternalID is this SIS id without the leading zeros, but the names "
+            "differ: confirm the link or choose a new account.",
+        )
+    pairs = pairs[~names_differ]
+    if pairs.empty:
+        return
+    accounts, students = pairs["account"].to_numpy(), pairs["student"].to_numpy()
+    state.link(accounts, students, oc.LINKED_BY_EXTERNAL_ID, "")
+    state.a_stale[accounts] = False
+    note = (
+        "Its ExternalID "
+        + a["raw_external_id"].to_numpy()[accounts].astype(object)
+        + " had lost its leading zeros; it becomes "
+        + s["sid"].to_numpy()[students].astype(object)
+        + "."
+    )
+    state.a_note[accounts] = note
+    state.s_note[students] = note
 
 
 def _note_claims_on_taken_students(
