@@ -223,10 +223,10 @@ def _convert(kind: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {type(value).__name__}")
         return [_convert(kind[0], item) for item in value]
-    if is_dataclass(kind):
+    if isinstance(kind, type) and is_dataclass(kind):
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}")
-        return _build(kind, value)  # type: ignore[arg-type]
+        return _build(kind, value)
     return kind(value)
 
 
