@@ -18,7 +18,9 @@ log = logging.getLogger("wizard")
 
 # Each subcommand lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
 # they are imported lazily so `prepare` never loads Qt or the web stack.
-SUBCOMMAND_MODULES: dict[str, str] = {}
+SUBCOMMAND_MODULES: dict[str, str] = {
+    "prepare": "wizard.cli.prepare",
+}
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,141 @@
+"""`python main.py prepare INPUT... --out DIR`: offline roster preparation from the command line.
+
+Exit 0: no errors, upload files written. Exit 1: errors; report and summary written (upload files only with
+--allow-errors, then without the rows with errors). Exit 2: a usage problem or inputs that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from wizard.errors import UserFacingError
+from wizard.roster import spec
+from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "prepare",
+        help="turn SIS exports into the hub's CSV set, offline",
+        description="Turn raw SIS exports (CSV/TSV/TXT/XLSX, a OneRoster 1.1 zip or folder, or a Microsoft SDS "
+        "v1 CSV set) into the hub's upload files, with validation_report.csv and summary.json. "
+        "Exit 0: no errors; 1: errors (see the report); 2: the command or inputs cannot be used.",
+    )
+    parser.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="files, folders or zips")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the output files")
+    parser.add_argument(
+        "--format",
+        dest="input_format",
+        choices=["auto", "hub", "oneroster", "sds", "sis"],
+        default="auto",
+        help="the input family (default: recognised from file names)",
+    )
+    for kind in spec.HUB_KINDS:
+        parser.add_argument(
+            f"--{kind}",
+            type=Path,
+            metavar="FILE",
+            dest=f"kind_{kind}",
+            help=f"this file is the {kind} export",
+        )
+    parser.add_argument("--mapping", type=Path, metavar="FILE", help="saved column mapping (TOML or JSON)")
+    parser.add_argument(
+        "--date-order",
+        choices=["mdy", "dmy"],
+        help="how to read dates like 03/04/2010 (default: month first, with a warning)",
+    )
+    parser.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="write the upload files even when there are errors, leaving out the rows with errors",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    overrides = {
+        kind: getattr(args, f"kind_{kind}")
+        for kind in spec.HUB_KINDS
+        if getattr(args, f"kind_{kind}") is not None
+    }
+    inputs: list[Path] = list(args.inputs)
+    if not inputs and not overrides:
+        print("error: no inputs: name the export files, a folder or a zip (see --help).", file=sys.stderr)
+        return EXIT_USAGE
+    options = PrepareOptions(
+        input_format=args.input_format,
+        overrides=overrides,
+        mapping_file=args.mapping,
+        date_order=args.date_order,
+    )
+    started = time.monotonic()
+    progress = StderrProgress(sys.stderr)
+    try:
+        result = prepare(inputs or list(overrides.values()), options, progress=progress)
+        progress.finish()
+        written = write_outputs(result, args.out, allow_errors=args.allow_errors)
+    except UserFacingError as error:
+        progress.finish()
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print_summary(result, args.out, written, time.monotonic() - started, sys.stderr)
+    return EXIT_ERRORS if result.error_count else EXIT_OK
+
+
+class StderrProgress:
+    """Progress lines on stderr, at most one per second, and only once a run has lasted two seconds."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self.started < 2 or now - self.last < 1:
+            return
+        self.last = now
+        self.shown = True
+        share = f" {100 * done // total}%" if total else ""
+        self.stream.write(f"\r… {message}{share}".ljust(60)[:100])
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.shown = False
+
+
+def print_summary(
+    result: PrepareResult, out_dir: Path, written: list[Path], seconds: float, stream: TextIO
+) -> None:
+    lines = ["", "Inputs:"]
+    for summary in result.inputs:
+        kind = summary.kind or "not used"
+        lines.append(f"  {summary.name}: {summary.rows} records -> {kind} ({summary.encoding})")
+    upload_written = [
+        path for path in written if path.name in {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
+    ]
+    counts = result.summary()["counts"]
+    if upload_written:
+        lines.append(f"Wrote to {out_dir}:")
+        lines += [f"  {path.name}: {counts.get(path.name, 0)} records" for path in upload_written]
+    elif result.error_count:
+        lines.append(
+            "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
+        )
+    lines.append(f"Errors: {result.error_count}   Warnings: {result.warning_count}")
+    frame = result.issue_frame
+    for severity in ("error", "warning"):
+        codes = frame.loc[frame["severity"] == severity, "code"].value_counts()
+        for code, count in sorted(codes.items()):
+            lines.append(f"  {severity} {code}: {count}")
+    lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
+    stream.write("\n".join(lines) + "\n")

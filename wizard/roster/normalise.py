@@ -1,0 +1,128 @@
+"""Normalising one column at a time: grades, dates, emails and vocabularies to what the hub writes.
+
+Each function works on the column's distinct values (a million students share a few thousand birthdays and a
+dozen grades), so the Python work is per distinct value and the per-row work is a vectorised take.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from wizard.roster import spec
+
+DateOrder = Literal["mdy", "dmy"]
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][0-9:.+\-Z]*)?$")
+_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: 0?0:00(?::00)?)?$")
+EMAIL_PATTERN = r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$"
+
+OK, INVALID, AMBIGUOUS = 0, 1, 2
+
+
+@dataclass
+class Normalised:
+    """A column after normalising, with per-row status: OK, INVALID or AMBIGUOUS (dates only)."""
+
+    values: pd.Series
+    status: np.ndarray
+
+    @property
+    def invalid(self) -> np.ndarray:
+        return np.asarray(self.status == INVALID)
+
+    @property
+    def ambiguous(self) -> np.ndarray:
+        return np.asarray(self.status == AMBIGUOUS)
+
+
+def map_distinct(series: pd.Series, convert: Callable[[str], tuple[str, int]]) -> Normalised:
+    """Apply `convert` (text -> (new text, status)) once per distinct value and spread the results."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    converted = [convert(str(value)) for value in uniques]
+    texts = np.array([text for text, _ in converted] + [""], dtype=object)
+    statuses = np.array([status for _, status in converted] + [OK], dtype=np.int8)
+    values = pd.Series(texts[codes], index=series.index, dtype="str")
+    return Normalised(values, statuses[codes])
+
+
+def _grade(value: str) -> tuple[str, int]:
+    if not value:
+        return "", OK
+    written = spec.grade_lookup().get(spec.normalise_token(value))
+    if written is None:
+        stripped = value.lstrip("0")
+        written = spec.grade_lookup().get(spec.normalise_token(stripped)) if stripped != value else None
+    return (written, OK) if written is not None else (value, INVALID)
+
+
+def normalise_grades(series: pd.Series) -> Normalised:
+    return map_distinct(series, _grade)
+
+
+def normalise_vocabulary(series: pd.Series, name: str) -> Normalised:
+    lookup = spec.vocabulary(name).lookup
+
+    def convert(value: str) -> tuple[str, int]:
+        if not value:
+            return "", OK
+        written = lookup.get(spec.normalise_token(value))
+        return (written, OK) if written is not None else (value, INVALID)
+
+    return map_distinct(series, convert)
+
+
+def parse_date(value: str, order: DateOrder | None) -> tuple[str, int]:
+    """One date as MM/DD/YYYY with its status; the text is kept as given when it is not a date."""
+    if not value:
+        return "", OK
+    if match := _ISO.match(value) or _BASIC.match(value):
+        year, month, day = (int(part) for part in match.groups())
+        return _format(year, month, day, value)
+    if match := _NUMERIC.match(value):
+        first, second, year = (int(part) for part in match.groups())
+        mdy_ok = _valid(year, first, second)
+        dmy_ok = _valid(year, second, first)
+        if mdy_ok and dmy_ok and first != second:
+            if order == "dmy":
+                return _format(year, second, first, value)
+            month_first = _format(year, first, second, value)
+            return (month_first[0], OK if order == "mdy" else AMBIGUOUS)
+        if mdy_ok:
+            return _format(year, first, second, value)
+        if dmy_ok:
+            return _format(year, second, first, value)
+    return value, INVALID
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _format(year: int, month: int, day: int, original: str) -> tuple[str, int]:
+    if not _valid(year, month, day) or year < 1900 or year > 2100:
+        return original, INVALID
+    return f"{month:02d}/{day:02d}/{year:04d}", OK
+
+
+def normalise_dates(series: pd.Series, order: DateOrder | None) -> Normalised:
+    return map_distinct(series, lambda value: parse_date(value, order))
+
+
+def normalise_emails(series: pd.Series) -> Normalised:
+    """Lower-cased; a non-empty value that is not an address is INVALID (and kept as given)."""
+    lowered = series.str.lower()
+    valid = lowered.str.match(EMAIL_PATTERN).fillna(False).to_numpy(dtype=bool) | (lowered == "").to_numpy()
+    values = lowered.where(valid, series)
+    return Normalised(values, np.where(valid, OK, INVALID).astype(np.int8))

@@ -1,0 +1,265 @@
+"""Offline roster preparation end to end: inputs -> hub tables + issues -> upload files, report and summary.
+
+result = prepare([Path("exports/")], PrepareOptions(date_order="mdy"))
+write_outputs(result, Path("out"), allow_errors=False)
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from wizard.errors import UsageError, UserFacingError
+from wizard.roster import spec
+from wizard.roster.csvout import write_frame_csv
+from wizard.roster.issues import REPORT_HEADER, Issue, IssueLog, frame_to_issues, neutralise_formulas
+from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
+from wizard.roster.normalise import DateOrder
+from wizard.roster.sources import Source, detect_format, expand_inputs
+from wizard.roster.staging import Staged, concat_staged
+from wizard.roster.tabular import InputSummary, stage_tabular
+from wizard.roster.validate import validate
+from wizard.tasks import CancelToken, ProgressCallback, no_progress
+
+InputFormat = Literal["auto", "hub", "oneroster", "sds", "sis"]
+REPORT_NAME = "validation_report.csv"
+SUMMARY_NAME = "summary.json"
+
+__all__ = [
+    "REPORT_NAME",
+    "SUMMARY_NAME",
+    "InputSummary",
+    "OutputError",
+    "PrepareOptions",
+    "PrepareResult",
+    "prepare",
+    "write_outputs",
+]
+
+
+class OutputError(UserFacingError):
+    """The output folder cannot be created or written."""
+
+
+@dataclass
+class PrepareOptions:
+    input_format: InputFormat = "auto"
+    overrides: dict[str, Path] = field(default_factory=dict)  # kind -> file, like --students F
+    mapping_file: Path | None = None  # TOML or JSON
+    mapping: MappingSpec | None = None  # the same content in memory (the GUI's edited mapping); wins
+    date_order: DateOrder | None = None
+
+
+@dataclass
+class PrepareResult:
+    tables: dict[str, pd.DataFrame]  # kind -> frame with exactly hub_columns(kind); all rows
+    error_rows: dict[str, pd.Index]  # kind -> index labels (of `tables[kind]`) of rows with errors
+    issue_frame: pd.DataFrame  # every issue, one row each, columns as the report
+    mapping: MappingSpec
+    inputs: list[InputSummary]
+    input_format: str = "sis"
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        return frame_to_issues(self.issue_frame)
+
+    @property
+    def error_count(self) -> int:
+        return int((self.issue_frame["severity"] == "error").sum())
+
+    @property
+    def warning_count(self) -> int:
+        return int((self.issue_frame["severity"] == "warning").sum())
+
+    def clean_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables with every row that has an error left out."""
+        return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
+
+    def issues_by_code(self) -> dict[str, int]:
+        counts = self.issue_frame["code"].value_counts()
+        return {str(code): int(count) for code, count in sorted(counts.items())}
+
+    def summary(self) -> dict[str, Any]:
+        """The content of summary.json."""
+        clean = {kind: len(frame) - len(self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
+        return {
+            "format": self.input_format,
+            "counts": {spec.hub_file_name(kind): count for kind, count in clean.items()},
+            "rows_with_errors": {
+                spec.hub_file_name(kind): len(self.error_rows.get(kind, [])) for kind in self.tables
+            },
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "issues_by_code": self.issues_by_code(),
+            "inputs": [summary.to_dict() for summary in self.inputs],
+        }
+
+
+def prepare(
+    inputs: Sequence[Path],
+    options: PrepareOptions | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> PrepareResult:
+    """Read, convert, normalise and validate `inputs` (files, folders, zips).
+
+    Raises UsageError (a UserFacingError) when an input path does not exist, the mapping file is unusable or
+    not a single input could be read; everything else becomes an issue in the result.
+    """
+    options = options or PrepareOptions()
+    if not inputs:
+        raise UsageError("No input files were given.", "Name the SIS export files, a folder or a zip.")
+    saved = options.mapping
+    if saved is None and options.mapping_file is not None:
+        saved = load_mapping(options.mapping_file)
+    for kind, path in options.overrides.items():
+        if kind not in spec.HUB_KINDS:
+            raise UsageError(f"{kind!r} is not a hub file kind.", f"Use one of: {', '.join(spec.HUB_KINDS)}.")
+        if not path.exists():
+            raise UsageError(f"The {kind} file {path} does not exist.", "Check the path and try again.")
+    log = IssueLog()
+    summaries: list[InputSummary] = []
+    used = MappingSpec()
+    all_paths = [*inputs, *(path for path in options.overrides.values() if path not in inputs)]
+    with tempfile.TemporaryDirectory(prefix="roster-") as workdir:
+        input_set = expand_inputs(all_paths, Path(workdir))
+        for code, name, message in input_set.problems:
+            log.add(code, name, message)
+        if not input_set.sources:
+            reasons = "; ".join(message for _, _, message in input_set.problems)
+            raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
+        input_format = options.input_format
+        if input_format == "auto":
+            input_format = detect_format(input_set)  # type: ignore[assignment]
+        staged = _stage(
+            input_format, input_set.sources, options, saved, log, summaries, used, progress, cancel
+        )
+        if not staged and not summaries:
+            reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
+            raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
+    tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
+    _report_missing_files(tables, log, input_format)
+    errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
+    result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
+    error_rows = {kind: result_tables[kind].index[np.asarray(errors[kind])] for kind in result_tables}
+    return PrepareResult(result_tables, error_rows, log.frame(), used, summaries, input_format)
+
+
+def _stage(
+    input_format: str,
+    sources: list[Source],
+    options: PrepareOptions,
+    saved: MappingSpec | None,
+    log: IssueLog,
+    summaries: list[InputSummary],
+    used: MappingSpec,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> dict[str, list[Staged]]:
+    if input_format == "oneroster":
+        from wizard.roster.oneroster import stage_oneroster
+
+        return stage_oneroster(
+            sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel
+        )
+    if input_format == "sds":
+        from wizard.roster.sds import stage_sds
+
+        return stage_sds(sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel)
+    return stage_tabular(
+        sources,
+        overrides=options.overrides,
+        saved=saved,
+        exact_only=input_format == "hub" and options.input_format == "hub",
+        log=log,
+        inputs=summaries,
+        used=used,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def _report_missing_files(tables: dict[str, Staged], log: IssueLog, input_format: str) -> None:
+    for kind in spec.REQUIRED_KINDS:
+        if kind not in tables:
+            file_name = spec.hub_file_name(kind)
+            log.add(
+                "missing_file",
+                file_name,
+                f"No {kind} file is among the inputs, and the hub needs {file_name}. Add the {kind} export "
+                f"(or name it with --{kind} FILE).",
+            )
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> list[Path]:
+    """Write the hub CSVs (when there are no errors, or with allow_errors then without the rows with errors),
+    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"The output folder {out_dir} cannot be created: {error.strerror or error}.",
+            "Choose a folder you can write to with --out.",
+        ) from error
+    input_paths = {summary.path.resolve() for summary in result.inputs if summary.path is not None}
+    written: list[Path] = []
+    try:
+        if result.error_count == 0 or allow_errors:
+            tables = result.clean_tables() if result.error_count else result.tables
+            for kind, frame in tables.items():
+                target = out_dir / spec.hub_file_name(kind)
+                if target.resolve() in input_paths:
+                    raise OutputError(
+                        f"Writing {target} would overwrite an input file.",
+                        "Choose another folder with --out.",
+                    )
+                write_frame_csv(frame, target, spec.hub_columns(kind))
+                written.append(target)
+        report = out_dir / REPORT_NAME
+        write_report(result.issue_frame, report)
+        written.append(report)
+        summary_path = out_dir / SUMMARY_NAME
+        summary = result.summary()
+        summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
+        summary["upload_files_written"] = result.error_count == 0 or allow_errors
+        atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        written.append(summary_path)
+    except OutputError:
+        raise
+    except OSError as error:
+        raise OutputError(
+            f"Cannot write into {out_dir}: {error.strerror or error}.",
+            "Choose a folder you can write to with --out.",
+        ) from error
+    return written
+
+
+def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
+    """validation_report.csv; every text cell neutralised against spreadsheet formula injection."""
+    report = pd.DataFrame(
+        {
+            column: (
+                pd.Series([("" if pd.isna(row) else str(row)) for row in issue_frame["row"]], dtype="str")
+                if column == "row"
+                else neutralise_formulas(issue_frame[column])
+            )
+            for column in REPORT_HEADER
+        }
+    )
+    write_frame_csv(report, path, REPORT_HEADER)
+
+
+def count_by_code(issues: Sequence[Issue]) -> dict[str, int]:
+    return dict(Counter(issue.code for issue in issues))

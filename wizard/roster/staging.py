@@ -1,0 +1,107 @@
+"""A hub table being assembled: hub columns plus, per row, the input file and spreadsheet row it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wizard.roster import spec
+
+
+@dataclass
+class Staged:
+    """One hub file in the making. `frame` has exactly the hub columns (text, RangeIndex); `file` and `row`
+    say, per row, where it came from so issues can point at the input; `source_columns` gives, per hub
+    column, the input header it was read from (reports name that); `present` are the columns the input had."""
+
+    kind: str
+    frame: pd.DataFrame
+    file: pd.Series
+    row: pd.Series
+    source_columns: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    source_files: list[str] = field(default_factory=list)
+    # columns filled by a conversion from a reference (e.g. an SDS enrollment's School_id from its section):
+    # the reference itself is checked, so an empty value here is not reported a second time
+    derived: set[str] = field(default_factory=set)
+    # rows a conversion already reported an error for (the validator starts from these)
+    flagged: np.ndarray | None = None
+
+    def flag(self, mask: np.ndarray) -> None:
+        self.flagged = mask.copy() if self.flagged is None else self.flagged | mask
+
+    def column_label(self, column: str) -> str:
+        return self.source_columns.get(column, column)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def text_column(length: int, value: str = "") -> pd.Series:
+    return pd.Series(np.full(length, value, dtype=object), dtype="str")
+
+
+def build_staged(
+    kind: str,
+    columns: dict[str, pd.Series],
+    *,
+    file: str | pd.Series,
+    rows: pd.Series | np.ndarray,
+    source_columns: dict[str, str] | None = None,
+    present: set[str] | None = None,
+) -> Staged:
+    """A Staged table from hub column -> values (positionally aligned); absent hub columns become empty text.
+
+    Values are trimmed here, once, for every input family.
+    """
+    length = len(rows)
+    data: dict[str, pd.Series] = {}
+    for column in spec.hub_columns(kind):
+        if column in columns:
+            values = columns[column].reset_index(drop=True).astype("str")
+            data[column] = values.fillna("").str.strip()
+        else:
+            data[column] = text_column(length)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(length))
+    files = (
+        file.reset_index(drop=True).astype("str")
+        if isinstance(file, pd.Series)
+        else text_column(length, file)
+    )
+    row_series = pd.Series(pd.array(np.asarray(rows), dtype="Int64"))
+    names = sorted(set(files.unique())) if isinstance(file, pd.Series) else [file]
+    return Staged(
+        kind=kind,
+        frame=frame,
+        file=files,
+        row=row_series,
+        source_columns=dict(source_columns or {}),
+        present=set(present if present is not None else columns) & set(data),
+        source_files=[str(name) for name in names],
+    )
+
+
+def concat_staged(parts: list[Staged]) -> Staged:
+    """Several inputs of one kind (e.g. a students file per school) as one table."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    source_columns: dict[str, str] = {}
+    for part in parts:
+        for column, label in part.source_columns.items():
+            source_columns.setdefault(column, label)
+    return Staged(
+        kind=first.kind,
+        frame=pd.concat([part.frame for part in parts], ignore_index=True),
+        file=pd.concat([part.file for part in parts], ignore_index=True),
+        row=pd.concat([part.row for part in parts], ignore_index=True),
+        source_columns=source_columns,
+        present=set.intersection(*(part.present for part in parts)),
+        source_files=[name for part in parts for name in part.source_files],
+        derived=set.union(*(part.derived for part in parts)),
+        flagged=np.concatenate(
+            [part.flagged if part.flagged is not None else np.zeros(len(part), dtype=bool) for part in parts]
+        ),
+    )

@@ -1,0 +1,460 @@
+"""Normalising and validating the staged hub tables, all vectorised; every problem becomes an issue.
+
+Rules come from resources/hub_spec.toml through `spec`: which columns are required, ids, references, grades,
+dates, emails and vocabularies. Rows with an error are marked in a boolean mask per kind; rows that point to
+a record left out for its own errors are marked too, so a `--allow-errors` upload never dangles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from wizard.roster import normalise, spec
+from wizard.roster.issues import IssueLog, severity_of
+from wizard.roster.normalise import DateOrder
+from wizard.roster.staging import Staged
+from wizard.tasks import CancelToken, ProgressCallback
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+VALIDATION_ORDER = ("schools", "teachers", "staff", "students", "sections", "enrollments")
+
+
+class Validator:
+    def __init__(self, tables: dict[str, Staged], log: IssueLog, date_order: DateOrder | None) -> None:
+        self.tables = tables
+        self.log = log
+        self.date_order = date_order
+        self.errors = {
+            kind: table.flagged.copy() if table.flagged is not None else np.zeros(len(table), dtype=bool)
+            for kind, table in tables.items()
+        }
+
+    # --- reporting helpers ---------------------------------------------------------------------------------
+
+    def report(
+        self,
+        code: str,
+        table: Staged,
+        mask: np.ndarray | pd.Series,
+        column: str,
+        message: Callable[[pd.DataFrame, pd.Series], pd.Series],
+        *,
+        values: pd.Series | None = None,
+    ) -> None:
+        """Issues for the rows in `mask`; `message(subset, labels)` builds their texts vectorised."""
+        selected = np.asarray(mask, dtype=bool)
+        if not selected.any():
+            return
+        subset = table.frame[selected]
+        shown = (values if values is not None else table.frame[column])[selected] if column else None
+        labels = self.labels(table, subset)
+        texts = message(subset, labels)
+        self.log.add_bulk(
+            code,
+            file=table.file[selected],
+            rows=table.row[selected].to_numpy(),
+            column=table.column_label(column) if column else "",
+            values=shown if shown is not None else pd.Series([""] * len(subset), dtype="str"),
+            messages=texts,
+        )
+        if severity_of(code) == "error":
+            self.errors[table.kind] |= selected
+
+    def labels(self, table: Staged, subset: pd.DataFrame) -> pd.Series:
+        """How a message names each record: 'student 123', 'enrollment of student 1 in section 7'."""
+        kind_spec = spec.kind_spec(table.kind)
+        if kind_spec.id_column is None:
+            return "enrollment of student " + subset["Student_id"] + " in section " + subset["Section_id"]
+        ids = subset[kind_spec.id_column]
+        named = kind_spec.noun + " " + ids
+        return named.where(ids != "", f"{kind_spec.noun} without {kind_spec.id_column}")
+
+    def file_level(self, code: str, table: Staged, column: str, message: str) -> None:
+        for name in table.source_files:
+            self.log.add(code, name, message, column=table.column_label(column))
+
+    # --- per table -----------------------------------------------------------------------------------------
+
+    def check_table(self, table: Staged) -> None:
+        kind_spec = spec.kind_spec(table.kind)
+        where = ", ".join(table.source_files)
+        for column in kind_spec.required:
+            if column not in table.present:
+                self.file_level(
+                    "missing_column",
+                    table,
+                    column,
+                    f"{where} has no {column} column, which the hub needs for every {kind_spec.noun}. "
+                    f"Add the column, or map an existing column to {column}.",
+                )
+                self.errors[table.kind][:] = True
+            else:
+                self.check_filled(table, column, "required_value_missing", "the hub needs it")
+        for column in kind_spec.recommended:
+            if column not in table.present:
+                self.file_level(
+                    "recommended_column_missing",
+                    table,
+                    column,
+                    f"{where} has no {column} column; export guides expect one for every {kind_spec.noun}. "
+                    f"Add it if your SIS has it (the files are written without it).",
+                )
+            else:
+                self.check_filled(table, column, "recommended_value_missing", "export guides expect a value")
+        for column in kind_spec.grades:
+            self.check_grades(table, column)
+        for column in kind_spec.dates:
+            self.check_dates(table, column)
+        for column in kind_spec.emails:
+            self.check_emails(table, column)
+        for column, vocabulary in kind_spec.vocab.items():
+            self.check_vocabulary(table, column, vocabulary)
+        if kind_spec.id_column and kind_spec.id_column in table.present:
+            self.check_unique_ids(table, kind_spec.id_column)
+            self.check_id_widths(table, kind_spec.id_column)
+        for column in kind_spec.unique_emails:
+            self.check_unique_emails(table, column)
+        self.check_formulas(table)
+
+    def check_filled(self, table: Staged, column: str, code: str, why: str) -> None:
+        if column in table.derived:
+            return
+        empty = (table.frame[column] == "").to_numpy()
+        self.report(
+            code, table, empty, column, lambda _, labels: labels + f": {column} is empty; {why}. Fill it in."
+        )
+
+    def check_grades(self, table: Staged, column: str) -> None:
+        result = normalise.normalise_grades(table.frame[column])
+        original = table.frame[column]
+        self.report(
+            "invalid_grade",
+            table,
+            result.invalid,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
+            ),
+        )
+        table.frame[column] = result.values.where(~result.invalid, original).to_numpy()
+
+    def check_dates(self, table: Staged, column: str) -> None:
+        original = table.frame[column]
+        result = normalise.normalise_dates(original, self.date_order)
+        self.report(
+            "invalid_date",
+            table,
+            result.invalid,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' is not a date. Write it as MM/DD/YYYY or YYYY-MM-DD."
+            ),
+        )
+        written = result.values
+        self.report(
+            "ambiguous_date",
+            table,
+            result.ambiguous,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' reads both as month/day and as day/month; it was read as month/day ("
+                + written[result.ambiguous]
+                + "). If your export writes day first, run again with --date-order dmy."
+            ),
+        )
+        table.frame[column] = written.to_numpy()
+
+    def check_emails(self, table: Staged, column: str) -> None:
+        result = normalise.normalise_emails(table.frame[column])
+        self.report(
+            "invalid_email",
+            table,
+            result.invalid,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' is not an email address. Correct it or leave it empty."
+            ),
+        )
+        table.frame[column] = result.values.to_numpy()
+
+    def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
+        vocabulary = spec.vocabulary(name)
+        result = normalise.normalise_vocabulary(table.frame[column], name)
+        allowed = ", ".join(dict.fromkeys(vocabulary.lookup.values()))
+        code = "invalid_value" if vocabulary.severity == "error" else "nonstandard_value"
+        self.report(
+            code,
+            table,
+            result.invalid,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + f"' is not one of: {allowed}."
+                + (
+                    " Correct it or leave it empty."
+                    if code == "invalid_value"
+                    else " It is uploaded as it is."
+                )
+            ),
+        )
+        table.frame[column] = result.values.to_numpy()
+
+    def check_unique_ids(self, table: Staged, column: str) -> None:
+        ids = table.frame[column]
+        filled = (ids != "").to_numpy()
+        repeated = ids.duplicated(keep="first").to_numpy() & filled
+        if not repeated.any():
+            return
+        first = filled & ~repeated
+        first_row = pd.Series(table.row[first].to_numpy(), index=ids[first].to_numpy())
+        first_file = pd.Series(table.file[first].to_numpy(), index=ids[first].to_numpy())
+        noun = spec.kind_spec(table.kind).noun
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            keys = subset[column]
+            rows = keys.map(first_row).astype("str")
+            files = keys.map(first_file).astype("str")
+            return (
+                labels
+                + " is not unique: the same id is on row "
+                + rows
+                + " of "
+                + files
+                + f"; only that first row is kept. Give each {noun} its own {column} or remove the repeated row."
+            )
+
+        self.report("duplicate_id", table, repeated, column, message)
+
+    def check_id_widths(self, table: Staged, column: str) -> None:
+        """Digit-only ids shorter than zero-led ones in the same column probably lost their zeros."""
+        ids = table.frame[column]
+        digits = ids.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+        zero_led = digits & ids.str.startswith("0").fillna(False).to_numpy(dtype=bool)
+        if not zero_led.any():
+            return
+        width = int(ids[zero_led].str.len().max())
+        short = digits & ~zero_led & (ids.str.len().to_numpy() < width)
+        self.report(
+            "possible_lost_leading_zeros",
+            table,
+            short,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
+                "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
+            ),
+        )
+
+    def check_unique_emails(self, table: Staged, column: str) -> None:
+        emails = table.frame[column]
+        filled = (emails != "").to_numpy()
+        repeated = emails.duplicated(keep="first").to_numpy() & filled
+        if not repeated.any():
+            return
+        first = filled & ~repeated
+        first_row = pd.Series(table.row[first].to_numpy(), index=emails[first].to_numpy())
+        first_label = pd.Series(
+            self.labels(table, table.frame[first]).to_numpy(), index=emails[first].to_numpy()
+        )
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            keys = subset[column]
+            return (
+                labels
+                + f": {column} "
+                + keys
+                + " is also used by "
+                + keys.map(first_label).astype("str")
+                + " (row "
+                + keys.map(first_row).astype("str")
+                + "). Each person should have their own address, or single sign-on may match the wrong account."
+            )
+
+        self.report("duplicate_email", table, repeated, column, message)
+
+    def check_formulas(self, table: Staged) -> None:
+        for column in table.present:
+            values = table.frame[column]
+            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            self.report(
+                "formula_like_value",
+                table,
+                risky,
+                column,
+                lambda subset, labels, column=column: (
+                    labels  # type: ignore[misc]
+                    + f": {column} '"
+                    + subset[column]
+                    + "' starts with a character a spreadsheet reads as a formula. It is uploaded unchanged; "
+                    "check it is meant, and do not open the upload files in a spreadsheet."
+                ),
+            )
+
+    # --- across tables -------------------------------------------------------------------------------------
+
+    def check_references(self, table: Staged) -> None:
+        for column, target_kind in spec.kind_spec(table.kind).references.items():
+            target = self.tables.get(target_kind)
+            if column in table.present and target is not None:
+                self.check_reference(table, column, target)
+
+    def check_reference(self, table: Staged, column: str, target: Staged) -> None:
+        target_spec = spec.kind_spec(target.kind)
+        if target_spec.id_column is None:
+            return
+        target_ids = target.frame[target_spec.id_column]
+        values = table.frame[column]
+        known = values.isin(target_ids.to_numpy()).to_numpy(dtype=bool)
+        unknown = ~known & (values != "").to_numpy()
+        target_where = ", ".join(target.source_files) or target_spec.file
+        padded = self.zero_padded_matches(values[unknown], target_ids)
+        padded_full = pd.Series(np.full(len(values), "", dtype=object), dtype="str")
+        if len(padded):
+            padded_full.iloc[np.flatnonzero(unknown)] = padded.to_numpy()
+        noun = target_spec.noun
+
+        def unknown_message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            hint = padded_full[subset.index]
+            base = labels + f": {column} '" + subset[column] + f"' names no {noun} in {target_where}."
+            with_hint = base + " It matches " + hint + " once zero-padded: restore the leading zeros."
+            return with_hint.where(hint != "", base + f" Add that {noun} or correct the id.")
+
+        self.report("unknown_reference", table, unknown, column, unknown_message)
+        self.report(
+            "possible_lost_leading_zeros",
+            table,
+            unknown & (padded_full != "").to_numpy(),
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' matches "
+                + padded_full[subset.index]
+                + " only after zero-padding; a spreadsheet probably dropped its leading zeros."
+            ),
+        )
+        # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
+        excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
+        if len(excluded_ids):
+            dangling = known & values.isin(excluded_ids.to_numpy()).to_numpy(dtype=bool)
+            self.report(
+                "reference_to_record_with_errors",
+                table,
+                dangling,
+                column,
+                lambda subset, labels: (
+                    labels
+                    + f": {column} '"
+                    + subset[column]
+                    + f"' names a {noun} that has errors and is left out; fix that {noun} first."
+                ),
+            )
+
+    def clean_ids_mask(self, kind: str) -> np.ndarray:
+        """Rows whose id also appears on a row without errors (a later duplicate does not spoil the first)."""
+        table = self.tables[kind]
+        id_column = spec.kind_spec(kind).id_column
+        assert id_column is not None
+        ids = table.frame[id_column]
+        clean_ids = ids[~self.errors[kind]]
+        return ids.isin(clean_ids.to_numpy()).to_numpy(dtype=bool)
+
+    @staticmethod
+    def zero_padded_matches(unknown: pd.Series, target_ids: pd.Series) -> pd.Series:
+        """For each unknown reference, the target id it equals once leading zeros are restored, else ""."""
+        if unknown.empty:
+            return pd.Series([], dtype="str")
+        zero_led = target_ids[target_ids.str.startswith("0").fillna(False)]
+        if zero_led.empty:
+            return pd.Series([""] * len(unknown), dtype="str")
+        stripped = pd.Series(zero_led.to_numpy(), index=zero_led.str.lstrip("0").to_numpy())
+        stripped = stripped[~stripped.index.duplicated(keep="first")]
+        matches = unknown.str.lstrip("0").map(stripped)
+        return matches.fillna("").astype("str")
+
+    def check_coverage(self) -> None:
+        enrollments = self.tables.get("enrollments")
+        if enrollments is None:
+            return
+        students = self.tables.get("students")
+        if students is not None and "Student_id" in enrollments.present:
+            ids = students.frame["Student_id"]
+            alone = (~ids.isin(enrollments.frame["Student_id"].to_numpy())).to_numpy(dtype=bool) & (
+                ids != ""
+            ).to_numpy()
+            self.report(
+                "student_without_enrollment",
+                students,
+                alone,
+                "Student_id",
+                lambda _, labels: (
+                    labels
+                    + " is in no section, so apps that share by section will not see them. Enrol them if they should."
+                ),
+            )
+        sections = self.tables.get("sections")
+        if sections is not None and "Section_id" in enrollments.present:
+            ids = sections.frame["Section_id"]
+            empty = (~ids.isin(enrollments.frame["Section_id"].to_numpy())).to_numpy(dtype=bool) & (
+                ids != ""
+            ).to_numpy()
+            self.report(
+                "section_without_students",
+                sections,
+                empty,
+                "Section_id",
+                lambda _, labels: (
+                    labels + " has no students in the enrollments. Check the enrollment export."
+                ),
+            )
+
+
+def validate(
+    tables: dict[str, Staged],
+    log: IssueLog,
+    *,
+    date_order: DateOrder | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, np.ndarray]:
+    """Normalise `tables` in place, log every issue, and return per kind the mask of rows with errors."""
+    validator = Validator(tables, log, date_order)
+    kinds = [kind for kind in VALIDATION_ORDER if kind in tables]
+    total = 2 * len(kinds) + 1
+    for step, kind in enumerate(kinds):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if progress is not None:
+            progress(step, total, f"Checking {spec.hub_file_name(kind)}")
+        validator.check_table(tables[kind])
+    for step, kind in enumerate(kinds, start=len(kinds)):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if progress is not None:
+            progress(step, total, f"Checking references in {spec.hub_file_name(kind)}")
+        validator.check_references(tables[kind])
+    validator.check_coverage()
+    if progress is not None:
+        progress(total, total, "Checks done")
+    return validator.errors
