@@ -91,6 +91,7 @@ class OnboardingState:
     completed_pages: list[int] = field(default_factory=list)
     district_form: DistrictForm = field(default_factory=DistrictForm)
     district_id: str = ""
+    signup_key: str = ""  # Idempotency-Key of the sign-up, so a retry after a crash finds the same district
     identity_provider: str = ""
     sync_method: str = ""
     roster: RosterState = field(default_factory=RosterState)

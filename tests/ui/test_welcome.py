@@ -64,7 +64,7 @@ def test_hub_url_rules() -> None:
 
 
 def test_resume_is_offered_and_jumps_to_the_saved_page(qtbot: QtBot) -> None:
-    state = OnboardingState(mode=Mode.ONLINE, district_id="d1", current_page=PageId.SHARING)
+    state = OnboardingState(mode=Mode.ONLINE, district_id="d1", current_page=PageId.IDENTITY_AND_SYNC)
     state.district_form.name = "Cedar Unified"
     state.app.uses_secure_sync = True
     save_state(state)
@@ -72,9 +72,9 @@ def test_resume_is_offered_and_jumps_to_the_saved_page(qtbot: QtBot) -> None:
     page = window.page_for(PageId.WELCOME)
     assert page.resume.isEnabled() and page.resume.isChecked()
     assert "Cedar Unified" in page.resume.text()
-    assert "Sharing permissions" in page.resume.text()
+    assert "Identity provider and sync" in page.resume.text()
     window.next()
-    assert window.currentId() == PageId.SHARING
+    assert window.currentId() == PageId.IDENTITY_AND_SYNC
     window.back()
     assert window.currentId() == PageId.WELCOME
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wizard.flow import PageId
+from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.base import BasePage, PlaceholderPage
+from wizard.ui.pages.identity_sync import IdentitySyncPage
+from wizard.ui.pages.prepare_roster import PrepareRosterPage
+from wizard.ui.pages.roll_out import RollOutPage
+from wizard.ui.pages.sharing import SharingPage
+from wizard.ui.pages.sign_up import SignUpPage
+from wizard.ui.pages.validate import ValidatePage
 from wizard.ui.pages.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -13,6 +20,13 @@ if TYPE_CHECKING:
 
 PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.WELCOME: WelcomePage,
+    PageId.SIGN_UP: SignUpPage,
+    PageId.IDENTITY_AND_SYNC: IdentitySyncPage,
+    PageId.PREPARE_ROSTER: PrepareRosterPage,
+    PageId.ADD_APP: AddAppPage,
+    PageId.SHARING: SharingPage,
+    PageId.VALIDATE: ValidatePage,
+    PageId.ROLL_OUT: RollOutPage,
 }
 
 

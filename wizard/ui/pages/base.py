@@ -144,8 +144,9 @@ class BasePage(QWizardPage):
         outer.addWidget(self.banner)
         outer.addLayout(self.content, 1)
         outer.addWidget(self.busy)
-        self._workers: set[Worker] = set()
+        self._workers: dict[Worker, bool] = {}  # worker -> blocks Next (quiet background polls do not)
         self._timers: list[QTimer] = []
+        self._commit_done = False
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
 
     # --- routing -------------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ class BasePage(QWizardPage):
         return True
 
     def isComplete(self) -> bool:
-        return not self._workers and self.ready()
+        return not self.is_busy and self.ready()
 
     # --- background work -----------------------------------------------------------------------------------
     def run_task(
@@ -176,14 +177,17 @@ class BasePage(QWizardPage):
         cancellable: bool = False,
         on_error: Callable[[object], bool] | None = None,
         retry: bool = True,
+        quiet: bool = False,
     ) -> Worker:
         """Run `task` off the GUI thread with the busy bar showing; errors land in the banner with Retry.
 
-        `on_error` may handle an error itself (return True), e.g. to mark a form field.
+        `on_error` may handle an error itself (return True), e.g. to mark a form field. A `quiet` task (a
+        background poll) shows no busy bar, leaves the banner alone and does not hold up Next.
         """
-        self.banner.clear()
+        if not quiet:
+            self.banner.clear()
         worker = Worker(task, name=f"{type(self).__name__}: {message}")
-        self._workers.add(worker)
+        self._workers[worker] = not quiet
         worker.progress.connect(self.busy.report)
         worker.result.connect(on_result)
 
@@ -198,20 +202,45 @@ class BasePage(QWizardPage):
 
         worker.error.connect(failed)
         worker.finished.connect(lambda: self._worker_finished(worker))
-        self.busy.start(message, cancellable)
-        self.completeChanged.emit()
+        if not quiet:
+            self.busy.start(message, cancellable)
+            self.completeChanged.emit()
         worker.start()
         return worker
 
+    def commit_in_background(
+        self,
+        task: Task,
+        on_result: Callable[[Any], bool],
+        *,
+        message: str,
+        on_error: Callable[[object], bool] | None = None,
+    ) -> bool:
+        """For `validatePage` when committing needs the hub: start `task`; when `on_result` accepts its
+        result, move on by itself. Returns True only on that second pass, so Next never blocks the GUI."""
+        if self._commit_done:
+            self._commit_done = False
+            return True
+        if not self.is_busy:
+
+            def finished(result: Any) -> None:
+                if on_result(result):
+                    self._commit_done = True
+                    self.owner().next()
+
+            self.run_task(task, finished, message=message, on_error=on_error)
+        return False
+
     def _worker_finished(self, worker: Worker) -> None:
-        self._workers.discard(worker)
-        if not self._workers:
+        self._workers.pop(worker, None)
+        if not self.is_busy:
             self.busy.hide()
         self.completeChanged.emit()
 
     @property
     def is_busy(self) -> bool:
-        return bool(self._workers)
+        """Whether a task that holds up Next is running."""
+        return any(self._workers.values())
 
     def cancel_tasks(self) -> None:
         for worker in list(self._workers):
