@@ -38,3 +38,23 @@ def nothing_left_running(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def
     assert not leftovers, f"workers still running after the test: {leftovers}"
     assert pool.activeThreadCount() == 0 or pool.waitForDone(10_000), "pool threads still running"
     assert not timers, f"timers still running after the test: {timers}"
+
+
+@pytest.fixture
+def embedded_hub(tmp_path):  # type: ignore[no-untyped-def]
+    """A real hub over HTTP on a loopback port; simulated vendors answer at once."""
+    from wizard.sandbox.server import start_hub
+    from wizard.sandbox.settings import HubSettings
+
+    hub = start_hub(tmp_path / "hub.sqlite3", settings=HubSettings(vendor_delay=0.0, random_seed=1))
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Poll the hub every 50 ms instead of every few seconds (set before pages are built)."""
+    from wizard.ui.pages import add_app, prepare_roster
+
+    monkeypatch.setattr(add_app, "POLL_INTERVAL_MS", 50)
+    monkeypatch.setattr(prepare_roster, "UPLOAD_POLL_MS", 50)
