@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import WAIT_MS, choose_app, fill_sign_up, next_to, wait_idle, write_sis_files
-from wizard.credentials import default_store
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
 from wizard.state import load_state
@@ -106,7 +105,7 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
 
 def _hub_client(window: OnboardingWizard) -> OnboardingClient:
     state = window.ctx.state
-    token = default_store().admin_token(window.ctx.credential_scope(), state.district_id)
+    token = window.ctx.credentials.admin_token(window.ctx.credential_scope(), state.district_id)
     assert token
     return OnboardingClient(window.ctx.hub_base_url(), token)
 

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.credentials import CredentialStore, default_store
 from wizard.errors import UserFacingError
 from wizard.state import DistrictForm, OnboardingState, StateUnreadable, data_dir, load_state, save_state
 
@@ -40,9 +41,11 @@ class WizardContext:
         load_error: UserFacingError | None = None,
         embedded_hub: Any = None,
         hub_settings: Any = None,
+        credentials: CredentialStore | None = None,
     ) -> None:
         """`embedded_hub` lets a caller (tests, the screenshot tour) lend a running hub the context will not
-        stop; `hub_settings` configures the embedded hub the context starts itself."""
+        stop; `hub_settings` configures the embedded hub the context starts itself; `credentials` is where
+        tokens are kept (the system keyring by default)."""
         self.has_saved_state = state is not None
         self.state = state or OnboardingState()
         self.load_error = load_error
@@ -50,6 +53,7 @@ class WizardContext:
         self._embedded = embedded_hub
         self._owns_embedded = False
         self._hub_settings = hub_settings
+        self.credentials = credentials if credentials is not None else default_store()
         self._district_hub: DistrictSession | None = None
         self._district_hub_key: tuple[str, str] | None = None
 
@@ -120,7 +124,7 @@ class WizardContext:
     def _remember_token(self, district_id: str, token: str) -> None:
         from wizard.ui.hub_access import store_token
 
-        store_token(self.credential_scope(), district_id, token)
+        store_token(self.credentials, self.credential_scope(), district_id, token)
         with self._lock:
             self._district_hub = None
 
@@ -135,7 +139,7 @@ class WizardContext:
         with self._lock:
             if self._district_hub is not None and self._district_hub_key == (base_url, district_id):
                 return self._district_hub
-        token = load_token(self.credential_scope(), district_id)
+        token = load_token(self.credentials, self.credential_scope(), district_id)
         hub = open_district(base_url, district_id, token)
         with self._lock:
             self._district_hub, self._district_hub_key = hub, (base_url, district_id)
@@ -154,9 +158,7 @@ class WizardContext:
         return app_icon(self.hub_base_url(), app)
 
     def keyring_warning(self) -> str | None:
-        from wizard.ui.hub_access import keyring_warning
-
-        return keyring_warning()
+        return self.credentials.warning
 
     def chosen_app(self) -> App | None:
         from wizard.ui.hub_access import get_app

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from wizard.credentials import CredentialStore
 from wizard.errors import UserFacingError
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
@@ -26,6 +27,9 @@ from wizard.hub.models import (
 from wizard.hub.onboarding import OnboardingClient
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 
 class DistrictSession:
@@ -121,29 +125,29 @@ def open_district(base_url: str, district_id: str, token: str) -> DistrictSessio
     return DistrictSession(OnboardingClient(base_url, token), district_id)
 
 
-def store_token(scope: str, district_id: str, token: str) -> None:
-    from wizard.credentials import default_store
+class _NoKeyring:
+    """A keyring backend that never stores anything (priority 0), so the store keeps secrets in memory."""
 
-    default_store().set_admin_token(scope, district_id, token)
+    priority = 0
 
 
-def load_token(scope: str, district_id: str) -> str:
-    from wizard.credentials import default_store
+def memory_only_store() -> CredentialStore:
+    """A credential store that keeps secrets in memory for this run only (demo tours, never the user's keyring)."""
+    return CredentialStore(backend=cast("KeyringBackend", _NoKeyring()))
 
-    token = default_store().admin_token(scope, district_id)
+
+def store_token(store: CredentialStore, scope: str, district_id: str, token: str) -> None:
+    store.set_admin_token(scope, district_id, token)
+
+
+def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
+    token = store.admin_token(scope, district_id)
     if not token:
         raise UserFacingError(
             "Your sign-in for this district is not saved on this computer.",
             "Go back to “Sign up or sign in”, choose “Use a different district” and sign in with your admin token.",
         )
     return token
-
-
-def keyring_warning() -> str | None:
-    """Why secrets will not outlive this run (no usable keyring), or None when they are stored safely."""
-    from wizard.credentials import default_store
-
-    return default_store().warning
 
 
 def list_apps(base_url: str, query: str = "") -> list[App]:
