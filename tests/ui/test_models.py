@@ -6,6 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from wizard.ui.models import (
     ERROR_BACKGROUND,
+    WARNING_BACKGROUND,
     FrameModel,
     IssueFilter,
     IssueModel,
@@ -29,13 +30,19 @@ def _issues() -> pd.DataFrame:
 
 def test_frame_model_reads_cells_and_marks_problems(qtbot: QtBot) -> None:
     frame = pd.DataFrame({"Student_id": ["001", "002"], "Grade": ["5", pd.NA]}, dtype="string")
-    model = FrameModel(frame, error_rows=[1], cell_problems={(0, "Grade"): "Bad grade"})
+    model = FrameModel(
+        frame,
+        error_rows=[1],
+        cell_problems={(0, "Grade"): ("error", "Bad grade"), (1, "Student_id"): ("warning", "Odd")},
+    )
     assert (model.rowCount(), model.columnCount()) == (2, 2)
     assert model.index(0, 0).data() == "001"  # leading zeros kept: values stay text
     assert model.index(1, 1).data() == ""
-    assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "Bad grade"
+    assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "Error: Bad grade"
     assert model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
-    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND
+    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "warning: Odd" in model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert model.headerData(0, Qt.Orientation.Vertical) == "2"
 

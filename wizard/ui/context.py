@@ -193,6 +193,16 @@ class WizardContext:
                     counts[kind] = max(sum(1 for _ in csv.reader(stream)) - 1, 0)
         return counts or None
 
+    def shared_students(self) -> list[dict[str, str]]:
+        """The students shared with the chosen app (embedded hub only; empty for a remote hub)."""
+        from wizard.ui.hub_access import embedded_shared_students
+
+        if not self.uses_embedded_hub or not self.state.app.connection_id:
+            return []
+        return embedded_shared_students(
+            self.embedded_hub(), self.state.district_id, self.state.app.connection_id
+        )
+
     def login_check(self, vendor_roster: Path | None) -> dict[str, Any]:
         """The Instant Login link check for the chosen app, optionally against the vendor's roster export."""
         from wizard.ui.hub_access import embedded_shared_students, login_link_check

@@ -41,13 +41,14 @@ class FrameModel(QAbstractTableModel):
         frame: pd.DataFrame,
         *,
         error_rows: Iterable[int] = (),
-        cell_problems: dict[tuple[int, str], str] | None = None,
+        cell_problems: dict[tuple[int, str], tuple[str, str]] | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self._frame = frame
         self._error_rows = set(error_rows)  # row positions
-        self._cell_problems = cell_problems or {}  # (row position, column name) -> message
+        # (row position, column name) -> (severity, message)
+        self._cell_problems = cell_problems or {}
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -64,20 +65,20 @@ class FrameModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         name = str(self._frame.columns[column])
-        problem = self._cell_problems.get((row, name))
+        severity, problem = self._cell_problems.get((row, name), ("", ""))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             text = _text(self._frame.iat[row, column])
             if role == Qt.ItemDataRole.AccessibleTextRole and problem:
-                return f"{text} (problem: {problem})"
+                return f"{text} ({severity}: {problem})"
             return text
         if role == Qt.ItemDataRole.ToolTipRole and problem:
-            return problem
+            return f"{severity.capitalize()}: {problem}"
         if role == Qt.ItemDataRole.BackgroundRole:
-            if problem:
+            if severity == "error":
                 return QBrush(ERROR_BACKGROUND)
-            if row in self._error_rows:
+            if problem or row in self._error_rows:
                 return QBrush(WARNING_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and problem:
+        if role == Qt.ItemDataRole.ForegroundRole and severity == "error":
             return QBrush(ERROR_TEXT)
         return None
 

@@ -185,8 +185,8 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         roll_out: Any = window.page_for(PageId.ROLL_OUT)
         roll_out.launch_button.click()
         wait(lambda: window.ctx.state.launched, "the launch")
-        first_student = next(csv.DictReader((sis / "enrollments.csv").open(encoding="utf-8")))["Student_id"]
-        roll_out.user_id.setText(first_student)
+        wait(lambda: roll_out.user_id.count() > 0, "the shared students")
+        roll_out.user_id.setCurrentIndex(0)
         roll_out.preview_button.click()
         wait(
             lambda: roll_out.portal.count() > 0 or "no apps" in roll_out.portal_title.text(),

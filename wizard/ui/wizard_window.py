@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from wizard.flow import PageId, next_page
@@ -20,6 +21,7 @@ class OnboardingWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.setTitleFormat(Qt.TextFormat.RichText)
         self.resize(1100, 760)
         self.setMinimumSize(800, 560)
         self._pages: dict[PageId, BasePage] = build_pages(self.ctx)

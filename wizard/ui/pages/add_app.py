@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PageId
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import when
 
 if TYPE_CHECKING:
     from wizard.hub.models import App, Connection
@@ -132,6 +133,8 @@ class AddAppPage(BasePage):
         self.status_text.setWordWrap(True)
         self.status_text.setObjectName("warnNote")
         self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
         self.history.setAccessibleName(self.tr("History of the request"))
         self.question = QLabel()
         self.question.setWordWrap(True)
@@ -155,6 +158,7 @@ class AddAppPage(BasePage):
         self.content.addWidget(splitter, 1)
 
         self._connection: Connection | None = None
+        self._seen_when_opened = 0
         self._polling = False
         self.poll_timer = self.make_timer(POLL_INTERVAL_MS, self._poll)
         self.poll_timer.setObjectName("connectionPoll")
@@ -166,6 +170,7 @@ class AddAppPage(BasePage):
 
     # --- catalog -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
+        self._seen_when_opened = self.ctx.state.app.last_seen_history
         self._connection = None
         self._render_connection()
         self.run_task(
@@ -293,19 +298,26 @@ class AddAppPage(BasePage):
         for label, (name, statuses) in zip(self.milestones, MILESTONES, strict=True):
             reached = status in statuses
             label.setText(("✓ " if reached else "○ ") + self.tr(name))
-            label.setObjectName("okNote" if reached else "")
-            label.style().polish(label)
+            set_tone(label, "okNote" if reached else "")
             label.setAccessibleDescription(self.tr("done") if reached else self.tr("not yet"))
         self.status_text.setText(self.tr(STATUS_WORDS.get(status, status)))
         self.history.clear()
-        seen = self.ctx.state.app.last_seen_history
-        for number, event in enumerate(connection.history if connection is not None else ()):
-            text = f"{event.at}  {ACTORS.get(event.actor, event.actor)} {ACTIONS.get(event.action, event.action)}"
+        # Entries the admin had not seen when they last closed the wizard are marked, so a resumed
+        # wizard shows at a glance what changed while they were away.
+        seen = self._seen_when_opened
+        events = connection.history if connection is not None else ()
+        for number, event in enumerate(events):
+            text = f"{when(event.at)} — {ACTORS.get(event.actor, event.actor)} {ACTIONS.get(event.action, event.action)}"
             if event.message:
-                text += f" — “{event.message}”"
-            if number >= seen:
-                text = self.tr("New: ") + text
-            self.history.addItem(QListWidgetItem(text))
+                text += f": “{event.message}”"
+            item = QListWidgetItem(("★ " + self.tr("New") + " · " if 0 < seen <= number else "") + text)
+            self.history.addItem(item)
+        news = len(events) - seen if seen else 0
+        if news > 0:
+            self.status_text.setText(
+                self.tr("{n} new since you last looked. ").format(n=news) + self.status_text.text()
+            )
+        self.history.scrollToBottom()
         question = connection.open_question if connection is not None and connection.open_question else ""
         self.question.setText(self.tr("The vendor asks: {q}").format(q=question))
         for widget in (self.question, self.reply, self.send_button):

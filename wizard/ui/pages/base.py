@@ -30,6 +30,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def set_tone(widget: QWidget, tone: str) -> None:
+    """Give a label the look of a note ("okNote", "warnNote" or "" for plain) and re-apply the stylesheet,
+    so its padding and border take effect at once."""
+    widget.setObjectName(tone)
+    # A widget's own (empty) stylesheet changing is what makes Qt recompute padding; a plain re-polish
+    # restyles colours and borders but keeps the old contents margins.
+    widget.setStyleSheet(f"/* {tone or 'plain'} */")
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the stylesheet after a property it depends on changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.updateGeometry()
+    widget.update()
+
+
 def describe_error(error: object) -> tuple[str, str]:
     """What happened and what to do, for any error a task may raise. Tracebacks go to the log only."""
     if isinstance(error, UserFacingError):
@@ -136,7 +154,10 @@ class BasePage(QWizardPage):
     def __init__(self, ctx: WizardContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setTitle(self.tr(PAGE_TITLES[self.page_id]))
+        # Rich text so the title reads as a heading; QWizard shows it in the page header.
+        self.setTitle(
+            f"<span style='font-size:15pt; font-weight:600'>{self.tr(PAGE_TITLES[self.page_id])}</span>"
+        )
         outer = QVBoxLayout(self)
         self.banner = ErrorBanner(self)
         self.busy = BusyBar(self)

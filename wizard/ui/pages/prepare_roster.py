@@ -38,7 +38,7 @@ from wizard.flow import PageId
 from wizard.hub.models import Upload
 from wizard.state import Mode, data_dir
 from wizard.ui.models import FrameModel, IssueFilter, IssueModel, MappingModel, TargetDelegate
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, set_tone
 
 UPLOAD_POLL_MS = 1500
 
@@ -49,8 +49,8 @@ def mapping_file(district_key: str) -> Path:
     return data_dir() / "mappings" / f"{safe}.json"
 
 
-def cell_problems(result: Any, kind: str) -> dict[tuple[int, str], str]:
-    """(row position in the output frame, hub column) -> message, for the issues that point at a cell.
+def cell_problems(result: Any, kind: str) -> dict[tuple[int, str], tuple[str, str]]:
+    """(row position in the output frame, hub column) -> (severity, message), for issues that point at a cell.
 
     Issues name the input file, its spreadsheet row and the input column; frames stack their inputs in order.
     A position is only trusted when it falls inside the frame.
@@ -66,17 +66,40 @@ def cell_problems(result: Any, kind: str) -> dict[tuple[int, str], str]:
         name: {header: target for header, target in file_mapping.columns.items() if target}
         for name, file_mapping in result.mapping.files.items()
     }
-    found: dict[tuple[int, str], str] = {}
+    found: dict[tuple[int, str], tuple[str, str]] = {}
     issues = result.issue_frame
     relevant = issues[issues["file"].isin(list(offsets)) & issues["row"].notna()]
-    for file, row, column, message in zip(
-        relevant["file"], relevant["row"], relevant["column"], relevant["message"], strict=True
+    for severity, file, row, column, message in zip(
+        relevant["severity"],
+        relevant["file"],
+        relevant["row"],
+        relevant["column"],
+        relevant["message"],
+        strict=True,
     ):
         target = mapped.get(file, {}).get(column, column)
         at = offsets[file] + int(row) - 2
-        if target in frame.columns and 0 <= at < len(frame):
-            found.setdefault((at, str(target)), str(message))
+        if (
+            target in frame.columns
+            and 0 <= at < len(frame)
+            and found.get((at, str(target)), ("",))[0] != "error"
+        ):
+            found[(at, str(target))] = (str(severity), str(message))
     return found
+
+
+def change_summary(upload: Upload | None) -> str:
+    """“added 57 students, 4 schools; updated 2 teachers; removed 1 section” — only what changed."""
+    if upload is None:
+        return ""
+    parts = []
+    for verb in ("added", "updated", "removed"):
+        counts = [
+            f"{getattr(c, verb)} {kind}" for kind, c in sorted(upload.changes.items()) if getattr(c, verb)
+        ]
+        if counts:
+            parts.append(f"{verb} " + ", ".join(counts))
+    return "; ".join(parts)
 
 
 class DropList(QListWidget):
@@ -119,7 +142,7 @@ class PrepareRosterPage(BasePage):
         self.inputs = DropList(self.add_inputs)
         self.inputs.setAccessibleName(self.tr("Input files, folders and zips"))
         self.inputs.setToolTip(self.tr("Drop SIS export files, folders or zips here"))
-        self.inputs.setMaximumHeight(110)
+        self.inputs.setMaximumHeight(84)
         buttons = QVBoxLayout()
         self.add_files_button = QPushButton(self.tr("Add &files…"))
         self.add_folder_button = QPushButton(self.tr("Add f&older…"))
@@ -390,8 +413,7 @@ class PrepareRosterPage(BasePage):
                 warnings=result.warning_count,
             )
         )
-        self.summary.setObjectName("okNote" if result.error_count == 0 else "warnNote")
-        self.summary.style().polish(self.summary)
+        set_tone(self.summary, "okNote" if result.error_count == 0 else "warnNote")
         self.leave_out_errors.setVisible(result.error_count > 0)
         self.tabs.setTabText(1, self.tr("Issues ({n})").format(n=len(result.issue_frame)))
         if result.error_count:
@@ -539,19 +561,16 @@ class PrepareRosterPage(BasePage):
         status = upload.status if upload is not None else status
         if not status:
             return
-        changes = "; ".join(
-            f"{kind}: +{c.added} / ~{c.updated} / −{c.removed}"
-            for kind, c in (upload.changes if upload else {}).items()
-        )
+        changes = change_summary(upload)
         if status == "processing":
             text = self.tr("The hub is processing your upload…")
         elif status == "succeeded":
-            text = self.tr(
-                "✓ The hub accepted your roster. Changes (added / updated / removed): {changes}"
-            ).format(changes=changes or self.tr("none"))
+            text = self.tr("✓ The hub accepted your roster: {changes}.").format(
+                changes=changes or self.tr("nothing changed")
+            )
         elif status == "on_hold":
             text = self.tr(
-                "! The hub put this upload on hold: {reason} Changes (added / updated / removed): {changes}. "
+                "! The hub put this upload on hold: {reason} It would change: {changes}. "
                 "Approve only if you expect these changes."
             ).format(reason=(upload.hold_reason if upload else "") or "", changes=changes)
             self.approve_button.setVisible(upload is not None)
@@ -561,8 +580,7 @@ class PrepareRosterPage(BasePage):
         else:
             text = status
         self.upload_status.setText(text)
-        self.upload_status.setObjectName("okNote" if status == "succeeded" else "warnNote")
-        self.upload_status.style().polish(self.upload_status)
+        set_tone(self.upload_status, "okNote" if status == "succeeded" else "warnNote")
 
     def approve(self) -> None:
         upload_id = self.ctx.state.roster.upload_id

@@ -12,13 +12,13 @@ from PySide6.QtCore import QDate, QMarginsF, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.state import OnboardingState
 from wizard.ui.pages.add_app import icon_from_bytes
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, set_tone
 from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
+from wizard.ui.text import when
 
 if TYPE_CHECKING:
     from wizard.hub.models import PortalView
@@ -130,9 +131,12 @@ class RollOutPage(BasePage):
         portal_box = QGroupBox(self.tr("What a student or teacher will see"))
         portal_layout = QVBoxLayout(portal_box)
         lookup = QHBoxLayout()
-        user_label = QLabel(self.tr("SIS &id of a student or teacher"))
-        self.user_id = QLineEdit()
+        user_label = QLabel(self.tr("Student or teacher (&id or pick one)"))
+        self.user_id = QComboBox()
+        self.user_id.setEditable(True)
+        self.user_id.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.user_id.setAccessibleName(self.tr("SIS id of a student or teacher"))
+        self.user_id.setPlaceholderText(self.tr("SIS id, e.g. 010001"))
         user_label.setBuddy(self.user_id)
         self.preview_button = QPushButton(self.tr("&Preview portal"))
         self.preview_button.setAccessibleName(self.tr("Preview portal"))
@@ -165,7 +169,10 @@ class RollOutPage(BasePage):
 
         self.launch_button.clicked.connect(self._launch)
         self.preview_button.clicked.connect(self._preview_portal)
-        self.user_id.returnPressed.connect(self._preview_portal)
+        editor = self.user_id.lineEdit()
+        if editor is not None:
+            editor.returnPressed.connect(self._preview_portal)
+        self.user_id.activated.connect(lambda _i: self._preview_portal())
         self.pdf_button.clicked.connect(self._save_instructions)
         self.summary_button.clicked.connect(self._export_summary)
         self.launch_date.dateChanged.connect(self._date_changed)
@@ -175,6 +182,29 @@ class RollOutPage(BasePage):
         chosen = date.fromisoformat(saved) if saved else date.today()
         self.launch_date.setDate(QDate(chosen.year, chosen.month, chosen.day))
         self._show_launch()
+        self.run_task(
+            lambda progress, cancel: self.ctx.shared_students(),
+            self._students_loaded,
+            message=self.tr("Loading the shared students…"),
+            quiet=True,
+        )
+
+    def chosen_sis_id(self) -> str:
+        """The picked user's SIS id, or what was typed."""
+        index = self.user_id.currentIndex()
+        if index >= 0 and self.user_id.currentText() == self.user_id.itemText(index):
+            return str(self.user_id.itemData(index))
+        return self.user_id.currentText().strip()
+
+    def _students_loaded(self, students: list[dict[str, str]]) -> None:
+        typed = self.user_id.currentText()
+        self.user_id.clear()
+        for student in students[:500]:
+            self.user_id.addItem(
+                f"{student['name']} — {student['school']} ({student['sis_id']})", student["sis_id"]
+            )
+        self.user_id.setCurrentIndex(-1)
+        self.user_id.setEditText(typed)
 
     def _date_changed(self, value: QDate) -> None:
         self.ctx.state.launch_date = value.toString("yyyy-MM-dd")
@@ -184,36 +214,35 @@ class RollOutPage(BasePage):
         state = self.ctx.state
         if state.launched:
             self.launch_status.setText(
-                self.tr("✓ {app} launches on {date}. After that it shows in the portal.").format(
-                    app=state.app.app_name, date=state.launch_date
-                )
+                self.tr(
+                    "✓ {app} launches on {date}: from then on it shows in the portal of everyone it is shared with."
+                ).format(app=state.app.app_name, date=when(state.launch_date))
             )
-            self.launch_status.setObjectName("okNote")
+            set_tone(self.launch_status, "okNote")
         else:
             self.launch_status.setText(self.tr("Not launched yet: the app does not show in anyone's portal."))
-            self.launch_status.setObjectName("warnNote")
-        self.launch_status.style().polish(self.launch_status)
+            set_tone(self.launch_status, "warnNote")
         self.completeChanged.emit()
 
     def _launch(self) -> None:
-        when = self.launch_date.date().toString("yyyy-MM-dd")
+        launch_on = self.launch_date.date().toString("yyyy-MM-dd")
         connection_id = self.ctx.state.app.connection_id
 
         def launched(_result: object) -> None:
-            self.ctx.state.launch_date = when
+            self.ctx.state.launch_date = launch_on
             self.ctx.state.launched = True
             self.ctx.state.mark_completed(self.page_id)
             self.ctx.save()
             self._show_launch()
 
         self.run_task(
-            lambda progress, cancel: self.ctx.district_hub().launch(connection_id, when),
+            lambda progress, cancel: self.ctx.district_hub().launch(connection_id, launch_on),
             launched,
             message=self.tr("Setting the launch date…"),
         )
 
     def _preview_portal(self) -> None:
-        sis_id = self.user_id.text().strip()
+        sis_id = self.chosen_sis_id()
         if not sis_id:
             return
 
@@ -230,7 +259,7 @@ class RollOutPage(BasePage):
             item = QListWidgetItem(icon_from_bytes(icons.get(app.app_id)), app.name)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.portal.addItem(item)
-        who = portal.name or self.user_id.text()
+        who = portal.name or portal.sis_id
         if portal.apps:
             text = self.tr("{who} ({role}) will see {n} app(s) in the portal:").format(
                 who=who, role=portal.role, n=len(portal.apps)

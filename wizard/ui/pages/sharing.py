@@ -30,7 +30,7 @@ from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.state import SharingRule
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, set_tone
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
@@ -172,6 +172,7 @@ class SharingPage(BasePage):
 
         bottom = QHBoxLayout()
         self.preview = QLabel()
+        self.preview.setObjectName("preview")
         self.preview.setAccessibleName(self.tr("What would be shared"))
         self.preview.setWordWrap(True)
         self.save_button = QPushButton(self.tr("Sa&ve sharing"))
@@ -232,16 +233,7 @@ class SharingPage(BasePage):
             )
         )
         self.recommendation.setVisible(bool(reason))
-        self._locked_type = saved.type if sharing.locked and saved.type else ""
-        self.lock_note.setText(
-            self.tr("🔒 Locked to “{type}”. {reason}").format(
-                type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
-                reason=sharing.locked_reason or self.tr("The vendor has confirmed this sharing."),
-            )
-        )
-        self.lock_note.setVisible(bool(self._locked_type))
-        for value, button in self.type_buttons.items():
-            button.setEnabled(not self._locked_type or value == self._locked_type)
+        self._apply_lock(sharing)
         chosen = state.sharing_type or recommended
         if chosen in self.type_buttons:
             self.type_buttons[chosen].setChecked(True)
@@ -249,6 +241,20 @@ class SharingPage(BasePage):
         self._type_changed()
         self._show_counts(sharing.counts)
         self._show_saved()
+
+    def _apply_lock(self, sharing: Sharing) -> None:
+        """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
+        saved = sharing.settings
+        self._locked_type = saved.type if sharing.locked and saved.type else ""
+        self.lock_note.setText(
+            self.tr("Locked to “{type}”. {reason}").format(
+                type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
+                reason=sharing.locked_reason or self.tr("The vendor has confirmed this sharing."),
+            )
+        )
+        self.lock_note.setVisible(bool(self._locked_type))
+        for value, button in self.type_buttons.items():
+            button.setEnabled(not self._locked_type or value == self._locked_type)
 
     def _fill_tree(
         self, directory: dict[str, list[dict[str, Any]]], schools: set[str], sections: set[str]
@@ -402,6 +408,7 @@ class SharingPage(BasePage):
         sharing, connection_id = self.current_sharing(), self.ctx.state.app.connection_id
 
         def saved(result: Sharing) -> None:
+            self._apply_lock(result)
             self._saved = True
             self.ctx.state.sharing.saved = True
             self.ctx.save()
@@ -426,8 +433,7 @@ class SharingPage(BasePage):
 
     def _show_saved(self) -> None:
         self.saved_note.setText(self.tr("✓ Saved") if self._saved else self.tr("Not saved yet"))
-        self.saved_note.setObjectName("okNote" if self._saved else "warnNote")
-        self.saved_note.style().polish(self.saved_note)
+        set_tone(self.saved_note, "okNote" if self._saved else "warnNote")
         self.save_button.setEnabled(bool(self.selected_type()))
         self.completeChanged.emit()
 

@@ -23,7 +23,7 @@ from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
 from wizard.state import DistrictForm
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, repolish
 
 US_STATES = [
     "AL",
@@ -260,7 +260,7 @@ class SignUpPage(BasePage):
             label.setVisible(bool(shown))
             widget = self.inputs[name]
             widget.setProperty("invalid", bool(shown))
-            widget.style().polish(widget)
+            repolish(widget)
             widget.setAccessibleDescription(shown)
         self.completeChanged.emit()
 

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import when
 
 if TYPE_CHECKING:
     from wizard.hub.models import Validation
@@ -70,6 +73,9 @@ class ValidatePage(BasePage):
         self.counts.setAccessibleName(self.tr("Counts: SIS files, hub, shared"))
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.counts.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.counts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.counts.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.mismatch_note = QLabel()
         self.mismatch_note.setWordWrap(True)
         counts_layout.addWidget(self.counts)
@@ -123,7 +129,7 @@ class ValidatePage(BasePage):
                 mark="✓" if healthy else "!",
                 method=(report.sync_method or self.tr("not chosen")).replace("_", " "),
                 status=self.tr(SYNC_WORDS.get(report.sync_state, report.sync_state)),
-                last=report.last_success or self.tr("never"),
+                last=when(report.last_success, never=self.tr("never")),
             )
         )
         self._mark(self.sync_status, healthy)
@@ -144,8 +150,7 @@ class ValidatePage(BasePage):
 
     @staticmethod
     def _mark(label: QLabel, good: bool) -> None:
-        label.setObjectName("okNote" if good else "warnNote")
-        label.style().polish(label)
+        set_tone(label, "okNote" if good else "warnNote")
 
     def _fill_counts(self, report: Validation, sis_counts: dict[str, int] | None) -> None:
         mismatches: list[str] = []

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PAGE_TITLES, PageId, resume_page
 from wizard.state import Mode
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, repolish
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -131,7 +131,7 @@ class WelcomePage(BasePage):
         shown = problem if self.hub_url.text().strip() else ""
         self.hub_error.setText(self.tr(shown))
         self.hub_url.setProperty("invalid", bool(shown))
-        self.hub_url.style().polish(self.hub_url)
+        repolish(self.hub_url)
         self.completeChanged.emit()
 
     def ready(self) -> bool:
