@@ -84,6 +84,16 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a defect, not the user's doing: one line here, the traceback with -v
+        progress.finish()
+        if getattr(args, "verbose", False):
+            raise
+        print(
+            f"error: preparation stopped by an internal problem ({type(error).__name__}: {error}). "
+            "Please report it with the output of the same command run with -v.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     print_summary(result, args.out, written, time.monotonic() - started, sys.stderr)
     return EXIT_ERRORS if result.error_count else EXIT_OK
 

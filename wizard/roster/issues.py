@@ -12,6 +12,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from wizard.roster.arrowtext import starts_with_any
+
 Severity = Literal["error", "warning"]
 
 # code -> (severity, what it means); the report and the GUI's issue list explain codes with these texts.
@@ -33,8 +35,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "malformed_row": ("error", "The row has a different number of values than the header."),
     "invalid_mapping": ("error", "The mapping names a file kind or hub column that does not exist."),
     "unclassified_file": ("error", "It is not clear which hub file this input is."),
-    "nonconformant_input": ("error", "The input does not follow its declared format."),
+    "unsupported_input": (
+        "error",
+        "The input uses something that cannot be converted (e.g. OneRoster delta files).",
+    ),
+    "nonconformant_input": ("warning", "The input departs from its standard; it was read leniently."),
     "ambiguous_date": ("warning", "The date reads both as month/day and as day/month."),
+    "duplicate_enrollment": (
+        "warning",
+        "The same student is enrolled in the same section on an earlier row.",
+    ),
     "duplicate_email": ("warning", "Another record uses the same email address."),
     "student_without_enrollment": ("warning", "The student is in no section."),
     "section_without_students": ("warning", "The section has no students."),
@@ -176,5 +186,5 @@ def frame_to_issues(frame: pd.DataFrame) -> list[Issue]:
 def neutralise_formulas(values: pd.Series) -> pd.Series:
     """Report cells only: prefix a quote to text a spreadsheet would run as a formula. Never for upload files."""
     text = values.astype("str").fillna("")
-    risky = text.str.startswith(FORMULA_PREFIXES)
+    risky = starts_with_any(text, FORMULA_PREFIXES)
     return text.where(~risky, "'" + text)

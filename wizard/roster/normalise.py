@@ -14,8 +14,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wizard.roster import spec
+from wizard.roster.arrowtext import from_arrow, matches
 
 DateOrder = Literal["mdy", "dmy"]
 
@@ -47,9 +49,9 @@ def map_distinct(series: pd.Series, convert: Callable[[str], tuple[str, int]]) -
     """Apply `convert` (text -> (new text, status)) once per distinct value and spread the results."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     converted = [convert(str(value)) for value in uniques]
-    texts = np.array([text for text, _ in converted] + [""], dtype=object)
+    texts = pa.array([text for text, _ in converted] + [""], pa.large_string())
     statuses = np.array([status for _, status in converted] + [OK], dtype=np.int8)
-    values = pd.Series(texts[codes], index=series.index, dtype="str")
+    values = from_arrow(texts.take(pa.array(codes, pa.int64())), series.index)
     return Normalised(values, statuses[codes])
 
 
@@ -123,6 +125,6 @@ def normalise_dates(series: pd.Series, order: DateOrder | None) -> Normalised:
 def normalise_emails(series: pd.Series) -> Normalised:
     """Lower-cased; a non-empty value that is not an address is INVALID (and kept as given)."""
     lowered = series.str.lower()
-    valid = lowered.str.match(EMAIL_PATTERN).fillna(False).to_numpy(dtype=bool) | (lowered == "").to_numpy()
+    valid = matches(lowered, EMAIL_PATTERN) | (lowered == "").to_numpy()
     values = lowered.where(valid, series)
     return Normalised(values, np.where(valid, OK, INVALID).astype(np.int8))

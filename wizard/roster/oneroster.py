@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wizard.roster.arrowtext import empty_text, isin, lookup
 from wizard.roster.issues import IssueLog
 from wizard.roster.mapping import FileMapping, MappingSpec
 from wizard.roster.readers import RawTable
@@ -78,7 +79,7 @@ class OneRosterSet:
             column = by_lower.get(column.lower(), column)
         if column in frame.columns:
             return frame[column].str.strip()
-        return pd.Series(np.full(len(frame), "", dtype=object), index=frame.index, dtype="str")
+        return empty_text(len(frame), frame.index)
 
     def has_column(self, key: str, column: str) -> bool:
         headers = {str(header).lower() for header in self.raws[key].frame.columns}
@@ -221,7 +222,7 @@ def _check_manifest(bundle: OneRosterSet) -> None:
         mode = properties.get(f"file.{file_name[:-4]}", properties.get(f"file.{key}", ""))
         if mode == "delta":
             log.add(
-                "nonconformant_input",
+                "unsupported_input",
                 bundle.name(key),
                 f"manifest.csv marks {file_name} as delta; the hub needs the full data set. Export a bulk set.",
                 column=f"file.{file_name[:-4]}",
@@ -261,7 +262,7 @@ def _home_school(org_lists: pd.Series, school_ids: pd.Series, *, fallback_to_fir
     """The first org of each user that is a school; else the first org, so the reference gets reported
     (or "" for district staff, whose School_id is optional)."""
     exploded = org_lists.str.split(",").explode().fillna("").str.strip()
-    schools = exploded[exploded.isin(school_ids.to_numpy())]
+    schools = exploded[isin(exploded, school_ids)]
     first_school = schools[~schools.index.duplicated(keep="first")]
     fallback = _first_of_list(org_lists) if fallback_to_first else ""
     return first_school.reindex(org_lists.index).fillna(fallback).astype("str")
@@ -317,7 +318,7 @@ def _add_demographics(students: Staged, bundle: OneRosterSet) -> None:
     }
     two_or_more = bundle.column("demographics", "demographicRaceTwoOrMoreRaces")[keep].str.lower() == "true"
     count = sum((flag.astype(int) for flag in flags.values()), pd.Series(0, index=ids.index))
-    race = pd.Series(np.full(len(ids), "", dtype=object), index=ids.index, dtype="str")
+    race = empty_text(len(ids), ids.index)
     for column, written in RACE_COLUMNS.items():
         race = race.where(~(flags[column] & (count == 1)), written)
     race = race.where(~((count > 1) | two_or_more), "Two or More Races")
@@ -329,13 +330,12 @@ def _add_demographics(students: Staged, bundle: OneRosterSet) -> None:
             "Race": race.to_numpy(),
             "Hispanic_Latino": hispanic.map({"true": "Y", "false": "N"}).fillna("").astype("str").to_numpy(),
         },
-        index=ids.to_numpy(),
         dtype="str",
     )
-    derived = derived[~derived.index.duplicated(keep="first")]
+    derived_ids = pd.Series(ids.to_numpy(), dtype="str")
     student_ids = students.frame["Student_id"]
     for column in derived.columns:
-        students.frame[column] = student_ids.map(derived[column]).fillna("").astype("str").to_numpy()
+        students.frame[column] = lookup(student_ids, derived_ids, derived[column])
         students.present.add(column)
         students.source_columns[column] = f"{column} ({bundle.name('demographics')})"
 
@@ -343,11 +343,8 @@ def _add_demographics(students: Staged, bundle: OneRosterSet) -> None:
 def _lookup(bundle: OneRosterSet, key: str, ids: pd.Series, column: str) -> pd.Series:
     """`column` of the `key` record each id names ("" when the file or the record is missing)."""
     if not bundle.has(key):
-        return pd.Series(np.full(len(ids), "", dtype=object), index=ids.index, dtype="str")
-    keys = bundle.column(key, "sourcedId")
-    table = pd.Series(bundle.column(key, column).to_numpy(), index=keys.to_numpy())
-    table = table[~table.index.duplicated(keep="first")]
-    return ids.map(table).fillna("").astype("str")
+        return empty_text(len(ids), ids.index)
+    return lookup(ids, bundle.column(key, "sourcedId"), bundle.column(key, column))
 
 
 def _sections(bundle: OneRosterSet) -> Staged:
@@ -407,7 +404,7 @@ def _report_unresolved(
     """A class naming a course or term that is not in the set: its Course_*/Term_* stay empty (a warning)."""
     filled = (ids != "").to_numpy()
     if bundle.has(target):
-        known = ids.isin(bundle.column(target, "sourcedId").to_numpy()).to_numpy(dtype=bool)
+        known = isin(ids, bundle.column(target, "sourcedId"))
     else:
         known = np.zeros(len(ids), dtype=bool)
     missing = filled & ~known

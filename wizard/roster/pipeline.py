@@ -216,15 +216,16 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
     input_paths = {summary.path.resolve() for summary in result.inputs if summary.path is not None}
     written: list[Path] = []
     try:
+        targets = [out_dir / spec.hub_file_name(kind) for kind in result.tables]
+        for target in [*targets, out_dir / REPORT_NAME, out_dir / SUMMARY_NAME]:  # before writing anything
+            if target.resolve() in input_paths:
+                raise OutputError(
+                    f"Writing {target} would overwrite an input file.", "Choose another folder with --out."
+                )
         if result.error_count == 0 or allow_errors:
             tables = result.clean_tables() if result.error_count else result.tables
             for kind, frame in tables.items():
                 target = out_dir / spec.hub_file_name(kind)
-                if target.resolve() in input_paths:
-                    raise OutputError(
-                        f"Writing {target} would overwrite an input file.",
-                        "Choose another folder with --out.",
-                    )
                 write_frame_csv(frame, target, spec.hub_columns(kind))
                 written.append(target)
         report = out_dir / REPORT_NAME

@@ -27,7 +27,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # Files up to this size are parsed by the csv module, which keeps exact row numbers across blank lines and
 # reports ragged rows; larger ones go through pyarrow's multi-threaded reader.
-SMALL_FILE_BYTES = 16 * 1024 * 1024
+SMALL_FILE_BYTES = 2 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
 _DECODE_CHUNK = 8 * 1024 * 1024
 

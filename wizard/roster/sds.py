@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.roster import spec
+from wizard.roster.arrowtext import isin, lookup
 from wizard.roster.issues import IssueLog
 from wizard.roster.mapping import FileMapping, MappingSpec
 from wizard.roster.readers import RawTable
@@ -92,12 +93,8 @@ def stage_sds(
         enrollments.source_columns.update(_expected_labels(known["studentenrollment"]))
         sections = staged.get("sections", [None])[0]
         if sections is not None:
-            school_of = pd.Series(
-                sections.frame["School_id"].to_numpy(), index=sections.frame["Section_id"].to_numpy()
-            )
-            school_of = school_of[~school_of.index.duplicated(keep="first")]
-            enrollments.frame["School_id"] = (
-                enrollments.frame["Section_id"].map(school_of).fillna("").astype("str").to_numpy()
+            enrollments.frame["School_id"] = lookup(
+                enrollments.frame["Section_id"], sections.frame["Section_id"], sections.frame["School_id"]
             )
             enrollments.present.add("School_id")
             enrollments.derived.add("School_id")
@@ -156,8 +153,7 @@ def assign_teachers(
     rank = pairs.groupby("section", sort=False).cumcount().to_numpy()
     for position, column in enumerate(TEACHER_COLUMNS):
         chosen = pairs[rank == position]
-        teacher_of = pd.Series(chosen["teacher"].to_numpy(), index=chosen["section"].to_numpy())
-        frame[column] = frame["Section_id"].map(teacher_of).fillna("").astype("str").to_numpy()
+        frame[column] = lookup(frame["Section_id"], chosen["section"], chosen["teacher"])
     extra = pairs[rank >= len(TEACHER_COLUMNS)]
     if len(extra):
         log.add_bulk(
@@ -195,7 +191,7 @@ def assign_teachers(
 def _report_roster_sections(
     pairs: pd.DataFrame, section_ids: pd.Series, file: str, column: str, log: IssueLog
 ) -> None:
-    unknown = pairs[~pairs["section"].isin(section_ids.to_numpy())]
+    unknown = pairs[~isin(pairs["section"], section_ids)]
     if unknown.empty:
         return
     log.add_bulk(

@@ -52,6 +52,19 @@ def expand_inputs(paths: Sequence[Path], workdir: Path) -> InputSet:
             _add_zip(result, path, workdir)
         else:
             result.sources.append(Source(path.name, path))
+    return _without_repeats(result)
+
+
+def _without_repeats(result: InputSet) -> InputSet:
+    """A file named twice (say in a folder and again with --students) is read once."""
+    seen: set[Path] = set()
+    unique: list[Source] = []
+    for source in result.sources:
+        key = source.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    result.sources = unique
     return result
 
 

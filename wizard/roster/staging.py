@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wizard.roster import spec
+from wizard.roster.arrowtext import empty_text, from_arrow
 
 
 @dataclass
@@ -40,7 +42,9 @@ class Staged:
 
 
 def text_column(length: int, value: str = "") -> pd.Series:
-    return pd.Series(np.full(length, value, dtype=object), dtype="str")
+    if value == "":
+        return empty_text(length)
+    return from_arrow(pa.array([value], pa.large_string()).take(pa.array(np.zeros(length, dtype=np.int64))))
 
 
 def build_staged(

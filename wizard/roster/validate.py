@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.roster import normalise, spec
+from wizard.roster.arrowtext import empty_text, isin, lookup, matches, starts_with_any
 from wizard.roster.issues import IssueLog, severity_of
 from wizard.roster.normalise import DateOrder
 from wizard.roster.staging import Staged
@@ -117,6 +118,8 @@ class Validator:
             self.check_id_widths(table, kind_spec.id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
+        if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
+            self.check_repeated_enrollments(table)
         self.check_formulas(table)
 
     def check_filled(self, table: Staged, column: str, code: str, why: str) -> None:
@@ -223,14 +226,15 @@ class Validator:
         if not repeated.any():
             return
         first = filled & ~repeated
-        first_row = pd.Series(table.row[first].to_numpy(), index=ids[first].to_numpy())
-        first_file = pd.Series(table.file[first].to_numpy(), index=ids[first].to_numpy())
+        first_ids = ids[first]
+        first_rows = table.row[first].astype("str")
+        first_files = table.file[first]
         noun = spec.kind_spec(table.kind).noun
 
         def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
             keys = subset[column]
-            rows = keys.map(first_row).astype("str")
-            files = keys.map(first_file).astype("str")
+            rows = lookup(keys, first_ids, first_rows)
+            files = lookup(keys, first_ids, first_files)
             return (
                 labels
                 + " is not unique: the same id is on row "
@@ -242,11 +246,36 @@ class Validator:
 
         self.report("duplicate_id", table, repeated, column, message)
 
+    def check_repeated_enrollments(self, table: Staged) -> None:
+        """The same (section, student) pair twice: integer keys from factorised columns keep this fast."""
+        sections, _ = pd.factorize(table.frame["Section_id"])
+        students, student_values = pd.factorize(table.frame["Student_id"])
+        keys = pd.Series(sections.astype(np.int64) * (len(student_values) + 1) + students)
+        repeated = keys.duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            return
+        first = ~repeated
+        first_keys = keys[first].astype("str")
+        first_rows = table.row[first].astype("str")
+        repeated_keys = keys[repeated].astype("str")
+
+        def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            rows = lookup(repeated_keys, first_keys, first_rows)
+            rows.index = labels.index
+            return (
+                labels
+                + " repeats row "
+                + rows
+                + "; the hub needs each enrollment once. Remove the repeated row."
+            )
+
+        self.report("duplicate_enrollment", table, repeated, "Student_id", message)
+
     def check_id_widths(self, table: Staged, column: str) -> None:
         """Digit-only ids shorter than zero-led ones in the same column probably lost their zeros."""
         ids = table.frame[column]
-        digits = ids.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
-        zero_led = digits & ids.str.startswith("0").fillna(False).to_numpy(dtype=bool)
+        digits = matches(ids, r"^\d+$")
+        zero_led = digits & starts_with_any(ids, ("0",))
         if not zero_led.any():
             return
         width = int(ids[zero_led].str.len().max())
@@ -272,10 +301,9 @@ class Validator:
         if not repeated.any():
             return
         first = filled & ~repeated
-        first_row = pd.Series(table.row[first].to_numpy(), index=emails[first].to_numpy())
-        first_label = pd.Series(
-            self.labels(table, table.frame[first]).to_numpy(), index=emails[first].to_numpy()
-        )
+        first_emails = emails[first]
+        first_rows = table.row[first].astype("str")
+        first_labels = self.labels(table, table.frame[first])
 
         def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
             keys = subset[column]
@@ -284,9 +312,9 @@ class Validator:
                 + f": {column} "
                 + keys
                 + " is also used by "
-                + keys.map(first_label).astype("str")
+                + lookup(keys, first_emails, first_labels)
                 + " (row "
-                + keys.map(first_row).astype("str")
+                + lookup(keys, first_emails, first_rows)
                 + "). Each person should have their own address, or single sign-on may match the wrong account."
             )
 
@@ -295,7 +323,7 @@ class Validator:
     def check_formulas(self, table: Staged) -> None:
         for column in table.present:
             values = table.frame[column]
-            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            risky = starts_with_any(values, FORMULA_STARTS)
             self.report(
                 "formula_like_value",
                 table,
@@ -324,11 +352,11 @@ class Validator:
             return
         target_ids = target.frame[target_spec.id_column]
         values = table.frame[column]
-        known = values.isin(target_ids.to_numpy()).to_numpy(dtype=bool)
+        known = isin(values, target_ids)
         unknown = ~known & (values != "").to_numpy()
         target_where = ", ".join(target.source_files) or target_spec.file
         padded = self.zero_padded_matches(values[unknown], target_ids)
-        padded_full = pd.Series(np.full(len(values), "", dtype=object), dtype="str")
+        padded_full = empty_text(len(values), values.index)
         if len(padded):
             padded_full.iloc[np.flatnonzero(unknown)] = padded.to_numpy()
         noun = target_spec.noun
@@ -357,7 +385,7 @@ class Validator:
         # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
-            dangling = known & values.isin(excluded_ids.to_numpy()).to_numpy(dtype=bool)
+            dangling = known & isin(values, excluded_ids)
             self.report(
                 "reference_to_record_with_errors",
                 table,
@@ -378,20 +406,17 @@ class Validator:
         assert id_column is not None
         ids = table.frame[id_column]
         clean_ids = ids[~self.errors[kind]]
-        return ids.isin(clean_ids.to_numpy()).to_numpy(dtype=bool)
+        return isin(ids, clean_ids)
 
     @staticmethod
     def zero_padded_matches(unknown: pd.Series, target_ids: pd.Series) -> pd.Series:
         """For each unknown reference, the target id it equals once leading zeros are restored, else ""."""
         if unknown.empty:
             return pd.Series([], dtype="str")
-        zero_led = target_ids[target_ids.str.startswith("0").fillna(False)]
+        zero_led = target_ids[starts_with_any(target_ids, ("0",))]
         if zero_led.empty:
             return pd.Series([""] * len(unknown), dtype="str")
-        stripped = pd.Series(zero_led.to_numpy(), index=zero_led.str.lstrip("0").to_numpy())
-        stripped = stripped[~stripped.index.duplicated(keep="first")]
-        matches = unknown.str.lstrip("0").map(stripped)
-        return matches.fillna("").astype("str")
+        return lookup(unknown.str.lstrip("0"), zero_led.str.lstrip("0"), zero_led).reset_index(drop=True)
 
     def check_coverage(self) -> None:
         enrollments = self.tables.get("enrollments")
@@ -400,9 +425,7 @@ class Validator:
         students = self.tables.get("students")
         if students is not None and "Student_id" in enrollments.present:
             ids = students.frame["Student_id"]
-            alone = (~ids.isin(enrollments.frame["Student_id"].to_numpy())).to_numpy(dtype=bool) & (
-                ids != ""
-            ).to_numpy()
+            alone = ~isin(ids, enrollments.frame["Student_id"]) & (ids != "").to_numpy()
             self.report(
                 "student_without_enrollment",
                 students,
@@ -416,9 +439,7 @@ class Validator:
         sections = self.tables.get("sections")
         if sections is not None and "Section_id" in enrollments.present:
             ids = sections.frame["Section_id"]
-            empty = (~ids.isin(enrollments.frame["Section_id"].to_numpy())).to_numpy(dtype=bool) & (
-                ids != ""
-            ).to_numpy()
+            empty = ~isin(ids, enrollments.frame["Section_id"]) & (ids != "").to_numpy()
             self.report(
                 "section_without_students",
                 sections,

@@ -1,0 +1,176 @@
+"""Messy SIS exports: semicolons, BOM, human headers, duplicate ids, unknown references, bad values."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.unit.roster.helpers import DATA, column, issue_keys, read_csv
+from wizard.errors import UsageError
+from wizard.roster.mapping import FileMapping, MappingSpec, save_mapping
+from wizard.roster.pipeline import PrepareOptions, prepare, write_outputs
+
+MESSY = DATA / "sis-messy"
+STUDENTS = "Student Export.csv"
+ENROLLMENTS = "Enrollment.csv"
+SECTIONS = "Class Sections.csv"
+
+
+def test_messy_export_names_each_bad_row() -> None:
+    result = prepare([MESSY])
+    assert result.input_format == "sis"
+    assert issue_keys(result) == {
+        ("error", "invalid_email", STUDENTS, 3, "E-mail"),
+        ("error", "invalid_grade", STUDENTS, 3, "Grade Level"),
+        ("error", "duplicate_id", STUDENTS, 4, "Stu #"),
+        ("error", "invalid_date", STUDENTS, 4, "Birth Date"),
+        ("error", "invalid_email", STUDENTS, 5, "E-mail"),
+        ("error", "unknown_reference", STUDENTS, 5, "School Code"),
+        ("error", "unknown_reference", SECTIONS, 3, "Teacher ID"),
+        ("error", "unknown_reference", ENROLLMENTS, 4, "Section ID"),
+        ("error", "unknown_reference", ENROLLMENTS, 5, "Student ID"),
+        ("error", "reference_to_record_with_errors", ENROLLMENTS, 3, "Student ID"),
+        ("error", "reference_to_record_with_errors", ENROLLMENTS, 4, "Student ID"),
+        ("warning", "ambiguous_date", STUDENTS, 2, "Birth Date"),
+        ("warning", "formula_like_value", STUDENTS, 5, "E-mail"),
+        ("warning", "possible_lost_leading_zeros", STUDENTS, 5, "School Code"),
+        ("warning", "possible_lost_leading_zeros", ENROLLMENTS, 5, "Student ID"),
+        ("warning", "unmapped_column", STUDENTS, None, "Notes"),
+        ("warning", "section_without_students", SECTIONS, 3, "Section ID"),
+        ("warning", "student_without_enrollment", STUDENTS, 6, "Stu #"),
+    }
+    assert result.error_count == 11
+
+
+def test_messages_name_the_record_and_what_to_do() -> None:
+    issues = {(issue.code, issue.row, issue.file): issue for issue in prepare([MESSY]).issues}
+    duplicate = issues[("duplicate_id", 4, STUDENTS)]
+    assert "0001001" in duplicate.message and "row 2" in duplicate.message
+    unknown = issues[("unknown_reference", 3, SECTIONS)]
+    assert "T9" in unknown.message and "no teacher in Teacher Export.csv" in unknown.message
+    padded = issues[("unknown_reference", 5, ENROLLMENTS)]
+    assert "0001004" in padded.message and "leading zeros" in padded.message
+
+
+def test_values_are_normalised_but_ids_never_altered() -> None:
+    result = prepare([MESSY])
+    assert column(result, "students", "Student_id")[:2] == ["0001001", "0001002"]
+    assert column(result, "students", "Grade") == ["Kindergarten", "14", "1", "2", "Kindergarten"]
+    assert column(result, "students", "Student_email")[0] == "ann.smith@example.org"
+    assert column(result, "students", "DOB")[0] == "03/04/2012"
+    assert column(result, "students", "Gender") == ["F", "M", "F", "X", "F"]
+    assert column(result, "sections", "Teacher_2_id") == ["T2", "", ""]
+    assert column(result, "sections", "Term_start") == ["08/15/2025"] * 3
+    assert column(result, "schools", "School_id") == ["001", "002"]
+
+
+def test_allow_errors_writes_only_clean_rows(tmp_path: Path) -> None:
+    result = prepare([MESSY])
+    written = write_outputs(result, tmp_path, allow_errors=True)
+    assert {path.name for path in written} >= {"students.csv", "validation_report.csv", "summary.json"}
+    students = read_csv(tmp_path / "students.csv")
+    assert [row["Student_id"] for row in students] == ["0001001", "0001004"]
+    assert students[0]["First_name"] == "Ann"
+    assert [row["Section_id"] for row in read_csv(tmp_path / "sections.csv")] == ["S1", "S3"]
+    assert read_csv(tmp_path / "enrollments.csv") == [
+        {"School_id": "001", "Section_id": "S1", "Student_id": "0001001"}
+    ]
+
+
+def test_without_allow_errors_no_upload_files(tmp_path: Path) -> None:
+    written = write_outputs(prepare([MESSY]), tmp_path)
+    assert sorted(path.name for path in written) == ["summary.json", "validation_report.csv"]
+    assert not (tmp_path / "students.csv").exists()
+
+
+def test_date_order_dmy_reads_day_first_without_warning() -> None:
+    result = prepare([MESSY], PrepareOptions(date_order="dmy"))
+    assert column(result, "students", "DOB")[0] == "04/03/2012"
+    assert "ambiguous_date" not in result.issues_by_code()
+
+
+def test_mapping_file_and_overrides_for_what_cannot_be_guessed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(MESSY, folder)
+    (folder / STUDENTS).rename(folder / "export1.csv")
+    mapping_path = tmp_path / "mapping.toml"
+    save_mapping(
+        MappingSpec({"export1.csv": FileMapping("students", {"Notes": "", "Stu #": "Student_id"})}),
+        mapping_path,
+    )
+    result = prepare([folder], PrepareOptions(mapping_file=mapping_path))
+    assert result.mapping.files["export1.csv"].kind == "students"
+    assert result.mapping.files["export1.csv"].columns["Last Name"] == "Last_name"
+    assert "unmapped_column" not in result.issues_by_code()
+    assert len(result.tables["students"]) == 5
+    # the same without a mapping, but naming the file on the command line
+    overridden = prepare([folder], PrepareOptions(overrides={"students": folder / "export1.csv"}))
+    assert len(overridden.tables["students"]) == 5
+
+
+def test_unclassifiable_file_and_missing_kinds_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "misc.csv").write_text("colour,flavour\nred,sweet\n")
+    (tmp_path / "pupils.csv").write_text("Student ID,School ID,First Name,Last Name\n1,9,A,B\n")
+    result = prepare([tmp_path])
+    keys = issue_keys(result)
+    assert ("error", "unclassified_file", "misc.csv", None, "") in keys
+    missing = {key[2] for key in keys if key[1] == "missing_file"}
+    assert missing == {"schools.csv", "teachers.csv", "sections.csv", "enrollments.csv"}
+
+
+def test_missing_required_column_fails_every_row(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("First Name,Last Name\nA,B\nC,D\n")
+    result = prepare([tmp_path / "students.csv"])
+    assert ("error", "missing_column", "students.csv", None, "Student_id") in issue_keys(result)
+    assert len(result.clean_tables()["students"]) == 0
+
+
+def test_xlsx_inputs(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Student ID", "School", "First Name", "Last Name", "Grade", "DOB"])
+    sheet.append(["00042", "01", "Ann", "Lee", 3, "2015-04-01"])
+    workbook.save(tmp_path / "Students.xlsx")
+    result = prepare([tmp_path / "Students.xlsx"])
+    assert column(result, "students", "Student_id") == ["00042"]
+    assert column(result, "students", "Grade") == ["3"]
+    assert result.inputs[0].encoding == "XLSX"
+
+
+def test_nonexistent_input_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        prepare([tmp_path / "nope.csv"])
+
+
+def test_nothing_readable_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(b"")
+    with pytest.raises(UsageError, match="None of the inputs"):
+        prepare([tmp_path / "a.csv"])
+
+
+def test_progress_is_reported_and_cancel_stops_the_run() -> None:
+    from wizard.tasks import CancelToken, Cancelled
+
+    calls: list[tuple[int, int, str]] = []
+    prepare([MESSY], progress=lambda done, total, message="": calls.append((done, total, message)))
+    assert calls and all(0 <= done <= total for done, total, _ in calls)
+    assert any("Reading" in message for _, _, message in calls)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        prepare([MESSY], cancel=token)
+
+
+def test_repeated_enrollment_is_a_warning(tmp_path: Path) -> None:
+    for path in (DATA / "hub-valid").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "enrollments.csv").open("a", newline="") as handle:
+        handle.write("01,SEC-1,000123\r\n")
+    result = prepare([tmp_path])
+    assert ("warning", "duplicate_enrollment", "enrollments.csv", 4, "Student_id") in issue_keys(result)
+    assert "row 2" in next(issue.message for issue in result.issues if issue.code == "duplicate_enrollment")
