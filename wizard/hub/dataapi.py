@@ -158,14 +158,11 @@ class DataUser:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> DataUser:
-        roles = d.get("roles") if isinstance(d.get("roles"), dict) else {}
-        assert isinstance(roles, dict)
-        present = tuple(name for name, value in roles.items() if value)
-        main: Mapping[str, Any] = next(
-            (roles[r] for r in ("student", "teacher", "staff") if roles.get(r)), {}
-        )
-        name = d.get("name") if isinstance(d.get("name"), dict) else {}
-        assert isinstance(name, dict)
+        raw_roles, raw_name = d.get("roles"), d.get("name")
+        roles: Mapping[str, Any] = raw_roles if isinstance(raw_roles, Mapping) else {}
+        name: Mapping[str, Any] = raw_name if isinstance(raw_name, Mapping) else {}
+        main_role = next((r for r in ("student", "teacher", "staff") if roles.get(r)), "")
+        main: Mapping[str, Any] = roles[main_role] if main_role else {}
         return cls(
             id=_s(d, "id"),
             district=_s(d, "district"),
@@ -173,11 +170,11 @@ class DataUser:
             first_name=_s(name, "first"),
             middle_name=_s(name, "middle"),
             last_name=_s(name, "last"),
-            roles=present,
-            sis_id=_o(main, "sis_id") or _o(main, "staff_id"),
-            school=_o(main, "school"),
+            roles=tuple(role for role, value in roles.items() if value),
+            sis_id=_o(main, "staff_id" if main_role == "staff" else "sis_id"),
+            school=_o(main, "school") if main_role in {"student", "teacher"} else None,
             schools=_strings(main.get("schools")),
-            grade=_o(main, "grade"),
+            grade=_o(main, "grade") if main_role == "student" else None,
             raw=d,
         )
 

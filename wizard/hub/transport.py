@@ -220,7 +220,15 @@ class HubTransport:
             self.session.trust_env = False  # no proxy between us and the embedded hub
         # Connection-level retries (refused before sending) are always safe; status retries are ours below.
         adapter = HTTPAdapter(
-            max_retries=Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.1)
+            max_retries=Retry(
+                total=2,
+                connect=2,
+                read=0,
+                status=0,
+                other=0,
+                backoff_factor=0.1,
+                respect_retry_after_header=False,  # 429 and 503 waits are decided in `request`
+            )
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

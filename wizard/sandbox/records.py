@@ -160,7 +160,6 @@ def _add_users(
             "iep_status": _nullable(row, "IEP_status"),
             "school": school,
             "schools": [school],
-            "enrollments": [{"school": school, "start_date": now, "end_date": ""}],
             "credentials": {"district_username": _value(row, "Username")},
             "location": {
                 "address": _nullable(row, "Student_street"),

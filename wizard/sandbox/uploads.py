@@ -7,8 +7,6 @@ district's records waits on hold until an admin approves it (a term rollover or 
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import sqlite3
 import tempfile
@@ -17,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.errors import UserFacingError
+from wizard.roster import spec
+from wizard.roster.issues import Issue
+from wizard.roster.pipeline import PrepareOptions, prepare
 from wizard.sandbox.app import HubContext
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.records import CHANGE_KINDS, build_roster, changed_share, compare
@@ -25,9 +27,7 @@ from wizard.sandbox.store import iso, load_roster, save_roster
 log = logging.getLogger(__name__)
 
 PROCESSING, SUCCEEDED, FAILED, ON_HOLD = "processing", "succeeded", "failed", "on_hold"
-REQUIRED_FILES: tuple[str, ...] = ("schools", "students", "teachers", "sections", "enrollments")
-OPTIONAL_FILES: tuple[str, ...] = ("staff",)
-ACCEPTED_NAMES = frozenset(f"{kind}.csv" for kind in (*REQUIRED_FILES, *OPTIONAL_FILES))
+ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -62,28 +62,33 @@ def _issue(
 
 
 def validate_upload(folder: Path) -> UploadCheck:
-    """Read the hub CSV set in `folder` and report what keeps it from being applied."""
-    check = UploadCheck()
-    for kind in (*REQUIRED_FILES, *OPTIONAL_FILES):
-        path = folder / f"{kind}.csv"
-        if not path.exists():
-            if kind in REQUIRED_FILES:
-                check.issues.append(
-                    _issue(
-                        "error",
-                        "missing_file",
-                        f"{kind}.csv",
-                        f"{kind}.csv is missing: upload all five files together.",
-                    )
-                )
-            continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            check.issues.append(_issue("error", "not_utf8", path.name, f"{path.name} is not UTF-8 text."))
-            continue
-        check.tables[kind] = list(csv.DictReader(io.StringIO(text, newline="")))
+    """Re-validate the uploaded hub CSV set with the same roster engine the wizard uses offline.
+
+    Hub files are MM/DD/YYYY by definition, so dates are read month first without ambiguity warnings.
+    """
+    try:
+        result = prepare([folder], PrepareOptions(input_format="hub", date_order="mdy"))
+    except UserFacingError as error:
+        return UploadCheck(issues=[_issue("error", "unreadable_upload", "", str(error))])
+    check = UploadCheck(issues=[_issue_dict(issue) for issue in result.issues])
+    for kind, frame in result.clean_tables().items():
+        check.tables[kind] = [
+            {str(column): "" if value is None else str(value) for column, value in row.items()}
+            for row in frame.fillna("").to_dict("records")
+        ]
     return check
+
+
+def _issue_dict(issue: Issue) -> dict[str, Any]:
+    return {
+        "severity": issue.severity,
+        "code": issue.code,
+        "file": issue.file,
+        "row": int(issue.row) if issue.row is not None else None,
+        "column": issue.column,
+        "value": issue.value,
+        "message": issue.message,
+    }
 
 
 def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, bytes]) -> None:
@@ -131,7 +136,7 @@ def _apply(
         changes = compare(previous, current)
         share = changed_share(previous, changes)
         result: dict[str, Any] = {
-            "counts": {kind: len(check.tables.get(kind, [])) for kind in (*REQUIRED_FILES, *OPTIONAL_FILES)},
+            "counts": {kind: len(check.tables.get(kind, [])) for kind in spec.HUB_KINDS},
             "errors": check.errors,
             "warnings": check.warnings,
             "changes": {kind: changes[kind].as_dict() for kind in CHANGE_KINDS} if not check.errors else {},
