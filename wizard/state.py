@@ -66,6 +66,15 @@ class AppState:
 
 
 @dataclass
+class VendorImportState:
+    profile: str = ""
+    roster_path: str = ""  # the vendor's current roster export, if the district has one
+    decisions: dict[str, str] = field(default_factory=dict)  # SIS id -> kept username, or "new"
+    output_dir: str = ""
+    written: bool = False
+
+
+@dataclass
 class SharingRule:
     record_type: str = "students"
     field: str = ""
@@ -96,6 +105,7 @@ class OnboardingState:
     sync_method: str = ""
     roster: RosterState = field(default_factory=RosterState)
     app: AppState = field(default_factory=AppState)
+    vendor: VendorImportState = field(default_factory=VendorImportState)
     sharing: SharingState = field(default_factory=SharingState)
     launch_date: str = ""  # ISO date
     launched: bool = False
@@ -238,5 +248,6 @@ _FIELD_TYPES: dict[tuple[str, str], Any] = {
     ("OnboardingState", "roster"): RosterState,
     ("OnboardingState", "app"): AppState,
     ("OnboardingState", "sharing"): SharingState,
+    ("OnboardingState", "vendor"): VendorImportState,
     ("SharingState", "rules"): [SharingRule],
 }

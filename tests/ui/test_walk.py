@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from tests.ui.walk import WAIT_MS, choose_app, fill_sign_up, next_to, wait_idle, write_sis_files
+from tests.ui.walk import (
+    WAIT_MS,
+    choose_app,
+    fill_sign_up,
+    next_to,
+    wait_idle,
+    write_sis_files,
+    write_vendor_roster,
+)
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
 from wizard.state import load_state
@@ -23,6 +32,7 @@ from wizard.ui.pages.roll_out import RollOutPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.validate import ValidatePage
+from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.wizard_window import OnboardingWizard
 
 
@@ -103,6 +113,43 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     assert window.button(QWizard.WizardButton.FinishButton).isEnabled()
 
 
+def _vendor_import(qtbot: QtBot, window: OnboardingWizard, tmp_path: Path) -> None:
+    vendor = window.page_for(PageId.VENDOR_IMPORT)
+    assert isinstance(vendor, VendorImportPage)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert vendor.profile.currentData() == "symphony-math"
+    assert vendor.result.counts.new == 57  # no vendor roster yet: everyone is new
+    twin, candidates = write_vendor_roster(tmp_path / "sis", tmp_path / "symphony_export.csv")
+    vendor.choose_roster_path = lambda: tmp_path / "symphony_export.csv"  # type: ignore[method-assign]
+    qtbot.mouseClick(vendor.roster_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    counts = vendor.result.counts
+    assert (counts.linked, counts.needs_decision) == (2, 3)  # the student and both of its candidate accounts
+    assert vendor.outcome_filter.currentData() == "decide"
+    assert vendor.proxy.rowCount() == 3
+    vendor.choose_output_folder = lambda: tmp_path / "vendor_out"  # type: ignore[method-assign]
+    qtbot.mouseClick(vendor.write_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert "Only the match report" in vendor.write_status.text()  # an open decision holds the import back
+    assert not (tmp_path / "vendor_out" / "vendor_import.csv").exists()
+    assert not window.button(QWizard.WizardButton.NextButton).isEnabled()
+    row = next(r for r in range(vendor.proxy.rowCount()) if vendor.proxy.index(r, 2).data() == twin)
+    vendor.table.setCurrentIndex(vendor.proxy.index(row, 2))
+    assert [vendor.choice.itemData(i) for i in range(vendor.choice.count())] == [*candidates, "new"]
+    vendor.choice.setCurrentIndex(1)
+    qtbot.mouseClick(vendor.decide_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert window.ctx.state.vendor.decisions == {twin: "twin.b"}
+    assert vendor.result.counts.needs_decision == 0
+    qtbot.mouseClick(vendor.write_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    with (tmp_path / "vendor_out" / "vendor_import.csv").open(encoding="utf-8", newline="") as stream:
+        imported = {row["ExternalID"]: row["Username"] for row in csv.DictReader(stream)}
+    assert len(imported) == 57
+    assert imported[twin] == "twin.b"  # the picked account keeps its username
+    assert "kept.one" in imported.values() and "kept.two" in imported.values()
+
+
 def _hub_client(window: OnboardingWizard) -> OnboardingClient:
     state = window.ctx.state
     token = window.ctx.credentials.admin_token(window.ctx.credential_scope(), state.district_id)
@@ -165,6 +212,7 @@ def test_non_secure_sync_app_answers_the_vendor_and_gets_the_vendor_page(
     qtbot.waitUntil(lambda: window.ctx.state.app.connection_status == "connected", timeout=WAIT_MS)
     assert add_app.reply.toPlainText() == ""
     next_to(qtbot, window, PageId.VENDOR_IMPORT)
+    _vendor_import(qtbot, window, tmp_path)
     next_to(qtbot, window, PageId.SHARING)
     _share_sections_and_finish(qtbot, window, tmp_path)
 

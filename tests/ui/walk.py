@@ -32,6 +32,57 @@ def write_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
     return folder
 
 
+def write_vendor_roster(sis: Path, target: Path) -> tuple[str, list[str]]:
+    """A Symphony roster export: two accounts already linked by ExternalID, and two same-named accounts for a
+    third student (so matching must ask). Returns that student's SIS id and the two candidate usernames."""
+    with (sis / "students.csv").open(encoding="utf-8", newline="") as stream:
+        students = list(csv.DictReader(stream))
+    first, second, third = students[0], students[1], students[2]
+    rows = [
+        {
+            "Username": "kept.one",
+            "ExternalID": first["Student_id"],
+            "FirstName": first["First_name"],
+            "LastName": first["Last_name"],
+            "Grade": first["Grade"],
+            "School": "",
+            "Password": "x1",
+        },
+        {
+            "Username": "kept.two",
+            "ExternalID": second["Student_id"],
+            "FirstName": second["First_name"],
+            "LastName": second["Last_name"],
+            "Grade": second["Grade"],
+            "School": "",
+            "Password": "x2",
+        },
+        {
+            "Username": "twin.a",
+            "ExternalID": "",
+            "FirstName": third["First_name"],
+            "LastName": third["Last_name"],
+            "Grade": "",
+            "School": "",
+            "Password": "x3",
+        },
+        {
+            "Username": "twin.b",
+            "ExternalID": "",
+            "FirstName": third["First_name"],
+            "LastName": third["Last_name"],
+            "Grade": "",
+            "School": "",
+            "Password": "x4",
+        },
+    ]
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return third["Student_id"], ["twin.a", "twin.b"]
+
+
 def page(window: OnboardingWizard, page_id: PageId) -> BasePage:
     return window.page_for(page_id)
 

@@ -154,7 +154,7 @@ def test_nothing_readable_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_progress_is_reported_and_cancel_stops_the_run() -> None:
-    from wizard.tasks import CancelToken, Cancelled
+    from wizard.tasks import Cancelled, CancelToken
 
     calls: list[tuple[int, int, str]] = []
     prepare([MESSY], progress=lambda done, total, message="": calls.append((done, total, message)))

@@ -13,6 +13,7 @@ from wizard.ui.pages.roll_out import RollOutPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.validate import ValidatePage
+from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.pages.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.SIGN_UP: SignUpPage,
     PageId.IDENTITY_AND_SYNC: IdentitySyncPage,
     PageId.PREPARE_ROSTER: PrepareRosterPage,
+    PageId.VENDOR_IMPORT: VendorImportPage,
     PageId.ADD_APP: AddAppPage,
     PageId.SHARING: SharingPage,
     PageId.VALIDATE: ValidatePage,
