@@ -57,7 +57,7 @@ def test_sds_and_format_and_kind_options(tmp_path: Path, capsys: pytest.CaptureF
     single.write_text("Student ID,School,First Name,Last Name\n1,9,A,B\n")
     code, err = run(["--students", str(single), "--out", str(tmp_path / "out")], capsys)
     assert code == 1
-    assert "export.csv: 1 records -> students" in err
+    assert "export.csv: 1 record -> students" in err
     assert "error missing_file: 4" in err
 
 
