@@ -3,6 +3,7 @@
 python main.py                  the wizard (GUI)
 python main.py prepare ...      offline roster preparation, no network
 python main.py hub ...          the embedded hub as a standalone server
+python main.py support ...      a district's data and login-link checks with an app's credentials
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SUBCOMMAND_MODULES: dict[str, str] = {
     "prepare": "wizard.cli.prepare",
     "hub": "wizard.cli.hub",
     "screenshots": "wizard.ui.screenshots",
+    "support": "wizard.cli.support",
 }
 
 

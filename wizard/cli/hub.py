@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.seed import seed_demo
+    from wizard.sandbox.seed import seed_demo, write_demo_vendor_roster
     from wizard.sandbox.server import default_hub_db, start_hub
     from wizard.sandbox.settings import HubSettings
 
@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
                 f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
             )
         print(f"Try: curl -u CLIENT_ID:SECRET '{hub.base_url}/oauth/tokens?owner_type=district'")
+        roster = write_demo_vendor_roster(db_path.parent)
+        print(f"Demo Symphony Math roster export (for the support view's login-link check): {roster}")
     print("Press Ctrl+C to stop.", flush=True)
     try:
         threading.Event().wait()

@@ -1,0 +1,235 @@
+"""`python main.py support`: the support view's checks, headless.
+
+    python main.py support --hub URL --client-id ID [--district ID] [--vendor-roster FILE] --out DIR
+
+The client secret comes from the keyring (saved there by the support view or by an earlier run), else it is
+asked for without echo; it is never a command-line argument. Writes counts-by-school.csv, data-warnings.csv,
+login-links.csv (with --vendor-roster) and diagnostic-report.html (names and ids redacted unless
+--include-names), and prints a summary on stderr.
+
+Exit 0: checks ran, nothing to fix. 1: checks ran and found students who will not be linked or data warnings.
+2: the command, the roster file or the output folder cannot be used. 3: the hub cannot be reached or refuses
+the app's credentials. 130: interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from wizard.support.run import SupportRun
+    from wizard.support.troubleshoot import LoginDiagnosis
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_HUB = 0, 1, 2, 3
+DEFAULT_HUB = "http://127.0.0.1:8765"
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "support",
+        help="check a district's data and login links with an app's credentials",
+        description="Run the support view's checks for one district connected to your app: shared counts by "
+        "school, data warnings, the login-link check against the vendor's roster export, and a diagnostic "
+        "report. The client secret is read from the keyring or asked for; never give it on the command line. "
+        "Exit 0: nothing to fix; 1: problems found; 2: unusable command or files; 3: hub unreachable or "
+        "credentials refused.",
+    )
+    parser.add_argument(
+        "--hub", default=DEFAULT_HUB, metavar="URL", help=f"hub base URL (default {DEFAULT_HUB})"
+    )
+    parser.add_argument("--client-id", required=True, metavar="ID", help="the app's OAuth client id")
+    parser.add_argument(
+        "--district", metavar="ID", help="district id or name (needed when several use the app)"
+    )
+    parser.add_argument(
+        "--vendor-roster", type=Path, metavar="FILE", help="the vendor's roster export (CSV/XLSX)"
+    )
+    parser.add_argument(
+        "--vendor-profile",
+        default="symphony-math",
+        metavar="NAME",
+        help="which vendor's roster columns to expect (default symphony-math)",
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the files")
+    parser.add_argument(
+        "--lookup",
+        action="append",
+        default=[],
+        metavar="WHO",
+        help="troubleshoot one login: hub id, SIS id, name or email (repeatable)",
+    )
+    parser.add_argument(
+        "--include-names",
+        action="store_true",
+        help="show names, emails and ids in the diagnostic report (default: redacted)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="judge terms and launch dates as of this day (default today)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _secret(hub_url: str, client_id: str, stream: TextIO) -> tuple[str, bool]:
+    """(secret, came_from_keyring)."""
+    from wizard.credentials import default_store
+    from wizard.errors import UsageError
+
+    stored = default_store().app_secret(hub_url, client_id)
+    if stored:
+        return stored, True
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"No client secret for {client_id} at {hub_url} is in the keyring, and there is no terminal to ask.",
+            "Sign in once in the support view (or run this command in a terminal) to save it in the keyring.",
+        )
+    secret = getpass.getpass(f"Client secret for {client_id}: ", stream=stream).strip()
+    if not secret:
+        raise UsageError("No client secret given.", "Enter the app's client secret from the hub's dashboard.")
+    return secret, False
+
+
+def _today(text: str | None) -> dt.date:
+    from wizard.errors import UsageError
+
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date.", "Write it as YYYY-MM-DD.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.cli.prepare import StderrProgress
+    from wizard.credentials import default_store
+    from wizard.errors import UserFacingError
+    from wizard.hub.dataapi import DataApiClient
+    from wizard.hub.errors import HubError
+    from wizard.hub.onboarding import VendorClient
+    from wizard.hub.transport import checked_base_url
+    from wizard.support.run import run_support_checks, write_outputs
+    from wizard.support.troubleshoot import explain_login
+
+    started = time.monotonic()
+    try:
+        hub_url = checked_base_url(args.hub)
+        today = _today(args.as_of)
+        secret, from_keyring = _secret(hub_url, args.client_id, sys.stderr)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    client = DataApiClient(hub_url, args.client_id, secret)
+    vendor = VendorClient(hub_url, args.client_id, secret)
+    progress = StderrProgress(sys.stderr)
+    try:
+        support = run_support_checks(
+            client,
+            vendor,
+            district_id=args.district,
+            roster_path=args.vendor_roster,
+            today=today,
+            profile_name=args.vendor_profile,
+            progress=progress,
+        )
+        if not from_keyring:
+            default_store().set_app_secret(hub_url, args.client_id, secret)
+        diagnoses = tuple(
+            explain_login(
+                support.snapshot,
+                query,
+                today=today,
+                app=support.app_title,
+                links=support.links,
+                onboarding=support.onboarding,
+            )
+            for query in args.lookup
+        )
+        written = write_outputs(
+            support,
+            args.out,
+            generated=dt.datetime.now(dt.UTC),
+            include_names=args.include_names,
+            diagnoses=diagnoses,
+        )
+    except HubError as error:
+        progress.finish()
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_HUB
+    except UserFacingError as error:
+        progress.finish()
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        client.close()
+        vendor.close()
+    progress.finish()
+    print_summary(support, diagnoses, written, time.monotonic() - started, sys.stderr)
+    found = support.health.findings or (support.links is not None and support.links.not_linked)
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def print_summary(
+    support: SupportRun,
+    diagnoses: tuple[LoginDiagnosis, ...],
+    written: list[Path],
+    seconds: float,
+    stream: TextIO,
+) -> None:
+    from wizard.support.linkcheck import LINKS_OUTCOME_ORDER, PLAIN_WORDS, WHO_ACTS
+
+    health = support.health
+    totals = health.totals
+    lines = [
+        f"{health.district_name} ({health.district_id}) — {support.app_title}",
+        f"  sync {health.sync_state or 'unknown'}, last sync {health.last_sync or 'never'}, "
+        f"launch {health.launch_date or 'not set'}",
+    ]
+    if support.onboarding is not None:
+        lines.append(f"  onboarding: {support.onboarding.note}")
+    lines.append(
+        f"  shared: {_n(totals['schools'], 'school')}, {_n(totals['teachers'], 'teacher')}, "
+        f"{_n(totals['sections'], 'section')}, {_n(totals['students'], 'student')} "
+        f"(read in {_n(support.snapshot.requests, 'request')})"
+    )
+    for finding in health.findings:
+        lines.append(f"  warning: {finding.title.lower()}: {finding.count:,} ({finding.actor} must act)")
+    links = support.links
+    if links is not None:
+        lines.append(
+            f"Login links against {links.roster_path.name}: {links.linked:,} linked, "
+            f"{links.not_linked:,} not linked, {_n(len(links.accounts), 'account')} no shared student points to"
+        )
+        for school in links.schools:
+            if not school.not_linked_total and not school.unclaimed_accounts:
+                lines.append(f"  {school.school}: all {school.shared:,} students linked")
+                continue
+            lines.append(
+                f"  {school.school}: {school.not_linked_total:,} of {school.shared:,} students will not be linked"
+                + (
+                    f", {_n(school.unclaimed_accounts, 'account')} unclaimed"
+                    if school.unclaimed_accounts
+                    else ""
+                )
+            )
+            for outcome in LINKS_OUTCOME_ORDER:
+                if school.not_linked.get(outcome):
+                    lines.append(
+                        f"    {school.not_linked[outcome]:>4,}  {PLAIN_WORDS[outcome]} ({WHO_ACTS[outcome]} must act)"
+                    )
+    for diagnosis in diagnoses:
+        lines.append(f"Lookup {diagnosis.query!r}: {diagnosis.headline}")
+        lines += [f"  - [{r.actor}] {r.text}" for r in diagnosis.reasons]
+    lines.append("Files:")
+    lines += [f"  {path}" for path in written]
+    lines.append(f"Done in {seconds:.1f} s.")
+    stream.write("\n".join(lines) + "\n")
