@@ -7,10 +7,11 @@ the run slower, never wrong.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from wizard.hub.dataapi import (
     DataApiClient,
@@ -29,6 +30,7 @@ from wizard.tasks import CancelToken, ProgressCallback, no_progress
 RESOURCES = ("districts", "schools", "users", "sections", "terms")
 MAX_RATE_LIMIT_RESUMES = 20
 MAX_RATE_LIMIT_WAIT = 120.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,22 +75,45 @@ class DistrictSnapshot:
         return "(no school)" if not school_id else f"(school {school_id} not shared)"
 
 
+def patiently(
+    call: Callable[[], T],
+    cancel: CancelToken,
+    sleep: Callable[[float], None],
+    on_wait: Callable[[float], None] = lambda seconds: None,
+) -> T:
+    """`call()`, waiting and trying again when the hub still says "slow down" after the transport's retries."""
+    for _ in range(MAX_RATE_LIMIT_RESUMES):
+        try:
+            return call()
+        except RateLimited as busy:
+            wait = min(max(busy.retry_after, 1.0), MAX_RATE_LIMIT_WAIT)
+            on_wait(wait)
+            cancel.raise_if_cancelled()
+            sleep(wait)
+    return call()
+
+
+def _first_district(data: DistrictData) -> DataDistrict | None:
+    return next(data.districts(), None)
+
+
 def connected_districts(
     client: DataApiClient,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> list[ConnectedDistrict]:
     """The districts using the app (GET /oauth/tokens?owner_type=district), each with /v3.0/districts."""
     cancel = cancel or CancelToken()
     progress(0, 1, "Listing the districts that use your app…")
-    tokens = client.district_tokens()
+    tokens = patiently(client.district_tokens, cancel, sleep)
     found = []
     for done, token in enumerate(tokens):
         cancel.raise_if_cancelled()
         progress(done, len(tokens), f"Reading district {done + 1} of {len(tokens)}…")
-        data = client.for_district(token)
-        district = next(data.districts(), None) or DataDistrict.from_json({"id": token.district_id})
-        found.append(ConnectedDistrict(token, district))
+        district = patiently(functools.partial(_first_district, client.for_district(token)), cancel, sleep)
+        found.append(ConnectedDistrict(token, district or DataDistrict.from_json({"id": token.district_id})))
     progress(len(tokens), len(tokens), f"{len(tokens)} connected district(s).")
     return sorted(found, key=lambda d: d.name.casefold())
 

@@ -201,12 +201,17 @@ def _diagnosis_html(diagnosis: LoginDiagnosis, redact: _Redactor) -> str:
         if user
         else "(no single match)"
     )
-    headline = (
-        diagnosis.headline
-        if redact.include_names or user is None
-        else diagnosis.headline.replace(user.name, "This user")
-    )
-    rows = [[r.actor, "blocks" if r.blocking else "note", r.text] for r in diagnosis.reasons]
+
+    def hide(text: str) -> str:
+        if redact.include_names:
+            return text
+        for secret in (diagnosis.person, diagnosis.query.strip(), *diagnosis.mentions):
+            if secret:
+                text = text.replace(secret, "this user")
+        return text
+
+    headline = hide(diagnosis.headline)
+    rows = [[r.actor, "blocks" if r.blocking else "note", hide(r.text)] for r in diagnosis.reasons]
     return (
         f"<h3>{escape(headline)}</h3><p class=muted>Looked up: {escape(redact.name(diagnosis.query))}; {escape(who)}</p>"
         + (_table(["who must act", "", "why"], rows) if rows else "")

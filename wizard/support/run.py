@@ -102,7 +102,9 @@ def run_support_checks(
     roster = (
         read_roster(roster_path, load_profile(profile_name)) if roster_path else None
     )  # fail fast on a bad file
-    district = choose_district(connected_districts(client, _stage(progress, 0, 10), cancel), district_id)
+    district = choose_district(
+        connected_districts(client, _stage(progress, 0, 10), cancel, sleep=sleep), district_id
+    )
     cancel.raise_if_cancelled()
     onboarding = onboarding_state(vendor, district.id) if vendor is not None else None
     snapshot = read_district(

@@ -37,6 +37,7 @@ class LoginDiagnosis:
     reasons: tuple[Reason, ...]
     candidates: tuple[DataUser, ...] = ()  # when the query matches several people
     person: str = ""  # the name the texts mention, so a redacted report can hide it
+    mentions: tuple[str, ...] = ()  # every other identifying text in them (ids, email, vendor username)
 
     @property
     def actors(self) -> tuple[str, ...]:
@@ -169,7 +170,14 @@ def _not_shared(query: str, app: str, portal: PortalLookup | None) -> LoginDiagn
             why = hidden.reason if hidden else "The sharing setting does not include this user."
             reason = Reason(f"{view.name} ({view.role}) is in the roster, but: {why}", DISTRICT, True)
             return LoginDiagnosis(
-                query, None, view.role, "", False, f"{view.name} will not see {app}.", (reason,)
+                query,
+                None,
+                view.role,
+                "",
+                False,
+                f"{view.name} will not see {app}.",
+                (reason,),
+                person=view.name,
             )
     reason = Reason(
         f"No one matching {query.strip()!r} is among the records the district shares with {app}. Either the "
@@ -217,4 +225,16 @@ def explain_login(
     else:
         actors = " and ".join(dict.fromkeys(r.actor for r in reasons if r.blocking))
         headline = f"{who} will not get into their {app} account until the {actors} acts."
-    return LoginDiagnosis(query, user, role, school, not blocked, headline, tuple(reasons), person=user.name)
+    account = next((s.account for s in links.students if s.student.id == user.id), None) if links else None
+    mentions = (user.id, user.sis_id or "", user.email or "", account.username if account else "")
+    return LoginDiagnosis(
+        query,
+        user,
+        role,
+        school,
+        not blocked,
+        headline,
+        tuple(reasons),
+        person=user.name,
+        mentions=tuple(m for m in mentions if m),
+    )

@@ -1,0 +1,108 @@
+"""`python main.py support`: the agent's run from app credentials to the file, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+from tests.unit.support.conftest import Demo, demo
+from tests.unit.test_credentials import MemoryKeyring
+from wizard import credentials
+
+__all__ = ["demo"]
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> credentials.CredentialStore:
+    fresh = credentials.CredentialStore(MemoryKeyring())
+    monkeypatch.setattr(credentials, "_default_store", fresh)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: never prompts unless a test says so
+    return fresh
+
+
+def run(demo: Demo, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    argv = ["support", "--hub", demo.hub.base_url, "--client-id", demo.symphony.client_id, "--out", str(out)]
+    code = main.main([*argv, "--as-of", "2026-11-02", *extra])
+    return code, capsys.readouterr().err
+
+
+def test_from_credentials_to_the_cedar_middle_file(
+    demo: Demo, store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, demo.symphony.client_secret)
+    code, err = run(demo, tmp_path, capsys, "--vendor-roster", str(demo.roster_path), "--lookup", "T20101")
+    assert code == 1  # checks ran and found students who will not be linked
+    assert "Cedar Middle: 21 of 36 students will not be linked, 2 accounts unclaimed" in err
+    assert "  12  the account's ExternalID lost the SIS id's leading zeros" in err
+    assert "shared: 3 schools, 21 teachers, 39 sections, 180 students" in err
+    assert "Lookup 'T20101':" in err and "no email address" in err
+    assert demo.symphony.client_secret not in err
+    with (tmp_path / "not-linked.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["school"] == "Cedar Middle" and r["record"] == "shared student"
+        ]
+    assert len(rows) == 21 and {r["who_must_act"] for r in rows} == {"vendor"}
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {
+        "counts-by-school.csv",
+        "data-warnings.csv",
+        "login-links.csv",
+        "not-linked.csv",
+        "diagnostic-report.html",
+    }
+
+
+def test_secret_is_prompted_then_kept_in_the_keyring(
+    demo: Demo,
+    store: credentials.CredentialStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt, stream=None: demo.symphony.client_secret)
+    code, err = run(demo, tmp_path, capsys)
+    assert code == 1 and "warning: sections with no students: 3" in err
+    assert store.app_secret(demo.hub.base_url, demo.symphony.client_id) == demo.symphony.client_secret
+    assert "not run: no vendor roster" in (tmp_path / "diagnostic-report.html").read_text().lower()
+
+
+def test_no_secret_and_no_terminal_is_a_usage_error(
+    demo: Demo, store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run(demo, tmp_path / "out", capsys)
+    assert code == 2 and err.count("\n") == 1 and "No client secret" in err and "keyring" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_refused_secret_unknown_district_and_missing_roster(
+    demo: Demo, store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, "wrong-secret")
+    code, err = run(demo, tmp_path, capsys)
+    assert code == 3 and err.startswith("error: The hub did not accept your sign-in") and err.count("\n") == 1
+    assert "wrong-secret" not in err
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, demo.symphony.client_secret)
+    code, err = run(demo, tmp_path, capsys, "--district", "Springfield")
+    assert code == 2 and "'Springfield' is not connected" in err and "Maple Valley" in err
+    code, err = run(demo, tmp_path, capsys, "--vendor-roster", str(tmp_path / "nope.csv"))
+    assert code == 2 and "nope.csv: file not found" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plain_http_to_another_machine_is_refused(
+    store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main.main(
+        ["support", "--hub", "http://hub.example.com", "--client-id", "x", "--out", str(tmp_path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "not encrypted" in err

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.unit.support.conftest import Demo
+from tests.unit.support.test_health import made_up_snapshot
+from wizard.support import linkcheck as lc
+from wizard.support.reading import DistrictSnapshot
+from wizard.support.run import write_links_csv
+
+
+def test_demo_roster_tells_the_cedar_middle_story(demo: Demo, snapshot: DistrictSnapshot) -> None:
+    check = lc.check_login_links(snapshot, lc.read_vendor_roster(demo.roster_path))
+    schools = {s.school: s for s in check.schools}
+    cedar = schools["Cedar Middle"]
+    assert (cedar.shared, cedar.linked, cedar.not_linked_total) == (36, 15, 21)
+    assert dict(cedar.not_linked) == {lc.LOST_ZEROS: 12, lc.NAME_ONLY: 4, lc.NO_ACCOUNT: 5}
+    assert cedar.unclaimed_accounts == 2
+    assert schools["Oak Ridge Elementary"].not_linked == {lc.NO_ACCOUNT: 2}
+    assert schools["Maple Valley Elementary"].not_linked_total == 0
+    assert check.worst_school() is cedar
+    lost = [s for s in check.students if s.outcome == lc.LOST_ZEROS]
+    assert all(s.account and s.account.external_id == (s.student.sis_id or "").lstrip("0") for s in lost)
+    assert {a.account.external_id for a in check.accounts} == {"019901", "019902"}
+
+
+def _roster(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_roster_reader_sniffs_delimiter_and_encoding(tmp_path: Path) -> None:
+    path = _roster(tmp_path, "user name;External ID;First Name;Last Name\r\nzoë1;001;Zoë;Last\r\n", "cp1252")
+    roster = lc.read_vendor_roster(path)
+    [account] = roster.accounts
+    assert (account.username, account.external_id, account.first_name, account.row) == (
+        "zoë1",
+        "001",
+        "Zoë",
+        2,
+    )
+
+
+def test_roster_without_external_id_column_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(lc.VendorRosterError, match="ExternalID"):
+        lc.read_vendor_roster(_roster(tmp_path, "Username,FirstName\njdoe,Jane\n"))
+
+
+def test_outcomes_on_made_up_data_and_a_spreadsheet_safe_export(tmp_path: Path) -> None:
+    # u1/u2 share SIS id 001 (both link), u3 has none, u4 (004) has only a name-alike account with a formula.
+    text = "Username,ExternalID,FirstName,LastName\nu1acct,001,First1,Last\n=cmd(),,Firstu4,Last\nghost,999,G,H\n"
+    check = lc.check_login_links(made_up_snapshot(), lc.read_vendor_roster(_roster(tmp_path, text)))
+    outcomes = {s.student.id: s.outcome for s in check.students}
+    assert outcomes == {"u1": lc.LINKED, "u2": lc.LINKED, "u3": lc.NO_SIS_ID, "u4": lc.NAME_ONLY}
+    assert [(a.account.username, a.outcome) for a in check.accounts] == [("ghost", lc.ACCOUNT_ORPHAN)]
+    out = write_links_csv(check, tmp_path / "out" / "links.csv", only_problems=True)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["outcome"] for r in rows] == [lc.NO_SIS_ID, lc.NAME_ONLY, lc.ACCOUNT_ORPHAN]
+    assert rows[1]["vendor_username"] == "'=cmd()" and rows[1]["who_must_act"] == "vendor"
+    assert [p.name for p in out.parent.iterdir()] == ["links.csv"]  # no temporary file left behind

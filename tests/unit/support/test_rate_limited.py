@@ -1,0 +1,45 @@
+"""A busy hub (429s injected by the embedded hub's fault injection) makes the run slower, never wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.unit.support.conftest import TODAY, Demo
+from wizard.hub.transport import RetryPolicy
+from wizard.sandbox.settings import FaultRule
+from wizard.support.health import assess_health
+from wizard.support.reading import DistrictSnapshot, connected_districts, read_district
+
+
+@pytest.fixture
+def busy_hub(demo: Demo) -> Iterator[FaultRule]:
+    rule = FaultRule("/v3.0/*", rate_limit_rate=0.5, retry_after=3, times=12)
+    demo.hub.set_faults([rule])
+    demo.clock.sleeps.clear()
+    yield rule
+    demo.hub.set_faults([])
+
+
+def _read(demo: Demo, policy: RetryPolicy) -> DistrictSnapshot:
+    client = demo.client(policy=policy)
+    [district] = connected_districts(client, sleep=demo.clock.sleep)
+    return read_district(client.for_district(district.token, page_size=30), sleep=demo.clock.sleep)
+
+
+def test_transport_waits_out_the_429s(demo: Demo, snapshot: DistrictSnapshot, busy_hub: FaultRule) -> None:
+    busy = _read(demo, RetryPolicy(attempts=6, backoff=0.001))
+    assert demo.clock.sleeps.count(3.0) == 12  # every injected 429 was waited out as the hub asked
+    assert assess_health(busy, TODAY).totals == assess_health(snapshot, TODAY).totals
+    assert [u.id for u in busy.users] == [u.id for u in snapshot.users]
+
+
+def test_listing_resumes_after_the_transport_gives_up(
+    demo: Demo, snapshot: DistrictSnapshot, busy_hub: FaultRule
+) -> None:
+    busy = _read(demo, RetryPolicy(attempts=1))  # every 429 reaches the reader, which resumes the listing
+    assert demo.clock.sleeps.count(3.0) == 12
+    assert [u.id for u in busy.users] == [u.id for u in snapshot.users]  # no record twice, none missing
+    assert [s.id for s in busy.sections] == [s.id for s in snapshot.sections]
+    assert assess_health(busy, TODAY) == assess_health(snapshot, TODAY)
