@@ -1,0 +1,122 @@
+"""The support view against the demo hub over HTTP: sign in, health, login links, troubleshoot, report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.unit.support.conftest import Demo, demo
+from tests.unit.test_credentials import MemoryKeyring
+from wizard.credentials import CredentialStore
+from wizard.sandbox.settings import FaultRule
+from wizard.ui.support.window import EMBEDDED_SCOPE, SupportHub, SupportWindow
+
+__all__ = ["demo"]
+TODAY = dt.date(2026, 11, 2)
+
+
+@pytest.fixture
+def store() -> CredentialStore:
+    return CredentialStore(MemoryKeyring())
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: Demo, store: CredentialStore) -> Iterator[SupportWindow]:
+    hub = SupportHub(lambda: demo.hub.base_url, store, today=lambda: TODAY, sleep=demo.clock.sleep)
+    view = SupportWindow(hub)
+    qtbot.addWidget(view)
+    view.show()
+    yield view
+    view.close()
+
+
+def wait_idle(qtbot: QtBot, view: SupportWindow) -> None:
+    qtbot.waitUntil(lambda: not view.is_busy, timeout=15_000)
+
+
+def sign_in(qtbot: QtBot, view: SupportWindow, demo: Demo, secret: str | None = None) -> None:
+    view.client_id_edit.setText(demo.symphony.client_id)
+    view.secret_edit.setText(secret or demo.symphony.client_secret)
+    view.sign_in_button.click()
+    wait_idle(qtbot, view)
+
+
+def test_sign_in_opens_the_only_district_with_its_health(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore
+) -> None:
+    sign_in(qtbot, window, demo)  # the only district is checked at once
+    wait_idle(qtbot, window)
+    assert window.districts_table.rowCount() == 1
+    assert window.districts_table.item(0, 0).text() == "Maple Valley Unified School District"
+    assert window.districts_table.item(0, 1).text() == "success"
+    assert window.tabs.isEnabled() and window.run is not None
+    assert "180 students" in window.health_summary.text() and "Symphony Math" in window.health_summary.text()
+    schools = {window.counts_table.item(r, 0).text(): window.counts_table.item(r, 3).text() for r in range(3)}
+    assert schools == {"Cedar Middle": "36", "Maple Valley Elementary": "72", "Oak Ridge Elementary": "72"}
+    assert window.counts_chart.values() == [("students", [36, 72, 72])]
+    warnings = {window.findings_table.item(r, 0).text() for r in range(window.findings_table.rowCount())}
+    assert "Teachers without email" in warnings
+    assert store.app_secret(EMBEDDED_SCOPE, demo.symphony.client_id) == demo.symphony.client_secret
+
+
+def test_saved_secret_is_offered_and_a_wrong_one_is_explained(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore
+) -> None:
+    sign_in(qtbot, window, demo, secret="wrong")
+    assert window.banner.isVisible() or not window.banner.isHidden()
+    assert "did not accept your sign-in" in window.banner.message.text()
+    assert window.districts_table.rowCount() == 0 and not window.tabs.isEnabled()
+    store.set_app_secret(EMBEDDED_SCOPE, demo.symphony.client_id, demo.symphony.client_secret)
+    window.secret_edit.clear()
+    window.client_id_edit.setText(demo.symphony.client_id)
+    window.client_id_edit.editingFinished.emit()
+    assert window.secret_edit.text() == demo.symphony.client_secret
+
+
+def test_login_links_export_troubleshoot_and_report(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, tmp_path: Path
+) -> None:
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    window.roster_edit.setText(str(demo.roster_path))
+    window.links_button.click()
+    wait_idle(qtbot, window)
+    assert "21 students at Cedar Middle will not be linked" in window.links_summary.text()
+    assert window.links_chart.values()[1] == ("not linked", [21, 0, 2])
+    window.export_links(tmp_path / "not-linked.csv")
+    wait_idle(qtbot, window)
+    with (tmp_path / "not-linked.csv").open(encoding="utf-8", newline="") as handle:
+        assert sum(1 for row in csv.DictReader(handle) if row["school"] == "Cedar Middle") == 23
+
+    window.lookup_edit.setText("T20101")
+    window.lookup_button.click()
+    wait_idle(qtbot, window)
+    assert "will not get into their Symphony Math account" in window.verdict.text()
+    assert window.reasons_table.item(0, 0).text() == "district"
+
+    window.save_report(tmp_path / "report.html")
+    wait_idle(qtbot, window)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Login-link check" in html and "T20101" not in html
+    assert "Saved" in window.report_note.text()
+
+
+def test_cancel_stops_the_district_read(qtbot: QtBot, window: SupportWindow, demo: Demo) -> None:
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    first = window.run
+    demo.hub.set_faults([FaultRule("/v3.0/sections", latency=0.5)])
+    try:
+        window.check_district()
+        qtbot.waitUntil(lambda: "sections" in window.busy.label.text(), timeout=10_000)
+        window.busy.cancel_button.click()
+        wait_idle(qtbot, window)
+    finally:
+        demo.hub.set_faults([])
+    assert window.run is first  # the cancelled read delivered nothing
+    assert window.banner.isHidden() and window.busy.isHidden()  # and cancelling is not an error
