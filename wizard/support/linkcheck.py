@@ -45,6 +45,15 @@ PLAIN_WORDS = {
     ACCOUNT_ORPHAN: "its ExternalID is not the SIS id of any student the district shares with the app",
     ACCOUNT_NO_EXTERNAL_ID: "it has no ExternalID, so no hub login can reach it",
 }
+SHORT_WORDS = {
+    LINKED: "linked",
+    NO_SIS_ID: "no SIS id",
+    LOST_ZEROS: "ExternalID lost its leading zeros",
+    NAME_ONLY: "account's ExternalID is not the SIS id",
+    NO_ACCOUNT: "no account",
+    ACCOUNT_ORPHAN: "ExternalID matches no shared student",
+    ACCOUNT_NO_EXTERNAL_ID: "no ExternalID",
+}
 WHO_ACTS = {
     LINKED: "",
     NO_SIS_ID: DISTRICT,

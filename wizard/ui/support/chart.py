@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 SERIES_COLOURS = (QColor("#0b5cad"), QColor("#c2410c"))
 TEXT = QColor("#1b1f24")
-ROW_HEIGHT = 26
+ROW_HEIGHT = 26  # one series; each further series adds BAR_STEP
+BAR_STEP = 16
 
 
 class BarChart(QWidget):
@@ -36,9 +37,12 @@ class BarChart(QWidget):
     def values(self) -> list[tuple[str, list[int]]]:
         return list(self._series)
 
+    def _row_height(self) -> int:
+        return ROW_HEIGHT + BAR_STEP * max(len(self._series) - 1, 0)
+
     def sizeHint(self) -> QSize:
         legend = ROW_HEIGHT if len(self._series) > 1 else 0
-        return QSize(420, max(len(self._labels), 1) * ROW_HEIGHT + legend + 8)
+        return QSize(420, max(len(self._labels), 1) * self._row_height() + legend + 8)
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
@@ -54,13 +58,14 @@ class BarChart(QWidget):
         bar_space = max(self.width() - label_width - number_width, 10)
         peak = max([1, *(v for _, values in self._series for v in values)])
         bars = max(len(self._series), 1)
-        bar_height = (ROW_HEIGHT - 8) / bars
+        row_height = self._row_height()
+        bar_height = (row_height - 8) / bars
         for row, label in enumerate(self._labels):
-            top = row * ROW_HEIGHT
+            top = row * row_height
             painter.setPen(TEXT)
             elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, label_width - 8)
             painter.drawText(
-                QRectF(0, top, label_width - 8, ROW_HEIGHT),
+                QRectF(0, top, label_width - 8, row_height),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 elided,
             )
@@ -77,7 +82,7 @@ class BarChart(QWidget):
                 )
         if len(self._series) > 1:
             x = float(label_width)
-            y = len(self._labels) * ROW_HEIGHT + 6
+            y = len(self._labels) * row_height + 6
             for index, (name, _) in enumerate(self._series):
                 painter.fillRect(QRectF(x, y + 3, 12, 12), SERIES_COLOURS[index])
                 painter.setPen(TEXT)

@@ -42,7 +42,15 @@ from wizard.hub.dataapi import DataApiClient
 from wizard.hub.onboarding import VendorClient
 from wizard.hub.transport import checked_base_url
 from wizard.support.health import assess_health
-from wizard.support.linkcheck import PLAIN_WORDS, LinkCheck, check_login_links, read_vendor_roster
+from wizard.support.linkcheck import (
+    LINKS_OUTCOME_ORDER,
+    PLAIN_WORDS,
+    SHORT_WORDS,
+    WHO_ACTS,
+    LinkCheck,
+    check_login_links,
+    read_vendor_roster,
+)
 from wizard.support.onboarding_state import onboarding_state
 from wizard.support.reading import ConnectedDistrict, connected_districts, read_district
 from wizard.support.run import SupportRun, write_links_csv, write_report
@@ -80,7 +88,22 @@ class SignedIn:
     districts: list[ConnectedDistrict]
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _short_time(stamp: str | None) -> str:
+    """An ISO timestamp as "2026-11-22 21:25" (the hub's full stamp stays in the tooltip)."""
+    if not stamp:
+        return "never"
+    return stamp.replace("T", " ")[:16]
+
+
+def _fit_height(table: QTableWidget, rows: int = 0) -> None:
+    """Size a short table to its rows (at least `rows`), so the page has no empty table acreage."""
+    header = table.horizontalHeader().height()
+    height = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    minimum = rows * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(header + max(height, minimum) + 2 * table.frameWidth() + 2)
+
+
+def _table(headers: list[str], stretch: int = -1) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -89,7 +112,10 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    if stretch < 0:
+        table.horizontalHeader().setStretchLastSection(True)
+    else:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.setWordWrap(False)
     return table
 
@@ -140,7 +166,7 @@ class SupportWindow(QMainWindow):
         self.tabs.setEnabled(False)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([340, 940])
+        splitter.setSizes([430, 850])
         layout.addWidget(splitter, 1)
         self.busy = BusyBar()
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
@@ -172,7 +198,9 @@ class SupportWindow(QMainWindow):
         row.addWidget(self.sign_in_button)
         form.addRow(self.tr("Hub:"), self.hub_edit)
         form.addRow(self.tr("Client &id:"), self.client_id_edit)
-        form.addRow(self.tr("Client s&ecret:"), row)
+        secret_label = QLabel(self.tr("Client s&ecret:"))
+        secret_label.setBuddy(self.secret_edit)
+        form.addRow(secret_label, row)
         form.addRow(self.keyring_note)
         self.client_id_edit.editingFinished.connect(self._fill_saved_secret)
         self.sign_in_button.clicked.connect(self.sign_in)
@@ -182,9 +210,7 @@ class SupportWindow(QMainWindow):
     def _districts_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Connected districts"))
         layout = QVBoxLayout(box)
-        self.districts_table = _table(
-            [self.tr("District"), self.tr("Sync"), self.tr("Last sync"), self.tr("Launch")]
-        )
+        self.districts_table = _table([self.tr("District"), self.tr("Sync"), self.tr("Last sync")], stretch=0)
         self.districts_table.setAccessibleName(self.tr("Connected districts"))
         self.districts_table.itemSelectionChanged.connect(self._district_selected)
         self.check_button = QPushButton(self.tr("&Check this district"))
@@ -199,7 +225,7 @@ class SupportWindow(QMainWindow):
         layout = QVBoxLayout(page)
         self.health_summary = _wrapping_label(self.tr("Sign in and choose a district."))
         self.counts_table = _table(
-            [self.tr("School"), self.tr("Teachers"), self.tr("Sections"), self.tr("Students")]
+            [self.tr("School"), self.tr("Teachers"), self.tr("Sections"), self.tr("Students")], stretch=0
         )
         self.counts_table.setAccessibleName(self.tr("Shared counts by school"))
         self.counts_chart = BarChart()
@@ -209,11 +235,12 @@ class SupportWindow(QMainWindow):
         )
         self.findings_table.setAccessibleName(self.tr("Data warnings"))
         layout.addWidget(self.health_summary)
-        layout.addWidget(self.counts_table, 1)
+        layout.addWidget(self.counts_table)
         layout.addWidget(QLabel(self.tr("Students shared with the app, by school:")))
         layout.addWidget(self.counts_chart)
         layout.addWidget(QLabel(self.tr("Data warnings:")))
-        layout.addWidget(self.findings_table, 1)
+        layout.addWidget(self.findings_table)
+        layout.addStretch(1)
         return page
 
     def _links_tab(self) -> QWidget:
@@ -243,11 +270,12 @@ class SupportWindow(QMainWindow):
                 self.tr("Shared"),
                 self.tr("Linked"),
                 self.tr("Not linked"),
-                self.tr("Why not"),
                 self.tr("Unclaimed accounts"),
+                self.tr("Why not"),
             ]
         )
         self.links_table.setAccessibleName(self.tr("Login links by school"))
+        self.links_table.setWordWrap(True)
         self.links_chart = BarChart()
         self.links_chart.setAccessibleName(self.tr("Linked and not linked students by school"))
         export_row = QHBoxLayout()
@@ -260,12 +288,15 @@ class SupportWindow(QMainWindow):
         export_row.addStretch(1)
         export_row.addWidget(self.export_button)
         self.export_note = _wrapping_label()
-        for widget in (intro,):
-            layout.addWidget(widget)
+        self.links_legend = _wrapping_label()
+        self.links_legend.setObjectName("muted")
+        layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.links_summary)
-        layout.addWidget(self.links_table, 1)
+        layout.addWidget(self.links_table)
         layout.addWidget(self.links_chart)
+        layout.addWidget(self.links_legend)
+        layout.addStretch(1)
         layout.addLayout(export_row)
         layout.addWidget(self.export_note)
         return page
@@ -422,8 +453,7 @@ class SupportWindow(QMainWindow):
                 [
                     d.name,
                     d.district.state or "—",
-                    d.district.last_sync or "never",
-                    d.district.launch_date or "not set",
+                    _short_time(d.district.last_sync),
                 ]
                 for d in signed.districts
             ],
@@ -487,7 +517,7 @@ class SupportWindow(QMainWindow):
                 name=health.district_name,
                 app=run.app_title,
                 sync=health.sync_state or "unknown",
-                last=health.last_sync or "never",
+                last=_short_time(health.last_sync),
                 launch=health.launch_date or "not set",
                 onboarding=onboarding,
                 **totals,
@@ -498,6 +528,7 @@ class SupportWindow(QMainWindow):
             [[s.name, str(s.teachers), str(s.sections), str(s.students)] for s in health.by_school],
             {1, 2, 3},
         )
+        _fit_height(self.counts_table)
         self.counts_chart.set_data(
             [s.name for s in health.by_school],
             [(self.tr("students"), [s.students for s in health.by_school])],
@@ -508,6 +539,7 @@ class SupportWindow(QMainWindow):
             or [[self.tr("No data problems found."), "", "", ""]],
             {1},
         )
+        _fit_height(self.findings_table)
         self._show_links(None)
         self.verdict.clear()
         self.reasons_table.setRowCount(0)
@@ -554,6 +586,7 @@ class SupportWindow(QMainWindow):
         if links is None:
             self.links_summary.setText(self.tr("Not checked yet."))
             self.links_table.setRowCount(0)
+            self.links_legend.clear()
             self.links_chart.set_data([], [])
             self.export_button.setEnabled(False)
             return
@@ -579,12 +612,21 @@ class SupportWindow(QMainWindow):
                     str(s.shared),
                     str(s.linked),
                     str(s.not_linked_total),
-                    "; ".join(f"{n}: {PLAIN_WORDS[o]}" for o, n in s.not_linked.most_common()),
                     str(s.unclaimed_accounts),
+                    "\n".join(f"{n} {SHORT_WORDS[o]}" for o, n in s.not_linked.most_common()),
                 ]
                 for s in links.schools
             ],
-            {1, 2, 3, 5},
+            {1, 2, 3, 4},
+        )
+        self.links_table.resizeRowsToContents()
+        default_height = self.links_table.verticalHeader().defaultSectionSize()
+        for row in range(self.links_table.rowCount()):
+            self.links_table.setRowHeight(row, max(self.links_table.rowHeight(row), default_height))
+        _fit_height(self.links_table)
+        seen = [o for o in LINKS_OUTCOME_ORDER if any(s.not_linked.get(o) for s in links.schools)]
+        self.links_legend.setText(
+            "<br>".join(f"<b>{SHORT_WORDS[o]}</b>: {PLAIN_WORDS[o]} — {WHO_ACTS[o]} must act." for o in seen)
         )
         self.links_chart.set_data(
             [s.school for s in links.schools],
