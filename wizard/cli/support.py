@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from wizard.support.run import SupportRun
-    from wizard.support.troubleshoot import LoginDiagnosis
+    from wizard.support.troubleshoot import LoginDiagnosis, PortalLookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_HUB = 0, 1, 2, 3
 DEFAULT_HUB = "http://127.0.0.1:8765"
@@ -105,6 +105,19 @@ def _today(text: str | None) -> dt.date:
         raise UsageError(f"--as-of {text!r} is not a date.", "Write it as YYYY-MM-DD.") from None
 
 
+def _portal(hub_url: str, district_id: str) -> PortalLookup | None:
+    """The portal preview, when this computer keeps the district's admin token (hub staff, or the same
+    machine that onboarded the district): it tells "in the roster but not shared" from "not in the roster"."""
+    from wizard.credentials import default_store
+    from wizard.hub.onboarding import OnboardingClient
+
+    token = default_store().admin_token(hub_url, district_id)
+    if not token:
+        return None
+    client = OnboardingClient(hub_url, token)
+    return lambda sis_id: client.portal(district_id, sis_id)
+
+
 def run(args: argparse.Namespace) -> int:
     from wizard.cli.prepare import StderrProgress
     from wizard.credentials import default_store
@@ -139,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
         )
         if not from_keyring:
             default_store().set_app_secret(hub_url, args.client_id, secret)
+        portal = _portal(hub_url, support.district.id) if args.lookup else None
         diagnoses = tuple(
             explain_login(
                 support.snapshot,
@@ -147,6 +161,7 @@ def run(args: argparse.Namespace) -> int:
                 app=support.app_title,
                 links=support.links,
                 onboarding=support.onboarding,
+                portal=portal,
             )
             for query in args.lookup
         )

@@ -32,6 +32,7 @@ NOT_LINKED_FILE = "not-linked.csv"
 WARNINGS_FILE = "data-warnings.csv"
 COUNTS_FILE = "counts-by-school.csv"
 REPORT_FILE = "diagnostic-report.html"
+WARNING_COLUMNS = ("warning", "title", "who_must_act", "hub_id", "sis_id", "name", "school")
 
 
 class NoDistrict(UserFacingError):
@@ -93,6 +94,7 @@ def run_support_checks(
     roster_path: Path | None,
     today: dt.date,
     profile_name: str = DEFAULT_PROFILE,
+    page_size: int = 1000,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -108,7 +110,10 @@ def run_support_checks(
     cancel.raise_if_cancelled()
     onboarding = onboarding_state(vendor, district.id) if vendor is not None else None
     snapshot = read_district(
-        client.for_district(district.token), _stage(progress, 10, 80), cancel, sleep=sleep
+        client.for_district(district.token, page_size=page_size),
+        _stage(progress, 10, 80),
+        cancel,
+        sleep=sleep,
     )
     health = assess_health(snapshot, today)
     links = check_login_links(snapshot, roster, _stage(progress, 90, 10), cancel) if roster else None
@@ -185,7 +190,7 @@ def write_outputs(
         ),
         write_report_csv(
             warning_rows(run.health),
-            ("warning", "title", "who_must_act", "hub_id", "sis_id", "name", "school"),
+            WARNING_COLUMNS,
             out / WARNINGS_FILE,
         ),
     ]

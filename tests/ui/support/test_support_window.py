@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from tests.unit.support.conftest import Demo, demo
 from tests.unit.test_credentials import MemoryKeyring
 from wizard.credentials import CredentialStore
+from wizard.sandbox.seed import demo_tables
 from wizard.sandbox.settings import FaultRule
 from wizard.ui.support.window import EMBEDDED_SCOPE, SupportHub, SupportWindow
 
@@ -47,7 +49,7 @@ def sign_in(qtbot: QtBot, view: SupportWindow, demo: Demo, secret: str | None = 
 
 
 def test_sign_in_opens_the_only_district_with_its_health(
-    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore
+    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore, tmp_path: Path
 ) -> None:
     sign_in(qtbot, window, demo)  # the only district is checked at once
     wait_idle(qtbot, window)
@@ -61,6 +63,11 @@ def test_sign_in_opens_the_only_district_with_its_health(
     assert window.counts_chart.values() == [("students", [36, 72, 72])]
     warnings = {window.findings_table.item(r, 0).text() for r in range(window.findings_table.rowCount())}
     assert "Teachers without email" in warnings
+    window.export_warnings(tmp_path / "warnings.csv")
+    wait_idle(qtbot, window)
+    with (tmp_path / "warnings.csv").open(encoding="utf-8", newline="") as handle:
+        no_email = [r for r in csv.DictReader(handle) if r["warning"] == "teachers_without_email"]
+    assert [(r["sis_id"], r["school"]) for r in no_email] == [("T20101", "Cedar Middle")]
     assert store.app_secret(EMBEDDED_SCOPE, demo.symphony.client_id) == demo.symphony.client_secret
 
 
@@ -120,3 +127,20 @@ def test_cancel_stops_the_district_read(qtbot: QtBot, window: SupportWindow, dem
         demo.hub.set_faults([])
     assert window.run is first  # the cancelled read delivered nothing
     assert window.banner.isHidden() and window.busy.isHidden()  # and cancelling is not an error
+
+
+def test_lookup_uses_the_portal_preview_when_the_admin_token_is_here(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore
+) -> None:
+    store.set_admin_token(EMBEDDED_SCOPE, demo.seed.district_id, demo.seed.admin_token)
+    lakeside = next(s for s in demo_tables(random.Random(2026))["students"] if s["School_id"] == "301")
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    window.lookup_edit.setText(lakeside["Student_id"])
+    window.lookup_button.click()
+    wait_idle(qtbot, window)
+    assert (
+        window.verdict.text()
+        == f"{lakeside['First_name']} {lakeside['Last_name']} will not see Symphony Math."
+    )
+    assert "sharing setting does not include this user" in window.reasons_table.item(0, 2).text()

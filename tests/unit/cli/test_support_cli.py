@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import io
+import random
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import main
 from tests.unit.support.conftest import Demo, demo
 from tests.unit.test_credentials import MemoryKeyring
 from wizard import credentials
+from wizard.sandbox.seed import demo_tables
 
 __all__ = ["demo"]
 
@@ -106,3 +108,16 @@ def test_plain_http_to_another_machine_is_refused(
     )
     err = capsys.readouterr().err
     assert code == 2 and "not encrypted" in err
+
+
+def test_lookup_with_the_districts_admin_token_names_the_sharing_setting(
+    demo: Demo, store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, demo.symphony.client_secret)
+    store.set_admin_token(demo.hub.base_url, demo.seed.district_id, demo.seed.admin_token)
+    lakeside = next(s for s in demo_tables(random.Random(2026))["students"] if s["School_id"] == "301")
+    code, err = run(demo, tmp_path, capsys, "--lookup", lakeside["Student_id"], "--include-names")
+    assert code == 1
+    assert "is in the roster, but: The sharing setting does not include this user." in err
+    html = (tmp_path / "diagnostic-report.html").read_text(encoding="utf-8")
+    assert lakeside["Last_name"] in html  # the agent chose to include names

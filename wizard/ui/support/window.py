@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ from PySide6.QtWidgets import (
 
 from wizard.credentials import CredentialStore
 from wizard.hub.dataapi import DataApiClient
-from wizard.hub.onboarding import VendorClient
+from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
+from wizard.support.export import write_report_csv
 from wizard.support.health import assess_health
 from wizard.support.linkcheck import (
     LINKS_OUTCOME_ORDER,
@@ -53,7 +55,14 @@ from wizard.support.linkcheck import (
 )
 from wizard.support.onboarding_state import onboarding_state
 from wizard.support.reading import ConnectedDistrict, connected_districts, read_district
-from wizard.support.run import SupportRun, write_links_csv, write_report
+from wizard.support.run import (
+    WARNING_COLUMNS,
+    WARNINGS_FILE,
+    SupportRun,
+    warning_rows,
+    write_links_csv,
+    write_report,
+)
 from wizard.support.troubleshoot import LoginDiagnosis, explain_login
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BusyBar, ErrorBanner, describe_error
@@ -240,6 +249,16 @@ class SupportWindow(QMainWindow):
         layout.addWidget(self.counts_chart)
         layout.addWidget(QLabel(self.tr("Data warnings:")))
         layout.addWidget(self.findings_table)
+        warnings_row = QHBoxLayout()
+        self.warnings_note = _wrapping_label()
+        self.warnings_button = QPushButton(self.tr("Export affected &records…"))
+        self.warnings_button.setToolTip(
+            self.tr("Every record behind the warnings, as a CSV for the district")
+        )
+        self.warnings_button.clicked.connect(self._choose_warnings_export)
+        warnings_row.addWidget(self.warnings_note, 1)
+        warnings_row.addWidget(self.warnings_button)
+        layout.addLayout(warnings_row)
         layout.addStretch(1)
         return page
 
@@ -380,7 +399,7 @@ class SupportWindow(QMainWindow):
     def _set_actions_enabled(self, enabled: bool) -> None:
         self.sign_in_button.setEnabled(enabled)
         self.check_button.setEnabled(enabled and bool(self.districts_table.selectedItems()))
-        for button in (self.links_button, self.lookup_button, self.report_button):
+        for button in (self.links_button, self.lookup_button, self.report_button, self.warnings_button):
             button.setEnabled(enabled)
         self.export_button.setEnabled(enabled and self.run is not None and self.run.links is not None)
 
@@ -544,6 +563,27 @@ class SupportWindow(QMainWindow):
         self.verdict.clear()
         self.reasons_table.setRowCount(0)
 
+    def _choose_warnings_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the affected records"), WARNINGS_FILE, self.tr("CSV (*.csv)")
+        )
+        if path:
+            self.export_warnings(Path(path))
+
+    def export_warnings(self, path: Path) -> None:
+        if self.run is None:
+            return
+        rows = warning_rows(self.run.health)
+
+        def task(progress: ProgressCallback, cancel: CancelToken) -> Path:
+            return write_report_csv(rows, WARNING_COLUMNS, path)
+
+        self.run_task(
+            task,
+            lambda saved: self.warnings_note.setText(self.tr("Saved {path}").format(path=saved)),
+            self.tr("Exporting…"),
+        )
+
     # --- login links ----------------------------------------------------------------------------------------
     def _browse_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -663,9 +703,14 @@ class SupportWindow(QMainWindow):
         run, query = self.run, self.lookup_edit.text().strip()
         if run is None or not query:
             return
-        today = self.hub.today()
+        today, signed = self.hub.today(), self.signed_in
+        admin_token = self.hub.credentials.admin_token(signed.scope, run.district.id) if signed else None
 
         def task(progress: ProgressCallback, cancel: CancelToken) -> LoginDiagnosis:
+            portal = None
+            if admin_token:  # this computer onboarded the district: the portal preview can say more
+                admin = OnboardingClient(run.hub_url, admin_token, sleep=self.hub.sleep)
+                portal = functools.partial(admin.portal, run.district.id)
             return explain_login(
                 run.snapshot,
                 query,
@@ -673,6 +718,7 @@ class SupportWindow(QMainWindow):
                 app=run.app_title,
                 links=run.links,
                 onboarding=run.onboarding,
+                portal=portal,
             )
 
         self.run_task(task, self._explained, self.tr("Looking up {query}…").format(query=query))
