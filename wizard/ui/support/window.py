@@ -72,6 +72,16 @@ from wizard.ui.worker import Worker
 EMBEDDED_SCOPE = "embedded-hub"  # one keyring name for the embedded hub, whose port changes between runs
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    """What the demo district on the embedded hub gives an agent to try the view: app credentials and the
+    vendor's roster export."""
+
+    client_id: str
+    client_secret: str = dataclasses.field(repr=False)
+    roster_path: Path
+
+
 @dataclass
 class SupportHub:
     """Where the view signs in: the address typed, or the embedded hub (started on first use, off the GUI thread)."""
@@ -80,6 +90,7 @@ class SupportHub:
     credentials: CredentialStore
     today: Callable[[], dt.date] = dt.date.today
     sleep: Callable[[float], None] = time.sleep
+    demo: Callable[[], DemoLogin] | None = None  # seeds the demo district on the embedded hub (blocking)
 
     def resolve(self, typed: str) -> tuple[str, str]:
         """(base URL, keyring scope) for what the agent typed; empty means the embedded hub."""
@@ -201,10 +212,20 @@ class SupportWindow(QMainWindow):
         self.secret_edit.setPlaceholderText(self.tr("Kept in your system keyring after a successful sign-in"))
         self.sign_in_button = QPushButton(self.tr("&Sign in"))
         self.sign_in_button.setDefault(True)
+        self.demo_button = QPushButton(self.tr("Try the &demo district"))
+        self.demo_button.setToolTip(
+            self.tr("Load Maple Valley Unified on the built-in hub and sign in as Symphony Math")
+        )
+        self.demo_button.setVisible(self.hub.demo is not None)
+        self.demo_button.clicked.connect(self.try_demo)
+        self.hub_edit.textChanged.connect(
+            lambda text: self.demo_button.setEnabled(not text.strip() and not self.is_busy)
+        )
         self.keyring_note = _wrapping_label()
         row = QHBoxLayout()
         row.addWidget(self.secret_edit, 1)
         row.addWidget(self.sign_in_button)
+        row.addWidget(self.demo_button)
         form.addRow(self.tr("Hub:"), self.hub_edit)
         form.addRow(self.tr("Client &id:"), self.client_id_edit)
         secret_label = QLabel(self.tr("Client s&ecret:"))
@@ -398,6 +419,7 @@ class SupportWindow(QMainWindow):
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         self.sign_in_button.setEnabled(enabled)
+        self.demo_button.setEnabled(enabled and not self.hub_edit.text().strip())
         self.check_button.setEnabled(enabled and bool(self.districts_table.selectedItems()))
         for button in (self.links_button, self.lookup_button, self.report_button, self.warnings_button):
             button.setEnabled(enabled)
@@ -428,6 +450,24 @@ class SupportWindow(QMainWindow):
         if saved:
             self.secret_edit.setText(saved)
             self.keyring_note.setText(self.tr("Using the client secret saved in your keyring."))
+
+    def try_demo(self) -> None:
+        demo = self.hub.demo
+        if demo is None:
+            return
+
+        def task(progress: ProgressCallback, cancel: CancelToken) -> DemoLogin:
+            progress(0, 1, "Loading the demo district…")
+            return demo()
+
+        self.run_task(task, self._demo_ready, self.tr("Loading the demo district…"))
+
+    def _demo_ready(self, login: DemoLogin) -> None:
+        self.hub_edit.clear()
+        self.client_id_edit.setText(login.client_id)
+        self.secret_edit.setText(login.client_secret)
+        self.roster_edit.setText(str(login.roster_path))
+        self.sign_in()
 
     def sign_in(self) -> None:
         client_id, secret, typed = (

@@ -1,0 +1,43 @@
+"""From the wizard to the Cedar Middle finding: open the support view on the embedded hub, try the demo."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from tests.unit.test_credentials import MemoryKeyring
+from wizard.credentials import CredentialStore
+from wizard.sandbox.server import RunningHub
+from wizard.state import OnboardingState, data_dir
+from wizard.ui.context import WizardContext
+from wizard.ui.support.launch import open_support_view
+from wizard.ui.support.window import EMBEDDED_SCOPE
+
+
+def test_demo_district_story_in_the_window(qtbot: QtBot, embedded_hub: RunningHub) -> None:
+    store = CredentialStore(MemoryKeyring())
+    ctx = WizardContext(OnboardingState(), embedded_hub=embedded_hub, credentials=store)
+    window = open_support_view(ctx)
+    qtbot.addWidget(window)
+    assert window.hub_edit.text() == "" and window.demo_button.isVisible()
+    window.demo_button.click()
+    qtbot.waitUntil(lambda: window.run is not None and not window.is_busy, timeout=20_000)
+    assert window.roster_edit.text() == str(data_dir() / "demo-symphony-math-roster.csv")
+    assert store.app_secret(EMBEDDED_SCOPE, window.client_id_edit.text()) == window.secret_edit.text()
+    window.links_button.click()
+    qtbot.waitUntil(lambda: not window.is_busy, timeout=10_000)
+    assert window.links_summary.text().startswith("<b>21 students at Cedar Middle will not be linked.</b>")
+    window.close()
+
+
+def test_a_typed_hub_hides_nothing_but_disables_the_demo(qtbot: QtBot, embedded_hub: RunningHub) -> None:
+    ctx = WizardContext(
+        OnboardingState(hub_url="https://hub.example.org"),
+        embedded_hub=embedded_hub,
+        credentials=CredentialStore(MemoryKeyring()),
+    )
+    window = open_support_view(ctx)
+    qtbot.addWidget(window)
+    assert window.hub_edit.text() == "https://hub.example.org" and not window.demo_button.isEnabled()
+    window.hub_edit.clear()
+    assert window.demo_button.isEnabled()
+    window.close()

@@ -1,0 +1,39 @@
+"""Opening the support view from the wizard: the wizard's hub choice, keyring and embedded hub, reused."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from wizard.state import data_dir
+from wizard.ui.context import WizardContext
+from wizard.ui.support.window import DemoLogin, SupportHub, SupportWindow
+
+SYMPHONY = "symphony-math"
+
+
+def support_hub(ctx: WizardContext) -> SupportHub:
+    def embedded_base_url() -> str:
+        return str(ctx.embedded_hub().base_url)
+
+    def demo() -> DemoLogin:
+        from wizard.sandbox.seed import seed_demo, write_demo_vendor_roster
+
+        hub = ctx.embedded_hub()
+        seeded = seed_demo(
+            hub.context.db, hub.settings
+        )  # creates the district once; fresh app secrets each time
+        credentials = seeded.credentials[SYMPHONY]
+        roster = write_demo_vendor_roster(data_dir())
+        return DemoLogin(credentials.client_id, credentials.client_secret, roster)
+
+    return SupportHub(embedded_base_url, ctx.credentials, demo=demo)
+
+
+def open_support_view(ctx: WizardContext, parent: QWidget | None = None) -> SupportWindow:
+    """Show the support view as its own window (closed with the wizard), on the hub chosen on Welcome."""
+    window = SupportWindow(support_hub(ctx), parent)
+    window.hub_edit.setText(ctx.state.hub_url)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
