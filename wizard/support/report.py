@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from wizard.support.health import HealthReport
-from wizard.support.linkcheck import PLAIN_WORDS, WHO_ACTS, LinkCheck
+from wizard.support.linkcheck import PLAIN_WORDS, SHORT_WORDS, WHO_ACTS, LinkCheck
 from wizard.support.onboarding_state import OnboardingState
 from wizard.support.troubleshoot import LoginDiagnosis
 
@@ -23,7 +23,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;m
 h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #d6dce5}
 table{border-collapse:collapse;margin:.5em 0;font-size:.92em} th,td{border:1px solid #d6dce5;padding:.25em .6em;
 text-align:left} th{background:#f2f5f9} td.n{text-align:right} .muted{color:#5b6575} .warn{color:#9a3412}
-.ok{color:#166534} .bar{fill:#3b6fd8} .bar2{fill:#9ab5ec} svg text{font-size:12px;fill:#1d2430}
+.ok{color:#166534} svg text{fill:#1d2430}
 """
 
 
@@ -58,7 +58,7 @@ class _Redactor:
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers) if any(headers) else ""
     body = "".join(
         "<tr>"
         + "".join(
@@ -67,29 +67,31 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
         + "</tr>"
         for row in rows
     )
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"
 
 
 def bar_chart_svg(labels: list[str], values: list[int], second: list[int] | None = None) -> str:
-    """Horizontal bars (and an optional lighter second series), as inline SVG: no scripts, no files."""
+    """Horizontal bars (and an optional orange second series), as inline SVG: no scripts, no files."""
     peak = max([*values, *(second or []), 1])
-    label_width, bar_width, row = 190, 380, 26
+    label_width, bar_width, bar, gap = 190, 380, 14, 8
+    series = [(values, "#0b5cad")] + ([(second, "#c2410c")] if second is not None else [])
+    row = bar * len(series) + gap
     parts = []
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+    for index, label in enumerate(labels):
         y = index * row
-        width = round(bar_width * value / peak)
-        parts.append(f'<text x="0" y="{y + 16}">{escape(label[:28])}</text>')
-        parts.append(
-            f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{width}" height="{9 if second else 16}"/>'
-        )
-        if second is not None:
-            other = round(bar_width * second[index] / peak)
-            parts.append(f'<rect class="bar2" x="{label_width}" y="{y + 13}" width="{other}" height="9"/>')
-        parts.append(f'<text x="{label_width + width + 6}" y="{y + 16}">{value}</text>')
+        middle = y + (bar * len(series)) / 2 + 4
+        parts.append(f'<text x="0" y="{middle:.0f}" font-size="12">{escape(label[:28])}</text>')
+        for number, (numbers, colour) in enumerate(series):
+            top = y + number * bar
+            width = round(bar_width * numbers[index] / peak)
+            parts.append(
+                f'<rect x="{label_width}" y="{top}" width="{width}" height="{bar - 2}" fill="{colour}"/>'
+                f'<text x="{label_width + width + 5}" y="{top + bar - 3}" font-size="11">{numbers[index]}</text>'
+            )
     height = max(len(labels) * row, row)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 60}" height="{height}" '
-        f'role="img" aria-label="students by school">{"".join(parts)}</svg>'
+        f'role="img" aria-label="bar chart">{"".join(parts)}</svg>'
     )
 
 
@@ -131,9 +133,14 @@ def _health_html(health: HealthReport, redact: _Redactor) -> str:
             f'<h3 class="warn">{escape(finding.title)}: {finding.count}</h3><p>{escape(finding.explanation)} '
             f"Who must act: <b>{escape(finding.actor)}</b>.</p>"
         )
-        names_matter = not finding.code.startswith("terms_") and not finding.code.startswith("sections_")
+        personal = not finding.code.startswith(("terms_", "sections_"))  # sections and terms name no one
         rows = [
-            [redact.id(hub_id), redact.id(sis_id), redact.name(label) if names_matter else label, school]
+            [
+                redact.id(hub_id) if personal else hub_id,
+                redact.id(sis_id) if personal else sis_id,
+                redact.name(label) if personal else label,
+                school,
+            ]
             for hub_id, sis_id, label, school in finding.records[:EXAMPLES_PER_FINDING]
         ]
         parts.append(_table(["hub id", "SIS id", "name", "school"], rows))
@@ -149,7 +156,7 @@ def _links_html(links: LinkCheck, redact: _Redactor) -> str:
         "shared students",
         "linked",
         "not linked",
-        *outcomes,
+        *(SHORT_WORDS[o] for o in outcomes),
         "accounts no student points to",
     ]
     rows = [
@@ -167,10 +174,10 @@ def _links_html(links: LinkCheck, redact: _Redactor) -> str:
             [s.linked for s in links.schools],
             [s.not_linked_total for s in links.schools],
         ),
-        '<p class="muted">Dark: linked. Light: not linked.</p>',
+        '<p class="muted">Blue: linked. Orange: not linked.</p>',
         _table(
             ["outcome", "meaning", "who must act"],
-            [[o, PLAIN_WORDS[o], WHO_ACTS[o]] for o in outcomes],
+            [[SHORT_WORDS[o], PLAIN_WORDS[o], WHO_ACTS[o]] for o in outcomes],
         ),
     ]
     not_linked = [s for s in links.students if not s.linked][:EXAMPLES_PER_FINDING]
@@ -185,7 +192,7 @@ def _links_html(links: LinkCheck, redact: _Redactor) -> str:
                         redact.id(s.student.id),
                         redact.id(s.student.sis_id or ""),
                         redact.name(s.student.name),
-                        s.outcome,
+                        SHORT_WORDS[s.outcome],
                     ]
                     for s in not_linked
                 ],
