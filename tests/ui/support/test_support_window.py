@@ -144,3 +144,15 @@ def test_lookup_uses_the_portal_preview_when_the_admin_token_is_here(
         == f"{lakeside['First_name']} {lakeside['Last_name']} will not see Symphony Math."
     )
     assert "sharing setting does not include this user" in window.reasons_table.item(0, 2).text()
+
+
+def test_an_unreadable_roster_is_explained_inline(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, tmp_path: Path
+) -> None:
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    window.roster_edit.setText(str(tmp_path / "missing.csv"))
+    window.links_button.click()
+    wait_idle(qtbot, window)
+    assert "missing.csv: file not found" in window.banner.message.text()
+    assert window.links_summary.text() == "Not checked yet." and not window.export_button.isEnabled()

@@ -72,3 +72,11 @@ def test_cancel_stops_between_pages(demo: Demo) -> None:
     with pytest.raises(Cancelled):
         read_district(client.for_district(district.token, page_size=20), progress, cancel)
     assert pages == 2
+
+
+def test_a_district_before_launch(demo: Demo) -> None:
+    amplify = demo.client(demo.seed.credentials["amplify-curriculum"])
+    [district] = connected_districts(amplify)
+    assert district.name.startswith("Maple Valley") and district.district.launch_date is None
+    snapshot = read_district(amplify.for_district(district.token), sleep=demo.clock.sleep)
+    assert {s.subject for s in snapshot.sections} == {"english/language arts", "science"}

@@ -102,3 +102,14 @@ def test_onboarding_state_from_the_vendor_api(demo: Demo) -> None:
     assert state.available and state.connection is not None and state.status_words == "connected"
     assert "sharing by schools, confirmed by the vendor" in state.note and "2026-09-01" in state.note
     assert onboarding_state(vendor, "other-district").connection is None
+
+
+def test_amplify_is_not_launched_yet(demo: Demo) -> None:
+    from wizard.support.reading import connected_districts, read_district
+
+    amplify = demo.client(demo.seed.credentials["amplify-curriculum"])
+    [district] = connected_districts(amplify)
+    snapshot = read_district(amplify.for_district(district.token), sleep=demo.clock.sleep)
+    diagnosis = explain_login(snapshot, snapshot.students[0].id, today=TODAY, app="Amplify Curriculum")
+    assert not diagnosis.sees_app and diagnosis.actors == ("district",)
+    assert diagnosis.reasons[0].text.startswith("The district has not launched the app yet")
