@@ -211,12 +211,12 @@ class SharingPage(BasePage):
         self._loading = True
         state = self.ctx.state.sharing
         saved = sharing.settings
+        self._saved = bool(saved.type)
         if saved.type:  # the hub's saved setting wins over a local draft
             state.sharing_type = saved.type
             state.school_ids = list(saved.school_ids)
             state.section_ids = list(saved.section_ids)
             state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in saved.rules]
-            self._saved = True
         self._fill_tree(directory, set(state.school_ids), set(state.section_ids))
         for row in list(self.rule_rows):
             self._remove_rule(row)
@@ -237,10 +237,12 @@ class SharingPage(BasePage):
         chosen = state.sharing_type or recommended
         if chosen in self.type_buttons:
             self.type_buttons[chosen].setChecked(True)
+        self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
-        self._type_changed()
         self._show_counts(sharing.counts)
         self._show_saved()
+        if not self._saved and self.selected_type():
+            self.preview_timer.start()  # a local draft: show what it would share
 
     def _apply_lock(self, sharing: Sharing) -> None:
         """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
@@ -295,7 +297,8 @@ class SharingPage(BasePage):
         self.picker_box.setVisible(kind in {"schools", "school_site", "sections"})
         self.rules_box.setVisible(kind == "rules")
         self._set_checkable(kind)
-        self._changed()
+        if not self._loading:
+            self._changed()
 
     def _set_checkable(self, kind: str) -> None:
         """Schools are picked for school types, sections for the sections type (only those get boxes)."""
@@ -426,8 +429,8 @@ class SharingPage(BasePage):
     def _save_failed(self, error: object) -> bool:
         """A locked type (409) is not worth a Retry: say why, and reload so the page shows the lock."""
         if isinstance(error, Conflict) and error.code == "sharing_type_locked":
-            self.show_error(error)
             self.initializePage()
+            self.show_error(error)  # after the reload starts, which clears the banner
             return True
         return False
 

@@ -1,0 +1,180 @@
+"""Error paths: hub down, 5xx, 409, 429 and validation errors show their message on the page and recover."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, prepared_district, resume, wait_idle
+from wizard.flow import PageId
+from wizard.hub.errors import ValidationFailed
+from wizard.hub.models import SharingSettings
+from wizard.hub.onboarding import OnboardingClient
+from wizard.sandbox.settings import FaultRule
+from wizard.state import OnboardingState
+from wizard.ui.context import WizardContext
+from wizard.ui.hub_access import memory_only_store
+from wizard.ui.pages.add_app import AddAppPage
+from wizard.ui.pages.sharing import SharingPage
+from wizard.ui.pages.sign_up import SignUpPage
+from wizard.ui.pages.validate import ValidatePage
+
+pytestmark = [pytest.mark.usefixtures("no_retries", "fast_polls"), pytest.mark.timeout(120)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _sign_up_page(qtbot: QtBot, ctx: WizardContext) -> tuple[Any, SignUpPage]:
+    window = open_wizard(qtbot, ctx)
+    next_to(qtbot, window, PageId.SIGN_UP)
+    page = window.page_for(PageId.SIGN_UP)
+    assert isinstance(page, SignUpPage)
+    fill_sign_up(qtbot, page)
+    return window, page
+
+
+def test_sign_up_shows_a_hub_failure_keeps_the_form_and_retries(qtbot: QtBot, embedded_hub: Any) -> None:
+    embedded_hub.set_faults([FaultRule("/api/v1/signups", error_rate=1.0, error_status=503, times=1)])
+    window, page = _sign_up_page(
+        qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+    )
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
+    assert "had a problem" in page.banner.message.text()
+    assert page.banner.retry_button.isVisible()
+    assert window.currentId() == PageId.SIGN_UP
+    assert page.inputs["name"].text() == "Maple Valley Unified"  # nothing typed is lost
+    qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
+    assert window.ctx.state.district_id
+
+
+def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:
+    from wizard.sandbox.server import start_hub
+    from wizard.sandbox.settings import HubSettings
+
+    port = _free_port()
+    ctx = WizardContext(OnboardingState(hub_url=f"http://127.0.0.1:{port}"), credentials=memory_only_store())
+    window, page = _sign_up_page(qtbot, ctx)
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
+    assert "Could not reach the hub" in page.banner.message.text()
+    assert "try again" in page.banner.hint.text()
+    hub = start_hub(tmp_path / "late.sqlite3", port=port, settings=HubSettings(vendor_delay=0.0))
+    try:
+        qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
+        assert not page.banner.isVisible()
+    finally:
+        window.close()
+        hub.stop()
+
+
+def test_sign_up_validates_as_typed_and_shows_the_hubs_field_errors(qtbot: QtBot, embedded_hub: Any) -> None:
+    window, page = _sign_up_page(
+        qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+    )
+    next_button = window.button(QWizard.WizardButton.NextButton)
+    assert next_button.isEnabled()
+    page.inputs["admin_email"].clear()  # type: ignore[union-attr]
+    qtbot.keyClicks(page.inputs["admin_email"], "dana-at-district")
+    assert "email address" in page.errors["admin_email"].text()
+    assert page.errors["admin_email"].isVisible()
+    assert not next_button.isEnabled()
+    page.inputs["admin_email"].clear()  # type: ignore[union-attr]
+    qtbot.keyClicks(page.inputs["admin_email"], "dana@district.org")
+    assert not page.errors["admin_email"].isVisible()
+    assert next_button.isEnabled()
+    # A 422 from the hub names fields its way ("admin.email"); they land under the right inputs.
+    page.handle_field_errors(
+        ValidationFailed("Rejected.", fields={"admin.email": "Unknown domain.", "district.name": "Taken."})
+    )
+    assert page.errors["admin_email"].text() == "Unknown domain."
+    assert page.errors["name"].text() == "Taken."
+
+
+def test_rate_limited_catalog_says_so_and_recovers(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
+    ctx = prepared_district(embedded_hub, tmp_path / "sis", state_page=PageId.ADD_APP)
+    embedded_hub.set_faults([FaultRule("/api/v1/apps", rate_limit_rate=1.0, retry_after=1, times=1)])
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.ADD_APP)
+    page = window.page_for(PageId.ADD_APP)
+    assert isinstance(page, AddAppPage)
+    qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
+    assert "slow down" in page.banner.message.text()
+    qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.catalog.rowCount() == 3, timeout=WAIT_MS)
+    assert not page.banner.isVisible()
+
+
+def test_locked_sharing_type_409_is_explained_and_the_page_shows_the_lock(
+    qtbot: QtBot, embedded_hub: Any, tmp_path: Path
+) -> None:
+    ctx = prepared_district(
+        embedded_hub, tmp_path / "sis", app_id="amplify-curriculum", state_page=PageId.SHARING
+    )
+    assert ctx.state.app.connection_status == "connected"
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.SHARING)
+    page = window.page_for(PageId.SHARING)
+    assert isinstance(page, SharingPage)
+    wait_idle(qtbot, window, PageId.SHARING)
+    assert not page.lock_note.isVisible()
+    # Meanwhile another admin saves "whole district"; the vendor has confirmed, so the type is now locked.
+    token = ctx.credentials.admin_token("embedded-hub", ctx.state.district_id)
+    with OnboardingClient(embedded_hub.base_url, token) as client:
+        client.set_sharing(
+            ctx.state.district_id, ctx.state.app.connection_id, SharingSettings(type="district")
+        )
+    page.type_buttons["schools"].setChecked(True)
+    page.tree_model.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.lock_note.isVisible, timeout=WAIT_MS)
+    assert "can no longer change" in page.banner.message.text()
+    assert not page.banner.retry_button.isVisible()
+    assert page.selected_type() == "district"
+    assert not page.type_buttons["schools"].isEnabled()
+    assert page.ready()  # the saved (locked) sharing lets the admin go on
+
+
+def test_sharing_preview_explains_an_incomplete_choice(
+    qtbot: QtBot, embedded_hub: Any, tmp_path: Path
+) -> None:
+    ctx = prepared_district(embedded_hub, tmp_path / "sis", app_id="lexia-core5", state_page=PageId.SHARING)
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.SHARING)
+    page = window.page_for(PageId.SHARING)
+    assert isinstance(page, SharingPage)
+    wait_idle(qtbot, window, PageId.SHARING)
+    page.type_buttons["schools"].setChecked(True)
+    qtbot.waitUntil(lambda: "at least one school" in page.preview.text(), timeout=WAIT_MS)
+    assert not page.banner.isVisible()
+    page.tree_model.item(1).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "Would share: 1 schools" in page.preview.text(), timeout=WAIT_MS)
+
+
+def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
+    ctx = prepared_district(
+        embedded_hub, tmp_path / "sis", app_id="amplify-curriculum", state_page=PageId.VALIDATE
+    )
+    embedded_hub.set_faults([FaultRule("*/validation", error_rate=1.0, error_status=500, times=1)])
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.VALIDATE)
+    page = window.page_for(PageId.VALIDATE)
+    assert isinstance(page, ValidatePage)
+    qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
+    assert "HTTP 500" in page.banner.message.text()
+    qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.counts.item(3, 1) is not None, timeout=WAIT_MS)
+    assert page.counts.item(3, 1).text() == "57"
+    wait_idle(qtbot, window, PageId.VALIDATE)
