@@ -166,11 +166,12 @@ class AddAppPage(BasePage):
         self.app_list.selectionModel().currentChanged.connect(lambda *_: self._show_app())
         self.authorize_button.clicked.connect(self._authorize)
         self.send_button.clicked.connect(self._send_reply)
-        self.reply.textChanged.connect(self._update_reply_button)
+        self.reply.textChanged.connect(self._reply_edited)
 
     # --- catalog -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         self._seen_when_opened = self.ctx.state.app.last_seen_history
+        self.reply.setPlainText(self.ctx.state.app.reply_draft)
         self._connection = None
         self._render_connection()
         self.run_task(
@@ -325,6 +326,13 @@ class AddAppPage(BasePage):
         self._update_reply_button()
         app = self.selected_app()
         self.authorize_button.setEnabled(app is not None and not self._connection_authorized())
+
+    def _reply_edited(self) -> None:
+        draft = self.reply.toPlainText()
+        if draft != self.ctx.state.app.reply_draft:
+            self.ctx.state.app.reply_draft = draft
+            self.ctx.save()
+        self._update_reply_button()
 
     def _update_reply_button(self) -> None:
         self.send_button.setEnabled(bool(self.reply.toPlainText().strip()) and not self.is_busy)

@@ -3,6 +3,7 @@ bookkeeping that keeps hooks to one job each (workers and timers stop in `cleanu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -222,7 +223,7 @@ class BasePage(QWizardPage):
             self.show_error(error, again if retry else None)
 
         worker.error.connect(failed)
-        worker.finished.connect(lambda: self._worker_finished(worker))
+        worker.finished.connect(self._worker_finished)
         if not quiet:
             self.busy.start(message, cancellable)
             self.completeChanged.emit()
@@ -252,8 +253,10 @@ class BasePage(QWizardPage):
             self.run_task(task, finished, message=message, on_error=on_error)
         return False
 
-    def _worker_finished(self, worker: Worker) -> None:
-        self._workers.pop(worker, None)
+    def _worker_finished(self) -> None:
+        worker = self.sender()
+        if isinstance(worker, Worker):
+            self._workers.pop(worker, None)
         if not self.is_busy:
             self.busy.hide()
         self.completeChanged.emit()
@@ -266,6 +269,24 @@ class BasePage(QWizardPage):
     def cancel_tasks(self) -> None:
         for worker in list(self._workers):
             worker.cancel()
+
+    def _detach_workers(self) -> None:
+        """Cancel this page's tasks and stop listening to them: a task still finishing after the page is gone
+        (the wizard closed mid-request) must not call back into it."""
+        for worker in list(self._workers):
+            worker.cancel()
+            for signal in (
+                worker.progress,
+                worker.result,
+                worker.error,
+                worker.finished,
+            ):  # those run_task uses
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):  # nothing connected any more
+                    pass
+        self._workers.clear()
+        self.busy.hide()
 
     def show_error(self, error: object, retry: Callable[[], None] | None = None) -> None:
         message, hint = describe_error(error)
@@ -287,13 +308,13 @@ class BasePage(QWizardPage):
     def cleanupPage(self) -> None:
         """Leaving backwards: stop what runs; inputs stay in the state so Back never loses work."""
         self.stop_timers()
-        self.cancel_tasks()
+        self._detach_workers()
         self.banner.clear()
 
     def leave(self) -> None:
         """Leaving forwards or closing: nothing of this page keeps running."""
         self.stop_timers()
-        self.cancel_tasks()
+        self._detach_workers()
 
 
 class PlaceholderPage(BasePage):

@@ -247,6 +247,7 @@ class SignUpPage(BasePage):
     def _edited(self, name: str) -> None:
         self._touched.add(name)
         self.ctx.state.district_form = self.read_form()
+        self.ctx.save()  # a half-typed form survives the wizard being closed or killed
         self._refresh_errors()
 
     def _refresh_errors(self, server: dict[str, str] | None = None) -> None:
