@@ -3,7 +3,6 @@ bookkeeping that keeps hooks to one job each (workers and timers stop in `cleanu
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
