@@ -3,6 +3,7 @@ bookkeeping that keeps hooks to one job each (workers and timers stop in `cleanu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -274,16 +275,9 @@ class BasePage(QWizardPage):
         (the wizard closed mid-request) must not call back into it."""
         for worker in list(self._workers):
             worker.cancel()
-            for signal in (
-                worker.progress,
-                worker.result,
-                worker.error,
-                worker.finished,
-            ):  # those run_task uses
-                try:
+            for signal in (worker.progress, worker.result, worker.error, worker.finished):  # run_task's
+                with contextlib.suppress(RuntimeError, TypeError):  # nothing connected any more
                     signal.disconnect()
-                except (RuntimeError, TypeError):  # nothing connected any more
-                    pass
         self._workers.clear()
         self.busy.hide()
 
