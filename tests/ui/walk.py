@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import random
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
-from wizard.roster.spec import hub_columns, hub_file_name
-from wizard.sandbox.seed import demo_tables
 from wizard.state import DistrictForm, Mode, OnboardingState, save_state
 from wizard.ui.context import WizardContext
+from wizard.ui.demo import write_demo_sis_files
 from wizard.ui.hub_access import memory_only_store
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.base import BasePage
@@ -27,14 +25,8 @@ WAIT_MS = 20_000
 
 
 def write_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
-    """The demo district's roster as hub CSV files (small: a few dozen students)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for kind, rows in demo_tables(random.Random(7), students_per_grade).items():
-        with (folder / hub_file_name(kind)).open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=hub_columns(kind), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    return folder
+    """The demo district's roster as hub CSV files (small: 57 students)."""
+    return write_demo_sis_files(folder, students_per_grade)
 
 
 def write_vendor_roster(sis: Path, target: Path) -> tuple[str, list[str]]:

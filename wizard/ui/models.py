@@ -43,9 +43,11 @@ class FrameModel(QAbstractTableModel):
         error_rows: Iterable[int] = (),
         cell_problems: dict[tuple[int, str], tuple[str, str]] | None = None,
         parent: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._frame = frame
+        self._headers = headers or {}  # column -> the title shown (default: the column name)
         self._error_rows = set(error_rows)  # row positions
         # (row position, column name) -> (severity, message)
         self._cell_problems = cell_problems or {}
@@ -88,7 +90,8 @@ class FrameModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return str(self._frame.columns[section])
+            name = str(self._frame.columns[section])
+            return self._headers.get(name, name)
         return str(section + 2)  # the spreadsheet row number (header = 1), as in the issue list
 
 
@@ -115,6 +118,8 @@ class IssueModel(FrameModel):
             return QBrush(ERROR_BACKGROUND if self._severity[index.row()] == "error" else WARNING_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole:
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return _text(self.frame.iat[index.row(), len(ISSUE_COLUMNS) - 1])  # the full message
         return super().data(index, role)
 
     def severity_at(self, row: int) -> str:

@@ -239,7 +239,7 @@ class SharingPage(BasePage):
             self.type_buttons[chosen].setChecked(True)
         self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
-        self._show_counts(sharing.counts)
+        self._show_counts(sharing.counts, saved=self._saved)
         self._show_saved()
         if not self._saved and self.selected_type():
             self.preview_timer.start()  # a local draft: show what it would share
@@ -395,11 +395,13 @@ class SharingPage(BasePage):
             return True
         return False
 
-    def _show_counts(self, counts: SharedCounts) -> None:
+    def _show_counts(self, counts: SharedCounts, *, saved: bool = False) -> None:
+        lead = self.tr("Shared with the app:") if saved else self.tr("Would share:")
         self.preview.setText(
             self.tr(
-                "Would share: {schools} schools, {teachers} teachers, {sections} sections, {students} students"
+                "{lead} {schools} schools, {teachers} teachers, {sections} sections, {students} students"
             ).format(
+                lead=lead,
                 schools=counts.schools,
                 teachers=counts.teachers,
                 sections=counts.sections,
@@ -415,7 +417,7 @@ class SharingPage(BasePage):
             self._saved = True
             self.ctx.state.sharing.saved = True
             self.ctx.save()
-            self._show_counts(result.counts)
+            self._show_counts(result.counts, saved=True)
             self._show_saved()
             self.completeChanged.emit()
 

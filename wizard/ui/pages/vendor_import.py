@@ -43,6 +43,18 @@ OUTCOME_WORDS: dict[str, str] = {
     "duplicate_username": "Duplicate username",
     "missing_username": "Missing username",
 }
+COLUMN_TITLES: dict[str, str] = {
+    "outcome": "Outcome",
+    "Student_id": "SIS id",
+    "First_name": "First name",
+    "Last_name": "Last name",
+    "Grade": "Grade",
+    "School": "School",
+    "roster_username": "Vendor username",
+    "import_username": "Username in the import",
+    "candidates": "Possible matches",
+    "note": "Note",
+}
 SHOWN_COLUMNS = (
     "outcome",
     "Student_id",
@@ -151,6 +163,7 @@ class VendorImportPage(BasePage):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         self.content.addWidget(self.table, 1)
 
         decide = QHBoxLayout()
@@ -302,7 +315,7 @@ class VendorImportPage(BasePage):
         shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
         shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
         shown.insert(1, "needs_decision", report["needs_decision"])
-        self.proxy.setSourceModel(FrameModel(shown, parent=self))
+        self.proxy.setSourceModel(FrameModel(shown, parent=self, headers=COLUMN_TITLES))
         self.table.hideColumn(1)
         self.table.resizeColumnsToContents()
         selection = self.table.selectionModel()
