@@ -178,3 +178,51 @@ def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp
     qtbot.waitUntil(lambda: page.counts.item(3, 1) is not None, timeout=WAIT_MS)
     assert page.counts.item(3, 1).text() == "57"
     wait_idle(qtbot, window, PageId.VALIDATE)
+
+
+def test_an_existing_district_signs_in_with_its_token(
+    qtbot: QtBot, embedded_hub: Any, tmp_path: Path
+) -> None:
+    known = prepared_district(embedded_hub, tmp_path / "sis")
+    token = known.credentials.admin_token("embedded-hub", known.state.district_id)
+    assert token
+    fresh = WizardContext(OnboardingState(), embedded_hub=embedded_hub, credentials=memory_only_store())
+    window = open_wizard(qtbot, fresh)
+    next_to(qtbot, window, PageId.SIGN_UP)
+    page = window.page_for(PageId.SIGN_UP)
+    assert isinstance(page, SignUpPage)
+    page.existing.setChecked(True)
+    assert page.signin_box.isVisible() and not page.signup_box.isVisible()
+    qtbot.keyClicks(page.district_id, known.state.district_id)
+    qtbot.keyClicks(page.token, "not-the-token")
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
+    assert "did not accept your sign-in" in page.banner.message.text()
+    assert (
+        fresh.credentials.admin_token("embedded-hub", known.state.district_id) is None
+    )  # a bad token is not kept
+    page.token.clear()
+    qtbot.keyClicks(page.token, token)
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
+    assert fresh.state.district_id == known.state.district_id
+    assert fresh.state.district_form.name == "Cedar Unified"
+    assert fresh.credentials.admin_token("embedded-hub", known.state.district_id) == token
+    assert page.token.text() == ""  # the secret does not linger in the form
+
+
+def test_unreadable_inputs_are_explained(qtbot: QtBot, tmp_path: Path) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    broken = tmp_path / "export.csv"
+    broken.write_bytes(b"\x00\x01\x02 not a table \xff\xfe")
+    page.add_inputs([broken])  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not page.is_busy, timeout=WAIT_MS)
+    assert page.result is None  # type: ignore[attr-defined]
+    assert page.banner.isVisible()
+    assert "does not look like a text table" in page.banner.message.text()
+    assert "Export it from your SIS as CSV or XLSX" in page.banner.message.text() + page.banner.hint.text()
+    assert page.input_paths() == [broken]  # type: ignore[attr-defined]  # nothing chosen is dropped
