@@ -326,8 +326,23 @@ class SignUpPage(BasePage):
     def _signed_in(self, district: District) -> bool:
         state = self.ctx.state
         state.district_id = district.id
-        if district.name:
-            state.district_form.name = district.name
+        state.district_form = DistrictForm(
+            district.name,
+            district.state,
+            district.nces_id,
+            district.sis_vendor,
+            district.admin_name,
+            district.admin_email,
+            district.admin_phone,
+        )
+        # What the hub says is already done is not asked again (see flow.next_page from SIGN_UP).
+        steps = district.progress.steps
+        if district.sso_provider and district.sync_method:
+            state.identity_provider, state.sync_method = district.sso_provider, district.sync_method
+            if steps.get("identity_provider_chosen") and steps.get("sync_method_chosen"):
+                state.mark_completed(PageId.IDENTITY_AND_SYNC)
+        if steps.get("roster_uploaded"):
+            state.mark_completed(PageId.PREPARE_ROSTER)
         state.mark_completed(self.page_id)
         self.token.clear()
         self.ctx.save()
