@@ -6,7 +6,7 @@ import csv
 import random
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -71,12 +71,13 @@ def hub(tmp_path: Path, hub_settings: HubSettings) -> Iterator[RunningHub]:
 class SignedUp:
     client: OnboardingClient
     district_id: str
+    admin_token: str = field(repr=False)
 
 
 def sign_up(hub: RunningHub, clock: FakeClock, name: str = "Riverside Unified") -> SignedUp:
     client = OnboardingClient(hub.base_url, policy=FAST, sleep=clock.sleep)
     result = client.signup({**SIGNUP_DISTRICT, "name": name}, SIGNUP_ADMIN)
-    return SignedUp(client, result.district.id)
+    return SignedUp(client, result.district.id, result.admin_token)
 
 
 @pytest.fixture

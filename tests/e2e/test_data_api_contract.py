@@ -19,10 +19,11 @@ import requests
 import yaml
 
 from tests.e2e.test_data_api import connect
-from tests.hub_support import FakeClock, SignedUp
+from tests.hub_support import FakeClock, sign_up
 from wizard.hub.dataapi import DataCourse, DataDistrict, DataSchool, DataSection, DataTerm, DataUser
 from wizard.hub.models import SharingSettings
-from wizard.sandbox.server import RunningHub
+from wizard.sandbox.server import RunningHub, start_hub
+from wizard.sandbox.settings import HubSettings
 
 SPEC_CANDIDATES = [
     Path(os.environ.get("CLEVER_SPEC", "")),
@@ -101,19 +102,36 @@ def validate(definitions: dict[str, Any], name: str, instance: Any) -> None:
     jsonschema.Draft4Validator(schema).validate(instance)
 
 
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningHub, str]]:
+    """One hub for the module: a district sharing everything with Amplify, plus a staff admin."""
+    clock = FakeClock()
+    folder = tmp_path_factory.mktemp("contract")
+    with start_hub(folder / "hub.sqlite3", settings=HubSettings(vendor_delay=1.0, clock=clock)) as running:
+        signed = sign_up(running, clock)
+        credentials = connect(
+            running, clock, signed, "amplify-curriculum", folder / "roster", SharingSettings("district")
+        )
+        signed.client.add_staff_admin(
+            signed.district_id, "Pat Kim", "pat.kim@riverside.k12.ca.us", "IT director"
+        )
+        answer = requests.get(
+            f"{running.base_url}/oauth/tokens",
+            params={"owner_type": "district"},
+            auth=(credentials.client_id, credentials.client_secret),
+            timeout=5,
+        )
+        yield running, str(answer.json()["data"][0]["access_token"])
+
+
 @pytest.fixture
-def token(hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path) -> str:
-    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
-    district.client.add_staff_admin(
-        district.district_id, "Pat Kim", "pat.kim@riverside.k12.ca.us", "IT director"
-    )
-    answer = requests.get(
-        f"{hub.base_url}/oauth/tokens",
-        params={"owner_type": "district"},
-        auth=(credentials.client_id, credentials.client_secret),
-        timeout=5,
-    )
-    return str(answer.json()["data"][0]["access_token"])
+def hub(served: tuple[RunningHub, str]) -> RunningHub:
+    return served[0]
+
+
+@pytest.fixture
+def token(served: tuple[RunningHub, str]) -> str:
+    return served[1]
 
 
 def _get(hub: RunningHub, token: str, path: str, **params: Any) -> Any:

@@ -38,6 +38,7 @@ def test_signup_returns_district_and_token_and_the_token_signs_in(hub: RunningHu
     assert result.district.name == "Riverside Unified"
     assert result.admin_token not in repr(result) and result.admin_token not in repr(client)
     fresh = OnboardingClient(hub.base_url, result.admin_token)
+    assert fresh.current_district().id == result.district.id
     district = fresh.district(result.district.id)
     assert district.progress.steps["signed_up"] and district.progress.next_step == "sync_method_chosen"
 

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
             )
         print(f"Try: curl -u CLIENT_ID:SECRET '{hub.base_url}/oauth/tokens?owner_type=district'")
-    print("Press Ctrl+C to stop.")
+    print("Press Ctrl+C to stop.", flush=True)
     try:
         threading.Event().wait()
     finally:

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from wizard.errors import UserFacingError
 from wizard.roster import spec
+from wizard.roster.issues import severity_of
 from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
 from wizard.roster.vendor import cli as vendor_cli
 
@@ -150,10 +151,15 @@ def print_summary(
             "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
         )
     lines.append(f"Errors: {result.error_count}   Warnings: {result.warning_count}")
-    frame = result.issue_frame
+    totals = result.issues_by_code()
     for severity in ("error", "warning"):
-        codes = frame.loc[frame["severity"] == severity, "code"].value_counts()
-        for code, count in sorted(codes.items()):
-            lines.append(f"  {severity} {code}: {count}")
+        for code, count in totals.items():
+            if severity_of(code) == severity:
+                lines.append(f"  {severity} {code}: {count}")
+    if result.not_listed:
+        hidden = sum(result.not_listed.values())
+        lines.append(
+            f"  ({hidden} warnings of the same kind are counted, not listed one by one, in the report)"
+        )
     lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
     stream.write("\n".join(lines) + "\n")

@@ -116,6 +116,13 @@ class OnboardingClient:
         self._token = token
         return SignupResult(District.from_json(body["district"]), token)
 
+    def current_district(self) -> District:
+        """The district the admin token belongs to (sign in with a saved token without knowing its id)."""
+        body = self._call("GET", "/api/v1/session", "sign in")
+        if not isinstance(body.get("district"), dict):
+            raise malformed("session")
+        return District.from_json(body["district"])
+
     def district(self, district_id: str) -> District:
         return District.from_json(self._call("GET", f"/api/v1/districts/{district_id}", "load your district"))
 

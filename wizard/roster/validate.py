@@ -116,6 +116,10 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
+        id_columns = [kind_spec.id_column] if kind_spec.id_column else []
+        for id_column in [*id_columns, *kind_spec.references]:
+            if id_column in table.present:
+                self.check_scientific_notation(table, id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
         if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
@@ -132,7 +136,6 @@ class Validator:
 
     def check_grades(self, table: Staged, column: str) -> None:
         result = normalise.normalise_grades(table.frame[column])
-        original = table.frame[column]
         self.report(
             "invalid_grade",
             table,
@@ -145,7 +148,7 @@ class Validator:
                 + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
             ),
         )
-        table.frame[column] = result.values.where(~result.invalid, original).to_numpy()
+        table.frame[column] = result.values  # invalid values are kept as given
 
     def check_dates(self, table: Staged, column: str) -> None:
         original = table.frame[column]
@@ -177,7 +180,7 @@ class Validator:
                 + "). If your export writes day first, run again with --date-order dmy."
             ),
         )
-        table.frame[column] = written.to_numpy()
+        table.frame[column] = written
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
@@ -193,7 +196,7 @@ class Validator:
                 + "' is not an email address. Correct it or leave it empty."
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
         vocabulary = spec.vocabulary(name)
@@ -217,7 +220,7 @@ class Validator:
                 )
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
         ids = table.frame[column]
@@ -291,6 +294,22 @@ class Validator:
                 + subset[column]
                 + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
                 "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
+            ),
+        )
+
+    def check_scientific_notation(self, table: Staged, column: str) -> None:
+        damaged = matches(table.frame[column], r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$")
+        self.report(
+            "scientific_notation_id",
+            table,
+            damaged,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
+                "from your SIS again (the value is uploaded as it is)."
             ),
         )
 
@@ -383,6 +402,20 @@ class Validator:
             ),
         )
         # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
+        if len(target) and self.errors[target.kind].all():
+            # the whole target file is unusable: one line per file instead of one per row
+            dangling = known & (values != "").to_numpy()
+            if dangling.any():
+                self.errors[table.kind] |= dangling
+                self.file_level(
+                    "reference_to_record_with_errors",
+                    table,
+                    column,
+                    f"All {int(dangling.sum()):,} rows of {', '.join(table.source_files)} name a {noun} from "
+                    f"{target_where}, where every row has errors (see above); they are left out until that "
+                    "is fixed.",
+                )
+            return
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
             dangling = known & isin(values, excluded_ids)

@@ -29,7 +29,12 @@ from wizard.sandbox.store import (
     token_hash,
 )
 
-router = APIRouter()
+router = APIRouter(
+    responses={
+        status: {"description": 'error: {"message"} (OAuth: {"error", "error_description"})'}
+        for status in (400, 401, 403, 404, 413, 429)
+    }
+)
 Context = Annotated[HubContext, Depends(hub_context)]
 USER_TOKEN_LIFETIME = 3600.0
 ROLE_ALIASES = {"district_admin": "districtadmin"}
@@ -511,11 +516,11 @@ def authorize(
 async def exchange_code(request: Request, context: Context) -> dict[str, Any]:
     client_id, secret = basic_credentials(request)
     content_type = request.headers.get("content-type", "")
-    fields: dict[str, Any] = (
-        dict(await request.json())
-        if content_type.startswith("application/json")
-        else dict(await request.form())
-    )
+    try:
+        parsed = await request.json() if content_type.startswith("application/json") else await request.form()
+        fields: dict[str, Any] = dict(parsed)
+    except (ValueError, TypeError):
+        raise ApiError(400, "invalid_request", "Send the token request as a form or a JSON object.") from None
     if fields.get("grant_type") != "authorization_code":
         raise ApiError(400, "unsupported_grant_type", "Only grant_type=authorization_code is supported.")
     code, redirect_uri = str(fields.get("code") or ""), str(fields.get("redirect_uri") or "")

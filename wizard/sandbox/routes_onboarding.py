@@ -36,7 +36,11 @@ from wizard.sandbox.store import (
     token_hash,
 )
 
-router = APIRouter(prefix="/api/v1")
+ERROR_BODY = {"description": 'error: {"error": {"code", "message", "fields"?}}'}
+router = APIRouter(
+    prefix="/api/v1",
+    responses=dict.fromkeys((400, 401, 404, 409, 413, 422), ERROR_BODY),
+)
 
 SYNC_METHODS = ("clever_managed", "sis_managed", "sftp")
 SSO_PROVIDERS = ("clever_passwords", "google", "microsoft", "saml", "badges")
@@ -344,6 +348,18 @@ def signup(body: SignupIn, context: Context) -> dict[str, Any]:
         row = district_row(conn, district_id)
         assert row is not None
         return {"district": district_view(conn, row), "admin_token": token}
+
+
+@router.get("/session")
+def session(request: Request, context: Context) -> dict[str, Any]:
+    """Which district an admin token belongs to: how a returning admin signs in with a saved token."""
+    token = bearer_token(request)
+    with context.db.read() as conn:
+        district_id = district_for_admin_token(conn, token)
+        row = district_row(conn, district_id) if district_id else None
+        if row is None:
+            raise ApiError(401, "unauthorized", "This sign-in token is not valid on this hub.")
+        return {"district": district_view(conn, row)}
 
 
 @router.get("/districts/{district_id}")

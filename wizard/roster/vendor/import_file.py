@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import text
 from wizard.roster.vendor.passwords import generate_passwords, looks_like_birth_date
 from wizard.roster.vendor.profiles import ImportColumn, VendorProfile
+
+if TYPE_CHECKING:
+    from wizard.roster.vendor.matching import MatchResult
 
 PasswordMaker = Callable[[int, int], list[str]]
 

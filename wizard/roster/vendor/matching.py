@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.checks import check_match
 from wizard.roster.vendor.normalise import hub_grade, id_key, iso_date, name_key, number_key, text
 from wizard.roster.vendor.profiles import VendorProfile
 from wizard.roster.vendor.usernames import generate_usernames
@@ -141,6 +142,7 @@ def match_roster(
     progress(1, steps, "Matching by ExternalID")
     cancel.raise_if_cancelled()
     _match_external_ids(s, a, state)
+    _match_external_ids_that_lost_zeros(s, a, state)
     progress(2, steps, "Matching by student number")
     cancel.raise_if_cancelled()
     for key, label in (("number", "student number"), ("state_id", "state id")):
@@ -166,8 +168,6 @@ def match_roster(
         roster_name=roster_name,
         held=_held_table(state, s, a),
     )
-    from wizard.roster.vendor.checks import check_match
-
     issues.extend(check_match(result))
     progress(steps, steps, "Done")
     return result
@@ -201,7 +201,7 @@ def _unique_students(students: pd.DataFrame, issues: list[oc.VendorIssue]) -> pd
     return frame[~repeated].reset_index(drop=True)
 
 
-def _school_names(sis: pd.DataFrame, schools: pd.DataFrame | None) -> pd.Series:
+def school_names(sis: pd.DataFrame, schools: pd.DataFrame | None) -> pd.Series:
     if schools is None or "School_id" not in sis or not {"School_id", "School_name"} <= set(schools.columns):
         return pd.Series("", index=sis.index, dtype="string")
     names = schools.assign(_id=text(schools["School_id"])).drop_duplicates("_id").set_index("_id")
@@ -220,7 +220,7 @@ def _full_name_key(first: pd.Series, last: pd.Series) -> pd.Series:
 
 
 def _student_keys(sis: pd.DataFrame, schools: pd.DataFrame | None, profile: VendorProfile) -> pd.DataFrame:
-    school_name = _school_names(sis, schools)
+    school_name = school_names(sis, schools)
     return pd.DataFrame(
         {
             "sid": text(sis["Student_id"]),
@@ -380,6 +380,49 @@ def _match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None
             account_note="Several accounts have this student's SIS id as ExternalID; pick the one to keep.",
             student_note="Several accounts claim this student's SIS id; pick the one to keep.",
         )
+
+
+def _match_external_ids_that_lost_zeros(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None:
+    """ExternalIDs a spreadsheet stripped of leading zeros ("123" for "00123"): linked when the match is
+    one-to-one and the names, where the roster has them, agree; held for a decision when the names differ."""
+    stale = a.loc[state.a_stale & state.free_accounts(), ["external_id", "name"]]
+    if stale.empty:
+        return
+    free = s.loc[state.free_students(), ["external_id", "name"]]
+    pairs = (
+        stale.assign(key=stale["external_id"].str.lstrip("0"))
+        .reset_index(names="account")
+        .merge(free.assign(key=free["external_id"].str.lstrip("0")).reset_index(names="student"), on="key")
+    )
+    pairs = pairs[(pairs["key"] != "") & _one_to_one(pairs)]
+    names_differ = (pairs["name_x"] != "") & (pairs["name_x"] != pairs["name_y"])
+    if names_differ.any():
+        _hold(
+            pairs[names_differ],
+            s,
+            a,
+            state,
+            oc.EXTERNAL_ID_CONFLICT,
+            account_note="Its ExternalID is this student's SIS id without the leading zeros, but the names "
+            "differ: confirm the link or give the student a new account.",
+            student_note="An account's ExternalID is this SIS id without the leading zeros, but the names "
+            "differ: confirm the link or choose a new account.",
+        )
+    pairs = pairs[~names_differ]
+    if pairs.empty:
+        return
+    accounts, students = pairs["account"].to_numpy(), pairs["student"].to_numpy()
+    state.link(accounts, students, oc.LINKED_BY_EXTERNAL_ID, "")
+    state.a_stale[accounts] = False
+    note = (
+        "Its ExternalID "
+        + a["raw_external_id"].to_numpy()[accounts].astype(object)
+        + " had lost its leading zeros; it becomes "
+        + s["sid"].to_numpy()[students].astype(object)
+        + "."
+    )
+    state.a_note[accounts] = note
+    state.s_note[students] = note
 
 
 def _note_claims_on_taken_students(

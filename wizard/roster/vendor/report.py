@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
-from wizard.roster.vendor.matching import MatchResult, _school_names
+from wizard.roster.vendor.matching import MatchResult, school_names
 from wizard.roster.vendor.normalise import text, unneutralise
 
 REPORT_COLUMNS = [
@@ -41,7 +41,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 def build_report(result: MatchResult) -> pd.DataFrame:
     """One row per SIS student (with its linked account, if any), then one per account left unlinked."""
     sis, students, accounts = result.sis, result.students, result.accounts
-    school = _school_names(sis, result.schools)
+    school = school_names(sis, result.schools)
     school = school.where(school != "", _column(sis, "School_id"))
     linked = students["account"].to_numpy() >= 0
     account_of = accounts.reindex(students["account"].where(linked, -1).to_numpy())

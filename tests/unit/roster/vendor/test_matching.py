@@ -253,3 +253,21 @@ def test_the_choices_offered_for_open_decisions(district_match: MatchResult) -> 
     assert district_match.choices_for_student("1001") == ["new"]
     assert district_match.choices_for_account("slee") == ["1005", "1006"]
     assert district_match.choices_for_account("adiaz2") == []
+
+
+def test_external_ids_that_lost_their_leading_zeros_still_link() -> None:
+    sis = students(
+        {"Student_id": "00123", "First_name": "Kim", "Last_name": "Park"},
+        {"Student_id": "00456", "First_name": "Lee", "Last_name": "Chan"},
+    )
+    roster = symphony_roster(
+        {"Username": "kpark", "FirstName": "Kim", "LastName": "Park", "ExternalID": "123"},
+        {"Username": "other", "FirstName": "Someone", "LastName": "Else", "ExternalID": "456"},
+    )
+    result = _match(sis, roster)
+    assert _student(result, "00123")["outcome"] == "linked_by_external_id"
+    assert "lost its leading zeros" in _student(result, "00123")["note"]
+    # A different name on the account: the id alone does not decide it, the admin does.
+    assert _account(result, "other")["outcome"] == "external_id_conflict"
+    assert _account(result, "other")["needs_decision"]
+    assert result.choices_for_student("00456") == ["other", "new"]
