@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -271,3 +273,36 @@ def test_external_ids_that_lost_their_leading_zeros_still_link() -> None:
     assert _account(result, "other")["outcome"] == "external_id_conflict"
     assert _account(result, "other")["needs_decision"]
     assert result.choices_for_student("00456") == ["other", "new"]
+
+
+def test_a_profile_with_state_ids_and_sis_id_usernames(tmp_path: Path) -> None:
+    path = tmp_path / "state-app.toml"
+    path.write_text(
+        """
+name = "state-app"
+[[columns]]
+header = "Login"
+source = "username"
+[[columns]]
+header = "District Id"
+source = "students.Student_id"
+[roster]
+username = "Login"
+state_id = "State Id"
+[username]
+pattern = "s{sis_id}"
+fallback = "s{sis_id}"
+""",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    sis = students(
+        {"Student_id": "7", "State_id": "CA-991", "First_name": "Ana", "Last_name": "Diaz"},
+        {"Student_id": "8", "State_id": "CA-992", "First_name": "Ana", "Last_name": "Diaz"},
+    )
+    roster = pd.DataFrame({"Login": ["ana.d", "s8"], "State Id": ["CA 992", ""]})
+    result = match_roster(sis, None, roster, profile)
+    assert _student(result, "8")["outcome"] == "linked_by_number"
+    assert _student(result, "8")["username"] == "ana.d"
+    assert _student(result, "7")["username"] == "s7"
+    assert _account(result, "s8")["outcome"] == "unmatched_existing_account"
