@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.matching import MatchResult, school_names
 from wizard.roster.vendor.normalise import text, unneutralise
@@ -101,15 +102,15 @@ def _text_or_blank(values: object, keep: object, index: pd.Index) -> pd.Series:
 
 
 def read_decisions(path: Path) -> dict[str, str]:
-    """Decisions from a filled-in match report, or from any CSV with `Student_id` and `decision` columns.
+    """Decisions from a filled-in match report (CSV or XLSX), or any table with `Student_id` and `decision`.
 
     Student rows: decision = the roster username to keep, or "new". Account rows (no Student_id): decision =
     the SIS id of the student the account belongs to.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise oc.DecisionError(f"The decisions file {path.name} cannot be read: {error}.") from error
+        frame = read_table(path).frame  # also after a spreadsheet re-saved it (other encodings, XLSX)
+    except UnreadableFile as error:
+        raise oc.DecisionError(f"The decisions file cannot be used: {error.message}", error.hint) from error
     if not {"Student_id", "decision"} <= set(frame.columns):
         raise oc.DecisionError(
             f"The decisions file {path.name} needs the columns Student_id and decision.",
