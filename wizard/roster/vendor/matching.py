@@ -254,7 +254,12 @@ def resolve_roster_columns(roster: pd.DataFrame, profile: VendorProfile) -> dict
         return "".join(ch for ch in header.casefold() if ch.isalnum() or ch == "#")
 
     actual = {squash(str(column)): str(column) for column in roster.columns}
-    return {role: actual[squash(h)] for role, h in profile.roster.items() if squash(h) in actual}
+    found = {}
+    for role, headers in profile.roster.items():
+        present = [actual[squash(header)] for header in headers if squash(header) in actual]
+        if present:
+            found[role] = present[0]
+    return found
 
 
 def _account_keys(roster: pd.DataFrame, profile: VendorProfile, roster_name: str) -> pd.DataFrame:
@@ -263,7 +268,7 @@ def _account_keys(roster: pd.DataFrame, profile: VendorProfile, roster_name: str
     columns = resolve_roster_columns(roster, profile)
     if "username" not in columns:
         raise oc.RosterFileError(
-            f"The {roster_name} file has no {profile.roster['username']!r} column.",
+            f"The {roster_name} file has no {profile.roster_header('username')!r} column.",
             f"Give the roster exported from {profile.title}, with its header row.",
         )
 

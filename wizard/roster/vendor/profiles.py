@@ -71,7 +71,7 @@ class VendorProfile:
     name: str
     title: str
     columns: tuple[ImportColumn, ...]
-    roster: dict[str, str]  # role -> header in the vendor's roster export
+    roster: dict[str, tuple[str, ...]]  # role -> its header in the vendor's roster export, and alternatives
     username: UsernameRule
     password: PasswordRule
     grades: dict[str, str]  # hub grade -> vendor grade
@@ -80,6 +80,11 @@ class VendorProfile:
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
+
+    def roster_header(self, role: str) -> str:
+        """The header the roster export is expected to use for `role` (the first one listed)."""
+        headers = self.roster.get(role)
+        return headers[0] if headers else ""
 
     @property
     def required_headers(self) -> list[str]:
@@ -130,7 +135,10 @@ def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
         )
         for item in data["columns"]
     )
-    roster = {str(role): str(header) for role, header in data.get("roster", {}).items()}
+    roster = {
+        str(role): (str(headers),) if isinstance(headers, str) else tuple(str(h) for h in headers)
+        for role, headers in data.get("roster", {}).items()
+    }
     username = UsernameRule(**data.get("username", {}))
     password = PasswordRule(**data.get("password", {}))
     grades = {str(hub): str(vendor) for hub, vendor in data.get("grades", {}).items()}
@@ -167,8 +175,10 @@ def _check(profile: VendorProfile) -> None:
     unknown_roles = set(profile.roster) - set(ROSTER_ROLES)
     if unknown_roles:
         raise ValueError(f"unknown roster roles {sorted(unknown_roles)}")
-    if "username" not in profile.roster:
+    if not profile.roster.get("username"):
         raise ValueError("the [roster] table must name its username column")
+    if not all(profile.roster.values()):
+        raise ValueError("a [roster] role has an empty list of headers")
     _check_password(profile.password)
     _check_username(profile.username)
 

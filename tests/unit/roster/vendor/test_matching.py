@@ -235,12 +235,15 @@ def test_repeated_sis_ids_are_left_out_with_a_warning() -> None:
 def test_roster_without_a_username_column_is_refused() -> None:
     sis, _ = district()
     with pytest.raises(RosterFileError, match="no 'Username' column"):
-        _match(sis, pd.DataFrame({"Login": ["x"]}))
+        _match(sis, pd.DataFrame({"Nickname": ["x"]}))
 
 
 def test_roster_headers_match_ignoring_case_and_spaces() -> None:
     sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park"})
     roster = pd.DataFrame({"USER NAME": ["kp"], "external_id": ["1"]})
+    assert _student(_match(sis, roster), "1")["outcome"] == "linked_by_external_id"
+    # Other spellings the profile lists for a column are accepted too.
+    roster = pd.DataFrame({"Login": ["kp"], "SIS ID": ["1"]})
     assert _student(_match(sis, roster), "1")["outcome"] == "linked_by_external_id"
 
 
