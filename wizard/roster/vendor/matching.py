@@ -264,7 +264,7 @@ def resolve_roster_columns(roster: pd.DataFrame, profile: VendorProfile) -> dict
 
 def _account_keys(roster: pd.DataFrame, profile: VendorProfile, roster_name: str) -> pd.DataFrame:
     if len(roster.columns) == 0:  # no roster at all: every student is new
-        roster = pd.DataFrame({header: pd.Series([], dtype="string") for header in profile.roster.values()})
+        roster = pd.DataFrame({h[0]: pd.Series([], dtype="string") for h in profile.roster.values()})
     columns = resolve_roster_columns(roster, profile)
     if "username" not in columns:
         raise oc.RosterFileError(
