@@ -36,15 +36,18 @@ class MatchCounts:
 
 @dataclass
 class MatchResult:
+    # The frames stay out of repr: they are big, and the roster export may carry passwords.
     profile: VendorProfile
-    sis: pd.DataFrame  # hub students, one row per Student_id, index 0..n-1
-    schools: pd.DataFrame | None
-    roster: pd.DataFrame  # the vendor export as read, index 0..m-1 (spreadsheet row = index + 2)
-    students: pd.DataFrame  # per SIS student, aligned with `sis`
-    accounts: pd.DataFrame  # per roster row, aligned with `roster`
+    sis: pd.DataFrame = field(repr=False)  # hub students, one row per Student_id, index 0..n-1
+    schools: pd.DataFrame | None = field(repr=False)
+    roster: pd.DataFrame = field(repr=False)  # the vendor export as read (spreadsheet row = index + 2)
+    students: pd.DataFrame = field(repr=False)  # per SIS student, aligned with `sis`
+    accounts: pd.DataFrame = field(repr=False)  # per roster row, aligned with `roster`
     issues: list[oc.VendorIssue] = field(default_factory=list)
     roster_name: str = "vendor roster"
-    held: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]))
+    held: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]), repr=False
+    )
     # ^ the undecided pairs: each student waiting for a decision with each account it could be
 
     def choices_for_student(self, student_id: str) -> list[str]:
