@@ -150,10 +150,10 @@ def match_roster(
     cancel.raise_if_cancelled()
     for key, label in (("number", "student number"), ("state_id", "state id")):
         pairs = _pairs_on(s, a, state, key)
-        _resolve_pairs(pairs, s, a, state, oc.LINKED_BY_NUMBER, f"same {label}", tie_break=False)
+        _resolve_pairs(pairs, s, a, state, oc.LINKED_BY_NUMBER, f"the same {label}", tie_break=False)
     progress(3, steps, "Matching by name")
     cancel.raise_if_cancelled()
-    _resolve_pairs(_pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "same name", True)
+    _resolve_pairs(_pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "the same name", True)
     progress(4, steps, "Choosing usernames for new accounts")
     cancel.raise_if_cancelled()
     _finish_unmatched(state)
@@ -361,7 +361,8 @@ def _match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None
     claims = a.loc[state.free_accounts() & (a["external_id"] != "").to_numpy(), ["external_id"]]
     if claims.empty:
         return
-    all_ids = pd.Series(s.index, index=s["external_id"])
+    # Ids that differ only in case count as one; the first student keeps it.
+    all_ids = pd.Series(s.index, index=s["external_id"]).groupby(level=0).first()
     claims = claims.assign(account=claims.index, student=claims["external_id"].map(all_ids))
     stale = claims["student"].isna()
     state.a_stale[claims.loc[stale, "account"].to_numpy()] = True
@@ -506,7 +507,7 @@ def _resolve_pairs(
             a,
             state,
             oc.AMBIGUOUS_MATCH,
-            account_note=f"More than one student has the {reason.removeprefix('same ')} of this account "
+            account_note=f"More than one student has the {reason.removeprefix('the same ')} of this account "
             f"and {what} does not tell them apart; pick the right one.",
             student_note=f"More than one account could be this student ({reason}); pick the right one.",
         )

@@ -309,3 +309,14 @@ fallback = "s{sis_id}"
     assert _student(result, "8")["username"] == "ana.d"
     assert _student(result, "7")["username"] == "s7"
     assert _account(result, "s8")["outcome"] == "unmatched_existing_account"
+
+
+def test_sis_ids_that_differ_only_in_case_do_not_break_matching() -> None:
+    sis = students(
+        {"Student_id": "ab1", "First_name": "Kim", "Last_name": "Park"},
+        {"Student_id": "AB1", "First_name": "Lee", "Last_name": "Chan"},
+    )
+    roster = symphony_roster({"Username": "kpark", "ExternalID": "Ab1"})
+    result = _match(sis, roster)
+    assert _student(result, "ab1")["outcome"] == "linked_by_external_id"
+    assert _student(result, "AB1")["outcome"] == "new_account"
