@@ -16,7 +16,15 @@ import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.checks import check_match
-from wizard.roster.vendor.normalise import hub_grade, id_key, iso_date, name_key, number_key, text
+from wizard.roster.vendor.normalise import (
+    header_key,
+    hub_grade,
+    id_key,
+    iso_date,
+    name_key,
+    number_key,
+    text,
+)
 from wizard.roster.vendor.profiles import VendorProfile
 from wizard.roster.vendor.usernames import generate_usernames
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
@@ -253,13 +261,10 @@ def _student_label(sis: pd.DataFrame, school_name: pd.Series) -> pd.Series:
 def resolve_roster_columns(roster: pd.DataFrame, profile: VendorProfile) -> dict[str, str]:
     """role -> actual header in `roster`, matching the profile's headers ignoring case, spaces, underscores."""
 
-    def squash(header: str) -> str:
-        return "".join(ch for ch in header.casefold() if ch.isalnum() or ch == "#")
-
-    actual = {squash(str(column)): str(column) for column in roster.columns}
+    actual = {header_key(column): str(column) for column in roster.columns}
     found = {}
     for role, headers in profile.roster.items():
-        present = [actual[squash(header)] for header in headers if squash(header) in actual]
+        present = [actual[header_key(header)] for header in headers if header_key(header) in actual]
         if present:
             found[role] = present[0]
     return found

@@ -17,6 +17,7 @@ PROFILES_DIR = Path(__file__).resolve().parents[3] / "resources" / "vendor_profi
 
 PasswordPolicy = Literal["none", "generated", "column"]
 ExistingPassword = Literal["blank", "from_roster"]
+UnlinkedAccounts = Literal["leave_out", "keep"]
 
 # Sources that are not a hub column.
 SPECIAL_SOURCES = frozenset({"username", "password", "middle_initial"})
@@ -75,6 +76,9 @@ class VendorProfile:
     username: UsernameRule
     password: PasswordRule
     grades: dict[str, str]  # hub grade -> vendor grade
+    # "keep": the import file also carries every existing account no student matched, unchanged, for vendors
+    # whose import replaces the whole roster (an account missing from the file would be removed).
+    unlinked_accounts: UnlinkedAccounts = "leave_out"
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -150,6 +154,7 @@ def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
         username=username,
         password=password,
         grades=grades,
+        unlinked_accounts=data.get("unlinked_accounts", "leave_out"),
         path=path,
     )
     _check(profile)
@@ -179,6 +184,8 @@ def _check(profile: VendorProfile) -> None:
         raise ValueError("the [roster] table must name its username column")
     if not all(profile.roster.values()):
         raise ValueError("a [roster] role has an empty list of headers")
+    if profile.unlinked_accounts not in ("leave_out", "keep"):
+        raise ValueError(f"unlinked_accounts must be leave_out or keep, not {profile.unlinked_accounts!r}")
     _check_password(profile.password)
     _check_username(profile.username)
 

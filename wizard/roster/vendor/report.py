@@ -13,6 +13,7 @@ import pandas as pd
 
 from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.import_file import kept_accounts
 from wizard.roster.vendor.matching import MatchResult, school_names
 from wizard.roster.vendor.normalise import text, unneutralise
 
@@ -33,6 +34,8 @@ REPORT_COLUMNS = [
     "note",
     "decision",
 ]
+
+KEPT_NOTE = " It is copied into the import file unchanged, so the vendor does not remove it."
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -73,6 +76,7 @@ def build_report(result: MatchResult) -> pd.DataFrame:
         }
     )
     unlinked = accounts[accounts["student"] < 0]
+    kept = kept_accounts(result)[unlinked.index]
     account_rows = pd.DataFrame(
         {
             "record": "roster account",
@@ -86,9 +90,9 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_row": unlinked["roster_row"].astype(str),
             "roster_username": unlinked["username"],
             "roster_ExternalID": unlinked["external_id"],
-            "import_username": "",
+            "import_username": text(unlinked["username"]).where(kept, ""),
             "candidates": unlinked["candidates"],
-            "note": unlinked["note"],
+            "note": unlinked["note"].where(~kept, unlinked["note"] + KEPT_NOTE),
             "decision": "",
         }
     )
