@@ -134,7 +134,8 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         f"  linked to existing accounts: {counts.linked}",
         f"  new accounts: {counts.new}",
         f"  need your decision: {counts.needs_decision}",
-        f"  existing accounts left unlinked: {counts.would_unlink}",
+        f"  existing accounts left unlinked: {counts.would_unlink}"
+        + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
         lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame)} students")
