@@ -14,7 +14,10 @@ import dataclasses
 from pathlib import Path
 from typing import Literal, TextIO
 
+import pandas as pd
+
 from wizard.errors import UsageError, UserFacingError
+from wizard.roster.issues import issues_to_frame, sort_issues
 from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
 from wizard.roster.vendor.files import IMPORT_FILE, REPORT_FILE, read_vendor_roster, write_vendor_outputs
 from wizard.roster.vendor.matching import match_roster
@@ -152,6 +155,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
+    # The vendor's issues join the students' in validation_report.csv.
+    combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
+    write_report(sort_issues(combined), args.out / REPORT_NAME)
     for issue in outputs.issues[:SHOWN_ISSUES]:
         where = f" (row {issue.row}, {issue.column})" if issue.row else ""
         lines.append(f"  {issue.severity} {issue.code}{where}: {issue.message}")
