@@ -140,7 +140,7 @@ def _birth_date_passwords(result: MatchResult) -> list[oc.VendorIssue]:
                     "password_looks_like_birth_date",
                     result.roster_name,
                     None,
-                    result.profile.roster.get("password", "Password"),
+                    result.profile.roster_header("password") or "Password",
                     "",
                     f"{int(dated.sum())} existing accounts have a password that looks like a birth date "
                     f"({_examples(accounts.loc[dated, 'username'])}). They are kept so those students can "
@@ -163,7 +163,7 @@ def _blank_existing_passwords(result: MatchResult) -> list[oc.VendorIssue]:
             "vendor_password_blank",
             result.roster_name,
             None,
-            result.profile.roster.get("password", "Password"),
+            result.profile.roster_header("password") or "Password",
             "",
             f"{int(blank.sum())} existing accounts get an empty password in the import "
             f"({_examples(accounts.loc[blank, 'username'])}): the roster export does not show their "

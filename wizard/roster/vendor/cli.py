@@ -14,16 +14,20 @@ import dataclasses
 from pathlib import Path
 from typing import Literal, TextIO
 
+import pandas as pd
+
 from wizard.errors import UsageError, UserFacingError
+from wizard.roster.issues import issues_to_frame, sort_issues
 from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
 from wizard.roster.vendor.files import IMPORT_FILE, REPORT_FILE, read_vendor_roster, write_vendor_outputs
 from wizard.roster.vendor.matching import match_roster
-from wizard.roster.vendor.outcomes import RosterFileError, VendorIssue
+from wizard.roster.vendor.outcomes import RosterFileError
 from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import read_decisions
 
 Target = Literal["hub", "vendor", "both"]
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+SHOWN_ISSUES = 10
 
 
 def add_vendor_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +138,8 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         f"  linked to existing accounts: {counts.linked}",
         f"  new accounts: {counts.new}",
         f"  need your decision: {counts.needs_decision}",
-        f"  existing accounts left unlinked: {counts.would_unlink}",
+        f"  existing accounts left unlinked: {counts.would_unlink}"
+        + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
         lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame)} students")
@@ -150,12 +155,14 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
-    by_code: dict[str, list[VendorIssue]] = {}
-    for issue in outputs.issues:
-        by_code.setdefault(f"{issue.severity} {issue.code}", []).append(issue)
-    for code, issues in by_code.items():
-        more = f" (and {len(issues) - 1} more like it)" if len(issues) > 1 else ""
-        lines.append(f"  {code}: {issues[0].message}{more}")
+    # The vendor's issues join the students' in validation_report.csv.
+    combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
+    write_report(sort_issues(combined), args.out / REPORT_NAME)
+    for issue in outputs.issues[:SHOWN_ISSUES]:
+        where = f" (row {issue.row}, {issue.column})" if issue.row else ""
+        lines.append(f"  {issue.severity} {issue.code}{where}: {issue.message}")
+    if len(outputs.issues) > SHOWN_ISSUES:
+        lines.append(f"  … and {len(outputs.issues) - SHOWN_ISSUES} more")
     lines.append(f"Match report: {args.out / REPORT_FILE}")
     stream.write("\n".join(lines) + "\n")
     return EXIT_ERRORS if outputs.has_errors or student_errors else EXIT_OK

@@ -46,8 +46,8 @@ def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
 @dataclass
 class VendorOutputs:
     paths: list[Path]
-    import_frame: pd.DataFrame | None
-    report: pd.DataFrame
+    import_frame: pd.DataFrame | None = field(repr=False)  # holds the new accounts' passwords
+    report: pd.DataFrame = field(repr=False)
     issues: list[oc.VendorIssue] = field(default_factory=list)
 
     @property

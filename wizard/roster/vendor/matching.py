@@ -16,7 +16,15 @@ import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.checks import check_match
-from wizard.roster.vendor.normalise import hub_grade, id_key, iso_date, name_key, number_key, text
+from wizard.roster.vendor.normalise import (
+    header_key,
+    hub_grade,
+    id_key,
+    iso_date,
+    name_key,
+    number_key,
+    text,
+)
 from wizard.roster.vendor.profiles import VendorProfile
 from wizard.roster.vendor.usernames import generate_usernames
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
@@ -36,15 +44,18 @@ class MatchCounts:
 
 @dataclass
 class MatchResult:
+    # The frames stay out of repr: they are big, and the roster export may carry passwords.
     profile: VendorProfile
-    sis: pd.DataFrame  # hub students, one row per Student_id, index 0..n-1
-    schools: pd.DataFrame | None
-    roster: pd.DataFrame  # the vendor export as read, index 0..m-1 (spreadsheet row = index + 2)
-    students: pd.DataFrame  # per SIS student, aligned with `sis`
-    accounts: pd.DataFrame  # per roster row, aligned with `roster`
+    sis: pd.DataFrame = field(repr=False)  # hub students, one row per Student_id, index 0..n-1
+    schools: pd.DataFrame | None = field(repr=False)
+    roster: pd.DataFrame = field(repr=False)  # the vendor export as read (spreadsheet row = index + 2)
+    students: pd.DataFrame = field(repr=False)  # per SIS student, aligned with `sis`
+    accounts: pd.DataFrame = field(repr=False)  # per roster row, aligned with `roster`
     issues: list[oc.VendorIssue] = field(default_factory=list)
     roster_name: str = "vendor roster"
-    held: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]))
+    held: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]), repr=False
+    )
     # ^ the undecided pairs: each student waiting for a decision with each account it could be
 
     def choices_for_student(self, student_id: str) -> list[str]:
@@ -147,10 +158,10 @@ def match_roster(
     cancel.raise_if_cancelled()
     for key, label in (("number", "student number"), ("state_id", "state id")):
         pairs = _pairs_on(s, a, state, key)
-        _resolve_pairs(pairs, s, a, state, oc.LINKED_BY_NUMBER, f"same {label}", tie_break=False)
+        _resolve_pairs(pairs, s, a, state, oc.LINKED_BY_NUMBER, f"the same {label}", tie_break=False)
     progress(3, steps, "Matching by name")
     cancel.raise_if_cancelled()
-    _resolve_pairs(_pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "same name", True)
+    _resolve_pairs(_pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "the same name", True)
     progress(4, steps, "Choosing usernames for new accounts")
     cancel.raise_if_cancelled()
     _finish_unmatched(state)
@@ -250,20 +261,22 @@ def _student_label(sis: pd.DataFrame, school_name: pd.Series) -> pd.Series:
 def resolve_roster_columns(roster: pd.DataFrame, profile: VendorProfile) -> dict[str, str]:
     """role -> actual header in `roster`, matching the profile's headers ignoring case, spaces, underscores."""
 
-    def squash(header: str) -> str:
-        return "".join(ch for ch in header.casefold() if ch.isalnum() or ch == "#")
-
-    actual = {squash(str(column)): str(column) for column in roster.columns}
-    return {role: actual[squash(h)] for role, h in profile.roster.items() if squash(h) in actual}
+    actual = {header_key(column): str(column) for column in roster.columns}
+    found = {}
+    for role, headers in profile.roster.items():
+        present = [actual[header_key(header)] for header in headers if header_key(header) in actual]
+        if present:
+            found[role] = present[0]
+    return found
 
 
 def _account_keys(roster: pd.DataFrame, profile: VendorProfile, roster_name: str) -> pd.DataFrame:
     if len(roster.columns) == 0:  # no roster at all: every student is new
-        roster = pd.DataFrame({header: pd.Series([], dtype="string") for header in profile.roster.values()})
+        roster = pd.DataFrame({h[0]: pd.Series([], dtype="string") for h in profile.roster.values()})
     columns = resolve_roster_columns(roster, profile)
     if "username" not in columns:
         raise oc.RosterFileError(
-            f"The {roster_name} file has no {profile.roster['username']!r} column.",
+            f"The {roster_name} file has no {profile.roster_header('username')!r} column.",
             f"Give the roster exported from {profile.title}, with its header row.",
         )
 
@@ -353,7 +366,8 @@ def _match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: _State) -> None
     claims = a.loc[state.free_accounts() & (a["external_id"] != "").to_numpy(), ["external_id"]]
     if claims.empty:
         return
-    all_ids = pd.Series(s.index, index=s["external_id"])
+    # Ids that differ only in case count as one; the first student keeps it.
+    all_ids = pd.Series(s.index, index=s["external_id"]).groupby(level=0).first()
     claims = claims.assign(account=claims.index, student=claims["external_id"].map(all_ids))
     stale = claims["student"].isna()
     state.a_stale[claims.loc[stale, "account"].to_numpy()] = True
@@ -498,7 +512,7 @@ def _resolve_pairs(
             a,
             state,
             oc.AMBIGUOUS_MATCH,
-            account_note=f"More than one student has the {reason.removeprefix('same ')} of this account "
+            account_note=f"More than one student has the {reason.removeprefix('the same ')} of this account "
             f"and {what} does not tell them apart; pick the right one.",
             student_note=f"More than one account could be this student ({reason}); pick the right one.",
         )

@@ -130,3 +130,8 @@ def unneutralise(series: pd.Series) -> pd.Series:
     values = text_raw(series)
     guarded = values.str.startswith("'") & values.str.slice(1).str.startswith(FORMULA_START)
     return values.where(~guarded, values.str.slice(1))
+
+
+def header_key(header: str) -> str:
+    """A column header as compared: "External ID", "external_id" and "ExternalID" are the same."""
+    return "".join(ch for ch in str(header).casefold() if ch.isalnum() or ch == "#")

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.import_file import kept_accounts
 from wizard.roster.vendor.matching import MatchResult, school_names
 from wizard.roster.vendor.normalise import text, unneutralise
 
@@ -32,6 +34,8 @@ REPORT_COLUMNS = [
     "note",
     "decision",
 ]
+
+KEPT_NOTE = " It is copied into the import file unchanged, so the vendor does not remove it."
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -72,6 +76,7 @@ def build_report(result: MatchResult) -> pd.DataFrame:
         }
     )
     unlinked = accounts[accounts["student"] < 0]
+    kept = kept_accounts(result)[unlinked.index]
     account_rows = pd.DataFrame(
         {
             "record": "roster account",
@@ -85,9 +90,9 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_row": unlinked["roster_row"].astype(str),
             "roster_username": unlinked["username"],
             "roster_ExternalID": unlinked["external_id"],
-            "import_username": "",
+            "import_username": text(unlinked["username"]).where(kept, ""),
             "candidates": unlinked["candidates"],
-            "note": unlinked["note"],
+            "note": unlinked["note"].where(~kept, unlinked["note"] + KEPT_NOTE),
             "decision": "",
         }
     )
@@ -101,15 +106,15 @@ def _text_or_blank(values: object, keep: object, index: pd.Index) -> pd.Series:
 
 
 def read_decisions(path: Path) -> dict[str, str]:
-    """Decisions from a filled-in match report, or from any CSV with `Student_id` and `decision` columns.
+    """Decisions from a filled-in match report (CSV or XLSX), or any table with `Student_id` and `decision`.
 
     Student rows: decision = the roster username to keep, or "new". Account rows (no Student_id): decision =
     the SIS id of the student the account belongs to.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise oc.DecisionError(f"The decisions file {path.name} cannot be read: {error}.") from error
+        frame = read_table(path).frame  # also after a spreadsheet re-saved it (other encodings, XLSX)
+    except UnreadableFile as error:
+        raise oc.DecisionError(f"The decisions file cannot be used: {error.message}", error.hint) from error
     if not {"Student_id", "decision"} <= set(frame.columns):
         raise oc.DecisionError(
             f"The decisions file {path.name} needs the columns Student_id and decision.",
