@@ -32,7 +32,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.seed import seed_demo
     from wizard.sandbox.server import default_hub_db, start_hub
     from wizard.sandbox.settings import HubSettings
 
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
         )
     if args.seed == "demo":
-        demo = seed_demo(hub.context.db, settings)
+        demo = hub.seed_demo()
         print(f"Demo district: {demo.district_name} (id {demo.district_id})")
         print(f"  district admin token: {demo.admin_token}")
         for credentials in demo.credentials.values():
