@@ -292,3 +292,17 @@ def test_instant_login_refuses_users_not_shared_and_wrong_clients(
     ).district_tokens()
     with pytest.raises(AuthError):  # a district token is not a user's token
         login.me(UserToken(district_token.access_token))
+
+
+def test_a_new_upload_is_served_at_once(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials)
+    tables = small_roster()
+    assert len(list(data.users("student"))) == len(tables["students"])
+    gone = tables["students"].pop()
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] != gone["Student_id"]]
+    assert upload_roster(district, tmp_path / "again", tables) == "succeeded"
+    students = list(data.users("student"))
+    assert len(students) == len(tables["students"]) and gone["Student_id"] not in {s.sis_id for s in students}
