@@ -222,7 +222,7 @@ def _check_manifest(bundle: OneRosterSet) -> None:
         mode = properties.get(f"file.{file_name[:-4]}", properties.get(f"file.{key}", ""))
         if mode == "delta":
             log.add(
-                "nonconformant_input",
+                "unsupported_input",
                 bundle.name(key),
                 f"manifest.csv marks {file_name} as delta; the hub needs the full data set. Export a bulk set.",
                 column=f"file.{file_name[:-4]}",

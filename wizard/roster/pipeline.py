@@ -21,7 +21,15 @@ import pandas as pd
 from wizard.errors import UsageError, UserFacingError
 from wizard.roster import spec
 from wizard.roster.csvout import write_frame_csv
-from wizard.roster.issues import REPORT_HEADER, Issue, IssueLog, frame_to_issues, neutralise_formulas
+from wizard.roster.issues import (
+    REPORT_HEADER,
+    Issue,
+    IssueLog,
+    cap_warnings,
+    frame_to_issues,
+    neutralise_formulas,
+    summary_line_mask,
+)
 from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, detect_format, expand_inputs
@@ -32,6 +40,8 @@ from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 InputFormat = Literal["auto", "hub", "oneroster", "sds", "sis"]
 REPORT_NAME = "validation_report.csv"
+# warnings listed one by one per (code, file, column); the rest are counted (see issues.cap_warnings)
+WARNING_LIST_LIMIT = 1000
 SUMMARY_NAME = "summary.json"
 
 __all__ = [
@@ -63,10 +73,12 @@ class PrepareOptions:
 class PrepareResult:
     tables: dict[str, pd.DataFrame]  # kind -> frame with exactly hub_columns(kind); all rows
     error_rows: dict[str, pd.Index]  # kind -> index labels (of `tables[kind]`) of rows with errors
-    issue_frame: pd.DataFrame  # every issue, one row each, columns as the report
+    issue_frame: pd.DataFrame  # every issue, one row each, columns as the report (mass warnings capped)
     mapping: MappingSpec
     inputs: list[InputSummary]
     input_format: str = "sis"
+    # code -> how many issues of that code exist but are not listed (see WARNING_LIST_LIMIT)
+    not_listed: dict[str, int] = field(default_factory=dict)
 
     @cached_property
     def issues(self) -> list[Issue]:
@@ -74,19 +86,27 @@ class PrepareResult:
 
     @property
     def error_count(self) -> int:
-        return int((self.issue_frame["severity"] == "error").sum())
+        return int((self.issue_frame["severity"] == "error").sum())  # errors are never capped
 
     @property
     def warning_count(self) -> int:
-        return int((self.issue_frame["severity"] == "warning").sum())
+        listed = self.issue_frame["severity"] == "warning"
+        summary_lines = listed & summary_line_mask(self.issue_frame)
+        return int(listed.sum()) - int(summary_lines.sum()) + sum(self.not_listed.values())
 
     def clean_tables(self) -> dict[str, pd.DataFrame]:
         """The tables with every row that has an error left out."""
         return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
 
     def issues_by_code(self) -> dict[str, int]:
-        counts = self.issue_frame["code"].value_counts()
-        return {str(code): int(count) for code, count in sorted(counts.items())}
+        """True totals per code, including warnings not listed one by one."""
+        frame = self.issue_frame
+        summary_lines = summary_line_mask(frame)
+        counts = frame.loc[~summary_lines, "code"].value_counts()
+        totals = {str(code): int(count) for code, count in counts.items()}
+        for code, count in self.not_listed.items():
+            totals[code] = totals.get(code, 0) + count
+        return dict(sorted(totals.items()))
 
     def summary(self) -> dict[str, Any]:
         """The content of summary.json."""
@@ -100,6 +120,7 @@ class PrepareResult:
             "errors": self.error_count,
             "warnings": self.warning_count,
             "issues_by_code": self.issues_by_code(),
+            "warnings_not_listed": dict(self.not_listed),
             "inputs": [summary.to_dict() for summary in self.inputs],
         }
 
@@ -143,6 +164,8 @@ def prepare(
         staged = _stage(
             input_format, input_set.sources, options, saved, log, summaries, used, progress, cancel
         )
+        if options.input_format == "auto" and input_format in ("hub", "sis"):
+            input_format = "hub" if _all_exact(used) else "sis"
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
@@ -151,7 +174,8 @@ def prepare(
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
     error_rows = {kind: result_tables[kind].index[np.asarray(errors[kind])] for kind in result_tables}
-    return PrepareResult(result_tables, error_rows, log.frame(), used, summaries, input_format)
+    issue_frame, not_listed = cap_warnings(log.frame(), WARNING_LIST_LIMIT)
+    return PrepareResult(result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed)
 
 
 def _stage(
@@ -188,6 +212,14 @@ def _stage(
     )
 
 
+def _all_exact(used: MappingSpec) -> bool:
+    """Every input file had exactly the hub's headers (and nothing else): the set was already hub format."""
+    return bool(used.files) and all(
+        not mapping.unmapped and all(header == target for header, target in mapping.columns.items())
+        for mapping in used.files.values()
+    )
+
+
 def _report_missing_files(tables: dict[str, Staged], log: IssueLog, input_format: str) -> None:
     for kind in spec.REQUIRED_KINDS:
         if kind not in tables:
@@ -216,15 +248,16 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
     input_paths = {summary.path.resolve() for summary in result.inputs if summary.path is not None}
     written: list[Path] = []
     try:
+        targets = [out_dir / spec.hub_file_name(kind) for kind in result.tables]
+        for target in [*targets, out_dir / REPORT_NAME, out_dir / SUMMARY_NAME]:  # before writing anything
+            if target.resolve() in input_paths:
+                raise OutputError(
+                    f"Writing {target} would overwrite an input file.", "Choose another folder with --out."
+                )
         if result.error_count == 0 or allow_errors:
             tables = result.clean_tables() if result.error_count else result.tables
             for kind, frame in tables.items():
                 target = out_dir / spec.hub_file_name(kind)
-                if target.resolve() in input_paths:
-                    raise OutputError(
-                        f"Writing {target} would overwrite an input file.",
-                        "Choose another folder with --out.",
-                    )
                 write_frame_csv(frame, target, spec.hub_columns(kind))
                 written.append(target)
         report = out_dir / REPORT_NAME
@@ -251,7 +284,7 @@ def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
     report = pd.DataFrame(
         {
             column: (
-                pd.Series([("" if pd.isna(row) else str(row)) for row in issue_frame["row"]], dtype="str")
+                issue_frame["row"].astype("string").fillna("").astype("str")
                 if column == "row"
                 else neutralise_formulas(issue_frame[column])
             )

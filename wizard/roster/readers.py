@@ -172,6 +172,11 @@ def _read_text_python(path: Path, display: str, encoding: str, delimiter: str) -
             header = next(reader, None)
             if header is None:
                 raise UnreadableFile(f"{display} is empty.", "Export it again with a header row.")
+            if any("\n" in cell or "\r" in cell for cell in header):
+                raise UnreadableFile(
+                    f"{display}: the header row has an unbalanced quote, so the file cannot be split into columns.",
+                    "Open it in a text editor, fix the quote in the first line, and save it as CSV again.",
+                )
             columns = _clean_header(header)
             width = len(columns)
             values: list[list[str]] = [[] for _ in columns]

@@ -116,8 +116,13 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
+        for column in [kind_spec.id_column, *kind_spec.references]:
+            if column and column in table.present:
+                self.check_scientific_notation(table, column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
+        if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
+            self.check_repeated_enrollments(table)
         self.check_formulas(table)
 
     def check_filled(self, table: Staged, column: str, code: str, why: str) -> None:
@@ -130,7 +135,6 @@ class Validator:
 
     def check_grades(self, table: Staged, column: str) -> None:
         result = normalise.normalise_grades(table.frame[column])
-        original = table.frame[column]
         self.report(
             "invalid_grade",
             table,
@@ -143,7 +147,7 @@ class Validator:
                 + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
             ),
         )
-        table.frame[column] = result.values.where(~result.invalid, original).to_numpy()
+        table.frame[column] = result.values  # invalid values are kept as given
 
     def check_dates(self, table: Staged, column: str) -> None:
         original = table.frame[column]
@@ -175,7 +179,7 @@ class Validator:
                 + "). If your export writes day first, run again with --date-order dmy."
             ),
         )
-        table.frame[column] = written.to_numpy()
+        table.frame[column] = written
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
@@ -191,7 +195,7 @@ class Validator:
                 + "' is not an email address. Correct it or leave it empty."
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
         vocabulary = spec.vocabulary(name)
@@ -215,7 +219,7 @@ class Validator:
                 )
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
         ids = table.frame[column]
@@ -244,6 +248,31 @@ class Validator:
 
         self.report("duplicate_id", table, repeated, column, message)
 
+    def check_repeated_enrollments(self, table: Staged) -> None:
+        """The same (section, student) pair twice: integer keys from factorised columns keep this fast."""
+        sections, _ = pd.factorize(table.frame["Section_id"])
+        students, student_values = pd.factorize(table.frame["Student_id"])
+        keys = pd.Series(sections.astype(np.int64) * (len(student_values) + 1) + students)
+        repeated = keys.duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            return
+        first = ~repeated
+        first_keys = keys[first].astype("str")
+        first_rows = table.row[first].astype("str")
+        repeated_keys = keys[repeated].astype("str")
+
+        def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            rows = lookup(repeated_keys, first_keys, first_rows)
+            rows.index = labels.index
+            return (
+                labels
+                + " repeats row "
+                + rows
+                + "; the hub needs each enrollment once. Remove the repeated row."
+            )
+
+        self.report("duplicate_enrollment", table, repeated, "Student_id", message)
+
     def check_id_widths(self, table: Staged, column: str) -> None:
         """Digit-only ids shorter than zero-led ones in the same column probably lost their zeros."""
         ids = table.frame[column]
@@ -264,6 +293,22 @@ class Validator:
                 + subset[column]
                 + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
                 "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
+            ),
+        )
+
+    def check_scientific_notation(self, table: Staged, column: str) -> None:
+        damaged = matches(table.frame[column], r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$")
+        self.report(
+            "scientific_notation_id",
+            table,
+            damaged,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
+                "from your SIS again (the value is uploaded as it is)."
             ),
         )
 
