@@ -13,6 +13,9 @@ from wizard.hub.models import (
     Connection,
     District,
     PortalView,
+    RosterSchool,
+    RosterSection,
+    RosterUser,
     SharedCounts,
     Sharing,
     SharingSettings,
@@ -292,6 +295,41 @@ class OnboardingClient:
                 idempotency_key,
             )
         )
+
+    # ---- the district's roster on the hub (pickers, portal preview) ----
+
+    def schools(self, district_id: str) -> list[RosterSchool]:
+        body = self._call("GET", f"/api/v1/districts/{district_id}/schools", "list your schools")
+        return [RosterSchool.from_json(item) for item in body.get("data", [])]
+
+    def sections(self, district_id: str, *, school_id: str = "", query: str = "") -> list[RosterSection]:
+        body = self._call(
+            "GET",
+            f"/api/v1/districts/{district_id}/sections",
+            "list your sections",
+            params={"school_id": school_id, "query": query},
+        )
+        return [RosterSection.from_json(item) for item in body.get("data", [])]
+
+    def find_users(
+        self, district_id: str, query: str = "", *, role: str | None = None, limit: int = 100
+    ) -> list[RosterUser]:
+        """Students, teachers and staff whose SIS id, name or email contains `query` (at most `limit`)."""
+        params: dict[str, Any] = {"query": query, "limit": limit, **({"role": role} if role else {})}
+        body = self._call("GET", f"/api/v1/districts/{district_id}/users", "search your users", params=params)
+        return [RosterUser.from_json(item) for item in body.get("data", [])]
+
+    def shared_users(
+        self, district_id: str, connection_id: str, *, role: str | None = None
+    ) -> list[RosterUser]:
+        """Everyone the app can see, e.g. to check each shared student's SIS id against the vendor's roster."""
+        body = self._call(
+            "GET",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users",
+            "list the users shared with the app",
+            params={"role": role} if role else None,
+        )
+        return [RosterUser.from_json(item) for item in body.get("data", [])]
 
     # ---- sharing, validation, launch, portal ----
 
