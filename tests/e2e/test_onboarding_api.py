@@ -396,3 +396,24 @@ def test_roster_browsing_for_pickers_and_the_portal_preview(
     with pytest.raises(NotFound):
         other.client.schools(district_id)
     assert other.client.schools(other.district_id) == []
+
+
+def test_upload_reports_progress_and_can_be_cancelled(district: SignedUp, tmp_path: Path) -> None:
+    from tests.hub_support import write_roster
+    from wizard.tasks import Cancelled, CancelToken
+
+    paths = write_roster(tmp_path / "roster", small_roster())
+    reports: list[tuple[int, int]] = []
+    upload = district.client.upload_roster(
+        district.district_id, paths, progress=lambda done, total, message="": reports.append((done, total))
+    )
+    assert reports and reports[-1][0] == reports[-1][1] > sum(p.stat().st_size for p in paths)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+    assert (
+        district.client.wait_for_upload(district.district_id, upload.id, interval=0.02).status == "succeeded"
+    )
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        district.client.upload_roster(district.district_id, paths, cancel=cancel)
+    assert len(district.client.uploads(district.district_id)) == 1
