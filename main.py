@@ -21,6 +21,7 @@ log = logging.getLogger("wizard")
 SUBCOMMAND_MODULES: dict[str, str] = {
     "prepare": "wizard.cli.prepare",
     "hub": "wizard.cli.hub",
+    "screenshots": "wizard.ui.screenshots",
 }
 
 

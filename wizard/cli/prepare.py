@@ -16,6 +16,7 @@ from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import severity_of
 from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
+from wizard.roster.vendor import cli as vendor_cli
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="store_true",
         help="write the upload files even when there are errors, leaving out the rows with errors",
     )
+    vendor_cli.add_vendor_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -78,8 +80,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     progress = StderrProgress(sys.stderr)
     try:
+        target = vendor_cli.resolve_target(args)
         result = prepare(inputs or list(overrides.values()), options, progress=progress)
         progress.finish()
+        if target == "vendor":
+            return vendor_cli.run_vendor_only(args, result, sys.stderr)
         written = write_outputs(result, args.out, allow_errors=args.allow_errors)
     except UserFacingError as error:
         progress.finish()
@@ -96,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     print_summary(result, args.out, written, time.monotonic() - started, sys.stderr)
-    return EXIT_ERRORS if result.error_count else EXIT_OK
+    code = EXIT_ERRORS if result.error_count else EXIT_OK
+    if target == "both":
+        code = max(code, vendor_cli.run_vendor_target(args, result, sys.stderr))
+    return code
 
 
 class StderrProgress:

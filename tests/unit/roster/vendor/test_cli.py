@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import main
+from tests.unit.roster.vendor.fixtures import district, schools, students
+
+DECISIONS = {"1005": "slee", "1006": "new", "1008": "twin1"}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    sis, roster = district()
+    (tmp_path / "in").mkdir()
+    sis.to_csv(tmp_path / "in" / "students.csv", index=False)
+    schools().to_csv(tmp_path / "in" / "schools.csv", index=False)
+    roster.to_csv(tmp_path / "symphony_export.csv", index=False)
+    return tmp_path
+
+
+def _prepare(files: Path, *extra: str) -> int:
+    return main.main(
+        [
+            "prepare",
+            "--students",
+            str(files / "in" / "students.csv"),
+            "--schools",
+            str(files / "in" / "schools.csv"),
+            "--out",
+            str(files / "out"),
+            "--target",
+            "vendor",
+            "--vendor-profile",
+            "symphony-math",
+            "--vendor-roster",
+            str(files / "symphony_export.csv"),
+            *extra,
+        ]
+    )
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_open_decisions_exit_1_with_the_report_only(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _prepare(files) == 1
+    written = sorted(path.name for path in (files / "out").iterdir())
+    assert written == ["validation_report.csv", "vendor_match_report.csv"]
+    err = capsys.readouterr().err
+    assert "need your decision: 6" in err
+    assert "vendor_import.csv NOT written" in err
+    # Only the students export is needed for the vendor target: no missing teachers or sections reported.
+    assert "missing_file" not in (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
+
+
+def test_the_filled_in_report_completes_the_import(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _prepare(files)
+    report = _read(files / "out" / "vendor_match_report.csv")
+    for sid, decision in DECISIONS.items():
+        report.loc[report["Student_id"] == sid, "decision"] = decision
+    report.to_csv(files / "decided.csv", index=False)
+    assert _prepare(files, "--vendor-decisions", str(files / "decided.csv")) == 0
+    imported = _read(files / "out" / "vendor_import.csv").set_index("ExternalID")
+    assert len(imported) == 8
+    assert imported.loc[["1001", "1002", "1003", "1005", "1008"], "Username"].tolist() == [
+        "jmoneil",
+        "zangstrom",
+        "adiaz",
+        "slee",
+        "twin1",
+    ]
+    assert "Wrote" in capsys.readouterr().err
+
+
+def test_both_targets_write_the_hub_files_too(files: Path) -> None:
+    code = main.main(
+        ["prepare", str(files / "in"), "--out", str(files / "out"), "--vendor-profile", "symphony-math"]
+    )
+    assert code == 1  # the hub set lacks teachers, sections and enrollments
+    assert (files / "out" / "vendor_import.csv").exists()  # no roster: all new, nothing to decide
+    assert (files / "out" / "summary.json").exists()
+
+
+def test_students_with_errors_hold_the_import_back_unless_allowed(tmp_path: Path) -> None:
+    frame = students(
+        {"Student_id": "1", "First_name": "Ana", "Last_name": "Diaz", "Grade": "3", "School_id": "100"},
+        {"Student_id": "2", "First_name": "Sam", "Last_name": "Lee", "Grade": "purple", "School_id": "100"},
+    )
+    frame.to_csv(tmp_path / "students.csv", index=False)
+    args = ["prepare", "--students", str(tmp_path / "students.csv"), "--out", str(tmp_path / "out")]
+    args += ["--target", "vendor", "--vendor-profile", "symphony-math"]
+    assert main.main(args) == 1
+    assert not (tmp_path / "out" / "vendor_import.csv").exists()
+    assert main.main([*args, "--allow-errors"]) == 1
+    assert _read(tmp_path / "out" / "vendor_import.csv")["ExternalID"].tolist() == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--target", "vendor"], "--target vendor needs --vendor-profile"),
+        (["--vendor-profile", "no-such-app"], "no vendor profile called 'no-such-app'"),
+        (["--vendor-profile", "symphony-math", "--vendor-roster", "missing.csv"], "does not exist"),
+        (["--vendor-roster", "x.csv"], "used only for the vendor's import file"),
+    ],
+)
+def test_unusable_vendor_options_exit_2(
+    files: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    code = main.main(["prepare", str(files / "in"), "--out", str(files / "out"), *extra])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (files / "out").exists()
+
+
+def test_the_vendor_target_needs_the_students_export(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main.main(
+        [
+            "prepare",
+            "--schools",
+            str(files / "in" / "schools.csv"),
+            "--out",
+            str(files / "out"),
+            "--target",
+            "vendor",
+            "--vendor-profile",
+            "symphony-math",
+        ]
+    )
+    assert code == 2
+    assert "needs the students export" in capsys.readouterr().err

@@ -1,0 +1,161 @@
+"""The vendor part of `python main.py prepare`: --vendor-profile, --vendor-roster, --vendor-decisions, --target.
+
+    prepare exports/ --out out --vendor-profile symphony-math --vendor-roster symphony_export.csv
+    prepare --students students.csv --out out --target vendor --vendor-profile symphony-math
+
+Exit codes follow prepare: 0 all written; 1 problems (see the reports) and vendor_import.csv written only
+with --allow-errors, without the students concerned; 2 the command or a file cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Literal, TextIO
+
+from wizard.errors import UsageError, UserFacingError
+from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
+from wizard.roster.vendor.files import IMPORT_FILE, REPORT_FILE, read_vendor_roster, write_vendor_outputs
+from wizard.roster.vendor.matching import match_roster
+from wizard.roster.vendor.outcomes import RosterFileError, VendorIssue
+from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
+from wizard.roster.vendor.report import read_decisions
+
+Target = Literal["hub", "vendor", "both"]
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def add_vendor_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("vendor import file (for apps without the hub's Secure Sync)")
+    group.add_argument(
+        "--vendor-profile",
+        metavar="NAME",
+        help=f"write the vendor's import file in this shape: {', '.join(list_profiles())} (or a .toml file)",
+    )
+    group.add_argument(
+        "--vendor-roster",
+        type=Path,
+        metavar="FILE",
+        help="the vendor's current roster export: existing usernames are kept and gain the SIS id",
+    )
+    group.add_argument(
+        "--vendor-decisions",
+        type=Path,
+        metavar="FILE",
+        help="vendor_match_report.csv with its decision column filled in (username or 'new' per student)",
+    )
+    group.add_argument(
+        "--target",
+        choices=["hub", "vendor", "both"],
+        help="which files to write: the hub's set, the vendor's, or both "
+        "(default: both with --vendor-profile, else hub; the vendor files need only the students export)",
+    )
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    """Which outputs to write; refuses vendor options that make no sense together, before any work."""
+    target: Target = args.target or ("both" if args.vendor_profile else "hub")
+    if target != "hub" and not args.vendor_profile:
+        raise UsageError(
+            f"--target {target} needs --vendor-profile.",
+            f"Name the vendor's profile: {', '.join(list_profiles())}.",
+        )
+    if target == "hub" and (args.vendor_roster or args.vendor_decisions):
+        raise UsageError(
+            "--vendor-roster and --vendor-decisions are used only for the vendor's import file.",
+            "Add --vendor-profile NAME (or --target both).",
+        )
+    if args.vendor_profile:
+        load_profile(args.vendor_profile)  # a bad name fails now, not after the roster is prepared
+    for option, path in (
+        ("--vendor-roster", args.vendor_roster),
+        ("--vendor-decisions", args.vendor_decisions),
+    ):
+        if path is not None and not path.is_file():
+            raise UsageError(f"The {option} file {path} does not exist.", "Check the path and try again.")
+    return target
+
+
+def for_vendor_only(result: PrepareResult) -> PrepareResult:
+    """With --target vendor the students export suffices: other missing hub files are not problems."""
+    frame = result.issue_frame
+    other_missing = (frame["code"] == "missing_file") & (frame["file"] != "students.csv")
+    return dataclasses.replace(result, issue_frame=frame[~other_missing].reset_index(drop=True))
+
+
+def run_vendor_only(args: argparse.Namespace, result: PrepareResult, stream: TextIO) -> int:
+    """--target vendor: the validation report of the students, then the vendor files."""
+    result = for_vendor_only(result)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_report(result.issue_frame, args.out / REPORT_NAME)
+    code = EXIT_ERRORS if result.error_count else EXIT_OK
+    stream.write(
+        f"Students export: {result.error_count} errors, {result.warning_count} warnings "
+        f"(report: {args.out / REPORT_NAME})\n"
+    )
+    return max(code, run_vendor_target(args, result, stream))
+
+
+def run_vendor_target(args: argparse.Namespace, result: PrepareResult, stream: TextIO) -> int:
+    """Match, write vendor_import.csv and vendor_match_report.csv next to the hub files; print a summary."""
+    try:
+        return _run(args, result, load_profile(args.vendor_profile), stream)
+    except UserFacingError as error:
+        stream.write(f"error: {error}\n")
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile, stream: TextIO) -> int:
+    if "students" not in result.tables:
+        raise RosterFileError(
+            f"The {profile.title} import file needs the students export, and none is among the inputs.",
+            "Add it (or name it with --students FILE).",
+        )
+    tables = result.clean_tables() if args.allow_errors else result.tables
+    roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
+    decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
+    match = match_roster(
+        tables["students"],
+        tables.get("schools"),
+        roster,
+        profile,
+        decisions,
+        roster_name=args.vendor_roster.name if args.vendor_roster else "vendor roster",
+    )
+    student_errors = len(result.error_rows.get("students", []))
+    outputs = write_vendor_outputs(
+        match, args.out, allow_errors=bool(args.allow_errors), upstream_errors=student_errors
+    )
+    counts = match.counts
+    lines = [
+        "",
+        f"{profile.title} import:",
+        f"  linked to existing accounts: {counts.linked}",
+        f"  new accounts: {counts.new}",
+        f"  need your decision: {counts.needs_decision}",
+        f"  existing accounts left unlinked: {counts.would_unlink}",
+    ]
+    if outputs.import_frame is not None:
+        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame)} students")
+    else:
+        todo = []
+        if counts.needs_decision:
+            todo.append(
+                f"decide the open matches (fill in the decision column of {REPORT_FILE} and pass it with "
+                "--vendor-decisions)"
+            )
+        if student_errors:
+            todo.append(f"fix the {student_errors} students with errors in {REPORT_NAME}")
+        lines.append(
+            f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
+        )
+    by_code: dict[str, list[VendorIssue]] = {}
+    for issue in outputs.issues:
+        by_code.setdefault(f"{issue.severity} {issue.code}", []).append(issue)
+    for code, issues in by_code.items():
+        more = f" (and {len(issues) - 1} more like it)" if len(issues) > 1 else ""
+        lines.append(f"  {code}: {issues[0].message}{more}")
+    lines.append(f"Match report: {args.out / REPORT_FILE}")
+    stream.write("\n".join(lines) + "\n")
+    return EXIT_ERRORS if outputs.has_errors or student_errors else EXIT_OK

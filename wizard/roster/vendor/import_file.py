@@ -1,0 +1,109 @@
+"""The vendor's import file, in the profile's columns, built from a match result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from wizard.roster.vendor.normalise import text
+from wizard.roster.vendor.passwords import generate_passwords, looks_like_birth_date
+from wizard.roster.vendor.profiles import ImportColumn, VendorProfile
+
+if TYPE_CHECKING:
+    from wizard.roster.vendor.matching import MatchResult
+
+PasswordMaker = Callable[[int, int], list[str]]
+
+
+def importable(result: MatchResult) -> pd.Series:
+    """Students that go into the import: linked or new; those waiting for a decision are left out."""
+    return ~result.students["needs_decision"]
+
+
+def build_import(
+    result: MatchResult,
+    profile: VendorProfile | None = None,
+    *,
+    make_passwords: PasswordMaker = generate_passwords,
+) -> pd.DataFrame:
+    """The import file's rows: matched students keep their username and gain ExternalID; new ones get theirs."""
+    profile = profile or result.profile
+    rows = importable(result)
+    sis, students = result.sis[rows], result.students[rows]
+    columns = {
+        column.header: _column_values(column, result, sis, students, profile, make_passwords)
+        for column in profile.columns
+    }
+    return pd.DataFrame(columns, index=sis.index).astype("string").fillna("").reset_index(drop=True)
+
+
+def _column_values(
+    column: ImportColumn,
+    result: MatchResult,
+    sis: pd.DataFrame,
+    students: pd.DataFrame,
+    profile: VendorProfile,
+    make_passwords: PasswordMaker,
+) -> pd.Series:
+    if column.source == "username":
+        return text(students["username"])
+    if column.source == "password":
+        return _passwords(result, sis, students, profile, make_passwords)
+    if column.source == "middle_initial":
+        return _hub(sis, "Middle_name").str.slice(0, 1).str.upper()
+    table, _, hub_column = column.source.partition(".")
+    values = _hub(sis, hub_column) if table == "students" else _school_values(result, sis, hub_column)
+    if column.vocabulary == "grades":
+        values = translate_grades(values, profile)
+    return values
+
+
+def translate_grades(values: pd.Series, profile: VendorProfile) -> pd.Series:
+    """Hub grades in the vendor's codes; "" where the vendor has no equivalent (reported by the checks)."""
+    lookup = {hub.casefold(): vendor for hub, vendor in profile.grades.items()}
+    return text(values).str.casefold().map(lookup).astype("string").fillna("")
+
+
+def _hub(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="string")
+    return text(frame[column])
+
+
+def _school_values(result: MatchResult, sis: pd.DataFrame, column: str) -> pd.Series:
+    schools = result.schools
+    if schools is None or column not in schools.columns or "School_id" not in schools.columns:
+        return pd.Series("", index=sis.index, dtype="string")
+    by_id = schools.assign(_id=text(schools["School_id"])).drop_duplicates("_id").set_index("_id")[column]
+    return text(_hub(sis, "School_id").map(text(by_id)))
+
+
+def _passwords(
+    result: MatchResult,
+    sis: pd.DataFrame,
+    students: pd.DataFrame,
+    profile: VendorProfile,
+    make_passwords: PasswordMaker,
+) -> pd.Series:
+    rule = profile.password
+    passwords = pd.Series("", index=sis.index, dtype="string")
+    linked = students["account"].to_numpy() >= 0
+    if rule.existing == "from_roster" and linked.any():
+        account_passwords = result.accounts["password"].to_numpy()
+        passwords[linked] = account_passwords[students["account"].to_numpy()[linked]]
+    new = ~linked
+    if rule.policy == "none" or not new.any():
+        return passwords
+    wanted = pd.Series("", index=sis.index, dtype="string")
+    if rule.policy == "column" and rule.column:
+        wanted = _hub(sis, rule.column)
+        # A birth date is no secret: such passwords are replaced (the checks warn about them).
+        wanted = wanted.where(~looks_like_birth_date(wanted, _hub(sis, "DOB")), "")
+    needs_new = new & (wanted == "").to_numpy()
+    fresh = make_passwords(int(np.count_nonzero(needs_new)), rule.length)
+    wanted[needs_new] = pd.Series(fresh, index=sis.index[needs_new], dtype="string")
+    passwords[new] = wanted[new]
+    return passwords

@@ -1,0 +1,132 @@
+"""Vectorised clean-ups used for matching: names, grades, dates, ids."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+# Letters that Unicode decomposition does not reduce to an ASCII base letter.
+_EXTRA_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "ß": "ss",
+    }
+)
+_COMBINING_MARKS = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Any column as trimmed text, with "" for missing."""
+    return series.astype("string").fillna("").str.strip()
+
+
+def on_distinct(function: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """Run a costly text clean-up once per distinct value: names and dates repeat a lot in a district."""
+
+    @functools.wraps(function)
+    def wrapper(series: pd.Series) -> pd.Series:
+        codes, distinct = pd.factorize(text(series))
+        cleaned = function(pd.Series(distinct, dtype="string")).to_numpy(dtype=object)
+        values = cleaned.take(codes) if len(cleaned) else np.full(len(codes), "", dtype=object)
+        return pd.Series(values, index=series.index, dtype="string")
+
+    return wrapper
+
+
+@on_distinct
+def name_key(series: pd.Series) -> pd.Series:
+    """A name reduced for comparison: accents, case, hyphens, apostrophes and spaces do not count.
+
+    "José-María  O'Neil" and "jose maria oneil" give the same key.
+    """
+    folded = (
+        series.str.normalize("NFKD")
+        .str.replace(_COMBINING_MARKS, "", regex=True)
+        .str.translate(_EXTRA_LETTERS)
+        .str.casefold()
+    )
+    return folded.str.replace(r"[\W_]+", "", regex=True)
+
+
+@on_distinct
+def ascii_letters(series: pd.Series) -> pd.Series:
+    """The ASCII letters a username may be built from (digits are kept for the suffix only)."""
+    return name_key(series).str.replace(r"[^a-z]+", "", regex=True)
+
+
+def id_key(series: pd.Series) -> pd.Series:
+    """An id as compared: trimmed, case-insensitive; leading zeros are significant (ids are text)."""
+    return text(series).str.casefold()
+
+
+def number_key(series: pd.Series) -> pd.Series:
+    """A student number or state id as compared: also ignores spaces and dashes people type in them."""
+    return id_key(series).str.replace(r"[\s\-]+", "", regex=True)
+
+
+@on_distinct
+def iso_date(series: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD text; reads MM/DD/YYYY (the hub's), M/D/YYYY and ISO. "" when unreadable."""
+    raw = series
+    us = pd.to_datetime(raw, format="%m/%d/%Y", errors="coerce")
+    iso = pd.to_datetime(raw.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    parsed = us.fillna(iso)
+    return parsed.dt.strftime("%Y-%m-%d").astype("string").fillna("")
+
+
+def hub_grade(series: pd.Series, vendor_grades: dict[str, str]) -> pd.Series:
+    """Grades in the hub's vocabulary, read from hub values or the vendor's own codes ("K", "01")."""
+    lookup: dict[str, str] = {}
+    for hub_value, vendor_value in vendor_grades.items():
+        lookup.setdefault(vendor_value.casefold(), hub_value)
+        lookup[hub_value.casefold()] = hub_value
+    lookup.update({"k": "Kindergarten", "kg": "Kindergarten", "pk": "PreKindergarten"})
+    folded = text(series).str.casefold()
+    # "03" and "3" are the same grade.
+    folded = folded.where(~folded.str.fullmatch(r"0\d"), folded.str.lstrip("0"))
+    mapped = folded.map(lookup)
+    return mapped.astype("string").fillna(folded)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(series: pd.Series) -> pd.Series:
+    return text_raw(series).str.startswith(FORMULA_START)
+
+
+def text_raw(series: pd.Series) -> pd.Series:
+    """Text without trimming (a leading tab matters for formula checks)."""
+    return series.astype("string").fillna("")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for spreadsheets: cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        values = text_raw(safe[column])
+        safe[column] = values.where(~values.str.startswith(FORMULA_START), "'" + values)
+    return safe
+
+
+def unneutralise(series: pd.Series) -> pd.Series:
+    """Undo `neutralise_formulas` on text read back from a report."""
+    values = text_raw(series)
+    guarded = values.str.startswith("'") & values.str.slice(1).str.startswith(FORMULA_START)
+    return values.where(~guarded, values.str.slice(1))

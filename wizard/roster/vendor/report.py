@@ -1,0 +1,139 @@
+"""The match report: every SIS student and every existing roster account, with its outcome in plain words.
+
+A linked account and its student share one row. The `decision` column is for the admin: on a student row
+write the username to keep (or "new"); on an account row write the SIS id of its student. The filled-in
+report is read back by `read_decisions`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.matching import MatchResult, school_names
+from wizard.roster.vendor.normalise import text, unneutralise
+
+REPORT_COLUMNS = [
+    "record",
+    "outcome",
+    "needs_decision",
+    "Student_id",
+    "First_name",
+    "Last_name",
+    "Grade",
+    "School",
+    "roster_row",
+    "roster_username",
+    "roster_ExternalID",
+    "import_username",
+    "candidates",
+    "note",
+    "decision",
+]
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="string")
+
+
+def build_report(result: MatchResult) -> pd.DataFrame:
+    """One row per SIS student (with its linked account, if any), then one per account left unlinked."""
+    sis, students, accounts = result.sis, result.students, result.accounts
+    school = school_names(sis, result.schools)
+    school = school.where(school != "", _column(sis, "School_id"))
+    linked = students["account"].to_numpy() >= 0
+    account_of = accounts.reindex(students["account"].where(linked, -1).to_numpy())
+    with_account = pd.Series(linked, index=students.index)
+    # Accounts waiting for a decision keep their own row; a student's import name is known only when decided.
+    importing = ~students["needs_decision"]
+    student_rows = pd.DataFrame(
+        {
+            "record": pd.Series("SIS student", index=students.index).where(
+                ~with_account, "roster account + SIS student"
+            ),
+            "outcome": students["outcome"],
+            "needs_decision": students["needs_decision"].map({True: "yes", False: ""}),
+            "Student_id": students["Student_id"],
+            "First_name": _column(sis, "First_name"),
+            "Last_name": _column(sis, "Last_name"),
+            "Grade": _column(sis, "Grade"),
+            "School": school,
+            "roster_row": _text_or_blank(
+                account_of["roster_row"].fillna(0).to_numpy(dtype="int64"), linked, students.index
+            ),
+            "roster_username": _text_or_blank(account_of["username"].to_numpy(), linked, students.index),
+            "roster_ExternalID": _text_or_blank(account_of["external_id"].to_numpy(), linked, students.index),
+            "import_username": text(students["username"]).where(importing, ""),
+            "candidates": students["candidates"],
+            "note": students["note"],
+            "decision": "",
+        }
+    )
+    unlinked = accounts[accounts["student"] < 0]
+    account_rows = pd.DataFrame(
+        {
+            "record": "roster account",
+            "outcome": unlinked["outcome"],
+            "needs_decision": unlinked["needs_decision"].map({True: "yes", False: ""}),
+            "Student_id": "",
+            "First_name": unlinked["first_name"],
+            "Last_name": unlinked["last_name"],
+            "Grade": "",
+            "School": "",
+            "roster_row": unlinked["roster_row"].astype(str),
+            "roster_username": unlinked["username"],
+            "roster_ExternalID": unlinked["external_id"],
+            "import_username": "",
+            "candidates": unlinked["candidates"],
+            "note": unlinked["note"],
+            "decision": "",
+        }
+    )
+    report = pd.concat([student_rows, account_rows], ignore_index=True)
+    return report[REPORT_COLUMNS].astype("string").fillna("")
+
+
+def _text_or_blank(values: object, keep: object, index: pd.Index) -> pd.Series:
+    series = pd.Series(values, index=index).astype("string").fillna("")
+    return series.where(pd.Series(keep, index=index), "")
+
+
+def read_decisions(path: Path) -> dict[str, str]:
+    """Decisions from a filled-in match report, or from any CSV with `Student_id` and `decision` columns.
+
+    Student rows: decision = the roster username to keep, or "new". Account rows (no Student_id): decision =
+    the SIS id of the student the account belongs to.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise oc.DecisionError(f"The decisions file {path.name} cannot be read: {error}.") from error
+    if not {"Student_id", "decision"} <= set(frame.columns):
+        raise oc.DecisionError(
+            f"The decisions file {path.name} needs the columns Student_id and decision.",
+            "Fill in the decision column of vendor_match_report.csv and give that file.",
+        )
+    sid = unneutralise(frame["Student_id"]).str.strip()
+    decision = unneutralise(frame["decision"]).str.strip()
+    account = (
+        unneutralise(frame["roster_username"]).str.strip()
+        if "roster_username" in frame
+        else pd.Series("", index=frame.index, dtype="string")
+    )
+    decisions: dict[str, str] = {}
+    for row in frame.index[decision != ""]:
+        if sid[row]:
+            key, value = str(sid[row]), str(decision[row])
+        elif account[row]:
+            key, value = str(decision[row]), str(account[row])
+        else:
+            continue
+        if decisions.get(key, value) != value:
+            raise oc.DecisionError(
+                f"The decisions file gives SIS id {key} two different accounts ({decisions[key]} and {value}).",
+                "Keep one decision per student.",
+            )
+        decisions[key] = value
+    return decisions
