@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,43 @@ def test_instant_login_refuses_users_not_shared_and_wrong_clients(
     ).district_tokens()
     with pytest.raises(AuthError):  # a district token is not a user's token
         login.me(UserToken(district_token.access_token))
+
+
+def test_a_new_upload_is_served_at_once(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials)
+    tables = small_roster()
+    assert len(list(data.users("student"))) == len(tables["students"])
+    gone = tables["students"].pop()
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] != gone["Student_id"]]
+    assert upload_roster(district, tmp_path / "again", tables) == "succeeded"
+    students = list(data.users("student"))
+    assert len(students) == len(tables["students"]) and gone["Student_id"] not in {s.sis_id for s in students}
+
+
+def test_secrets_never_reach_the_logs(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    credentials = connect(hub, clock, district, "symphony-math", tmp_path, SharingSettings("district"))
+    api = DataApiClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    [token] = api.district_tokens()
+    list(api.for_district(token, page_size=5).users())
+    login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    code = login.code_from_authorize(
+        login.authorize_url(REDIRECT, login_hint=small_roster()["students"][0]["Student_id"])
+    )
+    user_token = login.exchange_code(code, REDIRECT)
+    login.me(user_token)
+    hub.set_faults([FaultRule("/v3.0/*", error_rate=1.0, times=1)])
+    list(api.for_district(token).schools())  # a retried failure logs too
+    assert caplog.records, "the clients log their calls"
+    for secret in (
+        district.admin_token,
+        credentials.client_secret,
+        token.access_token,
+        user_token.access_token,
+    ):
+        assert secret not in caplog.text

@@ -361,3 +361,59 @@ def test_the_hub_revalidates_uploads_with_the_roster_engine(district: SignedUp, 
     warned = district.client.uploads(district.district_id)[0]
     assert warned.warnings and not warned.errors
     assert warned.counts["students"] == len(tables["students"])
+
+
+def test_roster_browsing_for_pickers_and_the_portal_preview(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    tables = small_roster()
+    upload_roster(district, tmp_path / "roster", tables)
+    schools = client.schools(district_id)
+    assert [s.name for s in schools] == sorted(s.name for s in schools)
+    cedar = next(s for s in schools if s.name == "Cedar Middle")
+    assert cedar.students == sum(1 for row in tables["students"] if row["School_id"] == "201")
+    sections = client.sections(district_id, school_id=cedar.id)
+    assert sections and all(s.school_id == cedar.id and s.school_name == "Cedar Middle" for s in sections)
+    assert any(s.teacher_names for s in sections) and any(s.student_count == 0 for s in sections)
+    student = tables["students"][0]
+    [found] = client.find_users(district_id, student["Student_id"])
+    assert (found.role, found.sis_id, found.first_name) == (
+        "student",
+        student["Student_id"],
+        student["First_name"],
+    )
+    teachers = client.find_users(district_id, role="teacher", limit=3)
+    assert len(teachers) == 3 and all(t.role == "teacher" for t in teachers)
+    with pytest.raises(ValidationFailed):
+        client.find_users(district_id, role="principal")
+
+    connection = client.add_connection(district_id, "symphony-math")
+    client.set_sharing(district_id, connection.id, SharingSettings("schools", school_ids=(cedar.id,)))
+    shared = client.shared_users(district_id, connection.id, role="student")
+    assert len(shared) == cedar.students and {u.school_name for u in shared} == {"Cedar Middle"}
+    other = sign_up(hub, clock, "Elsewhere Unified")
+    with pytest.raises(NotFound):
+        other.client.schools(district_id)
+    assert other.client.schools(other.district_id) == []
+
+
+def test_upload_reports_progress_and_can_be_cancelled(district: SignedUp, tmp_path: Path) -> None:
+    from tests.hub_support import write_roster
+    from wizard.tasks import Cancelled, CancelToken
+
+    paths = write_roster(tmp_path / "roster", small_roster())
+    reports: list[tuple[int, int]] = []
+    upload = district.client.upload_roster(
+        district.district_id, paths, progress=lambda done, total, message="": reports.append((done, total))
+    )
+    assert reports and reports[-1][0] == reports[-1][1] > sum(p.stat().st_size for p in paths)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+    assert (
+        district.client.wait_for_upload(district.district_id, upload.id, interval=0.02).status == "succeeded"
+    )
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        district.client.upload_roster(district.district_id, paths, cancel=cancel)
+    assert len(district.client.uploads(district.district_id)) == 1

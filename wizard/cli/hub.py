@@ -12,7 +12,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "hub",
         help="run the embedded hub as a standalone server",
         description="Serve the embedded hub (onboarding API, Data API, Instant Login) until Ctrl+C. "
-        "Fault injection for testing: set WIZARD_HUB_FAULTS, e.g. '/v3.0/*:error=0.2,latency=0.1,429=0.1'.",
+        "Fault injection for testing (off by default): --faults or WIZARD_HUB_FAULTS.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
@@ -28,15 +28,30 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=None,
         help="seconds the simulated vendors take to answer (default 20)",
     )
+    parser.add_argument(
+        "--hold-threshold",
+        type=float,
+        default=None,
+        help="share of records an upload may change before it is put on hold (default 0.25)",
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="inject faults for testing, e.g. '/v3.0/*:error=0.2,latency=0.1;/api/v1/*:429=0.1' "
+        "(added to WIZARD_HUB_FAULTS)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.seed import seed_demo
     from wizard.sandbox.server import default_hub_db, start_hub
-    from wizard.sandbox.settings import HubSettings
+    from wizard.sandbox.settings import HubSettings, parse_fault_rules
 
     settings = HubSettings.from_env(vendor_delay=args.vendor_delay)
+    settings.faults += parse_fault_rules(args.faults)
+    if args.hold_threshold is not None:
+        settings.hold_threshold = args.hold_threshold
     db_path: Path = args.db or default_hub_db()
     hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
@@ -45,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
         )
     if args.seed == "demo":
-        demo = seed_demo(hub.context.db, settings)
+        demo = hub.seed_demo()
         print(f"Demo district: {demo.district_name} (id {demo.district_id})")
         print(f"  district admin token: {demo.admin_token}")
         for credentials in demo.credentials.values():

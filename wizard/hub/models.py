@@ -439,3 +439,71 @@ class PortalView:
             )
         except (TypeError, AttributeError):
             raise malformed("portal") from None
+
+
+@dataclass(frozen=True)
+class RosterSchool:
+    """A school of the district as the hub holds it, with how many records it has."""
+
+    id: str
+    name: str
+    sis_id: str
+    school_number: str
+    low_grade: str
+    high_grade: str
+    students: int
+    teachers: int
+    sections: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterSchool:
+        counts = data.get("counts") or {}
+        return cls(
+            _text(data, "id"), _text(data, "name"), _text(data, "sis_id"), _text(data, "school_number"),
+            _text(data, "low_grade"), _text(data, "high_grade"),
+            int(counts.get("students") or 0), int(counts.get("teachers") or 0), int(counts.get("sections") or 0),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RosterSection:
+    id: str
+    name: str
+    sis_id: str
+    school_id: str
+    school_name: str
+    subject: str
+    grade: str
+    teacher_names: tuple[str, ...]
+    student_count: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterSection:
+        return cls(
+            _text(data, "id"), _text(data, "name"), _text(data, "sis_id"), _text(data, "school_id"),
+            _text(data, "school_name"), _text(data, "subject"), _text(data, "grade"),
+            tuple(str(n) for n in data.get("teacher_names") or []), int(data.get("student_count") or 0),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RosterUser:
+    id: str
+    role: str  # student | teacher | staff
+    sis_id: str
+    first_name: str
+    last_name: str
+    email: str
+    grade: str
+    school_id: str
+    school_name: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterUser:
+        return cls(*(_text(data, key) for key in (
+            "id", "role", "sis_id", "first_name", "last_name", "email", "grade", "school_id", "school_name"
+        )))  # fmt: skip

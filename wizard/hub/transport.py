@@ -255,7 +255,7 @@ class HubTransport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Any = None,
-        files: Callable[[], Any] | None = None,
+        body: Callable[[], Any] | None = None,
         idempotency_key: str | None = None,
         expected: frozenset[int] = frozenset({200, 201, 202, 204}),
         allow_redirects: bool = True,
@@ -278,8 +278,7 @@ class HubTransport:
                     auth=auth,
                     params=params,
                     json=json,
-                    data=data,
-                    files=files() if files is not None else None,  # fresh file objects per attempt
+                    data=body() if body is not None else data,  # a fresh body (stream) per attempt
                     timeout=(policy.connect_timeout, policy.read_timeout),
                     allow_redirects=allow_redirects,
                 )

@@ -73,6 +73,10 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (scope, key)
     );
     """,
+    # 2: a counter bumped whenever a district's data set is replaced, so readers can cache it.
+    """
+    ALTER TABLE districts ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0
+    """,
 )
 
 

@@ -34,3 +34,22 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
         pass
     with db.read() as conn:
         assert conn.execute("SELECT count(*) FROM apps").fetchone()[0] == 0
+
+
+def test_an_older_database_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute(
+        "INSERT INTO districts (id, name, state, nces_id, sis_vendor, admin_name, admin_email, admin_phone, created)"
+        " VALUES ('d1', 'Old District', 'CA', '', 'X', 'A', 'a@b.org', '5550000000', 'then')"
+    )
+    conn.commit()
+    conn.close()
+    db = Database(path)
+    assert db.schema_version == len(MIGRATIONS) >= 2
+    with db.read() as conn2:
+        assert conn2.execute("SELECT name, roster_version FROM districts").fetchone()[:] == (
+            "Old District",
+            0,
+        )
