@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -121,3 +122,38 @@ def test_every_control_on_every_page_has_a_name_and_a_focus_policy(qtbot: QtBot)
     ]
     with_mnemonic = [text for text in labels if "&" in text]
     assert len(with_mnemonic) >= 0.6 * len(labels), labels
+
+
+def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import threading
+
+    from wizard.roster import pipeline
+    from wizard.tasks import CancelToken, ProgressCallback
+
+    started = threading.Event()
+
+    def slow_prepare(
+        inputs: object, options: object, progress: ProgressCallback, cancel: CancelToken
+    ) -> None:
+        progress(1, 10, "Reading a very large export…")
+        started.set()
+        while True:  # a long job that checks its token between chunks
+            cancel.raise_if_cancelled()
+            threading.Event().wait(0.01)
+
+    monkeypatch.setattr(pipeline, "prepare", slow_prepare)
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.add_inputs([tmp_path])
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.busy.bar.maximum() == 10, timeout=WAIT_MS)  # progress reached the bar
+    assert page.busy.cancel_button.isVisible()
+    assert not window.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.mouseClick(page.busy.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy, timeout=WAIT_MS)
+    assert "stopped" in page.summary.text()
+    assert page.result is None and not page.banner.isVisible()

@@ -131,8 +131,11 @@ class IssueModel(FrameModel):
     def text_at(self, row: int) -> str:
         """All of a row's text, lower-cased, built once for the whole frame on first search."""
         if self._haystack is None:
-            joined = self.frame.astype("string").fillna("").agg(" ".join, axis=1)
-            self._haystack = [text.casefold() for text in joined]
+            text = self.frame.astype("string").fillna("")
+            joined = text[ISSUE_COLUMNS[0]]
+            for column in ISSUE_COLUMNS[1:]:
+                joined = joined + " " + text[column]
+            self._haystack = joined.str.casefold().tolist()  # vectorised: fast on 100,000 issues
         return self._haystack[row]
 
     def counts_by_code(self) -> dict[str, int]:

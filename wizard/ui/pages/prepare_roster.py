@@ -387,12 +387,19 @@ class PrepareRosterPage(BasePage):
         options = PrepareOptions(mapping=mapping)
         self.result = None
         self._update_buttons()
-        self.run_task(
+        worker = self.run_task(
             lambda progress, cancel: prepare(paths, options, progress, cancel),
             self._checked,
             message=self.tr("Reading and checking your files…"),
             cancellable=True,
         )
+        worker.cancelled.connect(self._check_cancelled)
+
+    def _check_cancelled(self) -> None:
+        self.summary.setText(
+            self.tr("Checking was stopped; nothing was written. Choose Check files to start again.")
+        )
+        set_tone(self.summary, "warnNote")
 
     def _remember_mapping(self, mapping: dict[str, Any]) -> None:
         target = mapping_file(self._district_key())
