@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.ui.walk import WAIT_MS, next_to, open_wizard, wait_idle
+from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, wait_idle
 from wizard.flow import PageId
 from wizard.state import OnboardingState, load_state
 from wizard.ui.context import WizardContext
@@ -157,3 +157,28 @@ def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
     qtbot.waitUntil(lambda: not page.is_busy, timeout=WAIT_MS)
     assert "stopped" in page.summary.text()
     assert page.result is None and not page.banner.isVisible()
+
+
+def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: QtBot) -> None:
+    import requests
+
+    from wizard.sandbox.settings import HubSettings
+    from wizard.state import data_dir
+
+    ctx = WizardContext(None, credentials=memory_only_store(), hub_settings=HubSettings(vendor_delay=0.0))
+    window = open_wizard(qtbot, ctx)
+    assert ctx._embedded is None  # nothing runs until a page needs the hub
+    next_to(qtbot, window, PageId.SIGN_UP)
+    fill_sign_up(qtbot, window.page_for(PageId.SIGN_UP))  # type: ignore[arg-type]
+    next_to(qtbot, window, PageId.IDENTITY_AND_SYNC)
+    hub = ctx._embedded
+    assert hub is not None and hub.host == "127.0.0.1" and hub.port > 0
+    assert (data_dir() / "embedded-hub.sqlite3").exists()  # the district outlives this run
+    base_url = hub.base_url
+    direct = requests.Session()
+    direct.trust_env = False  # straight to the loopback port, never through a proxy
+    assert direct.get(f"{base_url}/healthz", timeout=5).ok
+    window.close()
+    assert ctx._embedded is None
+    with pytest.raises(requests.ConnectionError):
+        direct.get(f"{base_url}/healthz", timeout=2)
