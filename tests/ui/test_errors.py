@@ -229,3 +229,38 @@ def test_unreadable_inputs_are_explained(qtbot: QtBot, tmp_path: Path) -> None:
     assert "does not look like a text table" in page.banner.message.text()
     assert "Export it from your SIS as CSV or XLSX" in page.banner.message.text() + page.banner.hint.text()
     assert page.input_paths() == [broken]  # type: ignore[attr-defined]  # nothing chosen is dropped
+
+
+def test_rules_builder_and_school_search(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
+    ctx = prepared_district(embedded_hub, tmp_path / "sis", app_id="lexia-core5", state_page=PageId.SHARING)
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.SHARING)
+    page = window.page_for(PageId.SHARING)
+    assert isinstance(page, SharingPage)
+    wait_idle(qtbot, window, PageId.SHARING)
+    assert page.selected_type() == "rules"  # Lexia recommends rules
+    assert "(recommended)" in page.type_buttons["rules"].text()
+    assert page.rules_box.isVisible() and not page.picker_box.isVisible()
+    qtbot.mouseClick(page.add_rule_button, Qt.MouseButton.LeftButton)
+    rule = page.rule_rows[0]
+    rule.record_type.setCurrentIndex(rule.record_type.findData("student"))
+    rule.field.setCurrentIndex(rule.field.findData("grade"))
+    rule.op.setCurrentIndex(rule.op.findData("is"))
+    qtbot.keyClicks(rule.value, "5")
+    # 3 fifth-graders in each of the two elementary schools
+    qtbot.waitUntil(lambda: page.preview.text().endswith(" 6 students"), timeout=WAIT_MS)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.ready, timeout=WAIT_MS)
+    token = ctx.credentials.admin_token("embedded-hub", ctx.state.district_id)
+    with OnboardingClient(embedded_hub.base_url, token) as client:
+        saved = client.sharing(ctx.state.district_id, ctx.state.app.connection_id).settings
+    assert saved.type == "rules"
+    assert [(r.record_type, r.field, r.op, r.value) for r in saved.rules] == [("student", "grade", "is", "5")]
+    # The school picker filters as you type.
+    page.type_buttons["schools"].setEnabled(
+        True
+    )  # (the vendor confirmed, so the page locked it; test the tree)
+    page.tree_search.setText("elementary")
+    assert page.tree_proxy.rowCount() == 2
+    page.tree_search.setText("")
+    assert page.tree_proxy.rowCount() == 4

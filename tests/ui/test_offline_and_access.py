@@ -182,3 +182,10 @@ def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: 
     assert ctx._embedded is None
     with pytest.raises(requests.ConnectionError):
         direct.get(f"{base_url}/healthz", timeout=2)
+
+
+def test_enter_moves_on_when_the_page_is_ready(qtbot: QtBot) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.currentId() == PageId.PREPARE_ROSTER
