@@ -189,3 +189,36 @@ def test_enter_moves_on_when_the_page_is_ready(qtbot: QtBot) -> None:
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_Return)
     assert window.currentId() == PageId.PREPARE_ROSTER
+
+
+def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
+    from wizard.ui.models import MappingModel
+    from wizard.ui.pages.prepare_roster import mapping_file
+
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.use_demo_files()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert page.result.tables["schools"]["Principal"].str.len().gt(0).all()
+    model = page.mapping_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if (model.index(r, 0).data(), model.index(r, 2).data()) == ("schools.csv", "Principal")
+    )
+    assert model.setData(model.index(row, MappingModel.TARGET_COLUMN), "")  # ignore the column
+    qtbot.mouseClick(page.apply_mapping_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert page.result.tables["schools"]["Principal"].eq("").all()
+    assert mapping_file("offline").is_file()
+    window.close()
+
+    again = open_wizard(qtbot, WizardContext.restore(credentials=memory_only_store()))
+    next_to(qtbot, again, PageId.PREPARE_ROSTER)  # resume is preselected
+    page = again.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)  # checked again with the saved mapping
+    assert page.result.tables["schools"]["Principal"].eq("").all()
