@@ -308,21 +308,3 @@ class BasePage(QWizardPage):
         """Leaving forwards or closing: nothing of this page keeps running."""
         self.stop_timers()
         self._detach_workers()
-
-
-class PlaceholderPage(BasePage):
-    """A page not built yet. It says so plainly rather than pretending to work."""
-
-    def __init__(self, ctx: WizardContext, page_id: PageId) -> None:
-        self.page_id = page_id
-        super().__init__(ctx)
-        note = QLabel(
-            self.tr(
-                "Not available yet: this step is still being built. "
-                "You can go on with the next step; nothing here is saved or sent."
-            )
-        )
-        note.setObjectName("placeholderNote")
-        note.setWordWrap(True)
-        self.content.addWidget(note)
-        self.content.addStretch(1)

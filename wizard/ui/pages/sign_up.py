@@ -193,6 +193,15 @@ class SignUpPage(BasePage):
         self.inputs["nces_id"].setPlaceholderText("0601234")
         self.inputs["admin_email"].setPlaceholderText("name@district.org")
         area.addWidget(self.signup_box)
+        why = QLabel(
+            self.tr(
+                "The hub uses your NCES id to recognise your district, and contacts you by email or phone while "
+                "an app's vendor reviews your request. When you register, the hub gives the wizard an admin token: "
+                "it is kept in this computer's keyring, never in a file."
+            )
+        )
+        why.setWordWrap(True)
+        area.addWidget(why)
 
         self.signin_box = QGroupBox(self.tr("Your registered district"))
         signin_layout = QFormLayout(self.signin_box)
@@ -211,6 +220,8 @@ class SignUpPage(BasePage):
             signin_layout.addRow(label, widget)
             widget.textChanged.connect(lambda _t: self.completeChanged.emit())
         area.addWidget(self.signin_box)
+        # Forms read best at a line length people scan easily, whatever the window's width.
+        self.form_area.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)
         self.content.addWidget(self.form_area)
         self.content.addStretch(1)
         self.kind_group.buttonToggled.connect(self._kind_changed)
