@@ -54,9 +54,16 @@ def test_sign_up_shows_a_hub_failure_keeps_the_form_and_retries(qtbot: QtBot, em
     assert page.banner.retry_button.isVisible()
     assert window.currentId() == PageId.SIGN_UP
     assert page.inputs["name"].text() == "Maple Valley Unified"  # nothing typed is lost
+    page.inputs["name"].setText("Maple Valley Unified School District")  # type: ignore[union-attr]
+    page._edited("name")
     qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
     assert window.ctx.state.district_id
+    # Retry sent the corrected form, not the one that failed.
+    assert window.ctx.state.district_form.name == "Maple Valley Unified School District"
+    token = window.ctx.credentials.admin_token("embedded-hub", window.ctx.state.district_id)
+    with OnboardingClient(embedded_hub.base_url, token) as client:
+        assert client.district(window.ctx.state.district_id).name == "Maple Valley Unified School District"
 
 
 def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:

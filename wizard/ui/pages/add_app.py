@@ -251,6 +251,7 @@ class AddAppPage(BasePage):
             add_and_authorize,
             self._connection_loaded,
             message=self.tr("Authorizing {app}…").format(app=app.name),
+            retry=self._authorize,
         )
 
     def _poll(self) -> None:
@@ -348,7 +349,7 @@ class AddAppPage(BasePage):
             self.reply.clear()  # only once the hub has it: a failed send keeps the text
             self._connection_loaded(connection)
 
-        self.run_task(send, sent, message=self.tr("Sending your answer…"))
+        self.run_task(send, sent, message=self.tr("Sending your answer…"), retry=self._send_reply)
 
     def ready(self) -> bool:
         return self._connection_authorized()

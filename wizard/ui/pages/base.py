@@ -198,13 +198,16 @@ class BasePage(QWizardPage):
         message: str,
         cancellable: bool = False,
         on_error: Callable[[object], bool] | None = None,
-        retry: bool = True,
+        retry: bool | Callable[[], None] = True,
         quiet: bool = False,
     ) -> Worker:
         """Run `task` off the GUI thread with the busy bar showing; errors land in the banner with Retry.
 
-        `on_error` may handle an error itself (return True), e.g. to mark a form field. A `quiet` task (a
-        background poll) shows no busy bar, leaves the banner alone and does not hold up Next.
+        `on_error` may handle an error itself (return True), e.g. to mark a form field. `retry` is what the
+        banner's Retry does: run the same task again (True), nothing (False), or an action that reads the
+        inputs afresh (e.g. press Next again), so a retry after the admin corrected something sends the
+        correction. A `quiet` task (a background poll) shows no busy bar, leaves the banner alone and does not
+        hold up Next.
         """
         if not quiet:
             self.banner.clear()
@@ -220,7 +223,7 @@ class BasePage(QWizardPage):
             def again() -> None:
                 self.run_task(task, on_result, message=message, cancellable=cancellable, on_error=on_error)
 
-            self.show_error(error, again if retry else None)
+            self.show_error(error, retry if callable(retry) else (again if retry else None))
 
         worker.error.connect(failed)
         worker.finished.connect(self._worker_finished)
@@ -250,7 +253,8 @@ class BasePage(QWizardPage):
                     self._commit_done = True
                     self.owner().next()
 
-            self.run_task(task, finished, message=message, on_error=on_error)
+            # Retry presses Next again, which commits what the page shows now.
+            self.run_task(task, finished, message=message, on_error=on_error, retry=self.owner().next)
         return False
 
     def _worker_finished(self) -> None:

@@ -554,6 +554,7 @@ class PrepareRosterPage(BasePage):
                 self._uploaded,
                 message=self.tr("Uploading to the hub…"),
                 cancellable=True,
+                retry=self.upload,
             )
 
         self.export(folder, then=send)

@@ -239,6 +239,7 @@ class RollOutPage(BasePage):
             lambda progress, cancel: self.ctx.district_hub().launch(connection_id, launch_on),
             launched,
             message=self.tr("Setting the launch date…"),
+            retry=self._launch,
         )
 
     def _preview_portal(self) -> None:

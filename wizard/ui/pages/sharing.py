@@ -426,6 +426,7 @@ class SharingPage(BasePage):
             saved,
             message=self.tr("Saving the sharing…"),
             on_error=self._save_failed,
+            retry=self._save,
         )
 
     def _save_failed(self, error: object) -> bool:
