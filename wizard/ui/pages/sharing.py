@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
@@ -52,6 +53,7 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
     "school": ("name", "low_grade", "high_grade", "sis_id", "school_number"),
 }
 RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
+PICKED_TYPES = frozenset({"schools", "school_site", "sections"})  # the types that need the school picker
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
@@ -134,8 +136,13 @@ class SharingPage(BasePage):
         self.lock_note.setObjectName("warnNote")
         self.lock_note.setWordWrap(True)
         self.lock_note.hide()
+        self.picker_note = QLabel()
+        self.picker_note.setObjectName("warnNote")
+        self.picker_note.setWordWrap(True)
+        self.picker_note.hide()
         type_layout.addWidget(self.recommendation)
         type_layout.addWidget(self.lock_note)
+        type_layout.addWidget(self.picker_note)
         type_layout.addStretch(1)
         top.addWidget(type_box, 1)
 
@@ -185,6 +192,8 @@ class SharingPage(BasePage):
 
         self.rule_rows: list[RuleRow] = []
         self._locked_type = ""
+        self._pickable = True
+        self._directory_problem: UserFacingError | None = None
         self._saved = False
         self._loading = False
         self.preview_timer = self.make_timer(PREVIEW_DELAY_MS, self._preview)
@@ -199,15 +208,22 @@ class SharingPage(BasePage):
     # --- loading -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
+        self._directory_problem = None
 
         def load(progress, cancel):  # type: ignore[no-untyped-def]
             hub = self.ctx.district_hub()
-            return hub.sharing(connection_id), self.ctx.district_directory(), self.ctx.chosen_app()
+            try:
+                directory: dict[str, list[dict[str, str]]] | None = self.ctx.district_directory()
+            except UserFacingError as error:  # a hub that does not list schools: the other types still work
+                self._directory_problem = error
+                directory = None
+            return hub.sharing(connection_id), directory, self.ctx.chosen_app()
 
         self.run_task(load, self._loaded, message=self.tr("Loading your schools and the current sharing…"))
 
-    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]], App | None]) -> None:
+    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]] | None, App | None]) -> None:
         sharing, directory, app = loaded
+        self._pickable = directory is not None
         self._loading = True
         state = self.ctx.state.sharing
         saved = sharing.settings
@@ -217,7 +233,7 @@ class SharingPage(BasePage):
             state.school_ids = list(saved.school_ids)
             state.section_ids = list(saved.section_ids)
             state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in saved.rules]
-        self._fill_tree(directory, set(state.school_ids), set(state.section_ids))
+        self._fill_tree(directory or {}, set(state.school_ids), set(state.section_ids))
         for row in list(self.rule_rows):
             self._remove_rule(row)
         for rule in state.rules:
@@ -235,8 +251,11 @@ class SharingPage(BasePage):
         self.recommendation.setVisible(bool(reason))
         self._apply_lock(sharing)
         chosen = state.sharing_type or recommended
-        if chosen in self.type_buttons:
+        if chosen in self.type_buttons and self.type_buttons[chosen].isEnabled():
             self.type_buttons[chosen].setChecked(True)
+        problem = self._directory_problem
+        self.picker_note.setText(f"{problem.message} {problem.hint}" if problem is not None else "")
+        self.picker_note.setVisible(problem is not None)
         self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
         self._show_counts(sharing.counts, saved=self._saved)
@@ -256,7 +275,15 @@ class SharingPage(BasePage):
         )
         self.lock_note.setVisible(bool(self._locked_type))
         for value, button in self.type_buttons.items():
-            button.setEnabled(not self._locked_type or value == self._locked_type)
+            needs_picker = value in PICKED_TYPES and not self._pickable
+            button.setEnabled((not self._locked_type or value == self._locked_type) and not needs_picker)
+            button.setToolTip(
+                self.tr(
+                    "This hub does not list your schools to the wizard; set this type in the hub's dashboard."
+                )
+                if needs_picker
+                else ""
+            )
 
     def _fill_tree(
         self, directory: dict[str, list[dict[str, Any]]], schools: set[str], sections: set[str]
