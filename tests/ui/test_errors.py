@@ -21,6 +21,7 @@ from wizard.state import OnboardingState
 from wizard.ui.context import WizardContext
 from wizard.ui.hub_access import memory_only_store
 from wizard.ui.pages.add_app import AddAppPage
+from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.validate import ValidatePage
@@ -298,3 +299,30 @@ def test_a_hub_that_does_not_list_schools_still_allows_district_and_rules(
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.ready, timeout=WAIT_MS)
     assert "57 students" in page.preview.text()
+
+
+def test_an_upload_on_hold_shows_the_changes_and_can_be_approved(
+    qtbot: QtBot, embedded_hub: Any, tmp_path: Path
+) -> None:
+    from tests.ui.walk import write_sis_files
+
+    ctx = prepared_district(embedded_hub, tmp_path / "sis", state_page=PageId.PREPARE_ROSTER)
+    bigger = write_sis_files(tmp_path / "next_year", students_per_grade=6)  # twice the students: held
+    ctx.state.roster.input_paths = [str(bigger)]
+    ctx.state.roster.export_dir = str(tmp_path / "export")
+    ctx.save()
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    qtbot.mouseClick(page.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.state.roster.upload_status == "on_hold", timeout=WAIT_MS)
+    assert page.approve_button.isVisible()
+    assert "on hold" in page.upload_status.text() and "added 57 students" in page.upload_status.text()
+    assert not window.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.state.roster.upload_status == "succeeded", timeout=WAIT_MS)
+    assert not page.approve_button.isVisible()
+    assert window.button(QWizard.WizardButton.NextButton).isEnabled()
