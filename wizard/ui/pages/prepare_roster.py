@@ -306,6 +306,13 @@ class PrepareRosterPage(BasePage):
         for path in self.ctx.state.roster.input_paths:
             self.inputs.addItem(path)
         self.upload_button.setVisible(self.online)
+        if self.online and self.ctx.state.sync_method in {"clever_managed", "sis_managed"}:
+            self.setSubTitle(
+                self.tr(
+                    "You chose auto sync, which takes over once it is connected. Upload your files once now so "
+                    "you can set up sharing and validate right away."
+                )
+            )
         # Demo files only make sense where they cannot end up on a real hub.
         self.demo_button.setVisible(not self.online or self.ctx.uses_embedded_hub)
         self.approve_button.setVisible(False)
