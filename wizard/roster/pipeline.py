@@ -78,6 +78,9 @@ class PrepareResult:
     input_format: str = "sis"
     # code -> how many issues of that code exist but are not listed (see WARNING_LIST_LIMIT)
     not_listed: dict[str, int] = field(default_factory=dict)
+    # kind -> where each row of tables[kind] came from: columns "file" (input name) and "row" (its spreadsheet
+    # row), aligned with tables[kind]'s index; lets a preview put each issue on its cell
+    origins: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @cached_property
     def issues(self) -> list[Issue]:
@@ -177,7 +180,15 @@ def prepare(
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
     error_rows = {kind: result_tables[kind].index[np.asarray(errors[kind])] for kind in result_tables}
     issue_frame, not_listed = cap_warnings(log.frame(), WARNING_LIST_LIMIT)
-    return PrepareResult(result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed)
+    origins = {
+        kind: pd.DataFrame(
+            {"file": tables[kind].file, "row": tables[kind].row}, index=result_tables[kind].index
+        )
+        for kind in result_tables
+    }
+    return PrepareResult(
+        result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed, origins
+    )
 
 
 def _stage(

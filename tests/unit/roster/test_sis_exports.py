@@ -237,3 +237,16 @@ def test_an_unusable_parent_file_is_one_line_not_one_per_row(tmp_path: Path) -> 
         ("enrollments.csv", None),
     }
     assert all(len(frame) == 0 for frame in result.clean_tables().values())
+
+
+def test_origins_point_each_row_at_its_input_row(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("Student ID,School\n1,9\n\n2,9\n")
+    (tmp_path / "more students.csv").write_text("Student ID,School\n3,9\n")
+    result = prepare([tmp_path])
+    origins = result.origins["students"]
+    assert list(zip(origins["file"], origins["row"], strict=True)) == [
+        ("more students.csv", 2),
+        ("students.csv", 2),
+        ("students.csv", 4),
+    ]
+    assert origins.index.equals(result.tables["students"].index)
