@@ -65,10 +65,11 @@ def resolve_target(args: argparse.Namespace) -> Target:
             f"--target {target} needs --vendor-profile.",
             f"Name the vendor's profile: {', '.join(list_profiles())}.",
         )
-    if target == "hub" and (args.vendor_roster or args.vendor_decisions):
+    if target == "hub" and (args.vendor_profile or args.vendor_roster or args.vendor_decisions):
         raise UsageError(
-            "--vendor-roster and --vendor-decisions are used only for the vendor's import file.",
-            "Add --vendor-profile NAME (or --target both).",
+            "--vendor-profile, --vendor-roster and --vendor-decisions are used only for the vendor's import file, "
+            "which --target hub does not write.",
+            "Use --target both (with --vendor-profile NAME) to write the hub files and the vendor's.",
         )
     if args.vendor_profile:
         load_profile(args.vendor_profile)  # a bad name fails now, not after the roster is prepared
