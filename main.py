@@ -20,6 +20,8 @@ log = logging.getLogger("wizard")
 # they are imported lazily so `prepare` never loads Qt or the web stack.
 SUBCOMMAND_MODULES: dict[str, str] = {
     "prepare": "wizard.cli.prepare",
+    "hub": "wizard.cli.hub",
+    "screenshots": "wizard.ui.screenshots",
 }
 
 

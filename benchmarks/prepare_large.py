@@ -6,7 +6,11 @@ Generates plain SIS exports (human headers, M/D/YYYY birth dates) with schools, 
 temporary folder — vectorised, a few seconds — with a sprinkling of real problems (about 0.01% bad grades,
 unknown sections, duplicate ids) so the issue paths run too; then times `prepare` and `write_outputs` and
 prints wall time and peak RSS (resource.getrusage). Runs with --date-order mdy, as a district would after its
-first run; without it every birth date with day <= 12 is (rightly) an ambiguous_date warning.
+first run; without it every birth date with day <= 12 is (rightly) an ambiguous_date warning (listed up to
+1000, counted beyond).
+
+Measured 2026-11-22 on the shared 2-core, 24 GiB machine (other helpers' jobs running), default 1,000,000:
+inputs 240 MB; prepare 24.6 s + write 3.9 s = 28.5 s wall; peak RSS 2,169 MiB (798 MiB after generating).
 """
 
 from __future__ import annotations

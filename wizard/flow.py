@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from wizard.state import Mode, OnboardingState
+
 
 class PageId(IntEnum):
     WELCOME = 1
@@ -28,3 +30,58 @@ PAGE_TITLES: dict[PageId, str] = {
     PageId.VALIDATE: "Validate",
     PageId.ROLL_OUT: "Roll out",
 }
+
+
+# The online journey in order; VENDOR_IMPORT only applies to apps that do not take Secure Sync, and it comes
+# after ADD_APP because only then is it known which app (and so which vendor) the district connects.
+_ONLINE_ORDER: tuple[PageId, ...] = (
+    PageId.WELCOME,
+    PageId.SIGN_UP,
+    PageId.IDENTITY_AND_SYNC,
+    PageId.PREPARE_ROSTER,
+    PageId.ADD_APP,
+    PageId.VENDOR_IMPORT,
+    PageId.SHARING,
+    PageId.VALIDATE,
+    PageId.ROLL_OUT,
+)
+_OFFLINE_ORDER: tuple[PageId, ...] = (PageId.WELCOME, PageId.PREPARE_ROSTER)
+
+
+def journey(state: OnboardingState) -> tuple[PageId, ...]:
+    """The pages this district walks through, in order, given what is known so far."""
+    if state.mode is Mode.OFFLINE:
+        return _OFFLINE_ORDER
+    # Until an app is chosen (uses_secure_sync is None) the vendor page is not part of the journey.
+    skip_vendor = state.app.uses_secure_sync is not False
+    return tuple(page for page in _ONLINE_ORDER if not (skip_vendor and page is PageId.VENDOR_IMPORT))
+
+
+def next_page(state: OnboardingState, current: PageId, *, resume: bool = False) -> PageId | None:
+    """The page after `current`, or None when `current` is the last one (QWizard then shows Finish).
+
+    `resume` (only meaningful from WELCOME) jumps to the page saved in the state, provided it still belongs to
+    this journey; otherwise the journey continues from its start.
+    """
+    pages = journey(state)
+    if resume and current is PageId.WELCOME:
+        saved = resume_page(state)
+        if saved is not None:
+            return saved
+    if current not in pages:
+        return None
+    position = pages.index(current)
+    return pages[position + 1] if position + 1 < len(pages) else None
+
+
+def resume_page(state: OnboardingState) -> PageId | None:
+    """Where a resumed wizard continues: the saved page when valid, else None (nothing to resume)."""
+    try:
+        saved = PageId(state.current_page)
+    except ValueError:
+        return None
+    if saved is PageId.WELCOME or saved not in journey(state):
+        return None
+    if state.mode is Mode.ONLINE and not state.signed_up:
+        return PageId.SIGN_UP  # without a district nothing past sign-up can work
+    return saved

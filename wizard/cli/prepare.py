@@ -14,6 +14,7 @@ from typing import TextIO
 
 from wizard.errors import UserFacingError
 from wizard.roster import spec
+from wizard.roster.issues import severity_of
 from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
 from wizard.roster.vendor import cli as vendor_cli
 
@@ -89,6 +90,16 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a defect, not the user's doing: one line here, the traceback with -v
+        progress.finish()
+        if getattr(args, "verbose", False):
+            raise
+        print(
+            f"error: preparation stopped by an internal problem ({type(error).__name__}: {error}). "
+            "Please report it with the output of the same command run with -v.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     print_summary(result, args.out, written, time.monotonic() - started, sys.stderr)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     if target == "both":
@@ -121,29 +132,38 @@ class StderrProgress:
             self.shown = False
 
 
+def _records(count: int) -> str:
+    return f"{count:,} record" + ("" if count == 1 else "s")
+
+
 def print_summary(
     result: PrepareResult, out_dir: Path, written: list[Path], seconds: float, stream: TextIO
 ) -> None:
     lines = ["", "Inputs:"]
     for summary in result.inputs:
         kind = summary.kind or "not used"
-        lines.append(f"  {summary.name}: {summary.rows} records -> {kind} ({summary.encoding})")
+        lines.append(f"  {summary.name}: {_records(summary.rows)} -> {kind} ({summary.encoding})")
     upload_written = [
         path for path in written if path.name in {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
     ]
     counts = result.summary()["counts"]
     if upload_written:
         lines.append(f"Wrote to {out_dir}:")
-        lines += [f"  {path.name}: {counts.get(path.name, 0)} records" for path in upload_written]
+        lines += [f"  {path.name}: {_records(counts.get(path.name, 0))}" for path in upload_written]
     elif result.error_count:
         lines.append(
             "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
         )
-    lines.append(f"Errors: {result.error_count}   Warnings: {result.warning_count}")
-    frame = result.issue_frame
+    lines.append(f"Errors: {result.error_count:,}   Warnings: {result.warning_count:,}")
+    totals = result.issues_by_code()
     for severity in ("error", "warning"):
-        codes = frame.loc[frame["severity"] == severity, "code"].value_counts()
-        for code, count in sorted(codes.items()):
-            lines.append(f"  {severity} {code}: {count}")
+        for code, count in totals.items():
+            if severity_of(code) == severity:
+                lines.append(f"  {severity} {code}: {count:,}")
+    if result.not_listed:
+        hidden = sum(result.not_listed.values())
+        lines.append(
+            f"  ({hidden:,} warnings of the same kind are counted, not listed one by one, in the report)"
+        )
     lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
     stream.write("\n".join(lines) + "\n")

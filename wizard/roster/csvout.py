@@ -21,8 +21,24 @@ BATCH_ROWS = 256 * 1024
 LINE_END = "\r\n"
 
 
+_SPECIAL_BYTES = np.frombuffer(b'",\r\n', dtype=np.uint8)
+
+
+def _has_special_bytes(text: pa.Array) -> bool:
+    """Does any value contain a quote, comma or line break? Scans the raw bytes, no per-value work."""
+    offsets_buffer, data = text.buffers()[1], text.buffers()[2]
+    if data is None or offsets_buffer is None or len(text) == 0:
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)
+    start, end = int(offsets[text.offset]), int(offsets[text.offset + len(text)])
+    raw = np.frombuffer(data, dtype=np.uint8)[start:end]
+    return bool(np.isin(raw, _SPECIAL_BYTES).any())
+
+
 def _quote_if_needed(column: pa.Array) -> pa.Array:
     text = pc.fill_null(column.cast(pa.large_string()), "")
+    if not _has_special_bytes(text):
+        return text
     needs = pc.match_substring_regex(text, r'[",\r\n]')
     quote = pa.scalar('"', pa.large_string())
     empty = pa.scalar("", pa.large_string())

@@ -33,7 +33,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "invalid_email": ("error", "The value is not an email address."),
     "invalid_value": ("error", "The value is not in the hub's list for this column."),
     "malformed_row": ("error", "The row has a different number of values than the header."),
-    "invalid_mapping": ("error", "The mapping names a file kind or hub column that does not exist."),
     "unclassified_file": ("error", "It is not clear which hub file this input is."),
     "unsupported_input": (
         "error",
@@ -41,11 +40,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "nonconformant_input": ("warning", "The input departs from its standard; it was read leniently."),
     "ambiguous_date": ("warning", "The date reads both as month/day and as day/month."),
+    "duplicate_enrollment": (
+        "warning",
+        "The same student is enrolled in the same section on an earlier row.",
+    ),
     "duplicate_email": ("warning", "Another record uses the same email address."),
     "student_without_enrollment": ("warning", "The student is in no section."),
     "section_without_students": ("warning", "The section has no students."),
     "possible_lost_leading_zeros": ("warning", "An id looks like it lost its leading zeros."),
     "formula_like_value": ("warning", "A spreadsheet would read the value as a formula."),
+    "scientific_notation_id": ("warning", "The id looks like a number a spreadsheet rewrote as 1.23E+11."),
     "unmapped_column": ("warning", "The column is not used: no hub column was chosen for it."),
     "recommended_column_missing": ("warning", "A column export guides call required is not in the file."),
     "recommended_value_missing": ("warning", "A value export guides call required is empty."),
@@ -54,6 +58,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "The record is marked inactive or to be deleted and was left out.",
     ),
+    "invalid_mapping": ("warning", "The mapping names a column the file does not have."),
     "unused_input": ("warning", "The input file is not used for the hub set."),
     "unknown_optional_reference": (
         "warning",
@@ -62,6 +67,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "too_many_teachers": ("warning", "The section has more teachers than the hub's ten teacher columns."),
 }
 
+NOT_LISTED_MARK = "more not listed"  # the value of a cap_warnings summary line
 ISSUE_COLUMNS = ["severity", "code", "file", "row", "column", "value", "message"]
 REPORT_HEADER = ISSUE_COLUMNS
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -140,6 +146,51 @@ class IssueLog:
         return sort_issues(frame)
 
 
+def summary_line_mask(frame: pd.DataFrame) -> pd.Series:
+    """The lines cap_warnings added (no row; value 'N more not listed')."""
+    return frame["row"].isna() & frame["value"].str.endswith(NOT_LISTED_MARK)
+
+
+def cap_warnings(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """List at most `limit` warnings per (code, file, column), plus one line saying how many more there are.
+
+    A million ambiguous birth dates have one cause and one fix (--date-order); listing each would make the
+    report unusable. Errors are never capped: each names a row that is left out of the upload.
+    """
+    warnings = (frame["severity"] == "warning").to_numpy()
+    if int(warnings.sum()) <= limit:
+        return frame, {}
+    keys = ["code", "file", "column"]
+    position = frame.groupby(keys, sort=False).cumcount().to_numpy()
+    hidden = warnings & (position >= limit)
+    if not hidden.any():
+        return frame, {}
+    extra = frame[hidden].groupby(keys, sort=False).size().reset_index(name="count")
+    summary_rows = pd.DataFrame(
+        {
+            "severity": pd.Series(["warning"] * len(extra), dtype="str"),
+            "code": extra["code"].astype("str").to_numpy(),
+            "file": extra["file"].astype("str").to_numpy(),
+            "row": pd.array([None] * len(extra), dtype="Int64"),
+            "column": extra["column"].astype("str").to_numpy(),
+            "value": pd.Series([f"{count} {NOT_LISTED_MARK}" for count in extra["count"]], dtype="str"),
+            "message": pd.Series(
+                [
+                    f"... and {count:,} more {code} warnings in {file}, column {column!r}, not listed one by "
+                    "one: they share one cause, so fix it once (see the rows above) and run again."
+                    for code, file, column, count in zip(
+                        extra["code"], extra["file"], extra["column"], extra["count"], strict=True
+                    )
+                ],
+                dtype="str",
+            ),
+        }
+    )
+    not_listed = {str(code): int(count) for code, count in extra.groupby("code")["count"].sum().items()}
+    listed = pd.concat([frame[~hidden], summary_rows], ignore_index=True)
+    return sort_issues(listed), not_listed
+
+
 def issues_to_frame(issues: list[Issue]) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -157,7 +208,9 @@ def issues_to_frame(issues: list[Issue]) -> pd.DataFrame:
 def sort_issues(frame: pd.DataFrame) -> pd.DataFrame:
     """Errors first, then by file and row, so the report reads top-down like the inputs."""
     order = frame["severity"].map({"error": 0, "warning": 1})
-    keyed = frame.assign(_order=order.to_numpy(), _row=frame["row"].fillna(0).to_numpy())
+    rows = frame["row"].fillna(0).to_numpy(dtype=np.int64)
+    rows[summary_line_mask(frame).to_numpy(dtype=bool)] = np.iinfo(np.int64).max  # "N more" after its rows
+    keyed = frame.assign(_order=order.to_numpy(), _row=rows)
     keyed = keyed.sort_values(["_order", "file", "_row", "code"], kind="stable")
     return keyed.drop(columns=["_order", "_row"]).reset_index(drop=True)
 

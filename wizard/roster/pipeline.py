@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +20,15 @@ import pandas as pd
 from wizard.errors import UsageError, UserFacingError
 from wizard.roster import spec
 from wizard.roster.csvout import write_frame_csv
-from wizard.roster.issues import REPORT_HEADER, Issue, IssueLog, frame_to_issues, neutralise_formulas
+from wizard.roster.issues import (
+    REPORT_HEADER,
+    Issue,
+    IssueLog,
+    cap_warnings,
+    frame_to_issues,
+    neutralise_formulas,
+    summary_line_mask,
+)
 from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, detect_format, expand_inputs
@@ -32,6 +39,8 @@ from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 InputFormat = Literal["auto", "hub", "oneroster", "sds", "sis"]
 REPORT_NAME = "validation_report.csv"
+# warnings listed one by one per (code, file, column); the rest are counted (see issues.cap_warnings)
+WARNING_LIST_LIMIT = 1000
 SUMMARY_NAME = "summary.json"
 
 __all__ = [
@@ -63,10 +72,15 @@ class PrepareOptions:
 class PrepareResult:
     tables: dict[str, pd.DataFrame]  # kind -> frame with exactly hub_columns(kind); all rows
     error_rows: dict[str, pd.Index]  # kind -> index labels (of `tables[kind]`) of rows with errors
-    issue_frame: pd.DataFrame  # every issue, one row each, columns as the report
+    issue_frame: pd.DataFrame  # every issue, one row each, columns as the report (mass warnings capped)
     mapping: MappingSpec
     inputs: list[InputSummary]
     input_format: str = "sis"
+    # code -> how many issues of that code exist but are not listed (see WARNING_LIST_LIMIT)
+    not_listed: dict[str, int] = field(default_factory=dict)
+    # kind -> where each row of tables[kind] came from: columns "file" (input name) and "row" (its spreadsheet
+    # row), aligned with tables[kind]'s index; lets a preview put each issue on its cell
+    origins: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @cached_property
     def issues(self) -> list[Issue]:
@@ -74,19 +88,27 @@ class PrepareResult:
 
     @property
     def error_count(self) -> int:
-        return int((self.issue_frame["severity"] == "error").sum())
+        return int((self.issue_frame["severity"] == "error").sum())  # errors are never capped
 
     @property
     def warning_count(self) -> int:
-        return int((self.issue_frame["severity"] == "warning").sum())
+        listed = self.issue_frame["severity"] == "warning"
+        summary_lines = listed & summary_line_mask(self.issue_frame)
+        return int(listed.sum()) - int(summary_lines.sum()) + sum(self.not_listed.values())
 
     def clean_tables(self) -> dict[str, pd.DataFrame]:
         """The tables with every row that has an error left out."""
         return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
 
     def issues_by_code(self) -> dict[str, int]:
-        counts = self.issue_frame["code"].value_counts()
-        return {str(code): int(count) for code, count in sorted(counts.items())}
+        """True totals per code, including warnings not listed one by one."""
+        frame = self.issue_frame
+        summary_lines = summary_line_mask(frame)
+        counts = frame.loc[~summary_lines, "code"].value_counts()
+        totals = {str(code): int(count) for code, count in counts.items()}
+        for code, count in self.not_listed.items():
+            totals[code] = totals.get(code, 0) + count
+        return dict(sorted(totals.items()))
 
     def summary(self) -> dict[str, Any]:
         """The content of summary.json."""
@@ -100,6 +122,7 @@ class PrepareResult:
             "errors": self.error_count,
             "warnings": self.warning_count,
             "issues_by_code": self.issues_by_code(),
+            "warnings_not_listed": dict(self.not_listed),
             "inputs": [summary.to_dict() for summary in self.inputs],
         }
 
@@ -143,15 +166,29 @@ def prepare(
         staged = _stage(
             input_format, input_set.sources, options, saved, log, summaries, used, progress, cancel
         )
+        if options.input_format == "auto" and input_format in ("hub", "sis"):
+            input_format = "hub" if _all_exact(used) else "sis"
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
+        for summary in summaries:  # files unpacked from a zip are gone after this block
+            if summary.path is not None and Path(workdir) in summary.path.parents:
+                summary.path = None
     tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
     _report_missing_files(tables, log, input_format)
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
     error_rows = {kind: result_tables[kind].index[np.asarray(errors[kind])] for kind in result_tables}
-    return PrepareResult(result_tables, error_rows, log.frame(), used, summaries, input_format)
+    issue_frame, not_listed = cap_warnings(log.frame(), WARNING_LIST_LIMIT)
+    origins = {
+        kind: pd.DataFrame(
+            {"file": tables[kind].file, "row": tables[kind].row}, index=result_tables[kind].index
+        )
+        for kind in result_tables
+    }
+    return PrepareResult(
+        result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed, origins
+    )
 
 
 def _stage(
@@ -185,6 +222,14 @@ def _stage(
         used=used,
         progress=progress,
         cancel=cancel,
+    )
+
+
+def _all_exact(used: MappingSpec) -> bool:
+    """Every input file had exactly the hub's headers (and nothing else): the set was already hub format."""
+    return bool(used.files) and all(
+        not mapping.unmapped and all(header == target for header, target in mapping.columns.items())
+        for mapping in used.files.values()
     )
 
 
@@ -252,7 +297,7 @@ def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
     report = pd.DataFrame(
         {
             column: (
-                pd.Series([("" if pd.isna(row) else str(row)) for row in issue_frame["row"]], dtype="str")
+                issue_frame["row"].astype("string").fillna("").astype("str")
                 if column == "row"
                 else neutralise_formulas(issue_frame[column])
             )
@@ -260,7 +305,3 @@ def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
         }
     )
     write_frame_csv(report, path, REPORT_HEADER)
-
-
-def count_by_code(issues: Sequence[Issue]) -> dict[str, int]:
-    return dict(Counter(issue.code for issue in issues))

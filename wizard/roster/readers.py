@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import mmap
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -172,6 +171,11 @@ def _read_text_python(path: Path, display: str, encoding: str, delimiter: str) -
             header = next(reader, None)
             if header is None:
                 raise UnreadableFile(f"{display} is empty.", "Export it again with a header row.")
+            if any("\n" in cell or "\r" in cell for cell in header):
+                raise UnreadableFile(
+                    f"{display}: the header row has an unbalanced quote, so the file cannot be split into columns.",
+                    "Open it in a text editor, fix the quote in the first line, and save it as CSV again.",
+                )
             columns = _clean_header(header)
             width = len(columns)
             values: list[list[str]] = [[] for _ in columns]
@@ -339,12 +343,3 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
-
-
-def read_text_bytes(data: bytes, name: str) -> pd.DataFrame:
-    """A small CSV given as bytes (e.g. OneRoster's manifest) as a text frame; used for tests and manifests."""
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    columns = _clean_header(header)
-    return _frame_from_records(columns, reader)

@@ -123,6 +123,24 @@ def stage_tabular(
         if raw is None:
             continue
         kind = classify(source, raw, overrides, saved)
+        if exact_only and kind is not None and source.name != spec.hub_file_name(kind) and not overrides:
+            log.add(
+                "unclassified_file",
+                source.name,
+                f"{source.name} is not a hub file name; the hub's names are case-sensitive "
+                f"({', '.join(spec.hub_file_name(each) for each in spec.HUB_KINDS)}). Rename it to "
+                f"{spec.hub_file_name(kind)} if that is what it is.",
+            )
+            inputs.append(summarise(raw, ""))
+            continue
+        if kind is None and source.container is not None:
+            log.add(
+                "unused_input",
+                source.name,
+                f"{source.name} (in {source.container}) is not recognisably a hub file, so it is not used. If it "
+                f"is, name it after its contents or pass it with --students {source.name} (or --teachers, ...).",
+            )
+            continue
         if kind is None:
             log.add(
                 "unclassified_file",
@@ -135,6 +153,15 @@ def stage_tabular(
         headers = [str(column) for column in raw.frame.columns]
         mapping = guess_columns(kind, headers, exact_only=exact_only)
         if saved is not None and source.name in saved.files:
+            for header in saved.files[source.name].columns:
+                if header not in headers:
+                    log.add(
+                        "invalid_mapping",
+                        source.name,
+                        f"The mapping names a column {header!r} that {source.name} does not have; that line of "
+                        "the mapping is not used. Check the header's spelling or remove the line.",
+                        column=header,
+                    )
             mapping = apply_saved(mapping, saved.files[source.name], headers)
             mapping.kind = kind
         used.files[source.name] = mapping
@@ -142,7 +169,3 @@ def stage_tabular(
         staged.setdefault(kind, []).append(stage_mapped(raw, mapping, log))
     progress(len(sources), len(sources), "Files read")
     return staged
-
-
-def hub_kind_names() -> str:
-    return ", ".join(spec.HUB_KINDS)

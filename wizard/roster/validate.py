@@ -116,8 +116,14 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
+        id_columns = [kind_spec.id_column] if kind_spec.id_column else []
+        for id_column in [*id_columns, *kind_spec.references]:
+            if id_column in table.present:
+                self.check_scientific_notation(table, id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
+        if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
+            self.check_repeated_enrollments(table)
         self.check_formulas(table)
 
     def check_filled(self, table: Staged, column: str, code: str, why: str) -> None:
@@ -130,7 +136,6 @@ class Validator:
 
     def check_grades(self, table: Staged, column: str) -> None:
         result = normalise.normalise_grades(table.frame[column])
-        original = table.frame[column]
         self.report(
             "invalid_grade",
             table,
@@ -143,7 +148,7 @@ class Validator:
                 + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
             ),
         )
-        table.frame[column] = result.values.where(~result.invalid, original).to_numpy()
+        table.frame[column] = result.values  # invalid values are kept as given
 
     def check_dates(self, table: Staged, column: str) -> None:
         original = table.frame[column]
@@ -175,7 +180,7 @@ class Validator:
                 + "). If your export writes day first, run again with --date-order dmy."
             ),
         )
-        table.frame[column] = written.to_numpy()
+        table.frame[column] = written
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
@@ -191,7 +196,7 @@ class Validator:
                 + "' is not an email address. Correct it or leave it empty."
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
         vocabulary = spec.vocabulary(name)
@@ -215,7 +220,7 @@ class Validator:
                 )
             ),
         )
-        table.frame[column] = result.values.to_numpy()
+        table.frame[column] = result.values
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
         ids = table.frame[column]
@@ -244,6 +249,31 @@ class Validator:
 
         self.report("duplicate_id", table, repeated, column, message)
 
+    def check_repeated_enrollments(self, table: Staged) -> None:
+        """The same (section, student) pair twice: integer keys from factorised columns keep this fast."""
+        sections, _ = pd.factorize(table.frame["Section_id"])
+        students, student_values = pd.factorize(table.frame["Student_id"])
+        keys = pd.Series(sections.astype(np.int64) * (len(student_values) + 1) + students)
+        repeated = keys.duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            return
+        first = ~repeated
+        first_keys = keys[first].astype("str")
+        first_rows = table.row[first].astype("str")
+        repeated_keys = keys[repeated].astype("str")
+
+        def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            rows = lookup(repeated_keys, first_keys, first_rows)
+            rows.index = labels.index
+            return (
+                labels
+                + " repeats row "
+                + rows
+                + "; the hub needs each enrollment once. Remove the repeated row."
+            )
+
+        self.report("duplicate_enrollment", table, repeated, "Student_id", message)
+
     def check_id_widths(self, table: Staged, column: str) -> None:
         """Digit-only ids shorter than zero-led ones in the same column probably lost their zeros."""
         ids = table.frame[column]
@@ -264,6 +294,22 @@ class Validator:
                 + subset[column]
                 + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
                 "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
+            ),
+        )
+
+    def check_scientific_notation(self, table: Staged, column: str) -> None:
+        damaged = matches(table.frame[column], r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$")
+        self.report(
+            "scientific_notation_id",
+            table,
+            damaged,
+            column,
+            lambda subset, labels: (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
+                "from your SIS again (the value is uploaded as it is)."
             ),
         )
 
@@ -356,6 +402,20 @@ class Validator:
             ),
         )
         # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
+        if len(target) and self.errors[target.kind].all():
+            # the whole target file is unusable: one line per file instead of one per row
+            dangling = known & (values != "").to_numpy()
+            if dangling.any():
+                self.errors[table.kind] |= dangling
+                self.file_level(
+                    "reference_to_record_with_errors",
+                    table,
+                    column,
+                    f"All {int(dangling.sum()):,} rows of {', '.join(table.source_files)} name a {noun} from "
+                    f"{target_where}, where every row has errors (see above); they are left out until that "
+                    "is fixed.",
+                )
+            return
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
             dangling = known & isin(values, excluded_ids)

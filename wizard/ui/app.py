@@ -1,45 +1,27 @@
-"""The GUI entry point: builds the QApplication and the onboarding wizard."""
+"""The GUI entry point: builds the QApplication, applies the style and opens the onboarding wizard."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWizard, QWizardPage
+from PySide6.QtWidgets import QApplication
 
-from wizard.flow import PAGE_TITLES, PageId
+from wizard.ui.style import apply_style
+from wizard.ui.wizard_window import OnboardingWizard
 
-
-class PlaceholderPage(QWizardPage):
-    """Stands for a page the GUI issue builds; it says so rather than pretending to work."""
-
-    def __init__(self, page_id: PageId) -> None:
-        super().__init__()
-        self.setTitle(self.tr(PAGE_TITLES[page_id]))
-        layout = QVBoxLayout(self)
-        note = QLabel(
-            self.tr("This step is being built. Offline preparation works today: python main.py prepare")
-        )
-        note.setWordWrap(True)
-        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(note)
-
-
-class OnboardingWizard(QWizard):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle(self.tr("District Onboarding Wizard"))
-        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        self.resize(1100, 760)
-        for page_id in PageId:
-            self.setPage(page_id, PlaceholderPage(page_id))
-        self.setStartId(PageId.WELCOME)
+__all__ = ["OnboardingWizard", "run_gui"]
 
 
 def run_gui(argv: list[str] | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv if argv is not None else sys.argv)
+    )
     app.setApplicationName("District Onboarding Wizard")
     app.setOrganizationName("DistrictOnboarding")
+    apply_style(app)
     window = OnboardingWizard()
     window.show()
     return int(app.exec())

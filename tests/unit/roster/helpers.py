@@ -8,7 +8,8 @@ from pathlib import Path
 from wizard.roster.pipeline import PrepareResult
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "roster"
-SDS_SAMPLE = Path("/work/shared/samples/sds-v1-min-required")
+# the public Microsoft SDS v1 "min required" sample (MIT, OfficeDev/O365-EDU-Tools; licence beside the files)
+SDS_SAMPLE = DATA / "sds-v1-min-required"
 
 
 def issue_keys(result: PrepareResult) -> set[tuple[str, str, str, int | None, str]]:

@@ -37,3 +37,27 @@ def test_hub_format_wants_exact_headers(tmp_path: Path) -> None:
     assert ("error", "missing_column", "teachers.csv", None, "Teacher_id") in keys
     lenient = prepare([tmp_path])  # auto: the synonym table accepts it
     assert lenient.error_count == 0
+
+
+def test_hub_names_with_human_headers_count_as_sis(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("Student ID,School,First Name,Last Name\n1,9,A,B\n")
+    assert prepare([tmp_path]).input_format == "sis"
+
+
+def test_hub_file_names_are_case_sensitive(tmp_path: Path) -> None:
+    for path in HUB.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "teachers.csv").rename(tmp_path / "Teachers.csv")
+    keys = issue_keys(prepare([tmp_path], PrepareOptions(input_format="hub")))
+    assert ("error", "unclassified_file", "Teachers.csv", None, "") in keys
+    assert ("error", "missing_file", "teachers.csv", None, "") in keys
+
+
+def test_ids_in_scientific_notation_are_flagged(tmp_path: Path) -> None:
+    for path in HUB.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    enrollments = tmp_path / "enrollments.csv"
+    enrollments.write_text(enrollments.read_text() + "01,SEC-1,1.23457E+11\r\n")
+    keys = issue_keys(prepare([tmp_path]))
+    assert ("warning", "scientific_notation_id", "enrollments.csv", 4, "Student_id") in keys
+    assert ("error", "unknown_reference", "enrollments.csv", 4, "Student_id") in keys

@@ -93,3 +93,31 @@ def test_inputs_are_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="overwrite an input"):
         write_outputs(prepare([folder]), folder)
     assert (folder / "students.csv").read_bytes() == before
+
+
+def test_mass_warnings_are_capped_but_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wizard.roster import pipeline
+
+    monkeypatch.setattr(pipeline, "WARNING_LIST_LIMIT", 3)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (DATA / "hub-valid").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rows = "".join(f"01,{index:06d},,,Last,,First,1,,,03/04/2015\r\n" for index in range(900, 910))
+    students = folder / "students.csv"
+    students.write_text(
+        "School_id,Student_id,Student_number,State_id,Last_name,Middle_name,First_name,Grade,Gender,"
+        "Graduation_year,DOB\r\n" + rows
+    )
+    result = prepare([folder])
+    assert result.issues_by_code()["ambiguous_date"] == 10
+    assert result.not_listed == {"ambiguous_date": 7, "student_without_enrollment": 7}
+    listed = [issue for issue in result.issues if issue.code == "ambiguous_date"]
+    assert [issue.row for issue in listed] == [2, 3, 4, None]
+    assert "7 more" in listed[-1].message
+    assert result.warning_count == 20
+    assert result.error_count > 0  # enrollments name students that are no longer there: never capped
+    write_outputs(result, tmp_path / "out")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["warnings_not_listed"] == {"ambiguous_date": 7, "student_without_enrollment": 7}
+    assert summary["warnings"] == 20

@@ -5,15 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.unit.roster.helpers import DATA, SDS_SAMPLE, column, issue_keys
 from wizard.roster.pipeline import prepare, write_outputs
 
 OWN = DATA / "sds-v1"
 
 
-@pytest.mark.skipif(not SDS_SAMPLE.exists(), reason="the shared public SDS sample is not on this machine")
 def test_public_min_required_sample_converts_with_exact_counts(tmp_path: Path) -> None:
     result = prepare([SDS_SAMPLE])
     assert result.input_format == "sds"
@@ -84,3 +81,21 @@ def test_missing_teacher_roster_leaves_every_section_without_teacher(tmp_path: P
     result = prepare([folder])
     assert result.input_format == "sds"
     assert result.issues_by_code()["required_value_missing"] == 3
+
+
+def test_more_than_ten_teachers_keeps_ten_and_warns(tmp_path: Path) -> None:
+    folder = tmp_path / "sds"
+    shutil.copytree(OWN, folder)
+    teachers = "".join(f"X{index},100,u{index},F,L,,,,Active,,,,\r\n" for index in range(11))
+    with (folder / "Teacher.csv").open("a", newline="") as handle:
+        handle.write(teachers)
+    (folder / "TeacherRoster.csv").write_text(
+        "Section SIS ID,SIS ID\r\n"
+        + "".join(f"A1,X{index}\r\n" for index in range(11))
+        + "B1,T2\r\nC1,T3\r\n"
+    )
+    result = prepare([folder])
+    sections = result.tables["sections"]
+    assert sections.loc[0, "Teacher_id"] == "X0" and sections.loc[0, "Teacher_10_id"] == "X9"
+    assert ("warning", "too_many_teachers", "TeacherRoster.csv", 12, "SIS ID") in issue_keys(result)
+    assert result.error_count == 0

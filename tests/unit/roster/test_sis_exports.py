@@ -113,9 +113,11 @@ def test_mapping_file_and_overrides_for_what_cannot_be_guessed(tmp_path: Path) -
 def test_unclassifiable_file_and_missing_kinds_are_errors(tmp_path: Path) -> None:
     (tmp_path / "misc.csv").write_text("colour,flavour\nred,sweet\n")
     (tmp_path / "pupils.csv").write_text("Student ID,School ID,First Name,Last Name\n1,9,A,B\n")
-    result = prepare([tmp_path])
+    result = prepare([tmp_path / "misc.csv", tmp_path / "pupils.csv"])
     keys = issue_keys(result)
     assert ("error", "unclassified_file", "misc.csv", None, "") in keys
+    in_folder = prepare([tmp_path])  # a stray file in an export folder is only a warning
+    assert ("warning", "unused_input", "misc.csv", None, "") in issue_keys(in_folder)
     missing = {key[2] for key in keys if key[1] == "missing_file"}
     assert missing == {"schools.csv", "teachers.csv", "sections.csv", "enrollments.csv"}
 
@@ -151,3 +153,100 @@ def test_nothing_readable_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_bytes(b"")
     with pytest.raises(UsageError, match="None of the inputs"):
         prepare([tmp_path / "a.csv"])
+
+
+def test_progress_is_reported_and_cancel_stops_the_run() -> None:
+    from wizard.tasks import Cancelled, CancelToken
+
+    calls: list[tuple[int, int, str]] = []
+    prepare([MESSY], progress=lambda done, total, message="": calls.append((done, total, message)))
+    assert calls and all(0 <= done <= total for done, total, _ in calls)
+    assert any("Reading" in message for _, _, message in calls)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        prepare([MESSY], cancel=token)
+
+
+def test_repeated_enrollment_is_a_warning(tmp_path: Path) -> None:
+    for path in (DATA / "hub-valid").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "enrollments.csv").open("a", newline="") as handle:
+        handle.write("01,SEC-1,000123\r\n")
+    result = prepare([tmp_path])
+    assert ("warning", "duplicate_enrollment", "enrollments.csv", 4, "Student_id") in issue_keys(result)
+    assert "row 2" in next(issue.message for issue in result.issues if issue.code == "duplicate_enrollment")
+
+
+def test_stale_mapping_line_is_reported(tmp_path: Path) -> None:
+    mapping_path = tmp_path / "m.json"
+    save_mapping(
+        MappingSpec({STUDENTS: FileMapping("students", {"Pupil Ref": "Student_number"})}), mapping_path
+    )
+    result = prepare([MESSY], PrepareOptions(mapping_file=mapping_path))
+    assert ("warning", "invalid_mapping", STUDENTS, None, "Pupil Ref") in issue_keys(result)
+
+
+def test_id_widths_emails_and_vocabularies(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (tmp_path / "students.csv").write_text(
+        "Student_id,School_id,First_name,Last_name,Gender,Race,Student_email\n"
+        "00123,01,A,B,boy,White,a@x.org\n"
+        "124,01,C,D,robot,Martian,A@X.org\n"
+        "00125,01,E,F,,,\n"
+    )
+    result = prepare([tmp_path])
+    keys = issue_keys(result)
+    assert ("warning", "possible_lost_leading_zeros", "students.csv", 3, "Student_id") in keys
+    assert ("warning", "duplicate_email", "students.csv", 3, "Student_email") in keys
+    assert ("error", "invalid_value", "students.csv", 3, "Gender") in keys
+    assert ("warning", "nonstandard_value", "students.csv", 3, "Race") in keys
+    assert column(result, "students", "Gender") == ["M", "robot", ""]
+    assert column(result, "students", "Race") == ["Caucasian", "Martian", ""]
+
+
+def test_unbalanced_quote_in_header_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text('"Student ID,School\n1,2\n')
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    result = prepare([tmp_path])
+    assert ("error", "unreadable_file", "students.csv", None, "") in issue_keys(result)
+
+
+def test_ragged_rows_and_empty_names_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (tmp_path / "students.csv").write_text(
+        "Student_id,School_id,First_name,Last_name\n1,01,Ann,\n2,01,Bo,Li,extra\n"
+    )
+    keys = issue_keys(prepare([tmp_path]))
+    assert ("warning", "recommended_value_missing", "students.csv", 2, "Last_name") in keys
+    assert ("error", "malformed_row", "students.csv", 3, "") in keys
+
+
+def test_an_unusable_parent_file_is_one_line_not_one_per_row(tmp_path: Path) -> None:
+    for path in (DATA / "hub-valid").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "schools.csv").write_text(
+        "School_id,Label\n01,x\n"
+    )  # no School_name: every school has errors
+    result = prepare([tmp_path])
+    cascaded = [issue for issue in result.issues if issue.code == "reference_to_record_with_errors"]
+    assert {(issue.file, issue.row) for issue in cascaded} == {
+        ("students.csv", None),
+        ("teachers.csv", None),
+        ("sections.csv", None),
+        ("enrollments.csv", None),
+    }
+    assert all(len(frame) == 0 for frame in result.clean_tables().values())
+
+
+def test_origins_point_each_row_at_its_input_row(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("Student ID,School\n1,9\n\n2,9\n")
+    (tmp_path / "more students.csv").write_text("Student ID,School\n3,9\n")
+    result = prepare([tmp_path])
+    origins = result.origins["students"]
+    assert list(zip(origins["file"], origins["row"], strict=True)) == [
+        ("more students.csv", 2),
+        ("students.csv", 2),
+        ("students.csv", 4),
+    ]
+    assert origins.index.equals(result.tables["students"].index)

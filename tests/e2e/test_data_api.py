@@ -1,0 +1,294 @@
+"""The Clever-compatible surface end to end: tokens, paging, isolation, rate limits, faults, Instant Login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.hub_support import FAST, FakeClock, SignedUp, sign_up, small_roster, upload_roster
+from wizard.hub.dataapi import DataApiClient, DistrictData, InstantLoginClient, UserToken
+from wizard.hub.errors import AuthError, HubUnavailable, NotFound, RateLimited, TooLarge, ValidationFailed
+from wizard.hub.models import SharingSettings
+from wizard.hub.onboarding import OnboardingClient
+from wizard.hub.transport import RetryPolicy
+from wizard.sandbox.catalog import AppCredentials
+from wizard.sandbox.server import RunningHub
+from wizard.sandbox.settings import FaultRule
+
+REDIRECT = "https://app.example.com/callback"
+
+
+def connect(
+    hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, folder: Path, sharing: SharingSettings
+) -> AppCredentials:
+    """Upload a roster, connect `app_id`, share as told; return the app's (fresh) credentials."""
+    upload_roster(signed, folder)
+    client, district_id = signed.client, signed.district_id
+    connection = client.add_connection(district_id, app_id)
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay + 1)
+    if client.connection(district_id, connection.id).status == "vendor_requested_info":
+        client.send_message(district_id, connection.id, "Done.")
+        clock.advance(hub.settings.vendor_delay + 1)
+    client.set_sharing(district_id, connection.id, sharing)
+    return hub.reset_app_secret(app_id)
+
+
+def data_for(
+    hub: RunningHub, clock: FakeClock, credentials: AppCredentials, page_size: int = 1000
+) -> DistrictData:
+    api = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
+    )
+    [token] = api.district_tokens()
+    return api.for_district(token, page_size=page_size)
+
+
+def test_district_tokens_need_the_apps_credentials(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    api = DataApiClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    [token] = api.district_tokens()
+    assert token.district_id == district.district_id and "read:students" in token.scopes
+    assert token.access_token not in repr(token) and credentials.client_secret not in repr(api)
+    with pytest.raises(AuthError):
+        DataApiClient(hub.base_url, credentials.client_id, "wrong", policy=FAST).district_tokens()
+
+
+def test_everything_shared_is_served_sorted_and_paged(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials, page_size=7)
+    tables = small_roster()
+    students = list(data.users("student"))
+    assert len(students) == len(tables["students"])
+    assert [s.id for s in students] == sorted(s.id for s in students)
+    assert {s.sis_id for s in students} == {row["Student_id"] for row in tables["students"]}
+    assert len(list(data.users("teacher"))) == len(tables["teachers"])
+    assert len(list(data.schools())) == len(tables["schools"])
+    assert len(list(data.sections())) == len(tables["sections"])
+    [district_record] = list(data.districts())
+    assert district_record.id == district.district_id and district_record.state == "success"
+    assert [t.name for t in data.terms()] == ["2026-2027"]
+    assert len(list(data.courses())) > 0
+    pages = list(data.pages("schools"))
+    assert [len(p) for p in pages] == [4] or all(len(p) <= 7 for p in pages)
+    one = students[0]
+    assert data.user(one.id).sis_id == one.sis_id
+    with pytest.raises(NotFound):
+        data.user("000000000000000000000000")
+
+
+def test_page_links_follow_starting_after(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials, page_size=5)
+    pages = list(data.pages("users", role="student"))
+    assert all(len(page) == 5 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 5
+    ids = [record["id"] for page in pages for record in page]
+    assert ids == sorted(ids) and len(set(ids)) == len(small_roster()["students"])
+
+
+def test_limit_above_10000_is_413(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    api = DataApiClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    [token] = api.district_tokens()
+    answer = requests.get(
+        f"{hub.base_url}/v3.0/users",
+        params={"limit": 10001},
+        headers={"Authorization": f"Bearer {token.access_token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 413 and "10000" in answer.json()["message"]
+    ok = requests.get(
+        f"{hub.base_url}/v3.0/users",
+        params={"limit": 10000},
+        headers={"Authorization": f"Bearer {token.access_token}"},
+        timeout=5,
+    )
+    assert ok.status_code == 200
+    data = api.for_district(token)
+    data.page_size = 10001  # past the client's own guard: the hub's answer becomes a typed error
+    with pytest.raises(TooLarge):
+        list(data.schools())
+
+
+def test_an_app_sees_only_what_was_shared_and_other_apps_see_nothing(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    upload_roster(district, tmp_path / "roster")
+    from wizard.sandbox.store import load_roster
+
+    with hub.context.db.read() as conn:
+        roster = load_roster(conn, district.district_id)
+    cedar = next(i for i, s in roster.records["schools"].items() if s["name"] == "Cedar Middle")
+    credentials = connect(
+        hub,
+        clock,
+        district,
+        "symphony-math",
+        tmp_path / "again",
+        SharingSettings("schools", school_ids=(cedar,)),
+    )
+    data = data_for(hub, clock, credentials)
+    assert [s.name for s in data.schools()] == ["Cedar Middle"]
+    students = list(data.users("student"))
+    assert students and all(s.school == cedar for s in students)
+    outside = next(
+        i for i, r in roster.records["students"].items() if r["roles"]["student"]["school"] != cedar
+    )
+    with pytest.raises(NotFound):
+        data.user(outside)
+    for section in data.sections():
+        assert set(section.students) <= {s.id for s in students}
+
+    # A second app, never connected, has no districts; a second district's app data stays apart.
+    lexia = hub.reset_app_secret("lexia-core5")
+    assert (
+        DataApiClient(hub.base_url, lexia.client_id, lexia.client_secret, policy=FAST).district_tokens() == []
+    )
+    other = sign_up(hub, clock, "Elsewhere Unified")
+    amplify = connect(
+        hub, clock, other, "amplify-curriculum", tmp_path / "other", SharingSettings("district")
+    )
+    other_data = data_for(hub, clock, amplify)
+    assert [d.id for d in other_data.districts()] == [other.district_id]
+    assert not {s.id for s in other_data.users("student")} & {s.id for s in students}
+    with pytest.raises(NotFound):
+        other_data.user(students[0].id)
+
+
+def test_rate_limit_answers_429_with_headers_and_the_client_waits(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    hub.settings.rate_limit, hub.settings.rate_window = 3, 10.0
+    api = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
+    )
+    [token] = api.district_tokens()
+    headers = {"Authorization": f"Bearer {token.access_token}"}
+    answers = [requests.get(f"{hub.base_url}/v3.0/schools", headers=headers, timeout=5) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert (
+        answers[0].headers["X-RateLimit-Limit"] == "3" and answers[2].headers["X-RateLimit-Remaining"] == "0"
+    )
+    assert int(answers[3].headers["Retry-After"]) >= 1 and "X-RateLimit-Reset" in answers[3].headers
+    data = api.for_district(token, page_size=2)
+    schools = list(data.schools())  # pages past the limit: the client sleeps until the window resets
+    assert len(schools) == len(small_roster()["schools"]) and clock.sleeps
+    patient = RetryPolicy(attempts=2, backoff=0.001, max_rate_limit_wait=0.5)
+    impatient = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret, policy=patient, sleep=clock.sleep
+    )
+    for _ in range(3):
+        requests.get(f"{hub.base_url}/v3.0/schools", headers=headers, timeout=5)
+    with pytest.raises(RateLimited) as caught:
+        list(impatient.for_district(token).schools())
+    assert caught.value.retry_after > 0
+
+
+def test_injected_faults_are_recovered_by_retries(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials, page_size=3)
+    expected = len(small_roster()["schools"])
+    for rule in (
+        FaultRule("/v3.0/*", error_rate=1.0, error_status=503, times=2),
+        FaultRule("/v3.0/schools", drop_rate=1.0, times=2),
+        FaultRule("/v3.0/*", rate_limit_rate=1.0, retry_after=2, times=2),
+        FaultRule("/v3.0/*", latency=0.05, times=None),
+    ):
+        hub.set_faults([rule])
+        assert len(list(data.schools())) == expected, rule
+    hub.set_faults([FaultRule("/v3.0/*", error_rate=1.0, error_status=503)])
+    with pytest.raises(HubUnavailable) as caught:
+        list(data.schools())
+    assert "Try again" in str(caught.value)
+    hub.set_faults([])
+
+
+def test_creating_posts_are_retried_only_with_their_idempotency_key(
+    hub: RunningHub, clock: FakeClock
+) -> None:
+    client = OnboardingClient(hub.base_url, policy=FAST, sleep=clock.sleep)
+    hub.set_faults([FaultRule("/api/v1/signups", error_rate=1.0, error_status=503, times=1)])
+    from tests.hub_support import SIGNUP_ADMIN, SIGNUP_DISTRICT
+
+    result = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN)  # has a key: retried after the 503
+    hub.set_faults([FaultRule("/oauth/tokens", drop_rate=1.0, times=1)])
+    login = InstantLoginClient(hub.base_url, "x", "y", policy=FAST, sleep=clock.sleep)
+    with pytest.raises(HubUnavailable):  # exchanging a code is never repeated: codes work once
+        login.exchange_code("code", REDIRECT)
+    assert result.district.id
+    hub.set_faults([])
+
+
+def test_instant_login_code_is_single_use_and_expires(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "symphony-math", tmp_path, SharingSettings("district"))
+    login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    student = small_roster()["students"][0]
+    url = login.authorize_url(
+        REDIRECT, state="xyz", district_id=district.district_id, login_hint=student["Student_id"]
+    )
+    code = login.code_from_authorize(url)
+    token = login.exchange_code(code, REDIRECT)
+    me = login.me(token)
+    assert me.type == "student" and me.district == district.district_id
+    info = login.userinfo(token)
+    assert (info.given_name, info.family_name) == (student["First_name"], student["Last_name"])
+    assert info.sub == me.id and token.access_token not in repr(token)
+    with pytest.raises(ValidationFailed) as reused:
+        login.exchange_code(code, REDIRECT)
+    assert "already used" in str(reused.value)
+    late = login.code_from_authorize(url)
+    clock.advance(61)
+    with pytest.raises(ValidationFailed) as expired:
+        login.exchange_code(late, REDIRECT)
+    assert "expired" in str(expired.value)
+    fresh = login.code_from_authorize(url)
+    clock.advance(59)
+    assert login.me(login.exchange_code(fresh, REDIRECT)).id == me.id
+
+
+def test_instant_login_refuses_users_not_shared_and_wrong_clients(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    from wizard.sandbox.store import load_roster
+
+    upload_roster(district, tmp_path / "roster")
+    with hub.context.db.read() as conn:
+        roster = load_roster(conn, district.district_id)
+    cedar = next(i for i, s in roster.records["schools"].items() if s["name"] == "Cedar Middle")
+    credentials = connect(
+        hub,
+        clock,
+        district,
+        "symphony-math",
+        tmp_path / "again",
+        SharingSettings("schools", school_ids=(cedar,)),
+    )
+    login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    outsider = next(r for r in small_roster()["students"] if r["School_id"] != "201")
+    with pytest.raises(AuthError):
+        login.code_from_authorize(login.authorize_url(REDIRECT, login_hint=outsider["Student_id"]))
+    insider = next(r for r in small_roster()["students"] if r["School_id"] == "201")
+    code = login.code_from_authorize(login.authorize_url(REDIRECT, login_hint=insider["Student_id"]))
+    thief = InstantLoginClient(hub.base_url, credentials.client_id, "not-the-secret", policy=FAST)
+    with pytest.raises(AuthError):
+        thief.exchange_code(code, REDIRECT)
+    [district_token] = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret
+    ).district_tokens()
+    with pytest.raises(AuthError):  # a district token is not a user's token
+        login.me(UserToken(district_token.access_token))

@@ -1,0 +1,363 @@
+"""The onboarding API end to end: the embedded hub on a loopback port, called with the product's client."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.hub_support import (
+    FAST,
+    SIGNUP_ADMIN,
+    SIGNUP_DISTRICT,
+    FakeClock,
+    SignedUp,
+    sign_up,
+    small_roster,
+    upload_roster,
+)
+from wizard.hub.errors import AuthError, Conflict, NotFound, ValidationFailed
+from wizard.hub.models import SharingRule, SharingSettings
+from wizard.hub.onboarding import OnboardingClient, VendorClient
+from wizard.sandbox.server import RunningHub
+
+
+def test_health_and_openapi(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    assert client.health()
+    schema = requests.get(f"{hub.base_url}/openapi.json", timeout=5).json()
+    assert "/api/v1/signups" in schema["paths"]
+
+
+def test_signup_returns_district_and_token_and_the_token_signs_in(hub: RunningHub, clock: FakeClock) -> None:
+    client = OnboardingClient(hub.base_url, policy=FAST, sleep=clock.sleep)
+    result = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN)
+    assert result.district.name == "Riverside Unified"
+    assert result.admin_token not in repr(result) and result.admin_token not in repr(client)
+    fresh = OnboardingClient(hub.base_url, result.admin_token)
+    assert fresh.current_district().id == result.district.id
+    district = fresh.district(result.district.id)
+    assert district.progress.steps["signed_up"] and district.progress.next_step == "sync_method_chosen"
+
+
+def test_signup_retried_with_same_key_returns_the_same_district(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    first = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
+    again = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
+    other = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-2")
+    assert again.district.id == first.district.id and again.admin_token == first.admin_token
+    assert other.district.id != first.district.id
+
+
+def test_signup_names_each_invalid_field(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    with pytest.raises(ValidationFailed) as caught:
+        client.signup(
+            {"name": "", "state": "Cal", "nces_id": "12", "sis_vendor": "X"},
+            {**SIGNUP_ADMIN, "email": "nope"},
+        )
+    assert set(caught.value.fields) == {"district.name", "district.state", "district.nces_id", "admin.email"}
+    assert "two-letter state" in caught.value.fields["district.state"]
+
+
+def test_calls_without_valid_token_are_refused(hub: RunningHub, district: SignedUp) -> None:
+    with pytest.raises(AuthError):
+        OnboardingClient(hub.base_url, "not-a-token").district(district.district_id)
+
+
+def test_another_districts_ids_answer_not_found(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    upload_roster(district, tmp_path / "roster")
+    connection = district.client.add_connection(district.district_id, "amplify-curriculum")
+    other = sign_up(hub, clock, "Elsewhere Unified")
+    with pytest.raises(NotFound):
+        other.client.district(district.district_id)
+    with pytest.raises(NotFound):
+        other.client.connection(other.district_id, connection.id)
+    with pytest.raises(NotFound):
+        other.client.connection(district.district_id, connection.id)
+    with pytest.raises(NotFound):
+        other.client.portal(other.district_id, small_roster()["students"][0]["Student_id"])
+
+
+def test_sync_method_identity_provider_and_staff_admins(district: SignedUp) -> None:
+    client, district_id = district.client, district.district_id
+    assert client.set_sync_method(district_id, "sftp").sync_method == "sftp"
+    assert client.set_identity_provider(district_id, "google").sso_provider == "google"
+    with pytest.raises(ValidationFailed) as caught:
+        client.set_sync_method(district_id, "carrier-pigeon")
+    assert "method" in caught.value.fields
+    admin = client.add_staff_admin(district_id, "Pat Kim", "pat.kim@riverside.k12.ca.us", "IT director")
+    assert [a.email for a in client.staff_admins(district_id)] == [admin.email]
+    with pytest.raises(Conflict):
+        client.add_staff_admin(district_id, "Pat Kim", "PAT.KIM@riverside.k12.ca.us")
+    steps = client.district(district_id).progress.steps
+    assert steps["sync_method_chosen"] and steps["identity_provider_chosen"] and steps["staff_admins_added"]
+
+
+def test_upload_succeeds_then_counts_changes_and_holds_a_big_change(
+    district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    tables = small_roster()
+    assert upload_roster(district, tmp_path / "first", tables) == "succeeded"
+    first = client.uploads(district_id)[0]
+    assert first.counts["students"] == len(tables["students"])
+    assert first.changes["students"].added == len(tables["students"])
+    assert client.district(district_id).sync_state == "success"
+
+    tables["students"][0]["Last_name"] = "Renamed"
+    removed = tables["students"].pop()
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] != removed["Student_id"]]
+    assert upload_roster(district, tmp_path / "second", tables) == "succeeded"
+    second = client.uploads(district_id)[0]
+    assert (second.changes["students"].added, second.changes["students"].updated) == (0, 1)
+    assert second.changes["students"].removed == 1
+
+    tables["students"] = tables["students"][:3]  # "everyone left": a missing file looks like this
+    kept = {row["Student_id"] for row in tables["students"]}
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] in kept]
+    assert upload_roster(district, tmp_path / "third", tables) == "on_hold"
+    held = client.uploads(district_id)[0]
+    assert held.hold_reason and "approve" in held.hold_reason
+    assert client.district(district_id).sync_state == "paused"
+    approved = client.approve_upload(district_id, held.id)
+    assert approved.status == "succeeded"
+    with pytest.raises(Conflict):
+        client.approve_upload(district_id, held.id)
+
+
+def test_upload_with_a_missing_file_fails_with_a_readable_error(district: SignedUp, tmp_path: Path) -> None:
+    tables = small_roster()
+    del tables["enrollments"]
+    assert upload_roster(district, tmp_path / "partial", tables) == "failed"
+    failed = district.client.uploads(district.district_id)[0]
+    assert any("enrollments.csv" in issue.message for issue in failed.errors)
+    assert district.client.district(district.district_id).sync_state == "error"
+
+
+def test_catalog_search_scopes_icons(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    apps = {app.id: app for app in client.apps()}
+    symphony, amplify = apps["symphony-math"], apps["amplify-curriculum"]
+    assert (
+        not symphony.uses_secure_sync
+        and symphony.roster_import
+        and symphony.roster_import["link_field"] == "ExternalID"
+    )
+    assert amplify.uses_secure_sync
+    assert all(scope.description for scope in symphony.scopes)
+    assert [app.id for app in client.apps("symph")] == ["symphony-math"]
+    assert client.app_icon(symphony).startswith(b"<svg")
+
+
+def _connected(hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, tmp_path: Path) -> str:
+    upload_roster(signed, tmp_path / "roster")
+    client, district_id = signed.client, signed.district_id
+    connection = client.add_connection(district_id, app_id)
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay + 1)
+    if client.connection(district_id, connection.id).status == "vendor_requested_info":
+        client.send_message(district_id, connection.id, "Yes, the import is done.")
+        clock.advance(hub.settings.vendor_delay + 1)
+    assert client.connection(district_id, connection.id).status == "connected"
+    return connection.id
+
+
+def test_secure_sync_vendor_accepts_after_its_delay(
+    hub: RunningHub, clock: FakeClock, district: SignedUp
+) -> None:
+    client, district_id = district.client, district.district_id
+    connection = client.add_connection(district_id, "amplify-curriculum")
+    assert connection.status == "pending_district_authorization"
+    with pytest.raises(Conflict):
+        client.add_connection(district_id, "amplify-curriculum")
+    authorized = client.authorize(district_id, connection.id)
+    assert authorized.status == "pending_vendor_acceptance"
+    clock.advance(hub.settings.vendor_delay - 1)
+    assert client.connection(district_id, connection.id).status == "pending_vendor_acceptance"
+    clock.advance(2)
+    accepted = client.connection(district_id, connection.id)
+    assert accepted.status == "connected" and accepted.vendor_confirmed
+    assert [e.action for e in accepted.history] == ["added", "authorized", "accepted"]
+    assert [e.actor for e in accepted.history] == ["district", "district", "vendor"]
+
+
+def test_vendor_asks_first_and_the_district_reply_leads_to_acceptance(
+    hub: RunningHub, clock: FakeClock, district: SignedUp
+) -> None:
+    client, district_id = district.client, district.district_id
+    connection = client.add_connection(district_id, "symphony-math")
+    client.authorize(district_id, connection.id, ["read:user_id", "read:students"])
+    clock.advance(hub.settings.vendor_delay + 1)
+    asked = client.connection(district_id, connection.id)
+    assert (
+        asked.status == "vendor_requested_info"
+        and asked.open_question
+        and "ExternalID" in asked.open_question
+    )
+    replied = client.send_message(district_id, connection.id, "Imported 412 students with ExternalID.")
+    assert replied.status == "pending_vendor_acceptance" and replied.open_question is None
+    clock.advance(hub.settings.vendor_delay + 1)
+    done = client.connection(district_id, connection.id)
+    assert done.status == "connected" and done.scopes == ("read:user_id", "read:students")
+    assert [e.action for e in done.history] == ["added", "authorized", "asked", "replied", "accepted"]
+
+
+def test_vendor_decisions_need_that_vendors_credentials(
+    hub: RunningHub, clock: FakeClock, district: SignedUp
+) -> None:
+    hub.settings.simulate_vendors = False
+    client, district_id = district.client, district.district_id
+    connection = client.add_connection(district_id, "amplify-curriculum")
+    client.authorize(district_id, connection.id)
+    amplify, symphony = hub.reset_app_secret("amplify-curriculum"), hub.reset_app_secret("symphony-math")
+    with pytest.raises(AuthError):
+        VendorClient(hub.base_url, amplify.client_id, "wrong-secret", policy=FAST).decide(
+            connection.id, "accept"
+        )
+    with pytest.raises(NotFound):
+        VendorClient(hub.base_url, symphony.client_id, symphony.client_secret, policy=FAST).decide(
+            connection.id, "accept"
+        )
+    vendor = VendorClient(hub.base_url, amplify.client_id, amplify.client_secret, policy=FAST)
+    assert [c.id for c in vendor.connections()] == [connection.id]
+    asked = vendor.decide(connection.id, "request_info", "Which grades will use Amplify?")
+    assert asked.status == "vendor_requested_info"
+    client.send_message(district_id, connection.id, "Grades 6 to 8.")
+    assert vendor.decide(connection.id, "accept").status == "connected"
+    with pytest.raises(Conflict):
+        vendor.decide(connection.id, "reject")
+
+
+def test_sharing_preview_save_and_type_lock(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    connection_id = _connected(hub, clock, district, "amplify-curriculum", tmp_path)
+    empty = client.sharing(district_id, connection_id)
+    assert empty.settings.type is None and not empty.locked and "student" in empty.rule_fields
+    everything = client.preview_sharing(district_id, connection_id, SharingSettings("district"))
+    tables = small_roster()
+    assert everything.students == len(tables["students"]) and everything.schools == len(tables["schools"])
+    sharing = client.sharing(district_id, connection_id)
+    assert sharing.counts.students == 0  # a preview saves nothing
+    cedar = next(s for s in client_schools(hub, district) if s[1] == "Cedar Middle")
+    saved = client.set_sharing(district_id, connection_id, SharingSettings("schools", school_ids=(cedar[0],)))
+    assert saved.locked and saved.counts.schools == 1
+    expected = sum(1 for row in tables["students"] if row["School_id"] == "201")
+    assert saved.counts.students == expected
+    with pytest.raises(Conflict) as caught:
+        client.set_sharing(district_id, connection_id, SharingSettings("district"))
+    assert caught.value.code == "sharing_type_locked" and "can no longer change" in str(caught.value)
+    more = client.set_sharing(
+        district_id,
+        connection_id,
+        SharingSettings("schools", school_ids=(cedar[0], saved.settings.school_ids[0])),
+    )
+    assert more.counts.schools == 1  # the same school twice is still one
+    with pytest.raises(ValidationFailed) as invalid:
+        client.preview_sharing(
+            district_id,
+            connection_id,
+            SharingSettings("rules", rules=(SharingRule("student", "shoe_size", "is", "9"),)),
+        )
+    assert "rules[0].field" in invalid.value.fields
+
+
+def client_schools(hub: RunningHub, signed: SignedUp) -> list[tuple[str, str]]:
+    """(hub id, name) of the district's schools, read straight from the hub's store."""
+    from wizard.sandbox.store import load_roster
+
+    with hub.context.db.read() as conn:
+        roster = load_roster(conn, signed.district_id)
+    return [(i, r["name"]) for i, r in roster.records["schools"].items()]
+
+
+def test_rules_sharing_counts_follow_the_rule(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    connection_id = _connected(hub, clock, district, "amplify-curriculum", tmp_path)
+    rule = SharingSettings("rules", rules=(SharingRule("student", "grade", "is", "7"),))
+    counts = client.preview_sharing(district_id, connection_id, rule)
+    assert counts.students == sum(1 for row in small_roster()["students"] if row["Grade"] == "7")
+
+
+def test_validation_warnings_and_neutralised_csv(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    tables = small_roster()
+    tables["teachers"][0]["Teacher_email"] = ""
+    tables["teachers"][0]["First_name"] = '=HYPERLINK("http://evil")'
+    upload_roster(district, tmp_path / "roster", tables)
+    connection = client.add_connection(district_id, "amplify-curriculum")
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay + 1)
+    client.set_sharing(district_id, connection.id, SharingSettings("district"))
+    report = client.validation(district_id, connection.id)
+    assert report.sync_state == "success" and report.last_success
+    assert report.sharing_status == "confirmed" and report.app_status == "connected"
+    assert report.counts["students"].hub == report.counts["students"].shared == len(tables["students"])
+    codes = {w.code: w.count for w in report.warnings}
+    assert codes["teachers_without_email"] >= 1 and codes["sections_without_students"] == len(
+        tables["schools"]
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.warning_csv(district_id, connection.id, "teachers_without_email").decode())
+        )
+    )
+    assert len(rows) == codes["teachers_without_email"]
+    assert any(row["first_name"] == '\'=HYPERLINK("http://evil")' for row in rows)
+    with pytest.raises(NotFound):
+        client.warning_csv(district_id, connection.id, "no_such_warning")
+
+
+def test_launch_and_portal(hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path) -> None:
+    client, district_id = district.client, district.district_id
+    connection_id = _connected(hub, clock, district, "symphony-math", tmp_path)
+    student = small_roster()["students"][0]["Student_id"]
+    with pytest.raises(Conflict):
+        client.launch(district_id, connection_id, "2026-09-01")  # nothing shared yet
+    client.set_sharing(district_id, connection_id, SharingSettings("district"))
+    before = client.portal(district_id, student)
+    assert before.apps == () and "not been launched" in before.hidden[0].reason
+    with pytest.raises(ValidationFailed):
+        client.launch(district_id, connection_id, "next tuesday")
+    launched = client.launch(district_id, connection_id, "2026-09-01")
+    assert launched.launch_date == "2026-09-01"
+    view = client.portal(district_id, student)
+    assert [app.name for app in view.apps] == ["Symphony Math"] and view.role == "student"
+    assert view.apps[0].icon_url.startswith(hub.base_url)
+    assert client.district(district_id).progress.steps["launched"]
+    with pytest.raises(NotFound):
+        client.portal(district_id, "no-such-student")
+
+
+def test_the_hub_revalidates_uploads_with_the_roster_engine(district: SignedUp, tmp_path: Path) -> None:
+    tables = small_roster()
+    tables["students"][0]["Grade"] = "banana"
+    tables["students"][1]["Student_id"] = tables["students"][2]["Student_id"]
+    assert upload_roster(district, tmp_path / "bad", tables) == "failed"
+    failed = district.client.uploads(district.district_id)[0]
+    codes = {issue.code for issue in failed.errors}
+    assert {"invalid_grade", "duplicate_id"} <= codes
+    grade = next(issue for issue in failed.errors if issue.code == "invalid_grade")
+    assert (grade.file, grade.row, grade.column, grade.value) == ("students.csv", 2, "Grade", "banana")
+    assert failed.changes == {}  # an upload with errors is not applied at all
+    assert not district.client.district(district.district_id).progress.steps["roster_uploaded"]
+
+    tables = small_roster()
+    tables["students"][0]["Last_name"] = (
+        "=cmd|' /C calc'!A0"  # looks like a formula: a warning, data unchanged
+    )
+    assert upload_roster(district, tmp_path / "warned", tables) == "succeeded"
+    warned = district.client.uploads(district.district_id)[0]
+    assert warned.warnings and not warned.errors
+    assert warned.counts["students"] == len(tables["students"])

@@ -1,0 +1,115 @@
+"""Shared helpers for tests that run the embedded hub as a real server and talk to it over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import random
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from wizard.hub.onboarding import OnboardingClient
+from wizard.hub.transport import RetryPolicy
+from wizard.sandbox.seed import demo_tables
+from wizard.sandbox.server import RunningHub, start_hub
+from wizard.sandbox.settings import HubSettings
+
+START = 1_790_000_000.0  # 2026-09-21, a fixed "now" for the hub's injected clock
+FAST = RetryPolicy(attempts=4, backoff=0.001, max_backoff=0.01, connect_timeout=2, read_timeout=5)
+
+SIGNUP_DISTRICT = {
+    "name": "Riverside Unified",
+    "state": "CA",
+    "nces_id": "0633333",
+    "sis_vendor": "PowerSchool",
+}
+SIGNUP_ADMIN = {"name": "Jordan Lee", "email": "jordan.lee@riverside.k12.ca.us", "phone": "(555) 010-4477"}
+
+
+class FakeClock:
+    """The hub's and the clients' notion of time in tests: advanced by hand (or by a client's 'sleep')."""
+
+    def __init__(self, start: float = START) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """A client's sleep: records the wait and moves time on instead of waiting."""
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def hub_settings(clock: FakeClock) -> HubSettings:
+    return HubSettings(vendor_delay=30.0, clock=clock, random_seed=7)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, hub_settings: HubSettings) -> Iterator[RunningHub]:
+    with start_hub(tmp_path / "hub.sqlite3", settings=hub_settings) as running:
+        yield running
+
+
+@dataclass
+class SignedUp:
+    client: OnboardingClient
+    district_id: str
+    admin_token: str = field(repr=False)
+
+
+def sign_up(hub: RunningHub, clock: FakeClock, name: str = "Riverside Unified") -> SignedUp:
+    client = OnboardingClient(hub.base_url, policy=FAST, sleep=clock.sleep)
+    result = client.signup({**SIGNUP_DISTRICT, "name": name}, SIGNUP_ADMIN)
+    return SignedUp(client, result.district.id, result.admin_token)
+
+
+@pytest.fixture
+def district(hub: RunningHub, clock: FakeClock) -> Iterator[SignedUp]:
+    signed = sign_up(hub, clock)
+    yield signed
+    signed.client.close()
+
+
+def write_roster(folder: Path, tables: dict[str, list[dict[str, str]]]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, rows in tables.items():
+        path = folder / f"{kind}.csv"
+        columns = list(dict.fromkeys(column for row in rows for column in row)) or ["School_id"]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        paths.append(path)
+    return paths
+
+
+def small_roster() -> dict[str, list[dict[str, str]]]:
+    """The demo generator with few students: four schools, every kind of record, quick to process."""
+    return demo_tables(random.Random(11), students_per_grade=3)
+
+
+def upload_roster(
+    signed: SignedUp, folder: Path, tables: dict[str, list[dict[str, str]]] | None = None
+) -> str:
+    paths = write_roster(folder, tables if tables is not None else small_roster())
+    upload = signed.client.upload_roster(signed.district_id, paths)
+    done = signed.client.wait_for_upload(signed.district_id, upload.id, timeout=30, interval=0.02)
+    return done.status

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from wizard.ui.models import (
+    ERROR_BACKGROUND,
+    WARNING_BACKGROUND,
+    FrameModel,
+    IssueFilter,
+    IssueModel,
+    MappingModel,
+)
+
+
+def _issues() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "severity": ["error", "error", "warning"],
+            "code": ["duplicate_id", "invalid_email", "duplicate_email"],
+            "file": ["students.csv", "students.csv", "teachers.csv"],
+            "row": pd.array([3, 5, None], dtype="Int64"),
+            "column": ["Student_id", "Student_email", "Teacher_email"],
+            "value": ["007", "not-an-email", "a@b.org"],
+            "message": ["The id is used twice.", "Not an email.", "Shared email."],
+        }
+    )
+
+
+def test_frame_model_reads_cells_and_marks_problems(qtbot: QtBot) -> None:
+    frame = pd.DataFrame({"Student_id": ["001", "002"], "Grade": ["5", pd.NA]}, dtype="string")
+    model = FrameModel(
+        frame,
+        error_rows=[1],
+        cell_problems={(0, "Grade"): ("error", "Bad grade"), (1, "Student_id"): ("warning", "Odd")},
+    )
+    assert (model.rowCount(), model.columnCount()) == (2, 2)
+    assert model.index(0, 0).data() == "001"  # leading zeros kept: values stay text
+    assert model.index(1, 1).data() == ""
+    assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "Error: Bad grade"
+    assert model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND
+    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "warning: Odd" in model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.headerData(0, Qt.Orientation.Vertical) == "2"
+
+
+def test_issue_filter_by_severity_code_and_text(qtbot: QtBot) -> None:
+    model = IssueModel(_issues())
+    proxy = IssueFilter()
+    proxy.setSourceModel(model)
+    assert proxy.rowCount() == 3
+    proxy.set_filters(severity="error")
+    assert proxy.rowCount() == 2
+    proxy.set_filters(code="invalid_email")
+    assert proxy.rowCount() == 1
+    proxy.set_filters(severity="", code="", text="TEACHERS")
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, 1).data() == "duplicate_email"
+    assert model.counts_by_code() == {"duplicate_email": 1, "duplicate_id": 1, "invalid_email": 1}
+    assert model.index(2, 3).data() == ""  # a file-level issue has no row
+
+
+def test_mapping_model_edits_only_valid_targets(qtbot: QtBot) -> None:
+    model = MappingModel(lambda kind: {"students": ["Student_id", "Grade"]}[kind])
+    model.load(
+        {"files": {"Export.csv": {"kind": "students", "columns": {"Stu #": "Student_id"}}}},
+        {"Export.csv": ["Stu #", "Notes"]},
+    )
+    assert model.rowCount() == 2
+    notes = model.index(1, MappingModel.TARGET_COLUMN)
+    assert notes.data() == "(ignored)"
+    assert not model.setData(notes, "Not_a_column")
+    assert model.setData(notes, "Grade")
+    assert not model.setData(model.index(1, 0), "x")
+    assert model.flags(notes) & Qt.ItemFlag.ItemIsEditable
+    assert model.to_dict() == {
+        "files": {"Export.csv": {"kind": "students", "columns": {"Stu #": "Student_id", "Notes": "Grade"}}}
+    }

@@ -1,0 +1,128 @@
+"""Helpers for walking the wizard against a real embedded hub over HTTP (pytest-qt, no sleeps)."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from wizard.flow import PageId
+from wizard.roster.spec import hub_columns, hub_file_name
+from wizard.sandbox.seed import demo_tables
+from wizard.ui.pages.add_app import AddAppPage
+from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.sign_up import SignUpPage
+from wizard.ui.wizard_window import OnboardingWizard
+
+WAIT_MS = 20_000
+
+
+def write_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
+    """The demo district's roster as hub CSV files (small: a few dozen students)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, rows in demo_tables(random.Random(7), students_per_grade).items():
+        with (folder / hub_file_name(kind)).open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=hub_columns(kind), extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def write_vendor_roster(sis: Path, target: Path) -> tuple[str, list[str]]:
+    """A Symphony roster export: two accounts already linked by ExternalID, and two same-named accounts for a
+    third student (so matching must ask). Returns that student's SIS id and the two candidate usernames."""
+    with (sis / "students.csv").open(encoding="utf-8", newline="") as stream:
+        students = list(csv.DictReader(stream))
+    first, second, third = students[0], students[1], students[2]
+    rows = [
+        {
+            "Username": "kept.one",
+            "ExternalID": first["Student_id"],
+            "FirstName": first["First_name"],
+            "LastName": first["Last_name"],
+            "Grade": first["Grade"],
+            "School": "",
+            "Password": "x1",
+        },
+        {
+            "Username": "kept.two",
+            "ExternalID": second["Student_id"],
+            "FirstName": second["First_name"],
+            "LastName": second["Last_name"],
+            "Grade": second["Grade"],
+            "School": "",
+            "Password": "x2",
+        },
+        {
+            "Username": "twin.a",
+            "ExternalID": "",
+            "FirstName": third["First_name"],
+            "LastName": third["Last_name"],
+            "Grade": "",
+            "School": "",
+            "Password": "x3",
+        },
+        {
+            "Username": "twin.b",
+            "ExternalID": "",
+            "FirstName": third["First_name"],
+            "LastName": third["Last_name"],
+            "Grade": "",
+            "School": "",
+            "Password": "x4",
+        },
+    ]
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return third["Student_id"], ["twin.a", "twin.b"]
+
+
+def page(window: OnboardingWizard, page_id: PageId) -> BasePage:
+    return window.page_for(page_id)
+
+
+def wait_idle(qtbot: QtBot, window: OnboardingWizard, page_id: PageId) -> None:
+    """Until the page's blocking tasks are done (the busy bar is gone)."""
+    qtbot.waitUntil(lambda: not page(window, page_id).is_busy, timeout=WAIT_MS)
+
+
+def next_to(qtbot: QtBot, window: OnboardingWizard, expected: PageId) -> None:
+    """Press Next (as the user would) and wait until the wizard shows `expected`."""
+    button = window.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.currentId() == expected, timeout=WAIT_MS)
+
+
+def fill_sign_up(qtbot: QtBot, sign_up: SignUpPage, name: str = "Maple Valley Unified") -> None:
+    values = {
+        "name": name,
+        "nces_id": "0601234",
+        "admin_name": "Dana Whitfield",
+        "admin_email": "dana@maplevalley.k12.ca.us",
+        "admin_phone": "(555) 201-4400",
+    }
+    for field, text in values.items():
+        widget = sign_up.inputs[field]
+        widget.clear()  # type: ignore[union-attr]
+        qtbot.keyClicks(widget, text)
+    state_box = sign_up.inputs["state"]
+    state_box.setCurrentIndex(state_box.findData("CA"))  # type: ignore[union-attr]
+    sign_up.inputs["sis_vendor"].setCurrentText("PowerSchool")  # type: ignore[union-attr]
+
+
+def choose_app(qtbot: QtBot, add_app: AddAppPage, name: str) -> None:
+    qtbot.waitUntil(lambda: add_app.catalog.rowCount() > 0, timeout=WAIT_MS)
+    add_app.search.setText(name)
+    for row in range(add_app.catalog.rowCount()):
+        if not add_app.app_list.isRowHidden(row):
+            add_app.app_list.setCurrentIndex(add_app.catalog.index(row, 0))
+            break
+    selected = add_app.selected_app()
+    assert selected is not None and selected.name == name

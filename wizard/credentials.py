@@ -1,0 +1,171 @@
+"""Secrets in the operating system's keyring — the only module that imports keyring.
+
+Each secret lives under a service name made of the hub URL and the district (or the app, for an app's client
+secret), so two hubs or two districts never overwrite each other. When no usable keyring exists (a headless
+Linux without a Secret Service), secrets are kept in memory for this run only and `warning` says so in plain
+words; they are never written to a plain file, and plaintext keyring backends are refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+log = logging.getLogger(__name__)
+
+SERVICE_PREFIX = "district-onboarding-wizard"
+ADMIN_TOKEN = "admin-token"
+CLIENT_SECRET = "client-secret"
+
+NO_KEYRING_WARNING = (
+    "No system keyring is available on this computer, so the wizard keeps your sign-in and secrets in memory "
+    "for this session only: you will need to enter them again next time. To keep them safely, install and "
+    "unlock a keyring (GNOME Keyring or KWallet on Linux)."
+)
+# Backends that exist but do not keep secrets safe (plain files) or at all (null).
+REFUSED_BACKEND_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
+
+
+def _normalised_hub(hub_url: str) -> str:
+    return hub_url.strip().rstrip("/").lower()
+
+
+def district_service(hub_url: str, district_id: str) -> str:
+    return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:district:{district_id}"
+
+
+def app_service(hub_url: str, client_id: str) -> str:
+    return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:app:{client_id}"
+
+
+def backend_is_usable(backend: keyring.backend.KeyringBackend) -> bool:
+    module = type(backend).__module__
+    if module.startswith(REFUSED_BACKEND_MODULES):
+        return False
+    if hasattr(backend, "backends"):  # the chainer: usable if any of its members is
+        return any(backend_is_usable(member) for member in backend.backends)
+    try:
+        return float(backend.priority) > 0
+    except Exception:  # a backend whose availability check itself fails is not usable
+        return False
+
+
+@dataclass(frozen=True)
+class _Key:
+    service: str
+    username: str
+
+
+class CredentialStore:
+    """Stores and reads the wizard's secrets. Thread-safe; the GUI holds one for the whole session."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend if backend is not None else keyring.get_keyring()
+        self._memory: dict[_Key, str] = {}
+        self._lock = threading.Lock()
+        self._persistent = backend_is_usable(self._backend)
+        if not self._persistent:
+            log.warning(
+                "no usable keyring backend (%s); secrets kept in memory", type(self._backend).__name__
+            )
+
+    def __repr__(self) -> str:
+        where = type(self._backend).__name__ if self._persistent else "memory only"
+        return f"CredentialStore({where})"
+
+    @property
+    def persistent(self) -> bool:
+        """True when secrets survive this run (a real keyring), False when they live in memory only."""
+        return self._persistent
+
+    @property
+    def warning(self) -> str | None:
+        """What to tell the user when secrets cannot be kept, else None."""
+        return None if self._persistent else NO_KEYRING_WARNING
+
+    # ---- generic ----
+
+    def _fall_back(self, error: Exception) -> None:
+        log.warning("keyring failed (%s); keeping secrets in memory for this run", type(error).__name__)
+        self._persistent = False
+
+    def set_secret(self, service: str, username: str, secret: str) -> None:
+        key = _Key(service, username)
+        with self._lock:
+            self._memory[key] = secret
+            if self._persistent:
+                try:
+                    self._backend.set_password(service, username, secret)
+                except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+                    self._fall_back(error)
+
+    def get_secret(self, service: str, username: str) -> str | None:
+        key = _Key(service, username)
+        with self._lock:
+            if self._persistent:
+                try:
+                    stored = self._backend.get_password(service, username)
+                except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+                    self._fall_back(error)
+                else:
+                    if stored is not None:
+                        return stored
+            return self._memory.get(key)
+
+    def delete_secret(self, service: str, username: str) -> None:
+        with self._lock:
+            self._memory.pop(_Key(service, username), None)
+            if self._persistent:
+                try:
+                    self._backend.delete_password(service, username)
+                except keyring.errors.PasswordDeleteError:
+                    pass  # nothing stored: already gone
+                except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+                    self._fall_back(error)
+
+    # ---- the wizard's secrets ----
+
+    def set_admin_token(self, hub_url: str, district_id: str, token: str) -> None:
+        self.set_secret(district_service(hub_url, district_id), ADMIN_TOKEN, token)
+
+    def admin_token(self, hub_url: str, district_id: str) -> str | None:
+        return self.get_secret(district_service(hub_url, district_id), ADMIN_TOKEN)
+
+    def delete_admin_token(self, hub_url: str, district_id: str) -> None:
+        self.delete_secret(district_service(hub_url, district_id), ADMIN_TOKEN)
+
+    def set_app_secret(self, hub_url: str, client_id: str, secret: str) -> None:
+        self.set_secret(app_service(hub_url, client_id), CLIENT_SECRET, secret)
+
+    def app_secret(self, hub_url: str, client_id: str) -> str | None:
+        return self.get_secret(app_service(hub_url, client_id), CLIENT_SECRET)
+
+    def delete_app_secret(self, hub_url: str, client_id: str) -> None:
+        self.delete_secret(app_service(hub_url, client_id), CLIENT_SECRET)
+
+    def set_sftp_password(self, hub_url: str, district_id: str, username: str, password: str) -> None:
+        self.set_secret(district_service(hub_url, district_id), f"sftp:{username}", password)
+
+    def sftp_password(self, hub_url: str, district_id: str, username: str) -> str | None:
+        return self.get_secret(district_service(hub_url, district_id), f"sftp:{username}")
+
+    def delete_sftp_password(self, hub_url: str, district_id: str, username: str) -> None:
+        self.delete_secret(district_service(hub_url, district_id), f"sftp:{username}")
+
+
+_default_store: CredentialStore | None = None
+_default_lock = threading.Lock()
+
+
+def default_store() -> CredentialStore:
+    """The process-wide store on the system keyring (created on first use)."""
+    global _default_store
+    with _default_lock:
+        if _default_store is None:
+            _default_store = CredentialStore()
+        return _default_store

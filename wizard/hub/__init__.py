@@ -1,0 +1,1 @@
+"""HTTP clients for the hub: the onboarding API, the Clever-compatible Data API and Instant Login."""

@@ -1,0 +1,482 @@
+"""The Clever-compatible Data API and Instant Login, as an app (vendor) sees them.
+
+Nothing here knows the embedded hub: give `DataApiClient` the real hub's base URL and the same code works.
+Field names follow reference/clever-data-api/swagger-v3.0.1.yml; records keep their full JSON in `raw`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from wizard.hub.errors import HubError
+from wizard.hub.models import malformed
+from wizard.hub.transport import HubTransport, RetryPolicy
+
+MAX_PAGE_SIZE = 10000
+USER_ROLES = ("student", "teacher", "staff", "districtadmin", "contact")
+
+
+def _s(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def _o(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value in (None, "") else str(value)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+@dataclass(frozen=True)
+class DistrictToken:
+    """A district that authorized the app, with the app's token for reading that district's data."""
+
+    id: str
+    district_id: str
+    created: str
+    scopes: tuple[str, ...]
+    access_token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class DataDistrict:
+    id: str
+    name: str
+    state: str  # sync state: running | pending | error | paused | success | ""
+    last_sync: str | None
+    nces_id: str | None
+    sis_type: str
+    launch_date: str | None
+    error: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataDistrict:
+        return cls(
+            _s(d, "id"),
+            _s(d, "name"),
+            _s(d, "state"),
+            _o(d, "last_sync"),
+            _o(d, "nces_id"),
+            _s(d, "sis_type"),
+            _o(d, "launch_date"),
+            _s(d, "error"),
+            d,
+        )
+
+
+@dataclass(frozen=True)
+class DataSchool:
+    id: str
+    name: str
+    sis_id: str
+    school_number: str
+    district: str
+    low_grade: str | None
+    high_grade: str | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataSchool:
+        return cls(
+            _s(d, "id"),
+            _s(d, "name"),
+            _s(d, "sis_id"),
+            _s(d, "school_number"),
+            _s(d, "district"),
+            _o(d, "low_grade"),
+            _o(d, "high_grade"),
+            d,
+        )
+
+
+@dataclass(frozen=True)
+class DataSection:
+    id: str
+    name: str
+    sis_id: str
+    school: str
+    district: str
+    teacher: str | None
+    teachers: tuple[str, ...]
+    students: tuple[str, ...]
+    term_id: str | None
+    course: str | None
+    subject: str | None
+    grade: str | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataSection:
+        return cls(
+            _s(d, "id"),
+            _s(d, "name"),
+            _s(d, "sis_id"),
+            _s(d, "school"),
+            _s(d, "district"),
+            _o(d, "teacher"),
+            _strings(d.get("teachers")),
+            _strings(d.get("students")),
+            _o(d, "term_id"),
+            _o(d, "course"),
+            _o(d, "subject"),
+            _o(d, "grade"),
+            d,
+        )
+
+
+@dataclass(frozen=True)
+class DataUser:
+    """A user with one or more roles; `sis_id`, `school`, `schools` and `grade` come from the main role."""
+
+    id: str
+    district: str
+    email: str | None
+    first_name: str
+    middle_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    sis_id: str | None
+    school: str | None
+    schools: tuple[str, ...]
+    grade: str | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataUser:
+        raw_roles, raw_name = d.get("roles"), d.get("name")
+        roles: Mapping[str, Any] = raw_roles if isinstance(raw_roles, Mapping) else {}
+        name: Mapping[str, Any] = raw_name if isinstance(raw_name, Mapping) else {}
+        main_role = next((r for r in ("student", "teacher", "staff") if roles.get(r)), "")
+        main: Mapping[str, Any] = roles[main_role] if main_role else {}
+        return cls(
+            id=_s(d, "id"),
+            district=_s(d, "district"),
+            email=_o(d, "email"),
+            first_name=_s(name, "first"),
+            middle_name=_s(name, "middle"),
+            last_name=_s(name, "last"),
+            roles=tuple(role for role, value in roles.items() if value),
+            sis_id=_o(main, "staff_id" if main_role == "staff" else "sis_id"),
+            school=_o(main, "school") if main_role in {"student", "teacher"} else None,
+            schools=_strings(main.get("schools")),
+            grade=_o(main, "grade") if main_role == "student" else None,
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class DataTerm:
+    id: str
+    name: str | None
+    start_date: str | None
+    end_date: str | None
+    district: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataTerm:
+        return cls(_s(d, "id"), _o(d, "name"), _o(d, "start_date"), _o(d, "end_date"), _s(d, "district"), d)
+
+
+@dataclass(frozen=True)
+class DataCourse:
+    id: str
+    name: str | None
+    number: str | None
+    district: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DataCourse:
+        return cls(_s(d, "id"), _o(d, "name"), _o(d, "number"), _s(d, "district"), d)
+
+
+def _next_uri(links: Any) -> str | None:
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("rel") == "next" and link.get("uri"):
+            return str(link["uri"])
+    return None
+
+
+def _body(response: Any, what: str) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise malformed(what) from None
+    if not isinstance(body, dict):
+        raise malformed(what)
+    return body
+
+
+class DataApiClient:
+    """An app's view of the hub: its districts' tokens, then each district's shared data.
+
+    `client = DataApiClient(base_url, client_id, client_secret)`; `client.district_tokens()`; then
+    `client.for_district(token)` gives a `DistrictData` whose iterators page through everything.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self.client_id = client_id
+        self._secret = client_secret
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    def __repr__(self) -> str:
+        return f"DataApiClient({self.base_url!r}, client_id={self.client_id!r})"
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def district_tokens(self) -> list[DistrictToken]:
+        response = self._transport.request(
+            "GET",
+            "/oauth/tokens",
+            "list the districts using your app",
+            params={"owner_type": "district"},
+            auth=(self.client_id, self._secret),
+        )
+        tokens = []
+        for item in _body(response, "district tokens").get("data", []):
+            try:
+                tokens.append(
+                    DistrictToken(
+                        id=_s(item, "id"),
+                        district_id=str(item["owner"]["id"]),
+                        created=_s(item, "created"),
+                        scopes=_strings(item.get("scopes")),
+                        access_token=str(item["access_token"]),
+                    )
+                )
+            except (KeyError, TypeError):
+                raise malformed("district tokens") from None
+        return tokens
+
+    def for_district(self, token: DistrictToken | str, *, page_size: int = 1000) -> DistrictData:
+        access = token.access_token if isinstance(token, DistrictToken) else token
+        return DistrictData(self._transport, access, page_size=page_size)
+
+
+class DistrictData:
+    """One district's data shared with the app, read with the district-app token."""
+
+    def __init__(self, transport: HubTransport, access_token: str, *, page_size: int = 1000) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise HubError(f"A page holds 1 to {MAX_PAGE_SIZE} records, not {page_size}.")
+        self._transport = transport
+        self._token = access_token
+        self.page_size = page_size
+
+    def __repr__(self) -> str:
+        return f"DistrictData({self._transport.base_url!r})"
+
+    def _get(self, path: str, what: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        response = self._transport.request(
+            "GET", path, what, headers={"Authorization": f"Bearer {self._token}"}, params=params
+        )
+        return _body(response, what)
+
+    def pages(self, resource: str, **params: str) -> Iterator[list[dict[str, Any]]]:
+        """Each page's records (the inner `data` objects), following `rel: next` links to the end."""
+        what = f"read the district's {resource}"
+        uri: str | None = f"/v3.0/{resource}?{urlencode({**params, 'limit': self.page_size})}"
+        while uri is not None:
+            body = self._get(uri, what)
+            items = body.get("data")
+            if not isinstance(items, list):
+                raise malformed(resource)
+            yield [
+                item["data"]
+                for item in items
+                if isinstance(item, dict) and isinstance(item.get("data"), dict)
+            ]
+            uri = _next_uri(body.get("links"))
+
+    def _all(self, resource: str, **params: str) -> Iterator[dict[str, Any]]:
+        for page in self.pages(resource, **params):
+            yield from page
+
+    def _one(self, resource: str, record_id: str) -> dict[str, Any]:
+        data = self._get(f"/v3.0/{resource}/{record_id}", f"read one of the district's {resource}").get(
+            "data"
+        )
+        if not isinstance(data, dict):
+            raise malformed(resource)
+        return data
+
+    def districts(self) -> Iterator[DataDistrict]:
+        return (DataDistrict.from_json(d) for d in self._all("districts"))
+
+    def district(self, district_id: str) -> DataDistrict:
+        return DataDistrict.from_json(self._one("districts", district_id))
+
+    def schools(self) -> Iterator[DataSchool]:
+        return (DataSchool.from_json(d) for d in self._all("schools"))
+
+    def school(self, school_id: str) -> DataSchool:
+        return DataSchool.from_json(self._one("schools", school_id))
+
+    def sections(self) -> Iterator[DataSection]:
+        return (DataSection.from_json(d) for d in self._all("sections"))
+
+    def section(self, section_id: str) -> DataSection:
+        return DataSection.from_json(self._one("sections", section_id))
+
+    def users(self, role: str | None = None) -> Iterator[DataUser]:
+        """All shared users, or those with `role` (student, teacher, staff, districtadmin, contact)."""
+        if role == "district_admin":
+            role = "districtadmin"
+        if role is not None and role not in USER_ROLES:
+            raise HubError(f"Unknown user role {role!r}.", f"Use one of: {', '.join(USER_ROLES)}.")
+        params = {"role": role} if role else {}
+        return (DataUser.from_json(d) for d in self._all("users", **params))
+
+    def user(self, user_id: str) -> DataUser:
+        return DataUser.from_json(self._one("users", user_id))
+
+    def terms(self) -> Iterator[DataTerm]:
+        return (DataTerm.from_json(d) for d in self._all("terms"))
+
+    def term(self, term_id: str) -> DataTerm:
+        return DataTerm.from_json(self._one("terms", term_id))
+
+    def courses(self) -> Iterator[DataCourse]:
+        return (DataCourse.from_json(d) for d in self._all("courses"))
+
+    def course(self, course_id: str) -> DataCourse:
+        return DataCourse.from_json(self._one("courses", course_id))
+
+
+@dataclass(frozen=True)
+class UserToken:
+    access_token: str = field(repr=False)
+    token_type: str = "bearer"
+
+
+@dataclass(frozen=True)
+class Me:
+    id: str
+    district: str
+    type: str  # student | teacher | staff | districtadmin
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    sub: str
+    user_type: str
+    district: str
+    given_name: str
+    family_name: str
+    email: str
+
+
+class InstantLoginClient:
+    """The app's half of Instant Login: build the authorize URL, exchange the code, ask who signed in."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self.client_id = client_id
+        self._secret = client_secret
+
+    def __repr__(self) -> str:
+        return f"InstantLoginClient({self._transport.base_url!r}, client_id={self.client_id!r})"
+
+    def authorize_url(
+        self, redirect_uri: str, *, state: str = "", district_id: str = "", login_hint: str = ""
+    ) -> str:
+        """Where to send the user's browser. `login_hint` (SIS id or email) names the user on a sandbox hub."""
+        params = {"response_type": "code", "client_id": self.client_id, "redirect_uri": redirect_uri}
+        params.update(
+            {
+                k: v
+                for k, v in (("state", state), ("district_id", district_id), ("login_hint", login_hint))
+                if v
+            }
+        )
+        return f"{self._transport.base_url}/oauth/authorize?{urlencode(params)}"
+
+    def code_from_authorize(self, authorize_url: str) -> str:
+        """Follow an authorize URL as a browser would and return the code from the redirect (no browser needed
+        on a sandbox hub, where `login_hint` says who signs in)."""
+        response = self._transport.request(
+            "GET", authorize_url, "start the sign-in", allow_redirects=False, expected=frozenset({302, 303})
+        )
+        query = parse_qs(urlsplit(response.headers.get("Location", "")).query)
+        codes = query.get("code")
+        if not codes:
+            raise malformed("authorize redirect")
+        return codes[0]
+
+    def exchange_code(self, code: str, redirect_uri: str) -> UserToken:
+        """Trade a one-minute, single-use code for the user's token (code reuse raises ValidationFailed)."""
+        response = self._transport.request(
+            "POST",
+            "/oauth/tokens",
+            "finish the sign-in",
+            auth=(self.client_id, self._secret),
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
+        )
+        body = _body(response, "token")
+        token = body.get("access_token")
+        if not isinstance(token, str):
+            raise malformed("token")
+        return UserToken(token, _s(body, "token_type") or "bearer")
+
+    def _user_get(self, path: str, token: UserToken, what: str) -> dict[str, Any]:
+        response = self._transport.request(
+            "GET", path, what, headers={"Authorization": f"Bearer {token.access_token}"}
+        )
+        return _body(response, what)
+
+    def me(self, token: UserToken) -> Me:
+        data = self._user_get("/v3.0/me", token, "find out who signed in").get("data")
+        if not isinstance(data, dict):
+            raise malformed("me")
+        return Me(_s(data, "id"), _s(data, "district"), _s(data, "type"))
+
+    def userinfo(self, token: UserToken) -> UserInfo:
+        d = self._user_get("/userinfo", token, "read the signed-in user's profile")
+        return UserInfo(
+            _s(d, "sub"),
+            _s(d, "user_type"),
+            _s(d, "district"),
+            _s(d, "given_name"),
+            _s(d, "family_name"),
+            _s(d, "email"),
+        )
+
+    def close(self) -> None:
+        self._transport.close()

@@ -1,0 +1,408 @@
+"""OnboardingClient: the district admin's side of the onboarding API (`/api/v1`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from wizard.hub.errors import HubError
+from wizard.hub.models import (
+    App,
+    Connection,
+    District,
+    PortalView,
+    SharedCounts,
+    Sharing,
+    SharingSettings,
+    SignupResult,
+    StaffAdmin,
+    Upload,
+    Validation,
+    malformed,
+)
+from wizard.hub.transport import HubTransport, RetryPolicy, new_idempotency_key
+from wizard.tasks import CancelToken
+
+
+def _json(response: Any, what: str) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise malformed(what) from None
+    if not isinstance(body, dict):
+        raise malformed(what)
+    return body
+
+
+class OnboardingClient:
+    """One district admin's session with the hub. The admin token is optional until signup or sign-in.
+
+    Every method raises a `wizard.hub.errors.HubError` subclass on failure, with a message for the admin.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        admin_token: str | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self._token = admin_token
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    def __repr__(self) -> str:
+        signed_in = "signed in" if self._token else "not signed in"
+        return f"OnboardingClient({self.base_url!r}, {signed_in})"
+
+    def sign_in(self, admin_token: str) -> None:
+        self._token = admin_token
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> OnboardingClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- plumbing ----
+
+    def _headers(self) -> dict[str, str]:
+        if not self._token:
+            raise HubError("You are not signed in to the hub.", "Sign up or sign in first.", status=401)
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def _call(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._transport.request(method, path, what, headers=self._headers(), **kwargs)
+        return _json(response, what)
+
+    def _create(self, path: str, what: str, body: Any, key: str | None) -> dict[str, Any]:
+        return self._call("POST", path, what, json=body, idempotency_key=key or new_idempotency_key())
+
+    # ---- signup and district settings ----
+
+    def health(self) -> bool:
+        """True when the hub answers /healthz (no sign-in needed)."""
+        response = self._transport.request("GET", "/healthz", "check the hub")
+        return bool(_json(response, "health").get("status") == "ok")
+
+    def signup(
+        self, district: Mapping[str, str], admin: Mapping[str, str], *, idempotency_key: str | None = None
+    ) -> SignupResult:
+        """Register the district. Pass the same `idempotency_key` when retrying to get the same district back.
+
+        `district`: name, state, nces_id, sis_vendor; `admin`: name, email, phone. Invalid fields raise
+        ValidationFailed whose `.fields` maps e.g. "district.state" to what is wrong.
+        """
+        response = self._transport.request(
+            "POST",
+            "/api/v1/signups",
+            "sign your district up",
+            json={"district": dict(district), "admin": dict(admin)},
+            idempotency_key=idempotency_key or new_idempotency_key(),
+        )
+        body = _json(response, "signup")
+        token = body.get("admin_token")
+        if not isinstance(token, str) or not isinstance(body.get("district"), dict):
+            raise malformed("signup")
+        self._token = token
+        return SignupResult(District.from_json(body["district"]), token)
+
+    def current_district(self) -> District:
+        """The district the admin token belongs to (sign in with a saved token without knowing its id)."""
+        body = self._call("GET", "/api/v1/session", "sign in")
+        if not isinstance(body.get("district"), dict):
+            raise malformed("session")
+        return District.from_json(body["district"])
+
+    def district(self, district_id: str) -> District:
+        return District.from_json(self._call("GET", f"/api/v1/districts/{district_id}", "load your district"))
+
+    def set_sync_method(self, district_id: str, method: str) -> District:
+        """`clever_managed`, `sis_managed` or `sftp`."""
+        body = self._call(
+            "PUT", f"/api/v1/districts/{district_id}/sync", "save the sync method", json={"method": method}
+        )
+        return District.from_json(body)
+
+    def set_identity_provider(self, district_id: str, provider: str) -> District:
+        """`clever_passwords`, `google`, `microsoft`, `saml` or `badges`."""
+        body = self._call(
+            "PUT",
+            f"/api/v1/districts/{district_id}/sso",
+            "save the identity provider",
+            json={"provider": provider},
+        )
+        return District.from_json(body)
+
+    def add_staff_admin(
+        self,
+        district_id: str,
+        name: str,
+        email: str,
+        title: str = "District administrator",
+        *,
+        idempotency_key: str | None = None,
+    ) -> StaffAdmin:
+        body = {"name": name, "email": email, "title": title}
+        return StaffAdmin.from_json(
+            self._create(
+                f"/api/v1/districts/{district_id}/admins", "add a staff admin", body, idempotency_key
+            )
+        )
+
+    def staff_admins(self, district_id: str) -> list[StaffAdmin]:
+        body = self._call("GET", f"/api/v1/districts/{district_id}/admins", "list staff admins")
+        return [StaffAdmin.from_json(item) for item in body.get("data", [])]
+
+    # ---- uploads ----
+
+    def upload_roster(
+        self, district_id: str, files: Sequence[Path], *, idempotency_key: str | None = None
+    ) -> Upload:
+        """Upload hub CSV files (schools.csv, students.csv …); the hub answers at once with status processing."""
+
+        try:
+            contents = [(path.name, path.read_bytes()) for path in files]
+        except OSError as error:
+            raise HubError(
+                f"{error.filename} cannot be read ({error.strerror}).", "Export the roster files again."
+            ) from None
+
+        def open_files() -> list[tuple[str, tuple[str, bytes, str]]]:
+            return [("files", (name, content, "text/csv")) for name, content in contents]
+
+        body = self._call(
+            "POST",
+            f"/api/v1/districts/{district_id}/uploads",
+            "upload your roster files",
+            files=open_files,
+            idempotency_key=idempotency_key or new_idempotency_key(),
+        )
+        return Upload.from_json({**body, "id": body.get("upload_id")})
+
+    def upload(self, district_id: str, upload_id: str) -> Upload:
+        return Upload.from_json(
+            self._call("GET", f"/api/v1/districts/{district_id}/uploads/{upload_id}", "check the upload")
+        )
+
+    def uploads(self, district_id: str) -> list[Upload]:
+        body = self._call("GET", f"/api/v1/districts/{district_id}/uploads", "list uploads")
+        return [Upload.from_json(item) for item in body.get("data", [])]
+
+    def wait_for_upload(
+        self,
+        district_id: str,
+        upload_id: str,
+        *,
+        timeout: float = 600.0,
+        interval: float = 0.5,
+        cancel: CancelToken | None = None,
+    ) -> Upload:
+        """Poll until the hub has processed the upload (succeeded, failed or on_hold)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            upload = self.upload(district_id, upload_id)
+            if upload.done:
+                return upload
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            if time.monotonic() >= deadline:
+                raise HubError(
+                    "The hub is still processing your upload.", "Check its status again later from this page."
+                )
+            time.sleep(interval)
+
+    def approve_upload(self, district_id: str, upload_id: str) -> Upload:
+        return Upload.from_json(
+            self._call(
+                "POST", f"/api/v1/districts/{district_id}/uploads/{upload_id}/approve", "approve the upload"
+            )
+        )
+
+    # ---- app catalog and connections ----
+
+    def apps(self, query: str = "") -> list[App]:
+        response = self._transport.request(
+            "GET", "/api/v1/apps", "load the app catalog", params={"query": query}
+        )
+        return [App.from_json(item, self.base_url) for item in _json(response, "apps").get("data", [])]
+
+    def app(self, app_id: str) -> App:
+        response = self._transport.request("GET", f"/api/v1/apps/{app_id}", "load the app")
+        return App.from_json(_json(response, "app"), self.base_url)
+
+    def app_icon(self, app: App) -> bytes:
+        """The icon's bytes (SVG or PNG) for showing in the catalog."""
+        return self._transport.request("GET", app.icon_url, "load the app's icon").content
+
+    def add_connection(
+        self, district_id: str, app_id: str, *, idempotency_key: str | None = None
+    ) -> Connection:
+        body = self._create(
+            f"/api/v1/districts/{district_id}/connections", "add the app", {"app_id": app_id}, idempotency_key
+        )
+        return Connection.from_json(body)
+
+    def connections(self, district_id: str) -> list[Connection]:
+        body = self._call("GET", f"/api/v1/districts/{district_id}/connections", "list your apps")
+        return [Connection.from_json(item) for item in body.get("data", [])]
+
+    def connection(self, district_id: str, connection_id: str) -> Connection:
+        return Connection.from_json(
+            self._call(
+                "GET",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}",
+                "check the app's status",
+            )
+        )
+
+    def authorize(
+        self, district_id: str, connection_id: str, scopes: Sequence[str] | None = None
+    ) -> Connection:
+        """Authorize the app (all the scopes it asks for unless `scopes` narrows them)."""
+        body = {"scopes": list(scopes)} if scopes is not None else {}
+        return Connection.from_json(
+            self._call(
+                "POST",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/authorize",
+                "authorize the app",
+                json=body,
+                idempotency_key=new_idempotency_key(),
+            )
+        )
+
+    def send_message(
+        self, district_id: str, connection_id: str, message: str, *, idempotency_key: str | None = None
+    ) -> Connection:
+        """Reply to the vendor's question (or write to the vendor)."""
+        return Connection.from_json(
+            self._create(
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/messages",
+                "send your reply to the vendor",
+                {"message": message},
+                idempotency_key,
+            )
+        )
+
+    # ---- sharing, validation, launch, portal ----
+
+    def sharing(self, district_id: str, connection_id: str) -> Sharing:
+        return Sharing.from_json(
+            self._call(
+                "GET", f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing", "load sharing"
+            )
+        )
+
+    def preview_sharing(
+        self, district_id: str, connection_id: str, settings: SharingSettings
+    ) -> SharedCounts:
+        """The counts that `settings` would share, without saving anything."""
+        body = self._call(
+            "POST",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing/preview",
+            "preview the sharing",
+            json=settings.as_json(),
+            idempotency_key=new_idempotency_key(),
+        )
+        return SharedCounts.from_json(body.get("counts") or {})
+
+    def set_sharing(self, district_id: str, connection_id: str, settings: SharingSettings) -> Sharing:
+        """Save the sharing. A type change after the vendor confirmed raises Conflict (code sharing_type_locked)."""
+        return Sharing.from_json(
+            self._call(
+                "PUT",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing",
+                "save the sharing",
+                json=settings.as_json(),
+            )
+        )
+
+    def validation(self, district_id: str, connection_id: str) -> Validation:
+        return Validation.from_json(
+            self._call(
+                "GET",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/validation",
+                "validate the setup",
+            )
+        )
+
+    def warning_csv(self, district_id: str, connection_id: str, code: str) -> bytes:
+        """The affected records of one validation warning, as CSV bytes (cells safe for spreadsheets)."""
+        response = self._transport.request(
+            "GET",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/validation/warnings/{code}.csv",
+            "download the affected records",
+            headers=self._headers(),
+        )
+        return response.content
+
+    def launch(self, district_id: str, connection_id: str, launch_date: str) -> Connection:
+        """Set the launch date (YYYY-MM-DD); from then on the app shows in the portal."""
+        return Connection.from_json(
+            self._call(
+                "POST",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/launch",
+                "launch the app",
+                json={"launch_date": launch_date},
+                idempotency_key=new_idempotency_key(),
+            )
+        )
+
+    def portal(self, district_id: str, sis_id: str) -> PortalView:
+        body = self._call(
+            "GET", f"/api/v1/districts/{district_id}/portal/{sis_id}", "show the portal preview"
+        )
+        return PortalView.from_json(body, self.base_url)
+
+
+class VendorClient:
+    """The vendor's side of a connection (app client credentials): list connections, decide on one."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self.client_id = client_id
+        self._secret = client_secret
+
+    def __repr__(self) -> str:
+        return f"VendorClient({self._transport.base_url!r}, client_id={self.client_id!r})"
+
+    def connections(self) -> list[Connection]:
+        response = self._transport.request(
+            "GET",
+            "/api/v1/vendor/connections",
+            "list your app's districts",
+            auth=(self.client_id, self._secret),
+        )
+        return [Connection.from_json(item) for item in _json(response, "connections").get("data", [])]
+
+    def decide(self, connection_id: str, decision: str, message: str = "") -> Connection:
+        """`accept`, `reject` or `request_info` (with the question in `message`)."""
+        response = self._transport.request(
+            "POST",
+            f"/api/v1/vendor/connections/{connection_id}/decision",
+            "record the vendor's decision",
+            auth=(self.client_id, self._secret),
+            json={"decision": decision, "message": message},
+            idempotency_key=new_idempotency_key(),
+        )
+        return Connection.from_json(_json(response, "decision"))
+
+    def close(self) -> None:
+        self._transport.close()

@@ -1,0 +1,319 @@
+"""The one place that sends HTTP requests to a hub: URL policy, timeouts, retries, error mapping.
+
+- HTTPS certificates are verified; plain http is only allowed to this machine (the embedded hub).
+- Every call has a timeout. Idempotent calls (GET, PUT, DELETE, and POSTs carrying an Idempotency-Key) are
+  retried with exponential backoff on dropped connections, timeouts and 502/503/504. A 429 is retried by any
+  method (the hub did not act on it), after the wait that `Retry-After` or `X-RateLimit-Reset` asks for.
+- Credentials travel only in headers and are never put into logs, exception texts or reprs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from wizard.hub.errors import (
+    AuthError,
+    Conflict,
+    HubError,
+    HubUnavailable,
+    InsecureHubUrl,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+USER_AGENT = "district-onboarding-wizard/0.1"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: attempts in all, the backoff base, and the longest wait we accept from a 429."""
+
+    attempts: int = 4
+    backoff: float = 0.5
+    max_backoff: float = 8.0
+    max_rate_limit_wait: float = 60.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_base_url(url: str) -> str:
+    """The base URL without a trailing slash; refuses what would send credentials in the clear."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InsecureHubUrl(
+            f"{url!r} is not a hub address.",
+            "Enter the hub's address starting with https://, e.g. https://api.example.com.",
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InsecureHubUrl(
+            f"The hub address {parts.scheme}://{parts.netloc} is not encrypted.",
+            "Use its https:// address: plain http is only allowed for the embedded hub on this computer.",
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def _seconds_until(header: str, now: float) -> float | None:
+    """Parse Retry-After (seconds or an HTTP date) or X-RateLimit-Reset (epoch seconds)."""
+    header = header.strip()
+    if not header:
+        return None
+    try:
+        value = float(header)
+    except ValueError:
+        try:
+            return max(parsedate_to_datetime(header).timestamp() - now, 0.0)
+        except (TypeError, ValueError):
+            return None
+    return max(value - now, 0.0) if value > 1_000_000_000 else max(value, 0.0)
+
+
+def rate_limit_wait(response: requests.Response, now: float) -> float:
+    for name in ("Retry-After", "X-RateLimit-Reset"):
+        wait = _seconds_until(response.headers.get(name, ""), now)
+        if wait is not None:
+            return wait
+    return 1.0
+
+
+def _error_details(response: requests.Response) -> tuple[str, str, dict[str, str]]:
+    """(code, message, fields) from any of the hub's error shapes."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", "", {}
+    if not isinstance(body, dict):
+        return "", "", {}
+    error = body.get("error")
+    if isinstance(error, dict):
+        raw_fields = error.get("fields")
+        fields: dict[str, Any] = raw_fields if isinstance(raw_fields, dict) else {}
+        return (
+            str(error.get("code", "")),
+            str(error.get("message", "")),
+            {str(k): str(v) for k, v in fields.items()},
+        )
+    if isinstance(error, str):
+        return error, str(body.get("error_description", "")), {}
+    return "", str(body.get("message", "")), {}
+
+
+def error_for(response: requests.Response, what: str) -> HubError:
+    """The typed error for a failed answer; `what` names the action in the admin's words."""
+    status = response.status_code
+    code, message, fields = _error_details(response)
+    said = f" The hub said: {message}" if message else ""
+    if status == 401:
+        return AuthError(
+            f"The hub did not accept your sign-in while trying to {what}.{said}",
+            "Sign in again, or check the token or client secret.",
+            status=status,
+            code=code,
+        )
+    if status == 403:
+        return AuthError(
+            f"You are not allowed to {what}.{said}",
+            "Ask the district's hub administrator.",
+            status=status,
+            code=code,
+        )
+    if status == 404:
+        return NotFound(
+            f"The hub could not find what you asked for while trying to {what}.{said}",
+            "It may belong to another district or have been removed; reload and try again.",
+            status=status,
+            code=code,
+        )
+    if status == 409:
+        return Conflict(
+            f"Could not {what}.{said}",
+            "Reload to see the current state, then try again.",
+            status=status,
+            code=code,
+        )
+    if status == 413:
+        return TooLarge(
+            f"Could not {what}: the request is too large.{said}",
+            "Ask for fewer records per page.",
+            status=status,
+            code=code,
+        )
+    if status in {400, 422}:
+        return ValidationFailed(
+            f"The hub rejected the request to {what}.{said}",
+            "Correct the highlighted fields and try again.",
+            status=status,
+            code=code,
+            fields=fields,
+        )
+    if status == 429:
+        return RateLimited(
+            f"The hub is busy and asked us to slow down while trying to {what}.",
+            "Wait a minute, then try again.",
+            retry_after=rate_limit_wait(response, time.time()),
+        )
+    if status >= 500:
+        return HubUnavailable(
+            f"The hub had a problem while trying to {what} (HTTP {status}).",
+            "Try again in a few minutes; if it keeps failing, contact hub support.",
+            status=status,
+            code=code,
+        )
+    return HubError(
+        f"Unexpected answer from the hub while trying to {what} (HTTP {status}).{said}",
+        status=status,
+        code=code,
+    )
+
+
+class HubTransport:
+    """A requests.Session bound to one hub base URL, with the policy described in the module docstring."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = checked_base_url(base_url)
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._clock = clock
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.verify = True
+        host = urlsplit(self.base_url).hostname or ""
+        if is_loopback(host):
+            self.session.trust_env = False  # no proxy between us and the embedded hub
+        # Connection-level retries (refused before sending) are always safe; status retries are ours below.
+        adapter = HTTPAdapter(
+            max_retries=Retry(
+                total=2,
+                connect=2,
+                read=0,
+                status=0,
+                other=0,
+                backoff_factor=0.1,
+                respect_retry_after_header=False,  # 429 and 503 waits are decided in `request`
+            )
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_url!r})"
+
+    def url(self, path_or_uri: str) -> str:
+        if path_or_uri.startswith(("http://", "https://")):
+            target = checked_base_url(path_or_uri)
+            if urlsplit(target).netloc != urlsplit(self.base_url).netloc:
+                raise InsecureHubUrl("The hub pointed us at another server.", "Report this to hub support.")
+            return path_or_uri
+        return urljoin(self.base_url + "/", path_or_uri.lstrip("/"))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        what: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        files: Callable[[], Any] | None = None,
+        idempotency_key: str | None = None,
+        expected: frozenset[int] = frozenset({200, 201, 202, 204}),
+        allow_redirects: bool = True,
+    ) -> requests.Response:
+        """Send one logical request, retrying as the policy allows; raise a typed HubError on failure."""
+        method = method.upper()
+        all_headers = dict(headers or {})
+        if idempotency_key:
+            all_headers["Idempotency-Key"] = idempotency_key
+        retry_safe = method in IDEMPOTENT_METHODS or bool(idempotency_key)
+        url = self.url(path)
+        policy = self.policy
+        for attempt in range(1, policy.attempts + 1):
+            last = attempt == policy.attempts
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    headers=all_headers,
+                    auth=auth,
+                    params=params,
+                    json=json,
+                    data=data,
+                    files=files() if files is not None else None,  # fresh file objects per attempt
+                    timeout=(policy.connect_timeout, policy.read_timeout),
+                    allow_redirects=allow_redirects,
+                )
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as error:
+                log.info(
+                    "%s %s failed (%s), attempt %d", method, urlsplit(url).path, type(error).__name__, attempt
+                )
+                if last or not retry_safe:
+                    raise HubUnavailable(
+                        f"Could not reach the hub at {self.base_url} to {what}.",
+                        "Check your internet connection (or that the hub is running) and try again.",
+                    ) from None
+                self._sleep(self._backoff(attempt))
+                continue
+            log.debug("%s %s -> %d", method, urlsplit(url).path, response.status_code)
+            if response.status_code in expected:
+                return response
+            if response.status_code == 429 and not last:
+                wait = rate_limit_wait(response, self._clock())
+                if wait <= policy.max_rate_limit_wait:
+                    self._sleep(wait)
+                    continue
+            if response.status_code in RETRY_STATUSES and retry_safe and not last:
+                self._sleep(self._backoff(attempt))
+                continue
+            raise error_for(response, what)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff))
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,139 @@
+"""A district's connection to an app: its lifecycle, its history, and the simulated vendor on the other side.
+
+Statuses: pending_district_authorization -> pending_vendor_acceptance -> (vendor_requested_info ->
+pending_vendor_acceptance)* -> connected | rejected. The simulated vendor acts lazily: whenever a connection is
+read, a vendor whose delay has passed (by the injected clock) makes its move, so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from wizard.sandbox.db import dumps, loads
+from wizard.sandbox.settings import HubSettings
+from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_id, new_token
+
+PENDING_AUTHORIZATION = "pending_district_authorization"
+PENDING_VENDOR = "pending_vendor_acceptance"
+INFO_REQUESTED = "vendor_requested_info"
+CONNECTED = "connected"
+REJECTED = "rejected"
+STATUSES = (PENDING_AUTHORIZATION, PENDING_VENDOR, INFO_REQUESTED, CONNECTED, REJECTED)
+VENDOR_DECISIONS = ("accept", "reject", "request_info")
+
+
+def set_status(
+    conn: sqlite3.Connection, connection_id: str, status: str, since: float, question: str | None
+) -> None:
+    conn.execute(
+        "UPDATE connections SET status = ?, status_since = ?, open_question = ? WHERE id = ?",
+        (status, since, question, connection_id),
+    )
+
+
+def accept(conn: sqlite3.Connection, row: sqlite3.Row, at: float, message: str = "") -> None:
+    """The vendor accepts: the connection is live, the sharing is confirmed, the app gets its district token."""
+    set_status(conn, row["id"], CONNECTED, at, None)
+    conn.execute("UPDATE connections SET vendor_confirmed = 1 WHERE id = ?", (row["id"],))
+    add_event(
+        conn, row["id"], iso(at), "vendor", "accepted", message or "The vendor accepted the connection."
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO district_app_tokens (id, access_token, app_id, district_id, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (new_id(), new_token(), row["app_id"], row["district_id"], iso(at)),
+    )
+
+
+def reject(conn: sqlite3.Connection, row: sqlite3.Row, at: float, message: str) -> None:
+    set_status(conn, row["id"], REJECTED, at, None)
+    conn.execute(
+        "DELETE FROM district_app_tokens WHERE app_id = ? AND district_id = ?",
+        (row["app_id"], row["district_id"]),
+    )
+    add_event(
+        conn, row["id"], iso(at), "vendor", "rejected", message or "The vendor rejected the connection."
+    )
+
+
+def request_info(conn: sqlite3.Connection, row: sqlite3.Row, at: float, question: str) -> None:
+    set_status(conn, row["id"], INFO_REQUESTED, at, question)
+    conn.execute("UPDATE connections SET questions_asked = questions_asked + 1 WHERE id = ?", (row["id"],))
+    add_event(conn, row["id"], iso(at), "vendor", "asked", question)
+
+
+def advance_simulated_vendor(conn: sqlite3.Connection, connection_id: str, settings: HubSettings) -> None:
+    """Let the simulated vendor act on a connection that has waited long enough for it."""
+    if not settings.simulate_vendors:
+        return
+    row = conn.execute("SELECT * FROM connections WHERE id = ?", (connection_id,)).fetchone()
+    if row is None or row["status"] != PENDING_VENDOR:
+        return
+    acted_at = float(row["status_since"]) + settings.vendor_delay
+    if settings.clock() < acted_at:
+        return
+    app = app_row(conn, row["app_id"])
+    behaviour: dict[str, Any] = app_entry(app).get("simulated_vendor", {}) if app else {}
+    if behaviour.get("behaviour") == "manual":
+        return
+    if behaviour.get("behaviour") == "ask_first" and row["questions_asked"] == 0:
+        request_info(conn, row, acted_at, str(behaviour.get("question") or "Could you tell us more?"))
+        return
+    accept(conn, row, acted_at)
+
+
+def sharing_locked(row: sqlite3.Row) -> bool:
+    return bool(row["vendor_confirmed"]) and row["sharing"] is not None
+
+
+def connection_view(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    app = app_row(conn, row["app_id"])
+    history = [
+        {"at": event["at"], "actor": event["actor"], "action": event["action"], "message": event["message"]}
+        for event in conn.execute(
+            "SELECT * FROM connection_events WHERE connection_id = ? ORDER BY seq", (row["id"],)
+        )
+    ]
+    sharing = loads(row["sharing"])
+    return {
+        "id": row["id"],
+        "district_id": row["district_id"],
+        "app_id": row["app_id"],
+        "app_name": app["name"] if app else row["app_id"],
+        "status": row["status"],
+        "created": row["created"],
+        "status_since": iso(float(row["status_since"])),
+        "scopes": loads(row["scopes"]) or [],
+        "open_question": row["open_question"],
+        "vendor_confirmed": bool(row["vendor_confirmed"]),
+        "sharing_type": sharing["type"] if sharing else None,
+        "sharing_locked": sharing_locked(row),
+        "launch_date": row["launch_date"],
+        "history": history,
+    }
+
+
+def create(conn: sqlite3.Connection, district_id: str, app_id: str, now: float) -> str:
+    connection_id = new_id()
+    conn.execute(
+        "INSERT INTO connections (id, district_id, app_id, status, created, status_since) VALUES (?, ?, ?, ?, ?, ?)",
+        (connection_id, district_id, app_id, PENDING_AUTHORIZATION, iso(now), now),
+    )
+    add_event(conn, connection_id, iso(now), "district", "added", "The district added the app.")
+    return connection_id
+
+
+def authorize(conn: sqlite3.Connection, row: sqlite3.Row, scopes: list[str], now: float) -> None:
+    conn.execute("UPDATE connections SET scopes = ? WHERE id = ?", (dumps(scopes), row["id"]))
+    set_status(conn, row["id"], PENDING_VENDOR, now, None)
+    add_event(conn, row["id"], iso(now), "district", "authorized", "Authorized: " + ", ".join(scopes))
+
+
+def district_message(conn: sqlite3.Connection, row: sqlite3.Row, message: str, now: float) -> None:
+    """A district's message; when it answers an open question the vendor's clock starts again."""
+    if row["status"] == INFO_REQUESTED:
+        set_status(conn, row["id"], PENDING_VENDOR, now, None)
+        add_event(conn, row["id"], iso(now), "district", "replied", message)
+    else:
+        add_event(conn, row["id"], iso(now), "district", "message", message)

@@ -1,0 +1,138 @@
+"""The embedded hub's SQLite store: one file in WAL mode, schema created and migrated by the app.
+
+Migrations are a list of SQL scripts; `PRAGMA user_version` records how many have run, so an older file is
+brought up to date on open and a newer app never re-runs a step. Writes are serialised by one lock: the hub
+serves one district admin (or a test) at a time, and that keeps SQLite free of "database is locked".
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE districts (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL, nces_id TEXT NOT NULL,
+        sis_vendor TEXT NOT NULL, admin_name TEXT NOT NULL, admin_email TEXT NOT NULL,
+        admin_phone TEXT NOT NULL, sync_method TEXT, sso_provider TEXT, sync_state TEXT NOT NULL DEFAULT '',
+        last_sync TEXT, created TEXT NOT NULL
+    );
+    CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, district_id TEXT NOT NULL REFERENCES districts(id));
+    CREATE TABLE staff_admins (
+        id TEXT PRIMARY KEY, district_id TEXT NOT NULL REFERENCES districts(id), name TEXT NOT NULL,
+        email TEXT NOT NULL, title TEXT NOT NULL, created TEXT NOT NULL
+    );
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY, district_id TEXT NOT NULL REFERENCES districts(id), status TEXT NOT NULL,
+        created TEXT NOT NULL, finished TEXT, result TEXT NOT NULL DEFAULT '{}', hold_reason TEXT
+    );
+    CREATE TABLE upload_files (
+        upload_id TEXT NOT NULL REFERENCES uploads(id), name TEXT NOT NULL, content BLOB NOT NULL,
+        PRIMARY KEY (upload_id, name)
+    );
+    CREATE TABLE records (
+        district_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, sis_id TEXT NOT NULL,
+        data TEXT NOT NULL, PRIMARY KEY (district_id, kind, id)
+    );
+    CREATE INDEX records_by_sis_id ON records (district_id, kind, sis_id);
+    CREATE TABLE apps (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL, client_id TEXT NOT NULL UNIQUE,
+        secret_hash TEXT NOT NULL
+    );
+    CREATE TABLE connections (
+        id TEXT PRIMARY KEY, district_id TEXT NOT NULL REFERENCES districts(id),
+        app_id TEXT NOT NULL REFERENCES apps(id), status TEXT NOT NULL, created TEXT NOT NULL,
+        status_since REAL NOT NULL, scopes TEXT NOT NULL DEFAULT '[]', open_question TEXT,
+        questions_asked INTEGER NOT NULL DEFAULT 0, sharing TEXT, vendor_confirmed INTEGER NOT NULL DEFAULT 0,
+        launch_date TEXT, UNIQUE (district_id, app_id)
+    );
+    CREATE TABLE connection_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, connection_id TEXT NOT NULL REFERENCES connections(id),
+        at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, message TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE district_app_tokens (
+        id TEXT PRIMARY KEY, access_token TEXT NOT NULL UNIQUE, app_id TEXT NOT NULL,
+        district_id TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (app_id, district_id)
+    );
+    CREATE TABLE auth_codes (
+        code_hash TEXT PRIMARY KEY, app_id TEXT NOT NULL, district_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        redirect_uri TEXT NOT NULL, expires REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE user_tokens (
+        token_hash TEXT PRIMARY KEY, app_id TEXT NOT NULL, district_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        expires REAL NOT NULL
+    );
+    CREATE TABLE idempotency (
+        scope TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
+        body BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (scope, key)
+    );
+    """,
+)
+
+
+class Database:
+    """Opens short-lived connections to one SQLite file; `transaction()` is the only way to write."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._write_lock = threading.RLock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+        self.migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        return conn
+
+    def migrate(self) -> None:
+        with self.transaction() as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(None, (part.strip() for part in script.split(";"))):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+
+    @property
+    def schema_version(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            conn = self._connect()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.close()
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def loads(text: str | bytes | None) -> Any:
+    return json.loads(text) if text else None

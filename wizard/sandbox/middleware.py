@@ -1,0 +1,156 @@
+"""ASGI middleware: fault injection (for tests) and replay of POSTs carrying an `Idempotency-Key`."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wizard.sandbox.db import Database
+from wizard.sandbox.settings import HubSettings
+
+NEVER_FAULTED = frozenset({"/healthz"})
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return ""
+
+
+async def _send_json(
+    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]
+) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+class FaultInjection:
+    """Misbehaves on purpose for requests matching the settings' fault rules (none by default)."""
+
+    def __init__(self, app: ASGIApp, settings: HubSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in NEVER_FAULTED or not self.settings.faults:
+            await self.app(scope, receive, send)
+            return
+        for rule in list(self.settings.faults):
+            if not rule.matches(scope["path"]):
+                continue
+            if rule.latency > 0:
+                await asyncio.sleep(rule.latency)
+            if self.settings.roll(rule.rate_limit_rate) and self.settings.take_fault(rule):
+                reset = int(self.settings.clock()) + rule.retry_after
+                await _send_json(
+                    send,
+                    429,
+                    {"message": "Too many requests (injected fault)."},
+                    [
+                        (b"retry-after", str(rule.retry_after).encode()),
+                        (b"x-ratelimit-limit", str(self.settings.rate_limit).encode()),
+                        (b"x-ratelimit-remaining", b"0"),
+                        (b"x-ratelimit-reset", str(reset).encode()),
+                    ],
+                )
+                return
+            if self.settings.roll(rule.error_rate) and self.settings.take_fault(rule):
+                await _send_json(
+                    send,
+                    rule.error_status,
+                    {
+                        "error": {
+                            "code": "injected_fault",
+                            "message": "The hub failed on purpose (fault injection).",
+                        }
+                    },
+                    [],
+                )
+                return
+            if self.settings.roll(rule.drop_rate) and self.settings.take_fault(rule):
+                # Promise a body, send a fragment, then stop: the server closes the connection mid-answer.
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
+                return
+        await self.app(scope, receive, send)
+
+
+class IdempotentPosts:
+    """A POST repeated with the same `Idempotency-Key` (same caller, same path) gets the first answer again.
+
+    Only successful answers are remembered, so a request that failed can be retried for real.
+    """
+
+    def __init__(self, app: ASGIApp, db: Database) -> None:
+        self.app = app
+        self.db = db
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else ""
+        if not key or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        caller = _header(scope, b"authorization")
+        fingerprint = hashlib.sha256(f"{caller}\x1f{scope['path']}".encode()).hexdigest()
+        with self.db.read() as conn:
+            stored = conn.execute(
+                "SELECT status, headers, body FROM idempotency WHERE scope = ? AND key = ?",
+                (fingerprint, key),
+            ).fetchone()
+        if stored is not None:
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(stored["headers"])]
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": stored["status"],
+                    "headers": [*headers, (b"idempotent-replayed", b"true")],
+                }
+            )
+            await send({"type": "http.response.body", "body": bytes(stored["body"])})
+            return
+        started: dict[str, Any] = {}
+        body = bytearray()
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        status = int(started.get("status", 500))
+        if 200 <= status < 300:
+            headers = [
+                (bytes(k).decode("latin-1"), bytes(v).decode("latin-1"))
+                for k, v in started.get("headers", [])
+                if bytes(k).lower() in {b"content-type", b"location"}
+            ]
+            with self.db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO idempotency (scope, key, status, headers, body, created) "
+                    "VALUES (?, ?, ?, ?, ?, strftime('%s','now'))",
+                    (fingerprint, key, status, json.dumps(headers), bytes(body)),
+                )

@@ -1,0 +1,358 @@
+"""Turning hub roster rows into the records the Data API serves, and comparing two data sets.
+
+Records are stored in the shape of the hub's published spec (swagger v3.0.1): schools, sections, terms,
+courses, and users whose role data sits under `roles.<role>`. Hub ids are derived from the district and the
+SIS id, so a re-upload keeps every id stable and an app's accounts stay linked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+Row = Mapping[str, str]
+Record = dict[str, Any]
+
+# The roster kinds whose changes count towards an upload hold, in the order reports list them.
+CHANGE_KINDS: tuple[str, ...] = ("schools", "teachers", "students", "sections", "staff")
+STORED_KINDS: tuple[str, ...] = (*CHANGE_KINDS, "terms", "courses")
+USER_KINDS: dict[str, str] = {"students": "student", "teachers": "teacher", "staff": "staff"}
+MAX_SECTION_TEACHERS = 10
+TIMESTAMP_FIELDS = frozenset({"created", "last_modified"})
+
+
+def hub_id(district_id: str, kind: str, sis_id: str) -> str:
+    """A stable 24-hex-digit id (the hub's id format) for one SIS record of one district."""
+    return hashlib.sha256(f"{district_id}\x1f{kind}\x1f{sis_id}".encode()).hexdigest()[:24]
+
+
+def iso_date(text: str) -> str | None:
+    """Hub CSV dates are MM/DD/YYYY; the API speaks ISO. Unreadable text is passed on as it is."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%m/%d/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _value(row: Row, column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
+def _nullable(row: Row, column: str) -> str | None:
+    return _value(row, column) or None
+
+
+def _name(row: Row) -> dict[str, str | None]:
+    return {
+        "first": _nullable(row, "First_name"),
+        "middle": _nullable(row, "Middle_name"),
+        "last": _nullable(row, "Last_name"),
+    }
+
+
+@dataclass
+class RosterData:
+    """One district's complete data set: kind -> hub id -> record."""
+
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {kind: {} for kind in STORED_KINDS})
+
+    def count(self, kind: str) -> int:
+        return len(self.records.get(kind, {}))
+
+    def by_sis_id(self, kind: str) -> dict[str, Record]:
+        return {sis_id_of(record): record for record in self.records.get(kind, {}).values()}
+
+
+def sis_id_of(record: Record) -> str:
+    roles = record.get("roles")
+    if isinstance(roles, dict):
+        for role in roles.values():
+            if isinstance(role, dict):
+                return str(role.get("sis_id") or role.get("staff_id") or "")
+    return str(record.get("sis_id") or "")
+
+
+def build_roster(district_id: str, tables: Mapping[str, Iterable[Row]], now: str) -> RosterData:
+    """Build every record from hub-format rows (`schools`, `students`, `teachers`, `sections`, `enrollments`,
+    optional `staff`). Rows pointing at records that do not exist are left out: the roster engine reports them."""
+    data = RosterData()
+    school_ids: dict[str, str] = {}
+    for row in tables.get("schools", ()):
+        sis = _value(row, "School_id")
+        record_id = hub_id(district_id, "school", sis)
+        school_ids[sis] = record_id
+        data.records["schools"][record_id] = {
+            "id": record_id,
+            "district": district_id,
+            "name": _value(row, "School_name"),
+            "sis_id": sis,
+            "school_number": _value(row, "School_number"),
+            "state_id": _nullable(row, "State_id"),
+            "nces_id": None,
+            "mdr_number": None,
+            "low_grade": _nullable(row, "Low_grade"),
+            "high_grade": _nullable(row, "High_grade"),
+            "principal": {"name": _nullable(row, "Principal"), "email": _nullable(row, "Principal_email")},
+            "location": {
+                "address": _nullable(row, "School_address"),
+                "city": _nullable(row, "School_city"),
+                "state": _nullable(row, "School_state"),
+                "zip": _nullable(row, "School_zip"),
+                "lat": None,
+                "lon": None,
+            },
+            "phone": _nullable(row, "School_phone"),
+            "created": now,
+            "last_modified": now,
+        }
+    _add_users(data, district_id, tables, school_ids, now)
+    _add_sections(data, district_id, tables, school_ids, now)
+    return data
+
+
+def _user(
+    district_id: str, record_id: str, row: Row, email_column: str, role: str, role_data: Record
+) -> Record:
+    return {
+        "id": record_id,
+        "district": district_id,
+        "email": _nullable(row, email_column),
+        "name": _name(row),
+        "created": "",
+        "last_modified": "",
+        "roles": {role: role_data},
+    }
+
+
+def _add_users(
+    data: RosterData,
+    district_id: str,
+    tables: Mapping[str, Iterable[Row]],
+    school_ids: dict[str, str],
+    now: str,
+) -> None:
+    for row in tables.get("students", ()):
+        sis, school = _value(row, "Student_id"), school_ids.get(_value(row, "School_id"))
+        if not sis or school is None:
+            continue
+        record_id = hub_id(district_id, "student", sis)
+        role = {
+            "sis_id": sis,
+            "legacy_id": record_id,
+            "student_number": _nullable(row, "Student_number"),
+            "state_id": _nullable(row, "State_id"),
+            "grade": _nullable(row, "Grade"),
+            "gender": _nullable(row, "Gender"),
+            "dob": _nullable(row, "DOB"),
+            "graduation_year": _nullable(row, "Graduation_year"),
+            "race": _nullable(row, "Race"),
+            "hispanic_ethnicity": _nullable(row, "Hispanic_Latino"),
+            "home_language": _nullable(row, "Home_language"),
+            "ell_status": _nullable(row, "Ell_status"),
+            "iep_status": _nullable(row, "IEP_status"),
+            "school": school,
+            "schools": [school],
+            "credentials": {"district_username": _value(row, "Username")},
+            "location": {
+                "address": _nullable(row, "Student_street"),
+                "city": _nullable(row, "Student_city"),
+                "state": _nullable(row, "Student_state"),
+                "zip": _nullable(row, "Student_zip"),
+                "lat": None,
+                "lon": None,
+            },
+            "created": now,
+            "last_modified": now,
+        }
+        data.records["students"][record_id] = _user(
+            district_id, record_id, row, "Student_email", "student", role
+        )
+    for row in tables.get("teachers", ()):
+        sis, school = _value(row, "Teacher_id"), school_ids.get(_value(row, "School_id"))
+        if not sis or school is None:
+            continue
+        record_id = hub_id(district_id, "teacher", sis)
+        role = {
+            "sis_id": sis,
+            "legacy_id": record_id,
+            "teacher_number": _nullable(row, "Teacher_number"),
+            "state_id": _nullable(row, "State_teacher_id"),
+            "title": _nullable(row, "Title"),
+            "district": district_id,
+            "school": school,
+            "schools": [school],
+            "credentials": {"district_username": _value(row, "Username")},
+            "name": _name(row),
+            "created": now,
+            "last_modified": now,
+        }
+        data.records["teachers"][record_id] = _user(
+            district_id, record_id, row, "Teacher_email", "teacher", role
+        )
+    for row in tables.get("staff", ()):
+        sis = _value(row, "Staff_id")
+        if not sis:
+            continue
+        record_id = hub_id(district_id, "staff", sis)
+        school = school_ids.get(_value(row, "School_id"))
+        role = {
+            "staff_id": sis,
+            "legacy_id": record_id,
+            "title": _nullable(row, "Title"),
+            "department": _nullable(row, "Department"),
+            "roles": [_value(row, "Role")] if _value(row, "Role") else [],
+            "schools": [school] if school else [],
+            "credentials": {"district_username": _value(row, "Username")},
+        }
+        data.records["staff"][record_id] = _user(district_id, record_id, row, "Staff_email", "staff", role)
+    for kind in USER_KINDS:
+        for record in data.records[kind].values():
+            record["created"] = record["last_modified"] = now
+
+
+def _add_sections(
+    data: RosterData,
+    district_id: str,
+    tables: Mapping[str, Iterable[Row]],
+    school_ids: dict[str, str],
+    now: str,
+) -> None:
+    teachers = {sis_id_of(record): record for record in data.records["teachers"].values()}
+    students = {sis_id_of(record): record for record in data.records["students"].values()}
+    sections_by_sis: dict[str, Record] = {}
+    for row in tables.get("sections", ()):
+        sis, school = _value(row, "Section_id"), school_ids.get(_value(row, "School_id"))
+        if not sis or school is None:
+            continue
+        teacher_columns = ["Teacher_id", *(f"Teacher_{n}_id" for n in range(2, MAX_SECTION_TEACHERS + 1))]
+        section_teachers = [
+            teachers[t]["id"] for t in (_value(row, c) for c in teacher_columns) if t in teachers
+        ]
+        for teacher_id in section_teachers:  # a teacher teaching at another school is listed there too
+            role = data.records["teachers"][teacher_id]["roles"]["teacher"]
+            if school not in role["schools"]:
+                role["schools"].append(school)
+        record_id = hub_id(district_id, "section", sis)
+        section: Record = {
+            "id": record_id,
+            "district": district_id,
+            "name": _value(row, "Name") or _value(row, "Course_name") or sis,
+            "sis_id": sis,
+            "school": school,
+            "section_number": _nullable(row, "Section_number"),
+            "grade": _nullable(row, "Grade"),
+            "subject": _nullable(row, "Subject"),
+            "period": _nullable(row, "Period"),
+            "course": _course_id(data, district_id, row),
+            "term_id": _term_id(data, district_id, row),
+            "teacher": section_teachers[0] if section_teachers else None,
+            "teachers": section_teachers,
+            "students": [],
+            "created": now,
+            "last_modified": now,
+        }
+        data.records["sections"][record_id] = section
+        sections_by_sis[sis] = section
+    for row in tables.get("enrollments", ()):
+        enrolled_in = sections_by_sis.get(_value(row, "Section_id"))
+        student = students.get(_value(row, "Student_id"))
+        if enrolled_in is not None and student is not None and student["id"] not in enrolled_in["students"]:
+            enrolled_in["students"].append(student["id"])
+            role = student["roles"]["student"]
+            if enrolled_in["school"] not in role["schools"]:
+                role["schools"].append(enrolled_in["school"])
+
+
+def _course_id(data: RosterData, district_id: str, row: Row) -> str | None:
+    name, number = _value(row, "Course_name"), _value(row, "Course_number")
+    if not name:
+        return None
+    record_id = hub_id(district_id, "course", f"{number}\x1f{name}")
+    data.records["courses"].setdefault(
+        record_id, {"id": record_id, "district": district_id, "name": name, "number": number or None}
+    )
+    return record_id
+
+
+def _term_id(data: RosterData, district_id: str, row: Row) -> str | None:
+    name, start, end = _value(row, "Term_name"), _value(row, "Term_start"), _value(row, "Term_end")
+    if not (name or start or end):
+        return None
+    record_id = hub_id(district_id, "term", f"{name}\x1f{start}\x1f{end}")
+    data.records["terms"].setdefault(
+        record_id,
+        {
+            "id": record_id,
+            "district": district_id,
+            "name": name or None,
+            "start_date": iso_date(start),
+            "end_date": iso_date(end),
+        },
+    )
+    return record_id
+
+
+def _without_timestamps(record: Record) -> Record:
+    cleaned: Record = {}
+    for key, value in record.items():
+        if key in TIMESTAMP_FIELDS:
+            continue
+        cleaned[key] = _without_timestamps(value) if isinstance(value, dict) else value
+    return cleaned
+
+
+@dataclass(frozen=True)
+class KindChanges:
+    added: int
+    updated: int
+    removed: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed}
+
+
+def compare(previous: RosterData, current: RosterData) -> dict[str, KindChanges]:
+    """Added/updated/removed per kind; `current` keeps the creation time of records that already existed."""
+    changes: dict[str, KindChanges] = {}
+    for kind in CHANGE_KINDS:
+        old, new = previous.records.get(kind, {}), current.records.get(kind, {})
+        updated = 0
+        for record_id, record in new.items():
+            before = old.get(record_id)
+            if before is None:
+                continue
+            _keep_timestamps(before, record)
+            if _without_timestamps(before) != _without_timestamps(record):
+                updated += 1
+        changes[kind] = KindChanges(
+            added=len(new.keys() - old.keys()), updated=updated, removed=len(old.keys() - new.keys())
+        )
+    return changes
+
+
+def _keep_timestamps(before: Record, after: Record) -> None:
+    """An unchanged record keeps both its times; a changed one keeps its creation time."""
+    same = _without_timestamps(before) == _without_timestamps(after)
+    for key in TIMESTAMP_FIELDS if same else ("created",):
+        if key in before:
+            after[key] = before[key]
+    for key, value in after.items():
+        if isinstance(value, dict) and isinstance(before.get(key), dict):
+            _keep_timestamps(before[key], value)
+
+
+def changed_share(previous: RosterData, changes: Mapping[str, KindChanges]) -> float:
+    """The share of the previous data set that an upload would add, change or remove."""
+    before = sum(previous.count(kind) for kind in CHANGE_KINDS)
+    if before == 0:
+        return 0.0
+    touched = sum(c.added + c.updated + c.removed for c in changes.values())
+    return touched / before

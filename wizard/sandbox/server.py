@@ -1,0 +1,152 @@
+"""Running the embedded hub in-process: uvicorn on a background thread, on a free loopback port.
+
+    with start_hub(tmp_path / "hub.sqlite3") as hub:
+        client = OnboardingClient(hub.base_url)
+
+`start_hub` returns once `/healthz` answers, so callers never race the server's start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+import uvicorn
+
+from wizard.errors import UserFacingError
+from wizard.sandbox.app import HubContext, create_app
+from wizard.sandbox.catalog import AppCredentials, reset_app_secret
+from wizard.sandbox.settings import FaultRule, HubSettings
+
+log = logging.getLogger(__name__)
+STARTUP_TIMEOUT = 15.0
+
+
+class HubStartError(UserFacingError):
+    """The embedded hub could not start (port taken, database unreadable…)."""
+
+
+class RunningHub:
+    """A hub serving on a background thread; stop it with `.stop()` or by leaving the `with` block."""
+
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, context: HubContext, host: str, port: int
+    ) -> None:
+        self._server = server
+        self._thread = thread
+        self.context = context
+        self.host = host
+        self.port = port
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def settings(self) -> HubSettings:
+        return self.context.settings
+
+    @property
+    def issued_credentials(self) -> dict[str, AppCredentials]:
+        """App credentials issued when this hub created its database (empty when it reopened one)."""
+        return dict(self.context.issued_credentials)
+
+    def reset_app_secret(self, app_id: str) -> AppCredentials:
+        """A fresh client secret for a catalog app, e.g. for the support view or a vendor test."""
+        return reset_app_secret(self.context.db, app_id)
+
+    def set_faults(self, rules: list[FaultRule]) -> None:
+        self.context.settings.faults = list(rules)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> RunningHub:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"RunningHub({self.base_url})"
+
+
+def default_hub_db() -> Path:
+    """The embedded hub's database in the user data folder (WIZARD_DATA_DIR overrides it, e.g. in tests)."""
+    override = os.environ.get("WIZARD_DATA_DIR")
+    base = (
+        Path(override)
+        if override
+        else Path(platformdirs.user_data_dir("district-onboarding-wizard", appauthor=False))
+    )
+    return base / "embedded-hub.sqlite3"
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it Nagle and delayed ACKs add 40 ms to every answer.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise HubStartError(
+            f"The embedded hub cannot listen on {host}:{port} ({error.strerror}).",
+            "Choose another port with --port, or stop the program using it.",
+        ) from None
+    return sock
+
+
+def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback never goes via a proxy
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            break
+        try:
+            with opener.open(f"{base_url}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.02)
+    raise HubStartError(
+        "The embedded hub did not start.", "Run the wizard with --verbose and look at the log."
+    )
+
+
+def start_hub(
+    db_path: Path, *, host: str = "127.0.0.1", port: int = 0, settings: HubSettings | None = None
+) -> RunningHub:
+    """Start the hub over the SQLite file `db_path` (created if missing); port 0 picks a free port."""
+    app = create_app(db_path, settings)
+    context: HubContext = app.state.hub
+    sock = _bind(host, port)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="embedded-hub", daemon=True)
+    thread.start()
+    bound_port = int(sock.getsockname()[1])
+    hub = RunningHub(server, thread, context, host, bound_port)
+    try:
+        _wait_until_healthy(hub.base_url, thread)
+    except HubStartError:
+        hub.stop()
+        raise
+    log.info("embedded hub serving on %s", hub.base_url)
+    return hub

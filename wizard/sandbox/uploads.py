@@ -1,0 +1,196 @@
+"""Processing a roster upload on the hub side: re-validate, compare with the current data set, hold or apply.
+
+An upload with errors is not applied at all; one that would change more than the configured share of the
+district's records waits on hold until an admin approves it (a term rollover or a missing file looks like
+"everyone left").
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.errors import UserFacingError
+from wizard.roster import spec
+from wizard.roster.issues import Issue
+from wizard.roster.pipeline import PrepareOptions, prepare
+from wizard.sandbox.app import HubContext
+from wizard.sandbox.db import dumps, loads
+from wizard.sandbox.records import CHANGE_KINDS, build_roster, changed_share, compare
+from wizard.sandbox.store import iso, load_roster, save_roster
+
+log = logging.getLogger(__name__)
+
+PROCESSING, SUCCEEDED, FAILED, ON_HOLD = "processing", "succeeded", "failed", "on_hold"
+ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class UploadCheck:
+    """What the roster engine made of the uploaded files: rows per kind (errors left out) and its issues."""
+
+    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [issue for issue in self.issues if issue["severity"] == "error"]
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        return [issue for issue in self.issues if issue["severity"] == "warning"]
+
+
+def _issue(
+    severity: str, code: str, file: str, message: str, row: int | None = None, column: str = ""
+) -> dict[str, Any]:
+    return {
+        "severity": severity,
+        "code": code,
+        "file": file,
+        "row": row,
+        "column": column,
+        "value": "",
+        "message": message,
+    }
+
+
+def validate_upload(folder: Path) -> UploadCheck:
+    """Re-validate the uploaded hub CSV set with the same roster engine the wizard uses offline.
+
+    Hub files are MM/DD/YYYY by definition, so dates are read month first without ambiguity warnings.
+    """
+    try:
+        result = prepare([folder], PrepareOptions(input_format="hub", date_order="mdy"))
+    except UserFacingError as error:
+        return UploadCheck(issues=[_issue("error", "unreadable_upload", "", str(error))])
+    check = UploadCheck(issues=[_issue_dict(issue) for issue in result.issues])
+    for kind, frame in result.clean_tables().items():
+        check.tables[kind] = [
+            {str(column): "" if value is None else str(value) for column, value in row.items()}
+            for row in frame.fillna("").to_dict("records")
+        ]
+    return check
+
+
+def _issue_dict(issue: Issue) -> dict[str, Any]:
+    return {
+        "severity": issue.severity,
+        "code": issue.code,
+        "file": issue.file,
+        "row": int(issue.row) if issue.row is not None else None,
+        "column": issue.column,
+        "value": issue.value,
+        "message": issue.message,
+    }
+
+
+def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, bytes]) -> None:
+    conn.executemany(
+        "INSERT INTO upload_files (upload_id, name, content) VALUES (?, ?, ?)",
+        ((upload_id, name, content) for name, content in files.items()),
+    )
+
+
+def _check_files(context: HubContext, upload_id: str) -> UploadCheck:
+    with context.db.read() as conn:
+        files = conn.execute(
+            "SELECT name, content FROM upload_files WHERE upload_id = ?", (upload_id,)
+        ).fetchall()
+    with tempfile.TemporaryDirectory(prefix="hub-upload-") as folder:
+        for row in files:
+            (Path(folder) / row["name"]).write_bytes(bytes(row["content"]))
+        return validate_upload(Path(folder))
+
+
+def process_upload(context: HubContext, district_id: str, upload_id: str) -> None:
+    """Runs after the 202 answer: validate, compare, then fail, hold or apply, recording the outcome."""
+    try:
+        check = _check_files(context, upload_id)
+        _apply(context, district_id, upload_id, check, approved=False)
+    except Exception:  # the upload must never stay "processing" forever
+        log.exception("processing upload %s failed", upload_id)
+        with context.db.transaction() as conn:
+            result = {"errors": [_issue("error", "internal", "", "The hub could not process this upload.")]}
+            _finish(conn, context, district_id, upload_id, FAILED, result, None)
+
+
+def approve_upload(context: HubContext, district_id: str, upload_id: str) -> None:
+    check = _check_files(context, upload_id)
+    _apply(context, district_id, upload_id, check, approved=True)
+
+
+def _apply(
+    context: HubContext, district_id: str, upload_id: str, check: UploadCheck, *, approved: bool
+) -> None:
+    now = context.now()
+    with context.db.transaction() as conn:
+        previous = load_roster(conn, district_id)
+        current = build_roster(district_id, check.tables if not check.errors else {}, iso(now))
+        changes = compare(previous, current)
+        share = changed_share(previous, changes)
+        result: dict[str, Any] = {
+            "counts": {kind: len(check.tables.get(kind, [])) for kind in spec.HUB_KINDS},
+            "errors": check.errors,
+            "warnings": check.warnings,
+            "changes": {kind: changes[kind].as_dict() for kind in CHANGE_KINDS} if not check.errors else {},
+            "changed_share": round(share, 4),
+        }
+        if check.errors:
+            _finish(conn, context, district_id, upload_id, FAILED, result, None)
+            return
+        if share > context.settings.hold_threshold and not approved:
+            reason = (
+                f"This upload would change {share:.0%} of your district's records (more than "
+                f"{context.settings.hold_threshold:.0%}). Check the added, updated and removed counts, then approve it."
+            )
+            _finish(conn, context, district_id, upload_id, ON_HOLD, result, reason)
+            return
+        save_roster(conn, district_id, current)
+        _finish(conn, context, district_id, upload_id, SUCCEEDED, result, None)
+
+
+def _finish(
+    conn: sqlite3.Connection,
+    context: HubContext,
+    district_id: str,
+    upload_id: str,
+    status: str,
+    result: dict[str, Any],
+    hold_reason: str | None,
+) -> None:
+    finished = iso(context.now())
+    conn.execute(
+        "UPDATE uploads SET status = ?, finished = ?, result = ?, hold_reason = ? WHERE id = ?",
+        (status, finished, dumps(result), hold_reason, upload_id),
+    )
+    sync_state = {SUCCEEDED: "success", FAILED: "error", ON_HOLD: "paused"}[status]
+    if status == SUCCEEDED:
+        conn.execute(
+            "UPDATE districts SET sync_state = ?, last_sync = ? WHERE id = ?",
+            (sync_state, finished, district_id),
+        )
+    else:
+        conn.execute("UPDATE districts SET sync_state = ? WHERE id = ?", (sync_state, district_id))
+
+
+def upload_view(row: sqlite3.Row) -> dict[str, Any]:
+    result: dict[str, Any] = loads(row["result"]) or {}
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "created": row["created"],
+        "finished": row["finished"],
+        "counts": result.get("counts", {}),
+        "errors": result.get("errors", []),
+        "warnings": result.get("warnings", []),
+        "changes": result.get("changes", {}),
+        "changed_share": result.get("changed_share", 0.0),
+        "hold_reason": row["hold_reason"],
+    }

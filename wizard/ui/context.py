@@ -1,0 +1,240 @@
+"""What every page shares: the onboarding state (saved after each committed step) and the hub connection.
+
+The hub is either the one at `state.hub_url` or the embedded hub, started in-process on a free loopback port
+the first time a page needs it and stopped when the wizard closes. Its database lives in the user data folder,
+so a district registered on the embedded hub is still there on the next run. Methods that talk to the hub
+block: pages call them inside a Worker.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.credentials import CredentialStore, default_store
+from wizard.errors import UserFacingError
+from wizard.state import DistrictForm, OnboardingState, StateUnreadable, data_dir, load_state, save_state
+
+if TYPE_CHECKING:
+    from wizard.hub.models import App, District
+    from wizard.ui.hub_access import DistrictSession
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DB_NAME = "embedded-hub.sqlite3"
+COUNTED_FILES = {
+    "schools": "schools.csv",
+    "teachers": "teachers.csv",
+    "sections": "sections.csv",
+    "students": "students.csv",
+}
+
+
+class WizardContext:
+    def __init__(
+        self,
+        state: OnboardingState | None = None,
+        *,
+        load_error: UserFacingError | None = None,
+        embedded_hub: Any = None,
+        hub_settings: Any = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
+        """`embedded_hub` lets a caller (tests, the screenshot tour) lend a running hub the context will not
+        stop; `hub_settings` configures the embedded hub the context starts itself; `credentials` is where
+        tokens are kept (the system keyring by default)."""
+        self.has_saved_state = state is not None
+        self.state = state or OnboardingState()
+        self.load_error = load_error
+        self._lock = threading.Lock()
+        self._embedded = embedded_hub
+        self._owns_embedded = False
+        self._hub_settings = hub_settings
+        self.credentials = credentials if credentials is not None else default_store()
+        self._district_hub: DistrictSession | None = None
+        self._district_hub_key: tuple[str, str] | None = None
+
+    @classmethod
+    def restore(cls, **kwargs: Any) -> WizardContext:
+        """The context for a fresh start: the saved state if there is one; a damaged one is reported, not fatal."""
+        try:
+            return cls(load_state(), **kwargs)
+        except (StateUnreadable, UserFacingError) as error:
+            return cls(None, load_error=error, **kwargs)
+
+    def save(self) -> None:
+        save_state(self.state)
+        self.has_saved_state = True
+
+    # --- the hub -------------------------------------------------------------------------------------------
+    @property
+    def uses_embedded_hub(self) -> bool:
+        return not self.state.hub_url
+
+    def embedded_hub(self) -> Any:
+        """The running embedded hub, started on first use (blocks until it answers /healthz)."""
+        with self._lock:
+            if self._embedded is None:
+                from wizard.sandbox.server import start_hub
+
+                self._embedded = start_hub(data_dir() / EMBEDDED_DB_NAME, settings=self._hub_settings)
+                self._owns_embedded = True
+            return self._embedded
+
+    def hub_base_url(self) -> str:
+        return self.state.hub_url if self.state.hub_url else str(self.embedded_hub().base_url)
+
+    def credential_scope(self) -> str:
+        """Which hub a stored token belongs to: its URL, or one stable name for the embedded hub
+        (whose port changes from run to run)."""
+        return self.state.hub_url or "embedded-hub"
+
+    def close(self) -> None:
+        """Stop the embedded hub if this context started it, and drop the HTTP sessions."""
+        with self._lock:
+            if self._district_hub is not None:
+                close = getattr(self._district_hub, "close", None)
+                if callable(close):
+                    close()
+                self._district_hub = None
+            if self._embedded is not None and self._owns_embedded:
+                self._embedded.stop()
+                self._embedded = None
+                self._owns_embedded = False
+
+    # --- signing up and in ---------------------------------------------------------------------------------
+    def sign_up(self, form: DistrictForm, idempotency_key: str) -> District:
+        from wizard.ui.hub_access import sign_up
+
+        district, token = sign_up(self.hub_base_url(), form, idempotency_key)
+        self._remember_token(district.id, token)
+        return district
+
+    def sign_in(self, district_id: str, token: str) -> District:
+        from wizard.ui.hub_access import open_district
+
+        hub = open_district(self.hub_base_url(), district_id, token)
+        district = hub.district()  # proves the token before it is stored
+        self._remember_token(district_id, token)
+        return district
+
+    def _remember_token(self, district_id: str, token: str) -> None:
+        from wizard.ui.hub_access import store_token
+
+        store_token(self.credentials, self.credential_scope(), district_id, token)
+        with self._lock:
+            self._district_hub = None
+
+    def district_hub(self) -> DistrictSession:
+        """The signed-in district's view of the hub (token from the keyring)."""
+        from wizard.ui.hub_access import load_token, open_district
+
+        district_id = self.state.district_id
+        if not district_id:
+            raise UserFacingError("Your district is not signed in yet.", "Go back to “Sign up or sign in”.")
+        base_url = self.hub_base_url()
+        with self._lock:
+            if self._district_hub is not None and self._district_hub_key == (base_url, district_id):
+                return self._district_hub
+        token = load_token(self.credentials, self.credential_scope(), district_id)
+        hub = open_district(base_url, district_id, token)
+        with self._lock:
+            self._district_hub, self._district_hub_key = hub, (base_url, district_id)
+        return hub
+
+    # --- the app catalog -----------------------------------------------------------------------------------
+    def catalog(self, query: str = "") -> list[tuple[App, bytes | None]]:
+        from wizard.ui.hub_access import app_icon, list_apps
+
+        base_url = self.hub_base_url()
+        return [(app, app_icon(base_url, app)) for app in list_apps(base_url, query)]
+
+    def app_icon(self, app: App | str) -> bytes | None:
+        from wizard.ui.hub_access import app_icon
+
+        return app_icon(self.hub_base_url(), app)
+
+    def keyring_warning(self) -> str | None:
+        return self.credentials.warning
+
+    def chosen_app(self) -> App | None:
+        from wizard.ui.hub_access import get_app
+
+        return get_app(self.hub_base_url(), self.state.app.app_id) if self.state.app.app_id else None
+
+    def portal_url(self) -> str:
+        return self.hub_base_url()
+
+    # --- the district's own roster -------------------------------------------------------------------------
+    def district_directory(self) -> dict[str, list[dict[str, str]]]:
+        """The district's schools and sections with the hub's ids, for the sharing picker and the printouts."""
+        from wizard.ui.hub_access import embedded_directory
+
+        if not self.uses_embedded_hub:
+            raise UserFacingError(
+                "This hub does not list your schools and sections to the wizard.",
+                "Share by whole district or by rules here, or pick schools in the hub's own dashboard.",
+            )
+        return embedded_directory(self.embedded_hub(), self.state.district_id)
+
+    def sis_file_counts(self) -> dict[str, int] | None:
+        """Rows per hub file in the folder the wizard exported to, or None when nothing was exported."""
+        folder = Path(self.state.roster.export_dir) if self.state.roster.export_dir else None
+        if folder is None or not folder.is_dir():
+            return None
+        counts: dict[str, int] = {}
+        for kind, name in COUNTED_FILES.items():
+            path = folder / name
+            if path.is_file():
+                with path.open(encoding="utf-8", newline="") as stream:
+                    counts[kind] = max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+        return counts or None
+
+    def shared_students(self) -> list[dict[str, str]]:
+        """The students shared with the chosen app (embedded hub only; empty for a remote hub)."""
+        from wizard.ui.hub_access import embedded_shared_students
+
+        if not self.uses_embedded_hub or not self.state.app.connection_id:
+            return []
+        return embedded_shared_students(
+            self.embedded_hub(), self.state.district_id, self.state.app.connection_id
+        )
+
+    def login_check(self, vendor_roster: Path | None) -> dict[str, Any]:
+        """The Instant Login link check for the chosen app, optionally against the vendor's roster export."""
+        from wizard.ui.hub_access import embedded_shared_students, login_link_check
+
+        if not self.uses_embedded_hub:
+            raise UserFacingError(
+                "The login-link check needs the list of shared students, which this hub does not give the wizard.",
+                "Ask the app's vendor to run it from the support view.",
+            )
+        students = embedded_shared_students(
+            self.embedded_hub(), self.state.district_id, self.state.app.connection_id
+        )
+        return login_link_check(students, read_vendor_ids(vendor_roster) if vendor_roster else None)
+
+
+VENDOR_ID_COLUMNS = ("ExternalID", "External ID", "external_id", "SIS ID", "sis_id", "Student_id")
+
+
+def read_vendor_ids(path: Path) -> set[str]:
+    """The SIS ids a vendor's roster export links to (its ExternalID column, or the closest equivalent)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            reader = csv.DictReader(stream)
+            column = next((name for name in VENDOR_ID_COLUMNS if name in (reader.fieldnames or [])), None)
+            if column is None:
+                raise UserFacingError(
+                    f"{path.name} has no ExternalID column, so the wizard cannot tell which SIS id each account has.",
+                    "Export the vendor's roster with its ExternalID (SIS id) column.",
+                )
+            return {row[column].strip() for row in reader if (row.get(column) or "").strip()}
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise UserFacingError(
+            f"The vendor's roster {path.name} cannot be read ({error}).",
+            "Save it as a UTF-8 CSV file and try again.",
+        ) from None

@@ -1,0 +1,257 @@
+"""The wizard's adapter over the hub helper's clients and credential store (Qt-free, blocking).
+
+Pages call these through `WizardContext`, inside Workers. One `DistrictSession` binds the onboarding client
+to the signed-in district so pages never pass ids or tokens around; tokens go straight to the keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from wizard.credentials import CredentialStore
+from wizard.errors import UserFacingError
+from wizard.hub.errors import Conflict, HubError
+from wizard.hub.models import (
+    App,
+    Connection,
+    District,
+    PortalView,
+    SharedCounts,
+    Sharing,
+    SharingSettings,
+    Upload,
+    Validation,
+)
+from wizard.hub.onboarding import OnboardingClient
+from wizard.state import DistrictForm
+from wizard.tasks import CancelToken, ProgressCallback
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+
+class DistrictSession:
+    """The onboarding API as one signed-in district admin sees it."""
+
+    def __init__(self, client: OnboardingClient, district_id: str) -> None:
+        self._client = client
+        self.district_id = district_id
+
+    def __repr__(self) -> str:
+        return f"DistrictSession({self._client.base_url!r}, {self.district_id!r})"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def district(self) -> District:
+        return self._client.district(self.district_id)
+
+    def set_sso(self, provider: str) -> District:
+        return self._client.set_identity_provider(self.district_id, provider)
+
+    def set_sync(self, method: str) -> District:
+        return self._client.set_sync_method(self.district_id, method)
+
+    def upload(self, files: Sequence[Path], progress: ProgressCallback, cancel: CancelToken) -> Upload:
+        progress(0, 1, "Uploading your roster files…")
+        cancel.raise_if_cancelled()
+        upload = self._client.upload_roster(self.district_id, list(files))
+        progress(1, 1, "Uploaded; the hub is processing your files…")
+        return upload
+
+    def upload_status(self, upload_id: str) -> Upload:
+        return self._client.upload(self.district_id, upload_id)
+
+    def approve_upload(self, upload_id: str) -> Upload:
+        return self._client.approve_upload(self.district_id, upload_id)
+
+    def add_connection(self, app_id: str) -> Connection:
+        """Add the app; if the district added it before (e.g. in another run), continue with that one."""
+        try:
+            return self._client.add_connection(self.district_id, app_id)
+        except Conflict:
+            for connection in self._client.connections(self.district_id):
+                if connection.app_id == app_id:
+                    return connection
+            raise
+
+    def authorize(self, connection_id: str, scopes: Sequence[str]) -> Connection:
+        return self._client.authorize(self.district_id, connection_id, scopes)
+
+    def connection(self, connection_id: str) -> Connection:
+        return self._client.connection(self.district_id, connection_id)
+
+    def reply(self, connection_id: str, message: str) -> Connection:
+        return self._client.send_message(self.district_id, connection_id, message)
+
+    def sharing(self, connection_id: str) -> Sharing:
+        return self._client.sharing(self.district_id, connection_id)
+
+    def preview_sharing(self, connection_id: str, settings: SharingSettings) -> SharedCounts:
+        return self._client.preview_sharing(self.district_id, connection_id, settings)
+
+    def save_sharing(self, connection_id: str, settings: SharingSettings) -> Sharing:
+        return self._client.set_sharing(self.district_id, connection_id, settings)
+
+    def validation(self, connection_id: str) -> Validation:
+        return self._client.validation(self.district_id, connection_id)
+
+    def warning_csv(self, connection_id: str, code: str) -> bytes:
+        return self._client.warning_csv(self.district_id, connection_id, code)
+
+    def launch(self, connection_id: str, launch_date: str) -> Connection:
+        return self._client.launch(self.district_id, connection_id, launch_date)
+
+    def portal(self, sis_id: str) -> PortalView:
+        return self._client.portal(self.district_id, sis_id)
+
+
+def sign_up(base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[District, str]:
+    district = {
+        "name": form.name,
+        "state": form.state,
+        "nces_id": form.nces_id,
+        "sis_vendor": form.sis_vendor,
+    }
+    admin = {"name": form.admin_name, "email": form.admin_email, "phone": form.admin_phone}
+    with OnboardingClient(base_url) as client:
+        result = client.signup(district, admin, idempotency_key=idempotency_key)
+    return result.district, result.admin_token
+
+
+def open_district(base_url: str, district_id: str, token: str) -> DistrictSession:
+    return DistrictSession(OnboardingClient(base_url, token), district_id)
+
+
+class _NoKeyring:
+    """A keyring backend that never stores anything (priority 0), so the store keeps secrets in memory."""
+
+    priority = 0
+
+
+def memory_only_store() -> CredentialStore:
+    """A credential store that keeps secrets in memory for this run only (demo tours, never the user's keyring)."""
+    return CredentialStore(backend=cast("KeyringBackend", _NoKeyring()))
+
+
+def store_token(store: CredentialStore, scope: str, district_id: str, token: str) -> None:
+    store.set_admin_token(scope, district_id, token)
+
+
+def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
+    token = store.admin_token(scope, district_id)
+    if not token:
+        raise UserFacingError(
+            "Your sign-in for this district is not saved on this computer.",
+            "Go back to “Sign up or sign in”, choose “Use a different district” and sign in with your admin token.",
+        )
+    return token
+
+
+def list_apps(base_url: str, query: str = "") -> list[App]:
+    with OnboardingClient(base_url) as client:
+        return client.apps(query)
+
+
+def get_app(base_url: str, app_id: str) -> App:
+    with OnboardingClient(base_url) as client:
+        return client.app(app_id)
+
+
+def app_icon(base_url: str, app: App | str) -> bytes | None:
+    """The icon's bytes, or None when the hub has none (an app without icon still shows, with its name)."""
+    with OnboardingClient(base_url) as client:
+        try:
+            if isinstance(app, str):
+                return client.app_icon(client.app(app))
+            return client.app_icon(app)
+        except HubError:
+            return None
+
+
+def embedded_directory(hub: Any, district_id: str) -> dict[str, list[dict[str, str]]]:
+    """Schools and sections with their hub ids, read from the in-process embedded hub's store.
+
+    The onboarding API has no directory endpoint, so this only works for the embedded hub.
+    """
+    from wizard.sandbox.store import load_roster
+
+    with hub.context.db.read() as conn:
+        roster = load_roster(conn, district_id)
+    schools = sorted(
+        (
+            {"id": str(i), "name": str(r.get("name") or i)}
+            for i, r in roster.records.get("schools", {}).items()
+        ),
+        key=lambda s: s["name"],
+    )
+    sections = sorted(
+        (
+            {"id": str(i), "name": str(r.get("name") or i), "school_id": str(r.get("school") or "")}
+            for i, r in roster.records.get("sections", {}).items()
+        ),
+        key=lambda s: s["name"],
+    )
+    return {"schools": schools, "sections": sections}
+
+
+def embedded_shared_students(hub: Any, district_id: str, connection_id: str) -> list[dict[str, str]]:
+    """The students the connection shares (hub id, SIS id, name, school), read from the embedded hub's store.
+
+    Like `embedded_directory`, this reads the in-process hub because the onboarding API does not list them.
+    """
+    from wizard.sandbox.db import loads
+    from wizard.sandbox.records import sis_id_of
+    from wizard.sandbox.sharing import Sharing as StoredSharing
+    from wizard.sandbox.sharing import shared_ids
+    from wizard.sandbox.store import connection_row, load_roster
+
+    with hub.context.db.read() as conn:
+        row = connection_row(conn, district_id, connection_id)
+        if row is None:
+            raise UserFacingError("The app's connection was not found on the hub.", "Add the app again.")
+        roster = load_roster(conn, district_id)
+    stored = loads(row["sharing"])
+    ids = shared_ids(roster, StoredSharing.from_dict(stored) if stored else None)
+    schools = roster.records.get("schools", {})
+    students: list[dict[str, str]] = []
+    for student_id in sorted(ids.get("students", set())):
+        record = roster.records["students"][student_id]
+        name = record.get("name") or {}
+        role = (record.get("roles") or {}).get("student") or {}
+        school = schools.get(str(role.get("school") or ""), {})
+        students.append(
+            {
+                "id": student_id,
+                "sis_id": sis_id_of(record),
+                "name": " ".join(str(part) for part in (name.get("first"), name.get("last")) if part),
+                "school": str(school.get("name") or ""),
+            }
+        )
+    return students
+
+
+def login_link_check(students: list[dict[str, str]], vendor_ids: set[str] | None) -> dict[str, Any]:
+    """Instant Login links: a shared student signs straight in when their SIS id is one the vendor knows.
+
+    Without the vendor's roster (`vendor_ids` None: Secure Sync apps get the SIS ids from the hub itself) the
+    check is that every shared student has a SIS id, and that no two share one.
+    """
+    seen: dict[str, int] = {}
+    for student in students:
+        if student["sis_id"]:
+            seen[student["sis_id"]] = seen.get(student["sis_id"], 0) + 1
+    without = [s for s in students if not s["sis_id"]]
+    duplicated = [s for s in students if s["sis_id"] and seen[s["sis_id"]] > 1]
+    unknown = [
+        s for s in students if s["sis_id"] and vendor_ids is not None and s["sis_id"] not in vendor_ids
+    ]
+    return {
+        "total": len(students),
+        "without_sis_id": without,
+        "duplicate_sis_id": duplicated,
+        "unknown_to_vendor": unknown,
+        "checked_against_vendor": vendor_ids is not None,
+    }

@@ -1,0 +1,272 @@
+"""Qt table models over pandas frames and the roster engine's results.
+
+The models read the frames cell by cell on demand: nothing big is copied into QStandardItems, so a preview
+of 100,000 rows opens instantly and uses no extra memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+ERROR_BACKGROUND = QColor("#fdecee")  # with the default text colour: AA contrast (see style.py)
+ERROR_TEXT = QColor("#8a1620")
+WARNING_BACKGROUND = QColor("#fff4d6")
+ISSUE_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message")
+ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message")
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+class FrameModel(QAbstractTableModel):
+    """A read-only view of a DataFrame; rows with errors are tinted, problem cells carry their message."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        error_rows: Iterable[int] = (),
+        cell_problems: dict[tuple[int, str], tuple[str, str]] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._frame = frame
+        self._error_rows = set(error_rows)  # row positions
+        # (row position, column name) -> (severity, message)
+        self._cell_problems = cell_problems or {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self._frame
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._frame)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._frame.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        name = str(self._frame.columns[column])
+        severity, problem = self._cell_problems.get((row, name), ("", ""))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = _text(self._frame.iat[row, column])
+            if role == Qt.ItemDataRole.AccessibleTextRole and problem:
+                return f"{text} ({severity}: {problem})"
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole and problem:
+            return f"{severity.capitalize()}: {problem}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if severity == "error":
+                return QBrush(ERROR_BACKGROUND)
+            if problem or row in self._error_rows:
+                return QBrush(WARNING_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and severity == "error":
+            return QBrush(ERROR_TEXT)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return str(self._frame.columns[section])
+        return str(section + 2)  # the spreadsheet row number (header = 1), as in the issue list
+
+
+class IssueModel(FrameModel):
+    """The roster engine's issue frame (severity, code, file, row, column, value, message)."""
+
+    def __init__(self, issues: pd.DataFrame, parent: Any = None) -> None:
+        super().__init__(issues.loc[:, list(ISSUE_COLUMNS)].reset_index(drop=True), parent=parent)
+        self._severity = self.frame["severity"].to_numpy()
+        self._codes = self.frame["code"].to_numpy()
+        self._haystack: list[str] | None = None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ISSUE_HEADERS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
+            return QBrush(ERROR_BACKGROUND if self._severity[index.row()] == "error" else WARNING_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None
+        return super().data(index, role)
+
+    def severity_at(self, row: int) -> str:
+        return str(self._severity[row])
+
+    def code_at(self, row: int) -> str:
+        return str(self._codes[row])
+
+    def text_at(self, row: int) -> str:
+        """All of a row's text, lower-cased, built once for the whole frame on first search."""
+        if self._haystack is None:
+            joined = self.frame.astype("string").fillna("").agg(" ".join, axis=1)
+            self._haystack = [text.casefold() for text in joined]
+        return self._haystack[row]
+
+    def counts_by_code(self) -> dict[str, int]:
+        counts = self.frame["code"].value_counts()
+        return {str(code): int(count) for code, count in sorted(counts.items())}
+
+
+class IssueFilter(QSortFilterProxyModel):
+    """Live filtering of the issue list by severity, code and free text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._severity = ""
+        self._code = ""
+        self._text = ""
+
+    def set_filters(
+        self, *, severity: str | None = None, code: str | None = None, text: str | None = None
+    ) -> None:
+        self.beginFilterChange()
+        if severity is not None:
+            self._severity = severity
+        if code is not None:
+            self._code = code
+        if text is not None:
+            self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, IssueModel):
+            return True
+        if self._severity and model.severity_at(source_row) != self._severity:
+            return False
+        if self._code and model.code_at(source_row) != self._code:
+            return False
+        return not self._text or self._text in model.text_at(source_row)
+
+
+class MappingRow:
+    __slots__ = ("file", "header", "kind", "target")
+
+    def __init__(self, file: str, kind: str, header: str, target: str) -> None:
+        self.file, self.kind, self.header, self.target = file, kind, header, target
+
+
+class MappingModel(QAbstractTableModel):
+    """Source column -> hub column, per input file; the hub column is editable (blank = ignore the column)."""
+
+    HEADERS = ("File", "Hub file", "Column in your file", "Hub column")
+    TARGET_COLUMN = 3
+
+    def __init__(self, columns_for_kind: Callable[[str], list[str]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns_for_kind = columns_for_kind
+        self._rows: list[MappingRow] = []
+
+    def load(self, mapping: dict[str, Any], headers: dict[str, list[str]] | None = None) -> None:
+        """`mapping` as MappingSpec.to_dict(); `headers` lists each file's columns, mapped or not."""
+        self.beginResetModel()
+        self._rows = []
+        for file, entry in mapping.get("files", {}).items():
+            columns: dict[str, str] = dict(entry.get("columns", {}))
+            for header in (headers or {}).get(file, []):
+                columns.setdefault(header, "")
+            for header, target in columns.items():
+                self._rows.append(MappingRow(file, str(entry["kind"]), header, target))
+        self.endResetModel()
+
+    def to_dict(self) -> dict[str, Any]:
+        files: dict[str, Any] = {}
+        for row in self._rows:
+            entry = files.setdefault(row.file, {"kind": row.kind, "columns": {}})
+            entry["columns"][row.header] = row.target
+        return {"files": files}
+
+    def targets_for(self, row: int) -> list[str]:
+        return ["", *self._columns_for_kind(self._rows[row].kind)]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        values = (row.file, row.kind, row.header, row.target)
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = values[index.column()]
+            return value if value or index.column() != self.TARGET_COLUMN else "(ignored)"
+        if role == Qt.ItemDataRole.EditRole:
+            return values[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == self.TARGET_COLUMN and not row.target:
+            return QBrush(WARNING_BACKGROUND)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != self.TARGET_COLUMN:
+            return False
+        target = str(value or "")
+        if target not in self.targets_for(index.row()):
+            return False
+        self._rows[index.row()].target = target
+        self.dataChanged.emit(index, index)
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == self.TARGET_COLUMN:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class TargetDelegate(QStyledItemDelegate):
+    """Edits a mapping's hub column with a combo box of the hub columns of that file's kind."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        model = index.model()
+        editor = QComboBox(parent)
+        editor.setAccessibleName("Hub column")
+        if isinstance(model, MappingModel):
+            for target in model.targets_for(index.row()):
+                editor.addItem(target or "(ignore this column)", target)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

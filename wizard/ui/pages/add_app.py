@@ -1,0 +1,351 @@
+"""Add and authorize the app: a searchable catalog, the data it asks for in plain words, then a live status
+timeline with the vendor's questions and a reply box. Waiting can last days: the page resumes where it was."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.flow import PageId
+from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import when
+
+if TYPE_CHECKING:
+    from wizard.hub.models import App, Connection
+
+POLL_INTERVAL_MS = 2000
+APP_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# The three milestones of the timeline, and the statuses at which each is reached.
+ACTORS = {"district": "You", "vendor": "The vendor", "hub": "The hub"}
+ACTIONS = {
+    "added": "added the app",
+    "authorized": "authorized it",
+    "asked": "asked",
+    "replied": "replied",
+    "message": "wrote",
+    "accepted": "accepted",
+    "rejected": "declined",
+    "sharing_saved": "saved the sharing",
+    "launched": "launched the app",
+}
+PENDING_AUTHORIZATION = "pending_district_authorization"
+CONNECTED = "connected"
+REJECTED = "rejected"
+MILESTONES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "Requested",
+        frozenset(
+            {PENDING_AUTHORIZATION, "pending_vendor_acceptance", "vendor_requested_info", CONNECTED, REJECTED}
+        ),
+    ),
+    (
+        "Authorized by you",
+        frozenset({"pending_vendor_acceptance", "vendor_requested_info", CONNECTED, REJECTED}),
+    ),
+    ("Accepted by the vendor", frozenset({CONNECTED})),
+)
+STATUS_WORDS: dict[str, str] = {
+    PENDING_AUTHORIZATION: "Added — authorize it to send the request to the vendor.",
+    "pending_vendor_acceptance": "Waiting for the vendor to accept. You can close the wizard; it picks up here.",
+    "vendor_requested_info": "The vendor has a question for you — answer it below.",
+    CONNECTED: "The vendor accepted. Go on to decide what the app may see.",
+    REJECTED: "The vendor declined the connection. Read their message below, then authorize again or contact them.",
+}
+
+
+def icon_from_bytes(data: bytes | None) -> QIcon:
+    pixmap = QPixmap()
+    if data:
+        pixmap.loadFromData(QByteArray(data))
+    return QIcon(pixmap) if not pixmap.isNull() else QIcon()
+
+
+class AddAppPage(BasePage):
+    page_id = PageId.ADD_APP
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(self.tr("Find the app, check what it will see, and authorize it."))
+        splitter = QSplitter()
+        # Left: the catalog.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        search_label = QLabel(self.tr("&Search the app catalog"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("App or vendor name"))
+        self.search.setAccessibleName(self.tr("Search the app catalog"))
+        self.search.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search)
+        self.catalog = QStandardItemModel(self)
+        self.app_list = QListView()
+        self.app_list.setModel(self.catalog)
+        self.app_list.setIconSize(QSize(40, 40))
+        self.app_list.setAccessibleName(self.tr("Apps"))
+        self.app_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        left_layout.addWidget(search_label)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.app_list, 1)
+        splitter.addWidget(left)
+        # Right: details, then the timeline.
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.details = QLabel(self.tr("Choose an app on the left."))
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAccessibleName(self.tr("About the app"))
+        self.authorize_button = QPushButton(self.tr("&Add and authorize this app"))
+        self.authorize_button.setAccessibleName(self.tr("Add and authorize this app"))
+        self.authorize_button.setEnabled(False)
+        right_layout.addWidget(self.details)
+        right_layout.addWidget(self.authorize_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.timeline_box = QGroupBox(self.tr("Status"))
+        timeline_layout = QVBoxLayout(self.timeline_box)
+        steps = QHBoxLayout()
+        self.milestones: list[QLabel] = []
+        for name, _statuses in MILESTONES:
+            label = QLabel()
+            label.setAccessibleName(self.tr(name))
+            steps.addWidget(label)
+            self.milestones.append(label)
+        steps.addStretch(1)
+        self.status_text = QLabel()
+        self.status_text.setWordWrap(True)
+        self.status_text.setObjectName("warnNote")
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self.history.setAccessibleName(self.tr("History of the request"))
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setObjectName("warnNote")
+        self.reply = QPlainTextEdit()
+        self.reply.setPlaceholderText(self.tr("Your answer to the vendor"))
+        self.reply.setAccessibleName(self.tr("Your answer to the vendor"))
+        self.reply.setTabChangesFocus(True)
+        self.reply.setMaximumHeight(90)
+        self.send_button = QPushButton(self.tr("Send &answer"))
+        self.send_button.setAccessibleName(self.tr("Send answer"))
+        timeline_layout.addLayout(steps)
+        timeline_layout.addWidget(self.status_text)
+        timeline_layout.addWidget(self.history, 1)
+        timeline_layout.addWidget(self.question)
+        timeline_layout.addWidget(self.reply)
+        timeline_layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignRight)
+        right_layout.addWidget(self.timeline_box, 1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        self.content.addWidget(splitter, 1)
+
+        self._connection: Connection | None = None
+        self._seen_when_opened = 0
+        self._polling = False
+        self.poll_timer = self.make_timer(POLL_INTERVAL_MS, self._poll)
+        self.poll_timer.setObjectName("connectionPoll")
+        self.search.textChanged.connect(self._filter)
+        self.app_list.selectionModel().currentChanged.connect(lambda *_: self._show_app())
+        self.authorize_button.clicked.connect(self._authorize)
+        self.send_button.clicked.connect(self._send_reply)
+        self.reply.textChanged.connect(self._update_reply_button)
+
+    # --- catalog -------------------------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        self._seen_when_opened = self.ctx.state.app.last_seen_history
+        self._connection = None
+        self._render_connection()
+        self.run_task(
+            lambda progress, cancel: self.ctx.catalog(),
+            self._catalog_loaded,
+            message=self.tr("Loading the app catalog…"),
+        )
+
+    def _catalog_loaded(self, apps: list[tuple[App, bytes | None]]) -> None:
+        self.catalog.clear()
+        for app, icon in apps:
+            item = QStandardItem(icon_from_bytes(icon), f"{app.name}\n{app.vendor}")
+            item.setData(app, APP_ROLE)
+            item.setData(f"{app.name}, {app.vendor}", Qt.ItemDataRole.AccessibleTextRole)
+            self.catalog.appendRow(item)
+        chosen = self.ctx.state.app.app_id
+        for row in range(self.catalog.rowCount()):
+            if self.catalog.item(row).data(APP_ROLE).id == chosen:
+                self.app_list.setCurrentIndex(self.catalog.index(row, 0))
+        self._filter(self.search.text())
+        if self.ctx.state.app.connection_id:
+            self._poll()
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for row in range(self.catalog.rowCount()):
+            app = self.catalog.item(row).data(APP_ROLE)
+            haystack = f"{app.name} {app.vendor} {app.description}".casefold()
+            self.app_list.setRowHidden(row, bool(needle) and needle not in haystack)
+
+    def selected_app(self) -> App | None:
+        index = self.app_list.currentIndex()
+        if not index.isValid() or self.app_list.isRowHidden(index.row()):
+            return None
+        app: App = index.data(APP_ROLE)
+        return app
+
+    def _show_app(self) -> None:
+        app = self.selected_app()
+        if app is None:
+            self.details.setText(self.tr("Choose an app on the left."))
+            self.authorize_button.setEnabled(False)
+            return
+        scopes = "".join(f"<li>{html.escape(scope.description)}</li>" for scope in app.scopes)
+        sync = (
+            self.tr("Rosters reach the app through the hub's Secure Sync.")
+            if app.uses_secure_sync
+            else self.tr("This app keeps its own roster: you will prepare its student import file next.")
+        )
+        self.details.setText(
+            f"<h3>{html.escape(app.name)}</h3><p>{html.escape(app.vendor)} — {html.escape(app.description)}</p>"
+            f"<p>{sync}</p><p><b>{self.tr('What it will be able to see:')}</b></p><ul>{scopes}</ul>"
+        )
+        connected_elsewhere = bool(self.ctx.state.app.connection_id) and self.ctx.state.app.app_id != app.id
+        self.authorize_button.setEnabled(not connected_elsewhere and not self._connection_authorized())
+
+    # --- connection ----------------------------------------------------------------------------------------
+    def _authorize(self) -> None:
+        app = self.selected_app()
+        if app is None:
+            return
+        state = self.ctx.state.app
+        state.app_id, state.app_name = app.id, app.name
+        state.uses_secure_sync = app.uses_secure_sync
+        self.ctx.save()
+        scopes = [scope.name for scope in app.scopes]
+        existing = state.connection_id
+
+        def add_and_authorize(progress, cancel):  # type: ignore[no-untyped-def]
+            hub = self.ctx.district_hub()
+            connection = hub.connection(existing) if existing else hub.add_connection(app.id)
+            if connection.status in {PENDING_AUTHORIZATION, REJECTED}:
+                connection = hub.authorize(connection.id, scopes)
+            return connection
+
+        self.run_task(
+            add_and_authorize,
+            self._connection_loaded,
+            message=self.tr("Authorizing {app}…").format(app=app.name),
+        )
+
+    def _poll(self) -> None:
+        connection_id = self.ctx.state.app.connection_id
+        if not connection_id or self._polling:
+            return
+        self._polling = True
+
+        def fetch(progress, cancel):  # type: ignore[no-untyped-def]
+            return self.ctx.district_hub().connection(connection_id)
+
+        worker = self.run_task(
+            fetch, self._connection_loaded, message=self.tr("Checking for news from the vendor…"), quiet=True
+        )
+        worker.finished.connect(self._poll_finished)
+
+    def _poll_finished(self) -> None:
+        self._polling = False
+
+    def _connection_loaded(self, connection: Connection) -> None:
+        state = self.ctx.state.app
+        state.connection_id = connection.id
+        state.connection_status = connection.status
+        self._connection = connection
+        self.banner.clear()
+        self._render_connection()
+        state.last_seen_history = len(connection.history)
+        self.ctx.save()
+        if self.isVisible() and connection.status not in {CONNECTED, REJECTED}:
+            if not self.poll_timer.isActive():
+                self.poll_timer.start()
+        else:
+            self.poll_timer.stop()
+        self.completeChanged.emit()
+
+    def _connection_authorized(self) -> bool:
+        return self._connection is not None and self._connection.status not in (
+            PENDING_AUTHORIZATION,
+            REJECTED,
+        )
+
+    def _render_connection(self) -> None:
+        connection = self._connection
+        status = connection.status if connection is not None else ""
+        self.timeline_box.setVisible(bool(status))
+        for label, (name, statuses) in zip(self.milestones, MILESTONES, strict=True):
+            reached = status in statuses
+            label.setText(("✓ " if reached else "○ ") + self.tr(name))
+            set_tone(label, "okNote" if reached else "")
+            label.setAccessibleDescription(self.tr("done") if reached else self.tr("not yet"))
+        self.status_text.setText(self.tr(STATUS_WORDS.get(status, status)))
+        self.history.clear()
+        # Entries the admin had not seen when they last closed the wizard are marked, so a resumed
+        # wizard shows at a glance what changed while they were away.
+        seen = self._seen_when_opened
+        events = connection.history if connection is not None else ()
+        for number, event in enumerate(events):
+            text = f"{when(event.at)} — {ACTORS.get(event.actor, event.actor)} {ACTIONS.get(event.action, event.action)}"
+            if event.message:
+                text += f": “{event.message}”"
+            item = QListWidgetItem(("★ " + self.tr("New") + " · " if 0 < seen <= number else "") + text)
+            self.history.addItem(item)
+        news = len(events) - seen if seen else 0
+        if news > 0:
+            self.status_text.setText(
+                self.tr("{n} new since you last looked. ").format(n=news) + self.status_text.text()
+            )
+        self.history.scrollToBottom()
+        question = connection.open_question if connection is not None and connection.open_question else ""
+        self.question.setText(self.tr("The vendor asks: {q}").format(q=question))
+        for widget in (self.question, self.reply, self.send_button):
+            widget.setVisible(bool(question))
+        self._update_reply_button()
+        app = self.selected_app()
+        self.authorize_button.setEnabled(app is not None and not self._connection_authorized())
+
+    def _update_reply_button(self) -> None:
+        self.send_button.setEnabled(bool(self.reply.toPlainText().strip()) and not self.is_busy)
+
+    def _send_reply(self) -> None:
+        text = self.reply.toPlainText().strip()
+        connection_id = self.ctx.state.app.connection_id
+
+        def send(progress, cancel):  # type: ignore[no-untyped-def]
+            return self.ctx.district_hub().reply(connection_id, text)
+
+        def sent(connection: Connection) -> None:
+            self.reply.clear()  # only once the hub has it: a failed send keeps the text
+            self._connection_loaded(connection)
+
+        self.run_task(send, sent, message=self.tr("Sending your answer…"))
+
+    def ready(self) -> bool:
+        return self._connection_authorized()
+
+    def validatePage(self) -> bool:
+        self.ctx.state.mark_completed(self.page_id)
+        self.ctx.save()
+        return True

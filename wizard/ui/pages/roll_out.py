@@ -1,0 +1,313 @@
+"""Roll out: set the launch date, preview what a student or teacher will see in the portal, print the
+per-school login instructions (PDF), and export a summary of everything done."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, QMarginsF, QSize, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from wizard.flow import PAGE_TITLES, PageId
+from wizard.state import OnboardingState
+from wizard.ui.pages.add_app import icon_from_bytes
+from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
+from wizard.ui.text import when
+
+if TYPE_CHECKING:
+    from wizard.hub.models import PortalView
+
+
+def instructions_html(state: OnboardingState, schools: list[dict[str, Any]], portal_url: str) -> str:
+    """One page per school: how its students and teachers reach the app (printed and handed out)."""
+    provider = IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
+        "&", ""
+    )
+    app = html.escape(state.app.app_name or "the app")
+    pages = []
+    for number, school in enumerate(schools):
+        breaker = ' style="page-break-before: always"' if number else ""
+        pages.append(
+            f"<div{breaker}><h1>{html.escape(str(school['name']))}</h1>"
+            f"<h2>Signing in to {app}</h2><ol>"
+            f"<li>Open <b>{html.escape(portal_url)}</b> in your browser.</li>"
+            f"<li>Choose <b>{html.escape(state.district_form.name)}</b> and sign in with <b>{html.escape(provider)}</b>.</li>"
+            f"<li>Click the <b>{app}</b> icon on your portal page. You are signed straight in.</li></ol>"
+            f"<p>Available from {html.escape(state.launch_date or 'the launch date')}. Trouble signing in? "
+            f"Ask your teacher or the school office; they contact {html.escape(state.district_form.admin_name)} "
+            f"({html.escape(state.district_form.admin_email)}).</p></div>"
+        )
+    return "<html><body>" + "".join(pages) + "</body></html>"
+
+
+def summary_text(state: OnboardingState) -> str:
+    """Everything done, as plain text an admin can file or forward (no secrets: the state holds none)."""
+    form = state.district_form
+    lines = [
+        "District onboarding summary",
+        "",
+        f"District: {form.name} ({form.state}), NCES id {form.nces_id}, hub id {state.district_id}",
+        f"Administrator: {form.admin_name} <{form.admin_email}>, {form.admin_phone}",
+        f"SIS: {form.sis_vendor}",
+        f"Sign-in: {IDENTITY_PROVIDERS.get(state.identity_provider, (state.identity_provider, ''))[0].replace('&', '')}",
+        f"Sync: {SYNC_METHODS.get(state.sync_method, (state.sync_method, ''))[0].replace('&', '')}",
+        f"Roster upload: {state.roster.upload_id or 'none'} ({state.roster.upload_status or 'n/a'})",
+        f"App: {state.app.app_name} — connection {state.app.connection_id} ({state.app.connection_status})",
+        f"Sharing: {state.sharing.sharing_type}; schools {len(state.sharing.school_ids)}, "
+        f"sections {len(state.sharing.section_ids)}, rules {len(state.sharing.rules)}",
+        f"Launch date: {state.launch_date or 'not set'}{' (launched)' if state.launched else ''}",
+        "",
+        "Steps completed: "
+        + ", ".join(PAGE_TITLES[PageId(p)] for p in sorted(state.completed_pages) if p in set(PageId)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_pdf(document_html: str, target: Path) -> Path:
+    """Render HTML to a Letter-size PDF through Qt's print support."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.Letter),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(18, 18, 18, 18),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    document = QTextDocument()
+    document.setHtml(document_html)
+    document.print_(printer)
+    return target
+
+
+class RollOutPage(BasePage):
+    page_id = PageId.ROLL_OUT
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(
+            self.tr("Pick the launch date, see what students will see, and hand out instructions.")
+        )
+        launch_box = QGroupBox(self.tr("Launch"))
+        launch_layout = QFormLayout(launch_box)
+        self.launch_date = QDateEdit()
+        self.launch_date.setCalendarPopup(True)
+        self.launch_date.setDisplayFormat("MM/dd/yyyy")
+        self.launch_date.setAccessibleName(self.tr("Launch date"))
+        self.launch_button = QPushButton(self.tr("&Launch on this date"))
+        self.launch_button.setAccessibleName(self.tr("Launch on this date"))
+        self.launch_status = QLabel()
+        self.launch_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.launch_date)
+        row.addWidget(self.launch_button)
+        row.addStretch(1)
+        date_label = QLabel(self.tr("Launch &date"))
+        date_label.setBuddy(self.launch_date)
+        launch_layout.addRow(date_label, row)
+        launch_layout.addRow(self.launch_status)
+        self.content.addWidget(launch_box)
+
+        portal_box = QGroupBox(self.tr("What a student or teacher will see"))
+        portal_layout = QVBoxLayout(portal_box)
+        lookup = QHBoxLayout()
+        user_label = QLabel(self.tr("Student or teacher (&id or pick one)"))
+        self.user_id = QComboBox()
+        self.user_id.setEditable(True)
+        self.user_id.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.user_id.setAccessibleName(self.tr("SIS id of a student or teacher"))
+        self.user_id.setPlaceholderText(self.tr("SIS id, e.g. 010001"))
+        user_label.setBuddy(self.user_id)
+        self.preview_button = QPushButton(self.tr("&Preview portal"))
+        self.preview_button.setAccessibleName(self.tr("Preview portal"))
+        lookup.addWidget(user_label)
+        lookup.addWidget(self.user_id, 1)
+        lookup.addWidget(self.preview_button)
+        self.portal_title = QLabel()
+        self.portal_title.setWordWrap(True)
+        self.portal = QListWidget()
+        self.portal.setViewMode(QListWidget.ViewMode.IconMode)
+        self.portal.setIconSize(QSize(64, 64))
+        self.portal.setAccessibleName(self.tr("Portal preview"))
+        self.portal.setMaximumHeight(150)
+        portal_layout.addLayout(lookup)
+        portal_layout.addWidget(self.portal_title)
+        portal_layout.addWidget(self.portal)
+        self.content.addWidget(portal_box)
+
+        hand_out = QHBoxLayout()
+        self.pdf_button = QPushButton(self.tr("Save login &instructions (PDF)…"))
+        self.pdf_button.setAccessibleName(self.tr("Save per-school login instructions as PDF"))
+        self.summary_button = QPushButton(self.tr("E&xport summary…"))
+        self.summary_button.setAccessibleName(self.tr("Export a summary of the onboarding"))
+        self.file_status = QLabel()
+        hand_out.addWidget(self.pdf_button)
+        hand_out.addWidget(self.summary_button)
+        hand_out.addWidget(self.file_status, 1)
+        self.content.addLayout(hand_out)
+        self.content.addStretch(1)
+
+        self.launch_button.clicked.connect(self._launch)
+        self.preview_button.clicked.connect(self._preview_portal)
+        editor = self.user_id.lineEdit()
+        if editor is not None:
+            editor.returnPressed.connect(self._preview_portal)
+        self.user_id.activated.connect(lambda _i: self._preview_portal())
+        self.pdf_button.clicked.connect(self._save_instructions)
+        self.summary_button.clicked.connect(self._export_summary)
+        self.launch_date.dateChanged.connect(self._date_changed)
+
+    def initializePage(self) -> None:
+        saved = self.ctx.state.launch_date
+        chosen = date.fromisoformat(saved) if saved else date.today()
+        self.launch_date.setDate(QDate(chosen.year, chosen.month, chosen.day))
+        self._show_launch()
+        self.run_task(
+            lambda progress, cancel: self.ctx.shared_students(),
+            self._students_loaded,
+            message=self.tr("Loading the shared students…"),
+            quiet=True,
+        )
+
+    def chosen_sis_id(self) -> str:
+        """The picked user's SIS id, or what was typed."""
+        index = self.user_id.currentIndex()
+        if index >= 0 and self.user_id.currentText() == self.user_id.itemText(index):
+            return str(self.user_id.itemData(index))
+        return self.user_id.currentText().strip()
+
+    def _students_loaded(self, students: list[dict[str, str]]) -> None:
+        typed = self.user_id.currentText()
+        self.user_id.clear()
+        for student in students[:500]:
+            self.user_id.addItem(
+                f"{student['name']} — {student['school']} ({student['sis_id']})", student["sis_id"]
+            )
+        self.user_id.setCurrentIndex(-1)
+        self.user_id.setEditText(typed)
+
+    def _date_changed(self, value: QDate) -> None:
+        self.ctx.state.launch_date = value.toString("yyyy-MM-dd")
+        self.ctx.save()
+
+    def _show_launch(self) -> None:
+        state = self.ctx.state
+        if state.launched:
+            self.launch_status.setText(
+                self.tr(
+                    "✓ {app} launches on {date}: from then on it shows in the portal of everyone it is shared with."
+                ).format(app=state.app.app_name, date=when(state.launch_date))
+            )
+            set_tone(self.launch_status, "okNote")
+        else:
+            self.launch_status.setText(self.tr("Not launched yet: the app does not show in anyone's portal."))
+            set_tone(self.launch_status, "warnNote")
+        self.completeChanged.emit()
+
+    def _launch(self) -> None:
+        launch_on = self.launch_date.date().toString("yyyy-MM-dd")
+        connection_id = self.ctx.state.app.connection_id
+
+        def launched(_result: object) -> None:
+            self.ctx.state.launch_date = launch_on
+            self.ctx.state.launched = True
+            self.ctx.state.mark_completed(self.page_id)
+            self.ctx.save()
+            self._show_launch()
+
+        self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().launch(connection_id, launch_on),
+            launched,
+            message=self.tr("Setting the launch date…"),
+        )
+
+    def _preview_portal(self) -> None:
+        sis_id = self.chosen_sis_id()
+        if not sis_id:
+            return
+
+        def fetch(progress, cancel):  # type: ignore[no-untyped-def]
+            portal = self.ctx.district_hub().portal(sis_id)
+            return portal, {app.app_id: self.ctx.app_icon(app.app_id) for app in portal.apps}
+
+        self.run_task(fetch, self._show_portal, message=self.tr("Loading the portal…"))
+
+    def _show_portal(self, loaded: tuple[PortalView, dict[str, bytes | None]]) -> None:
+        portal, icons = loaded
+        self.portal.clear()
+        for app in portal.apps:
+            item = QListWidgetItem(icon_from_bytes(icons.get(app.app_id)), app.name)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.portal.addItem(item)
+        who = portal.name or portal.sis_id
+        if portal.apps:
+            text = self.tr("{who} ({role}) will see {n} app(s) in the portal:").format(
+                who=who, role=portal.role, n=len(portal.apps)
+            )
+        else:
+            text = self.tr("{who} ({role}) will see no apps yet.").format(who=who, role=portal.role)
+        for app in portal.hidden:
+            text += " " + self.tr("{app} is not shown: {reason}").format(app=app.name, reason=app.reason)
+        self.portal_title.setText(text)
+
+    def choose_save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
+        """Ask where to save (tests replace this; a file dialog cannot run headless)."""
+        name, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+        return Path(name) if name else None
+
+    def _save_instructions(self) -> None:
+        target = self.choose_save_path(
+            self.tr("Save login instructions"), "login-instructions.pdf", self.tr("PDF files (*.pdf)")
+        )
+        if target is None:
+            return
+
+        def load(progress, cancel):  # type: ignore[no-untyped-def]
+            return self.ctx.district_directory().get("schools", []), self.ctx.portal_url()
+
+        def render(loaded: tuple[list[dict[str, Any]], str]) -> None:
+            schools, portal_url = loaded
+            # QTextDocument printing is GUI-thread work; it is quick for a page per school.
+            write_pdf(instructions_html(self.ctx.state, schools, portal_url), target)
+            self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
+
+        self.run_task(load, render, message=self.tr("Preparing the instructions…"))
+
+    def _export_summary(self) -> None:
+        target = self.choose_save_path(
+            self.tr("Export summary"), "onboarding-summary.txt", self.tr("Text files (*.txt)")
+        )
+        if target is None:
+            return
+        temporary = target.with_name(target.name + ".part")
+        temporary.write_text(summary_text(self.ctx.state), encoding="utf-8")
+        temporary.replace(target)
+        self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
+
+    def ready(self) -> bool:
+        return self.ctx.state.launched
+
+    def validatePage(self) -> bool:
+        self.ctx.state.mark_completed(self.page_id)
+        self.ctx.save()
+        return True

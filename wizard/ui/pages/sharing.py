@@ -1,0 +1,446 @@
+"""Sharing permissions: which of the district's data the app may see, with a live preview of the counts.
+
+Five sharing types, each explained in one line, the app's recommendation marked; a checkable school and
+section tree with search; a rules builder; Save. Once the vendor has confirmed, the type is locked (the hub
+answers 409 sharing_type_locked) and the page says why, while sections can still be added.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.flow import PageId
+from wizard.hub.errors import Conflict, ValidationFailed
+from wizard.hub.models import SharedCounts, Sharing, SharingSettings
+from wizard.hub.models import SharingRule as HubRule
+from wizard.state import SharingRule
+from wizard.ui.pages.base import BasePage, set_tone
+
+if TYPE_CHECKING:
+    from wizard.hub.models import App
+
+SHARING_TYPES: dict[str, tuple[str, str]] = {
+    "district": ("&Whole district", "Everything in your roster: every school, section, teacher and student."),
+    "schools": ("&Schools", "Everything in the schools you pick, including new sections added there later."),
+    "sections": ("S&ections", "Only the sections you pick, with their teachers and students."),
+    "rules": ("R&ules", "Only the records that match your rules, e.g. students in grades 3 to 5."),
+    "school_site": (
+        "School si&te licenses",
+        "The schools you pick, where each school's own admin has opted in to the app.",
+    ),
+}
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
+    "student": ("grade", "school_name", "sis_id", "email", "first_name", "last_name", "gender"),
+    "teacher": ("school_name", "title", "email", "sis_id", "first_name", "last_name"),
+    "section": ("subject", "grade", "school_name", "course_name", "term_name", "name", "sis_id"),
+    "school": ("name", "low_grade", "high_grade", "sis_id", "school_number"),
+}
+RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+PREVIEW_DELAY_MS = 400
+
+
+class RuleRow(QWidget):
+    """One rule: record type, field, operator, value, and a Remove button."""
+
+    def __init__(self, rule: SharingRule, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.record_type = QComboBox()
+        self.record_type.setAccessibleName(self.tr("Record type"))
+        for name in RULE_FIELDS:
+            self.record_type.addItem(self.tr(name), name)
+        self.field = QComboBox()
+        self.field.setAccessibleName(self.tr("Field"))
+        self.op = QComboBox()
+        self.op.setAccessibleName(self.tr("Condition"))
+        for value, words in RULE_OPS.items():
+            self.op.addItem(self.tr(words), value)
+        self.value = QLineEdit()
+        self.value.setAccessibleName(self.tr("Value"))
+        self.value.setPlaceholderText(self.tr("value, e.g. 5"))
+        self.remove = QPushButton(self.tr("Remove"))
+        self.remove.setAccessibleName(self.tr("Remove this rule"))
+        for widget in (self.record_type, self.field, self.op, self.value, self.remove):
+            layout.addWidget(widget)
+        self.record_type.currentIndexChanged.connect(self._fill_fields)
+        self.record_type.setCurrentIndex(max(0, self.record_type.findData(rule.record_type)))
+        self._fill_fields()
+        self.field.setCurrentIndex(max(0, self.field.findData(rule.field)))
+        self.op.setCurrentIndex(max(0, self.op.findData(rule.op)))
+        self.value.setText(rule.value)
+
+    def _fill_fields(self) -> None:
+        self.field.clear()
+        for name in RULE_FIELDS[str(self.record_type.currentData())]:
+            self.field.addItem(self.tr(name.replace("_", " ")), name)
+
+    def rule(self) -> SharingRule:
+        return SharingRule(
+            str(self.record_type.currentData()),
+            str(self.field.currentData()),
+            str(self.op.currentData()),
+            self.value.text().strip(),
+        )
+
+
+class SharingPage(BasePage):
+    page_id = PageId.SHARING
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(self.tr("Decide what the app may see. You can add sections later at any time."))
+        top = QHBoxLayout()
+        type_box = QGroupBox(self.tr("Sharing type"))
+        type_layout = QVBoxLayout(type_box)
+        self.type_group = QButtonGroup(self)
+        self.type_buttons: dict[str, QRadioButton] = {}
+        self.type_notes: dict[str, QLabel] = {}
+        for value, (label, explanation) in SHARING_TYPES.items():
+            button = QRadioButton(self.tr(label))
+            button.setProperty("choice", value)
+            button.setAccessibleName(self.tr(label).replace("&", ""))
+            button.setAccessibleDescription(self.tr(explanation))
+            note = QLabel(self.tr(explanation))
+            note.setWordWrap(True)
+            note.setIndent(24)
+            self.type_group.addButton(button)
+            type_layout.addWidget(button)
+            type_layout.addWidget(note)
+            self.type_buttons[value] = button
+            self.type_notes[value] = note
+        self.recommendation = QLabel()
+        self.recommendation.setObjectName("okNote")
+        self.recommendation.setWordWrap(True)
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("warnNote")
+        self.lock_note.setWordWrap(True)
+        self.lock_note.hide()
+        type_layout.addWidget(self.recommendation)
+        type_layout.addWidget(self.lock_note)
+        type_layout.addStretch(1)
+        top.addWidget(type_box, 1)
+
+        # The picker: schools and their sections, checkable, with search.
+        self.picker_box = QGroupBox(self.tr("Schools and sections"))
+        picker_layout = QVBoxLayout(self.picker_box)
+        self.tree_search = QLineEdit()
+        self.tree_search.setPlaceholderText(self.tr("Search schools and sections"))
+        self.tree_search.setAccessibleName(self.tr("Search schools and sections"))
+        self.tree_search.setClearButtonEnabled(True)
+        self.tree_model = QStandardItemModel(self)
+        self.tree_model.setHorizontalHeaderLabels([self.tr("School or section")])
+        self.tree_proxy = QSortFilterProxyModel(self)
+        self.tree_proxy.setSourceModel(self.tree_model)
+        self.tree_proxy.setRecursiveFilteringEnabled(True)
+        self.tree_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_proxy)
+        self.tree.setAccessibleName(self.tr("Schools and sections to share"))
+        self.tree.setHeaderHidden(True)
+        picker_layout.addWidget(self.tree_search)
+        picker_layout.addWidget(self.tree, 1)
+        top.addWidget(self.picker_box, 1)
+        self.content.addLayout(top, 1)
+
+        self.rules_box = QGroupBox(self.tr("Rules (all must match)"))
+        rules_layout = QVBoxLayout(self.rules_box)
+        self.rule_rows_layout = QVBoxLayout()
+        self.add_rule_button = QPushButton(self.tr("Add a &rule"))
+        self.add_rule_button.setAccessibleName(self.tr("Add a rule"))
+        rules_layout.addLayout(self.rule_rows_layout)
+        rules_layout.addWidget(self.add_rule_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.content.addWidget(self.rules_box)
+
+        bottom = QHBoxLayout()
+        self.preview = QLabel()
+        self.preview.setObjectName("preview")
+        self.preview.setAccessibleName(self.tr("What would be shared"))
+        self.preview.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("Sa&ve sharing"))
+        self.save_button.setAccessibleName(self.tr("Save sharing"))
+        self.saved_note = QLabel()
+        bottom.addWidget(self.preview, 1)
+        bottom.addWidget(self.saved_note)
+        bottom.addWidget(self.save_button)
+        self.content.addLayout(bottom)
+
+        self.rule_rows: list[RuleRow] = []
+        self._locked_type = ""
+        self._saved = False
+        self._loading = False
+        self.preview_timer = self.make_timer(PREVIEW_DELAY_MS, self._preview)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setObjectName("sharingPreview")
+        self.type_group.buttonToggled.connect(self._type_changed)
+        self.tree_search.textChanged.connect(self._search)
+        self.tree_model.itemChanged.connect(self._item_changed)
+        self.add_rule_button.clicked.connect(lambda: self._add_rule(SharingRule()))
+        self.save_button.clicked.connect(self._save)
+
+    # --- loading -------------------------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        connection_id = self.ctx.state.app.connection_id
+
+        def load(progress, cancel):  # type: ignore[no-untyped-def]
+            hub = self.ctx.district_hub()
+            return hub.sharing(connection_id), self.ctx.district_directory(), self.ctx.chosen_app()
+
+        self.run_task(load, self._loaded, message=self.tr("Loading your schools and the current sharing…"))
+
+    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]], App | None]) -> None:
+        sharing, directory, app = loaded
+        self._loading = True
+        state = self.ctx.state.sharing
+        saved = sharing.settings
+        if saved.type:  # the hub's saved setting wins over a local draft
+            state.sharing_type = saved.type
+            state.school_ids = list(saved.school_ids)
+            state.section_ids = list(saved.section_ids)
+            state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in saved.rules]
+            self._saved = True
+        self._fill_tree(directory, set(state.school_ids), set(state.section_ids))
+        for row in list(self.rule_rows):
+            self._remove_rule(row)
+        for rule in state.rules:
+            self._add_rule(rule)
+        recommended = (app.recommended_sharing if app is not None else None) or ""
+        for value, button in self.type_buttons.items():
+            label = self.tr(SHARING_TYPES[value][0])
+            button.setText(label + (self.tr("  (recommended)") if value == recommended else ""))
+        reason = app.recommended_sharing_reason if app is not None else ""
+        self.recommendation.setText(
+            self.tr("Recommended for {app}: {reason}").format(
+                app=app.name if app is not None else "", reason=reason
+            )
+        )
+        self.recommendation.setVisible(bool(reason))
+        self._apply_lock(sharing)
+        chosen = state.sharing_type or recommended
+        if chosen in self.type_buttons:
+            self.type_buttons[chosen].setChecked(True)
+        self._loading = False
+        self._type_changed()
+        self._show_counts(sharing.counts)
+        self._show_saved()
+
+    def _apply_lock(self, sharing: Sharing) -> None:
+        """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
+        saved = sharing.settings
+        self._locked_type = saved.type if sharing.locked and saved.type else ""
+        self.lock_note.setText(
+            self.tr("Locked to “{type}”. {reason}").format(
+                type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
+                reason=sharing.locked_reason or self.tr("The vendor has confirmed this sharing."),
+            )
+        )
+        self.lock_note.setVisible(bool(self._locked_type))
+        for value, button in self.type_buttons.items():
+            button.setEnabled(not self._locked_type or value == self._locked_type)
+
+    def _fill_tree(
+        self, directory: dict[str, list[dict[str, Any]]], schools: set[str], sections: set[str]
+    ) -> None:
+        self.tree_model.removeRows(0, self.tree_model.rowCount())
+        school_items: dict[str, QStandardItem] = {}
+        for school in directory.get("schools", []):
+            item = QStandardItem(str(school["name"]))
+            item.setData(str(school["id"]), ID_ROLE)
+            item.setData("school", KIND_ROLE)
+            item.setCheckable(True)
+            item.setEditable(False)
+            item.setCheckState(
+                Qt.CheckState.Checked if str(school["id"]) in schools else Qt.CheckState.Unchecked
+            )
+            self.tree_model.appendRow(item)
+            school_items[str(school["id"])] = item
+        for section in directory.get("sections", []):
+            parent = school_items.get(str(section.get("school_id", "")))
+            if parent is None:
+                continue
+            item = QStandardItem(str(section["name"]))
+            item.setData(str(section["id"]), ID_ROLE)
+            item.setData("section", KIND_ROLE)
+            item.setCheckable(True)
+            item.setEditable(False)
+            checked = str(section["id"]) in sections
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            parent.appendRow(item)
+
+    # --- editing -------------------------------------------------------------------------------------------
+    def selected_type(self) -> str:
+        button = self.type_group.checkedButton()
+        return str(button.property("choice")) if button is not None else ""
+
+    def _type_changed(self, *_args: object) -> None:
+        kind = self.selected_type()
+        self.picker_box.setVisible(kind in {"schools", "school_site", "sections"})
+        self.rules_box.setVisible(kind == "rules")
+        self._set_checkable(kind)
+        self._changed()
+
+    def _set_checkable(self, kind: str) -> None:
+        """Schools are picked for school types, sections for the sections type (only those get boxes)."""
+        for row in range(self.tree_model.rowCount()):
+            school = self.tree_model.item(row)
+            school.setCheckable(kind in {"schools", "school_site"})
+            for child_row in range(school.rowCount()):
+                school.child(child_row).setCheckable(kind == "sections")
+        self.tree.expandAll() if kind == "sections" else self.tree.collapseAll()
+
+    def _search(self, text: str) -> None:
+        self.tree_proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+
+    def _item_changed(self, _item: QStandardItem) -> None:
+        if not self._loading:
+            self._changed()
+
+    def _add_rule(self, rule: SharingRule) -> None:
+        row = RuleRow(rule)
+        row.remove.clicked.connect(lambda: self._rule_removed(row))
+        for combo in (row.record_type, row.field, row.op):
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
+        row.value.textEdited.connect(lambda _t: self._changed())
+        self.rule_rows.append(row)
+        self.rule_rows_layout.addWidget(row)
+        if not self._loading:
+            row.value.setFocus()
+            self._changed()
+
+    def _rule_removed(self, row: RuleRow) -> None:
+        self._remove_rule(row)
+        self._changed()
+
+    def _remove_rule(self, row: RuleRow) -> None:
+        self.rule_rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+
+    def checked_ids(self, kind: str) -> list[str]:
+        found: list[str] = []
+        for row in range(self.tree_model.rowCount()):
+            school = self.tree_model.item(row)
+            items = [school] + [school.child(i) for i in range(school.rowCount())]
+            for item in items:
+                if (
+                    item.data(KIND_ROLE) == kind
+                    and item.isCheckable()
+                    and item.checkState() == Qt.CheckState.Checked
+                ):
+                    found.append(str(item.data(ID_ROLE)))
+        return found
+
+    def current_sharing(self) -> SharingSettings:
+        kind = self.selected_type()
+        return SharingSettings(
+            type=kind or None,
+            school_ids=tuple(self.checked_ids("school")) if kind in {"schools", "school_site"} else (),
+            section_ids=tuple(self.checked_ids("section")) if kind == "sections" else (),
+            rules=tuple(HubRule(**vars(row.rule())) for row in self.rule_rows) if kind == "rules" else (),
+        )
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        sharing = self.current_sharing()
+        state = self.ctx.state.sharing
+        state.sharing_type = sharing.type or ""
+        state.school_ids, state.section_ids = list(sharing.school_ids), list(sharing.section_ids)
+        state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in sharing.rules]
+        state.saved = False
+        self._saved = False
+        self.ctx.save()
+        self._show_saved()
+        self.preview_timer.start()  # restarts: one preview once the admin pauses
+
+    def _preview(self) -> None:
+        sharing, connection_id = self.current_sharing(), self.ctx.state.app.connection_id
+        if not sharing.type:
+            return
+        self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().preview_sharing(connection_id, sharing),
+            self._show_counts,
+            message=self.tr("Counting what would be shared…"),
+            quiet=True,
+            on_error=self._preview_failed,
+        )
+
+    def _preview_failed(self, error: object) -> bool:
+        """A sharing the hub cannot use yet (e.g. no school picked) is shown next to the counts, not as an error."""
+        if isinstance(error, ValidationFailed) and error.fields:
+            self.preview.setText(" ".join(error.fields.values()))
+            return True
+        return False
+
+    def _show_counts(self, counts: SharedCounts) -> None:
+        self.preview.setText(
+            self.tr(
+                "Would share: {schools} schools, {teachers} teachers, {sections} sections, {students} students"
+            ).format(
+                schools=counts.schools,
+                teachers=counts.teachers,
+                sections=counts.sections,
+                students=counts.students,
+            )
+        )
+
+    def _save(self) -> None:
+        sharing, connection_id = self.current_sharing(), self.ctx.state.app.connection_id
+
+        def saved(result: Sharing) -> None:
+            self._apply_lock(result)
+            self._saved = True
+            self.ctx.state.sharing.saved = True
+            self.ctx.save()
+            self._show_counts(result.counts)
+            self._show_saved()
+            self.completeChanged.emit()
+
+        self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().save_sharing(connection_id, sharing),
+            saved,
+            message=self.tr("Saving the sharing…"),
+            on_error=self._save_failed,
+        )
+
+    def _save_failed(self, error: object) -> bool:
+        """A locked type (409) is not worth a Retry: say why, and reload so the page shows the lock."""
+        if isinstance(error, Conflict) and error.code == "sharing_type_locked":
+            self.show_error(error)
+            self.initializePage()
+            return True
+        return False
+
+    def _show_saved(self) -> None:
+        self.saved_note.setText(self.tr("✓ Saved") if self._saved else self.tr("Not saved yet"))
+        set_tone(self.saved_note, "okNote" if self._saved else "warnNote")
+        self.save_button.setEnabled(bool(self.selected_type()))
+        self.completeChanged.emit()
+
+    def ready(self) -> bool:
+        return self._saved
+
+    def validatePage(self) -> bool:
+        self.ctx.state.mark_completed(self.page_id)
+        self.ctx.save()
+        return True

@@ -1,0 +1,340 @@
+"""Sign up or sign in: the district's details, validated as typed; the admin token goes to the keyring."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import fields
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.flow import PageId
+from wizard.hub.errors import ValidationFailed
+from wizard.hub.models import District
+from wizard.state import DistrictForm
+from wizard.ui.pages.base import BasePage, repolish
+
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+    "GU",
+    "VI",
+    "AS",
+    "MP",
+]
+SIS_VENDORS = ("PowerSchool", "Infinite Campus", "Skyward", "Aeries", "Synergy", "Focus", "Other")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "District &name",
+    "state": "S&tate",
+    "nces_id": "NCES district &id",
+    "sis_vendor": "SIS &vendor",
+    "admin_name": "Your na&me",
+    "admin_email": "Your &email",
+    "admin_phone": "Your p&hone",
+}
+
+
+def hub_field_name(key: str) -> str:
+    """The hub names fields "district.name" / "admin.email"; the form calls them name / admin_email."""
+    group, _, name = key.partition(".")
+    return f"admin_{name}" if group == "admin" else (name or group)
+
+
+def form_problems(form: DistrictForm) -> dict[str, str]:
+    """Field -> what is wrong with it, in words for the admin. Empty when the form can be sent."""
+    problems: dict[str, str] = {}
+    if not form.name.strip():
+        problems["name"] = "Type your district's name."
+    if form.state.strip().upper() not in US_STATES:
+        problems["state"] = "Choose the state your district is in."
+    if not re.fullmatch(r"\d{7}", form.nces_id.strip()):
+        problems["nces_id"] = "The NCES district id has 7 digits, e.g. 0601234 (look it up at nces.ed.gov)."
+    if not form.sis_vendor.strip():
+        problems["sis_vendor"] = "Choose your student information system."
+    if not form.admin_name.strip():
+        problems["admin_name"] = "Type your name."
+    if not _EMAIL.match(form.admin_email.strip()):
+        problems["admin_email"] = "Type an email address like name@district.org."
+    digits = re.sub(r"\D", "", form.admin_phone)
+    if not 10 <= len(digits) <= 15 or re.search(r"[^\d\s()+.\-]", form.admin_phone):
+        problems["admin_phone"] = "Type a phone number with its area code, e.g. (555) 201-4400."
+    return problems
+
+
+class SignUpPage(BasePage):
+    page_id = PageId.SIGN_UP
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(
+            self.tr("Register your district with the hub, or sign in to a district you registered.")
+        )
+        self.done_note = QLabel()
+        self.done_note.setObjectName("okNote")
+        self.done_note.setWordWrap(True)
+        self.switch_button = QPushButton(self.tr("Use a &different district"))
+        self.switch_button.setAccessibleName(self.tr("Use a different district"))
+        self.switch_button.clicked.connect(self._forget_district)
+        self.content.addWidget(self.done_note)
+        self.content.addWidget(self.switch_button)
+
+        self.form_area = QWidget()
+        area = QVBoxLayout(self.form_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        self.new_district = QRadioButton(self.tr("Register a ne&w district"))
+        self.existing = QRadioButton(self.tr("Sign in to a district already &registered"))
+        self.new_district.setAccessibleName(self.tr("Register a new district"))
+        self.existing.setAccessibleName(self.tr("Sign in to a registered district"))
+        self.kind_group = QButtonGroup(self)
+        self.kind_group.addButton(self.new_district)
+        self.kind_group.addButton(self.existing)
+        area.addWidget(self.new_district)
+        area.addWidget(self.existing)
+
+        self.signup_box = QGroupBox(self.tr("Your district"))
+        form_layout = QFormLayout(self.signup_box)
+        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.errors: dict[str, QLabel] = {}
+        for field in fields(DistrictForm):
+            widget: QLineEdit | QComboBox
+            if field.name == "state":
+                widget = QComboBox()
+                widget.addItem(self.tr("Choose…"), "")
+                for code in US_STATES:
+                    widget.addItem(code, code)
+                widget.currentIndexChanged.connect(lambda _i, n=field.name: self._edited(n))
+            elif field.name == "sis_vendor":
+                widget = QComboBox()
+                widget.setEditable(True)
+                widget.addItem("")
+                widget.addItems(SIS_VENDORS)
+                widget.currentTextChanged.connect(lambda _t, n=field.name: self._edited(n))
+            else:
+                widget = QLineEdit()
+                widget.textEdited.connect(lambda _t, n=field.name: self._edited(n))
+            label_text = self.tr(FIELD_LABELS[field.name])
+            widget.setAccessibleName(label_text.replace("&", ""))
+            label = QLabel(label_text)
+            label.setBuddy(widget)
+            error = QLabel()
+            error.setObjectName("fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(widget)
+            column.addWidget(error)
+            form_layout.addRow(label, column)
+            self.inputs[field.name] = widget
+            self.errors[field.name] = error
+        self.inputs["nces_id"].setPlaceholderText("0601234")
+        self.inputs["admin_email"].setPlaceholderText("name@district.org")
+        area.addWidget(self.signup_box)
+
+        self.signin_box = QGroupBox(self.tr("Your registered district"))
+        signin_layout = QFormLayout(self.signin_box)
+        self.district_id = QLineEdit()
+        self.district_id.setAccessibleName(self.tr("District id"))
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setAccessibleName(self.tr("Admin token"))
+        self.token.setToolTip(self.tr("The admin token the hub showed when the district was registered."))
+        for text, widget in (
+            (self.tr("District i&d"), self.district_id),
+            (self.tr("Admin &token"), self.token),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            signin_layout.addRow(label, widget)
+            widget.textChanged.connect(lambda _t: self.completeChanged.emit())
+        area.addWidget(self.signin_box)
+        self.content.addWidget(self.form_area)
+        self.content.addStretch(1)
+        self.kind_group.buttonToggled.connect(self._kind_changed)
+        self._touched: set[str] = set()
+        self._keyring_warning = ""
+
+    # --- state <-> widgets ---------------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        form = self.ctx.state.district_form
+        for name, widget in self.inputs.items():
+            value = getattr(form, name)
+            if isinstance(widget, QComboBox):
+                index = widget.findData(value) if name == "state" else widget.findText(value)
+                if index >= 0:
+                    widget.setCurrentIndex(index)
+                elif widget.isEditable():
+                    widget.setEditText(value)
+            else:
+                widget.setText(value)
+        self._touched = {name for name in self.inputs if getattr(form, name)}
+        self.new_district.setChecked(True)
+        self._show_signed_in()
+        self._refresh_errors()
+
+    def read_form(self) -> DistrictForm:
+        values: dict[str, str] = {}
+        for name, widget in self.inputs.items():
+            if isinstance(widget, QComboBox):
+                values[name] = str(widget.currentData() or "") if name == "state" else widget.currentText()
+            else:
+                values[name] = widget.text()
+        return DistrictForm(**{name: value.strip() for name, value in values.items()})
+
+    def _edited(self, name: str) -> None:
+        self._touched.add(name)
+        self.ctx.state.district_form = self.read_form()
+        self._refresh_errors()
+
+    def _refresh_errors(self, server: dict[str, str] | None = None) -> None:
+        problems = form_problems(self.read_form())
+        if server:
+            problems.update(server)
+            self._touched.update(server)
+        for name, label in self.errors.items():
+            shown = problems.get(name, "") if name in self._touched else ""
+            label.setText(self.tr(shown))
+            label.setVisible(bool(shown))
+            widget = self.inputs[name]
+            widget.setProperty("invalid", bool(shown))
+            repolish(widget)
+            widget.setAccessibleDescription(shown)
+        self.completeChanged.emit()
+
+    def _kind_changed(self, *_args: object) -> None:
+        self.signup_box.setVisible(self.new_district.isChecked())
+        self.signin_box.setVisible(self.existing.isChecked())
+        self.completeChanged.emit()
+
+    def _show_signed_in(self) -> None:
+        state = self.ctx.state
+        signed_in = state.signed_up
+        self.done_note.setVisible(signed_in)
+        self.switch_button.setVisible(signed_in)
+        self.form_area.setVisible(not signed_in)
+        if signed_in:
+            self.done_note.setText(
+                self.tr(
+                    "✓ Signed in as {name} (district id {id}). Your admin token is in the system keyring."
+                ).format(name=state.district_form.name or self.tr("your district"), id=state.district_id)
+            )
+        self._kind_changed()
+
+    def _forget_district(self) -> None:
+        self.ctx.state.district_id = ""
+        self.ctx.state.signup_key = ""
+        self.ctx.save()
+        self._show_signed_in()
+
+    # --- completeness and commit ---------------------------------------------------------------------------
+    def ready(self) -> bool:
+        if self.ctx.state.signed_up:
+            return True
+        if self.existing.isChecked():
+            return bool(self.district_id.text().strip() and self.token.text().strip())
+        return not form_problems(self.read_form())
+
+    def validatePage(self) -> bool:
+        state = self.ctx.state
+        if state.signed_up:
+            state.mark_completed(self.page_id)
+            self.ctx.save()
+            return True
+        if self.existing.isChecked():
+            district_id, token = self.district_id.text().strip(), self.token.text().strip()
+            return self.commit_in_background(
+                lambda progress, cancel: self.ctx.sign_in(district_id, token),
+                self._signed_in,
+                message=self.tr("Checking your district with the hub…"),
+            )
+        form = self.read_form()
+        state.district_form = form
+        if not state.signup_key:
+            state.signup_key = uuid.uuid4().hex  # a retried sign-up returns the same district
+        self.ctx.save()
+        key = state.signup_key
+        return self.commit_in_background(
+            lambda progress, cancel: self.ctx.sign_up(form, key),
+            self._signed_in,
+            message=self.tr("Registering your district…"),
+        )
+
+    def _signed_in(self, district: District) -> bool:
+        state = self.ctx.state
+        state.district_id = district.id
+        if district.name:
+            state.district_form.name = district.name
+        state.mark_completed(self.page_id)
+        self.token.clear()
+        self.ctx.save()
+        self._keyring_warning = self.ctx.keyring_warning() or ""
+        return True
+
+    def handle_field_errors(self, error: object) -> bool:
+        """Put the hub's per-field complaints (422) under the fields; the banner still says what happened."""
+        if isinstance(error, ValidationFailed) and error.fields:
+            self._refresh_errors({hub_field_name(key): str(problem) for key, problem in error.fields.items()})
+        return False

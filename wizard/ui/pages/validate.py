@@ -1,0 +1,294 @@
+"""Validate: is the sync healthy, do the counts line up (SIS files vs hub vs shared), what do the data
+warnings say (each savable as the CSV of affected records), and will Instant Login find every student."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from wizard.errors import UserFacingError
+from wizard.flow import PageId
+from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import when
+
+if TYPE_CHECKING:
+    from wizard.hub.models import Validation
+
+COUNTED_KINDS = ("schools", "teachers", "sections", "students")
+SYNC_WORDS = {
+    "": "not started",
+    "pending": "waiting for the first roster",
+    "success": "on schedule",
+    "error": "the last sync failed",
+    "paused": "paused: an upload waits for your approval",
+}
+SHARING_WORDS = {"not_set": "not set yet", "set": "set", "confirmed": "confirmed by the vendor"}
+MISMATCH_BACKGROUND = "#fff4d6"  # with #6b4500 text: AA contrast (see style.py)
+MISMATCH_TEXT = "#6b4500"
+
+
+class ValidatePage(BasePage):
+    page_id = PageId.VALIDATE
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(self.tr("Check that everything lines up before teachers and students sign in."))
+        top = QHBoxLayout()
+        self.sync_status = QLabel()
+        self.sync_status.setWordWrap(True)
+        self.sync_status.setAccessibleName(self.tr("Sync status"))
+        self.sharing_status = QLabel()
+        self.sharing_status.setWordWrap(True)
+        self.sharing_status.setAccessibleName(self.tr("Sharing status"))
+        self.refresh_button = QPushButton(self.tr("&Check again"))
+        self.refresh_button.setAccessibleName(self.tr("Check again"))
+        top.addWidget(self.sync_status, 1)
+        top.addWidget(self.sharing_status, 1)
+        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.content.addLayout(top)
+
+        counts_box = QGroupBox(self.tr("Counts"))
+        counts_layout = QVBoxLayout(counts_box)
+        self.counts = QTableWidget(len(COUNTED_KINDS), 3)
+        self.counts.setHorizontalHeaderLabels(
+            [self.tr("In your SIS files"), self.tr("On the hub"), self.tr("Shared with the app")]
+        )
+        self.counts.setVerticalHeaderLabels([self.tr(kind.capitalize()) for kind in COUNTED_KINDS])
+        self.counts.setAccessibleName(self.tr("Counts: SIS files, hub, shared"))
+        self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.counts.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.counts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.counts.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.mismatch_note = QLabel()
+        self.mismatch_note.setWordWrap(True)
+        counts_layout.addWidget(self.counts)
+        counts_layout.addWidget(self.mismatch_note)
+        self.content.addWidget(counts_box)
+
+        warnings_box = QGroupBox(self.tr("Data warnings"))
+        warnings_layout = QVBoxLayout(warnings_box)
+        self.warnings = QTableWidget(0, 3)
+        self.warnings.setHorizontalHeaderLabels([self.tr("Warning"), self.tr("Records"), ""])
+        self.warnings.setAccessibleName(self.tr("Data warnings"))
+        self.warnings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.warnings.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.warnings.verticalHeader().hide()
+        warnings_layout.addWidget(self.warnings)
+        self.saved_status = QLabel()
+        self.saved_status.setAccessibleName(self.tr("Saved file"))
+        warnings_layout.addWidget(self.saved_status)
+        self.content.addWidget(warnings_box, 1)
+
+        login_row = QHBoxLayout()
+        self.login_check = QLabel()
+        self.login_check.setWordWrap(True)
+        self.login_check.setAccessibleName(self.tr("Instant Login link check"))
+        self.vendor_roster_button = QPushButton(self.tr("Check against the &vendor's roster…"))
+        self.vendor_roster_button.setAccessibleName(
+            self.tr("Check the links against the vendor's roster export")
+        )
+        login_row.addWidget(self.login_check, 1)
+        login_row.addWidget(self.vendor_roster_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.content.addLayout(login_row)
+        self.vendor_roster_button.clicked.connect(self._pick_vendor_roster)
+        self._last_login_check: dict[str, Any] = {}
+        self.refresh_button.clicked.connect(self.initializePage)
+
+    def initializePage(self) -> None:
+        connection_id = self.ctx.state.app.connection_id
+
+        def check(progress, cancel):  # type: ignore[no-untyped-def]
+            report = self.ctx.district_hub().validation(connection_id)
+            return report, self.ctx.sis_file_counts()
+
+        self.run_task(check, self._show, message=self.tr("Checking sync, counts and sharing…"))
+        self.run_login_check(None)
+
+    def _show(self, loaded: tuple[Validation, dict[str, int] | None]) -> None:
+        report, sis_counts = loaded
+        healthy = report.sync_state == "success"
+        self.sync_status.setText(
+            self.tr("{mark} Sync ({method}): {status}. Last success: {last}.").format(
+                mark="✓" if healthy else "!",
+                method=(report.sync_method or self.tr("not chosen")).replace("_", " "),
+                status=self.tr(SYNC_WORDS.get(report.sync_state, report.sync_state)),
+                last=when(report.last_success, never=self.tr("never")),
+            )
+        )
+        self._mark(self.sync_status, healthy)
+        shared_ok = bool(report.sharing_type) and report.app_status == "connected"
+        self.sharing_status.setText(
+            self.tr("{mark} {app}: {app_status}; sharing {status}.").format(
+                mark="✓" if shared_ok else "!",
+                app=self.ctx.state.app.app_name,
+                app_status=report.app_status.replace("_", " "),
+                status=self.tr(SHARING_WORDS.get(report.sharing_status, report.sharing_status)),
+            )
+        )
+        self._mark(self.sharing_status, shared_ok)
+        self._fill_counts(report, sis_counts)
+        self._fill_warnings(report)
+        self.ctx.state.mark_completed(self.page_id)
+        self.ctx.save()
+
+    @staticmethod
+    def _mark(label: QLabel, good: bool) -> None:
+        set_tone(label, "okNote" if good else "warnNote")
+
+    def _fill_counts(self, report: Validation, sis_counts: dict[str, int] | None) -> None:
+        mismatches: list[str] = []
+        for row, kind in enumerate(COUNTED_KINDS):
+            pair = report.counts.get(kind)
+            hub = pair.hub if pair is not None else None
+            shared = pair.shared if pair is not None else None
+            sis = (sis_counts or {}).get(kind)
+            mismatch = sis is not None and hub is not None and sis != hub
+            if mismatch:
+                mismatches.append(
+                    self.tr("{kind}: {sis} in your files but {hub} on the hub").format(
+                        kind=kind, sis=sis, hub=hub
+                    )
+                )
+            for column, value in enumerate((sis, hub, shared)):
+                item = QTableWidgetItem("—" if value is None else str(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if mismatch and column < 2:
+                    item.setBackground(QBrush(QColor(MISMATCH_BACKGROUND)))
+                    item.setForeground(QBrush(QColor(MISMATCH_TEXT)))
+                    item.setToolTip(self.tr("The hub does not hold what your files hold."))
+                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, self.tr("mismatch"))
+                self.counts.setItem(row, column, item)
+        if sis_counts is None:
+            self.mismatch_note.setText(
+                self.tr("No SIS files were exported by this wizard, so only the hub's counts are shown.")
+            )
+        elif mismatches:
+            self.mismatch_note.setText(
+                self.tr("! Mismatches (highlighted): ")
+                + "; ".join(mismatches)
+                + self.tr(". Upload your latest files again, or look at the upload's errors.")
+            )
+        else:
+            self.mismatch_note.setText(self.tr("✓ The hub holds exactly what your SIS files hold."))
+        self._mark(self.mismatch_note, sis_counts is not None and not mismatches)
+
+    def _fill_warnings(self, report: Validation) -> None:
+        self.warnings.setRowCount(len(report.warnings))
+        for row, warning in enumerate(report.warnings):
+            self.warnings.setItem(row, 0, QTableWidgetItem(warning.message or warning.code))
+            count = QTableWidgetItem(str(warning.count))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.warnings.setItem(row, 1, count)
+            button = QPushButton(self.tr("Save CSV…"))
+            button.setAccessibleName(self.tr("Save the records of “{w}” as CSV").format(w=warning.message))
+            button.clicked.connect(lambda _c=False, code=warning.code: self.save_warning_csv(code))
+            self.warnings.setCellWidget(row, 2, button)
+        self.warnings.resizeColumnToContents(2)
+        if not report.warnings:
+            self.saved_status.setText(self.tr("✓ No data warnings for what you share."))
+
+    # --- Instant Login -------------------------------------------------------------------------------------
+    def _pick_vendor_roster(self) -> None:
+        path = self.choose_open_path()
+        if path is not None:
+            self.run_login_check(path)
+
+    def choose_open_path(self) -> Path | None:
+        """Ask for the vendor's roster export (tests replace this; a file dialog cannot run headless)."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("The vendor's roster export"), "", self.tr("CSV files (*.csv);;All files (*)")
+        )
+        return Path(name) if name else None
+
+    def run_login_check(self, vendor_roster: Path | None) -> None:
+        self.run_task(
+            lambda progress, cancel: self.ctx.login_check(vendor_roster),
+            self._show_login_check,
+            message=self.tr("Checking Instant Login links…"),
+            on_error=self._login_check_failed,
+        )
+
+    def _login_check_failed(self, error: object) -> bool:
+        if isinstance(error, UserFacingError):
+            self.login_check.setText(f"! {error.message} {error.hint}")
+            self._mark(self.login_check, False)
+            return True
+        return False
+
+    def _show_login_check(self, check: dict[str, Any]) -> None:
+        total = check["total"]
+        problems: list[str] = []
+        if check["without_sis_id"]:
+            problems.append(self.tr("{n} have no SIS id").format(n=len(check["without_sis_id"])))
+        if check["duplicate_sis_id"]:
+            problems.append(
+                self.tr("{n} share a SIS id with someone else").format(n=len(check["duplicate_sis_id"]))
+            )
+        if check["unknown_to_vendor"]:
+            problems.append(
+                self.tr("{n} have a SIS id the vendor's roster does not know").format(
+                    n=len(check["unknown_to_vendor"])
+                )
+            )
+        against = (
+            self.tr("checked against the vendor's roster")
+            if check["checked_against_vendor"]
+            else self.tr("SIS ids checked; load the vendor's roster to check the links themselves")
+            if not self.ctx.state.app.uses_secure_sync
+            else self.tr("the app receives the SIS ids through Secure Sync")
+        )
+        if problems:
+            text = self.tr(
+                "! Instant Login: of {total} shared students, {problems}. They cannot be signed straight "
+                "into their account ({against})."
+            ).format(total=total, problems="; ".join(problems), against=against)
+        else:
+            text = self.tr(
+                "✓ Instant Login: all {total} shared students have a SIS id that links them ({against})."
+            ).format(total=total, against=against)
+        self.login_check.setText(text)
+        self._mark(self.login_check, not problems)
+        self._last_login_check = check
+
+    # --- saving files --------------------------------------------------------------------------------------
+    def choose_save_path(self, suggested: str) -> Path | None:
+        """Ask where to save (tests replace this; a file dialog cannot run headless)."""
+        name, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save affected records"), suggested, self.tr("CSV files (*.csv)")
+        )
+        return Path(name) if name else None
+
+    def save_warning_csv(self, code: str) -> None:
+        target = self.choose_save_path(f"{code}.csv")
+        if target is None:
+            return
+        connection_id = self.ctx.state.app.connection_id
+
+        def fetch_and_write(progress, cancel):  # type: ignore[no-untyped-def]
+            data = self.ctx.district_hub().warning_csv(connection_id, code)
+            temporary = target.with_name(target.name + ".part")
+            temporary.write_bytes(data)
+            temporary.replace(target)
+            return target
+
+        self.run_task(fetch_and_write, self._saved_csv, message=self.tr("Saving the affected records…"))
+
+    def _saved_csv(self, path: Path) -> None:
+        self.saved_status.setText(self.tr("✓ Saved {path}").format(path=path))

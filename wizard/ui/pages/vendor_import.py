@@ -1,0 +1,431 @@
+"""Vendor roster import: the app's own “Import Students” file, made from the SIS students.
+
+For apps that keep their own roster (Symphony Math): each student's SIS id goes in ExternalID, existing
+accounts keep their usernames (so they are updated, not recreated), and a match that is not unique is never
+guessed — the admin picks the account here. The match table filters by outcome; the counts say what matters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+)
+
+from wizard.errors import UserFacingError
+from wizard.flow import PageId
+from wizard.state import data_dir
+from wizard.ui.models import FrameModel, Index
+from wizard.ui.pages.base import BasePage, set_tone
+
+OUTCOME_WORDS: dict[str, str] = {
+    "linked_by_external_id": "Linked by ExternalID",
+    "linked_by_number": "Linked by student number",
+    "linked_by_name": "Linked by name",
+    "linked_by_decision": "Linked by your choice",
+    "ambiguous_match": "Needs your decision",
+    "external_id_conflict": "ExternalID conflict",
+    "new_account": "New account",
+    "unmatched_existing_account": "Account with no SIS student",
+    "duplicate_username": "Duplicate username",
+    "missing_username": "Missing username",
+}
+SHOWN_COLUMNS = (
+    "outcome",
+    "Student_id",
+    "First_name",
+    "Last_name",
+    "Grade",
+    "School",
+    "roster_username",
+    "import_username",
+    "candidates",
+    "note",
+)
+
+
+def cell(frame: pd.DataFrame, row: int, column: str) -> str:
+    return str(frame[column].iloc[row])
+
+
+class OutcomeFilter(QSortFilterProxyModel):
+    """Rows of the match report whose outcome is the chosen one ("" = all, "decide" = waiting for a decision)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.outcome = ""
+
+    def set_outcome(self, outcome: str) -> None:
+        self.beginFilterChange()
+        self.outcome = outcome
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not self.outcome or not isinstance(model, FrameModel):
+            return True
+        frame = model.frame
+        if self.outcome == "decide":
+            return bool(cell(frame, source_row, "needs_decision") == "yes")
+        return bool(cell(frame, source_row, "outcome") == self.outcome)
+
+
+def read_sis_students(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """students.csv (and schools.csv, for school names) from the folder the roster page exported to."""
+    from wizard.roster.readers import read_table
+
+    students = folder / "students.csv"
+    if not students.is_file():
+        raise UserFacingError(
+            "The wizard has no students file for this district yet.",
+            "Go back to “Prepare roster files” and upload (or export) your roster first.",
+        )
+    schools = folder / "schools.csv"
+    return read_table(students).frame, read_table(schools).frame if schools.is_file() else None
+
+
+class VendorImportPage(BasePage):
+    page_id = PageId.VENDOR_IMPORT
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(
+            self.tr(
+                "This app keeps its own roster. Make its student import file: SIS ids go in ExternalID and "
+                "existing accounts keep their usernames, so no student loses their progress."
+            )
+        )
+        inputs = QGroupBox(self.tr("Inputs"))
+        grid = QGridLayout(inputs)
+        self.profile = QComboBox()
+        self.profile.setAccessibleName(self.tr("Vendor import format"))
+        profile_label = QLabel(self.tr("Import &format"))
+        profile_label.setBuddy(self.profile)
+        self.roster_label = QLabel(self.tr("No vendor roster loaded: every student gets a new account."))
+        self.roster_label.setWordWrap(True)
+        self.roster_button = QPushButton(self.tr("Load the vendor's current &roster…"))
+        self.roster_button.setAccessibleName(self.tr("Load the vendor's current roster export"))
+        self.clear_roster_button = QPushButton(self.tr("Do &without it"))
+        self.clear_roster_button.setAccessibleName(self.tr("Match without the vendor's roster"))
+        grid.addWidget(profile_label, 0, 0)
+        grid.addWidget(self.profile, 0, 1)
+        grid.addWidget(self.roster_label, 1, 0, 1, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.roster_button)
+        buttons.addWidget(self.clear_roster_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 2, 0, 1, 2)
+        self.content.addWidget(inputs)
+
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.counts.setAccessibleName(self.tr("Match counts"))
+        self.content.addWidget(self.counts)
+
+        filter_row = QHBoxLayout()
+        self.outcome_filter = QComboBox()
+        self.outcome_filter.setAccessibleName(self.tr("Show outcome"))
+        show_label = QLabel(self.tr("&Show"))
+        show_label.setBuddy(self.outcome_filter)
+        filter_row.addWidget(show_label)
+        filter_row.addWidget(self.outcome_filter, 1)
+        self.content.addLayout(filter_row)
+        self.proxy = OutcomeFilter(self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(self.tr("Students and vendor accounts"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.content.addWidget(self.table, 1)
+
+        decide = QHBoxLayout()
+        self.decision_label = QLabel(
+            self.tr("Select a student marked “Needs your decision” to pick their account.")
+        )
+        self.decision_label.setWordWrap(True)
+        self.choice = QComboBox()
+        self.choice.setAccessibleName(self.tr("Account for this student"))
+        self.decide_button = QPushButton(self.tr("Use this &account"))
+        self.decide_button.setAccessibleName(self.tr("Use this account for the student"))
+        decide.addWidget(self.decision_label, 1)
+        decide.addWidget(self.choice)
+        decide.addWidget(self.decide_button)
+        self.content.addLayout(decide)
+
+        write_row = QHBoxLayout()
+        self.write_status = QLabel()
+        self.write_status.setWordWrap(True)
+        self.write_button = QPushButton(self.tr("&Write the import file…"))
+        self.write_button.setAccessibleName(self.tr("Write the vendor import file"))
+        write_row.addWidget(self.write_status, 1)
+        write_row.addWidget(self.write_button)
+        self.content.addLayout(write_row)
+
+        self.result: Any = None
+        self._student_for_choice = ""
+        self.profile.currentIndexChanged.connect(self._profile_changed)
+        self.roster_button.clicked.connect(self._pick_roster)
+        self.clear_roster_button.clicked.connect(self._clear_roster)
+        self.outcome_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_outcome(str(self.outcome_filter.currentData() or ""))
+        )
+        self.decide_button.clicked.connect(self._decide)
+        self.write_button.clicked.connect(self._write_clicked)
+
+    # --- state ---------------------------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        from wizard.roster.vendor import list_profiles
+
+        vendor = self.ctx.state.vendor
+        self.profile.blockSignals(True)
+        self.profile.clear()
+        for name in list_profiles():
+            self.profile.addItem(name.replace("-", " ").title(), name)
+        wanted = vendor.profile or self.ctx.state.app.app_id
+        self.profile.setCurrentIndex(max(0, self.profile.findData(wanted)))
+        self.profile.blockSignals(False)
+        vendor.profile = str(self.profile.currentData() or "")
+        self._show_roster_choice()
+        self._show_written()
+        self.match()
+
+    def _profile_changed(self, _index: int) -> None:
+        self.ctx.state.vendor.profile = str(self.profile.currentData() or "")
+        self.ctx.state.vendor.decisions = {}
+        self._changed()
+
+    def _show_roster_choice(self) -> None:
+        path = self.ctx.state.vendor.roster_path
+        self.roster_label.setText(
+            self.tr("Vendor roster: {path}").format(path=path)
+            if path
+            else self.tr(
+                "No vendor roster loaded: every student gets a new account. If the district already "
+                "uses the app, load its roster export so existing accounts are kept."
+            )
+        )
+        self.clear_roster_button.setVisible(bool(path))
+
+    def choose_roster_path(self) -> Path | None:
+        """Ask for the vendor's roster export (tests replace this; a file dialog cannot run headless)."""
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("The vendor's roster export"),
+            "",
+            self.tr("Roster files (*.csv *.tsv *.txt *.xlsx)"),
+        )
+        return Path(name) if name else None
+
+    def _pick_roster(self) -> None:
+        path = self.choose_roster_path()
+        if path is not None:
+            self.ctx.state.vendor.roster_path = str(path)
+            self.ctx.state.vendor.decisions = {}
+            self._changed()
+
+    def _clear_roster(self) -> None:
+        self.ctx.state.vendor.roster_path = ""
+        self.ctx.state.vendor.decisions = {}
+        self._changed()
+
+    def _changed(self) -> None:
+        self.ctx.state.vendor.written = False
+        self.ctx.save()
+        self._show_roster_choice()
+        self._show_written()
+        self.match()
+
+    # --- matching ------------------------------------------------------------------------------------------
+    def _sis_folder(self) -> Path:
+        exported = self.ctx.state.roster.export_dir
+        return (
+            Path(exported) if exported else data_dir() / "exports" / (self.ctx.state.district_id or "offline")
+        )
+
+    def match(self) -> None:
+        from wizard.roster.vendor import load_profile, match_roster, read_vendor_roster
+
+        vendor = self.ctx.state.vendor
+        folder, roster_path, decisions = self._sis_folder(), vendor.roster_path, dict(vendor.decisions)
+        profile_name = vendor.profile
+
+        def run(progress, cancel):  # type: ignore[no-untyped-def]
+            students, schools = read_sis_students(folder)
+            roster = read_vendor_roster(Path(roster_path)) if roster_path else None
+            return match_roster(
+                students,
+                schools,
+                roster,
+                load_profile(profile_name),
+                decisions,
+                roster_name=Path(roster_path).name if roster_path else "vendor roster",
+                progress=progress,
+                cancel=cancel,
+            )
+
+        self.result = None
+        self.completeChanged.emit()
+        self.run_task(
+            run, self._matched, message=self.tr("Matching students to vendor accounts…"), cancellable=True
+        )
+
+    def _matched(self, result: Any) -> None:
+        from wizard.roster.vendor import build_report
+
+        self.result = result
+        counts = result.counts
+        self.counts.setText(
+            self.tr(
+                "{linked} linked to an existing account · {new} new accounts · {decide} need your decision · "
+                "{unlink} vendor accounts with no SIS student (reported, never deleted)"
+            ).format(
+                linked=counts.linked, new=counts.new, decide=counts.needs_decision, unlink=counts.would_unlink
+            )
+        )
+        set_tone(self.counts, "warnNote" if counts.needs_decision else "okNote")
+        report = build_report(result)
+        shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
+        shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
+        shown.insert(1, "needs_decision", report["needs_decision"])
+        self.proxy.setSourceModel(FrameModel(shown, parent=self))
+        self.table.hideColumn(1)
+        self.table.resizeColumnsToContents()
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(lambda current, _previous: self._row_selected(current))
+        self.outcome_filter.blockSignals(True)
+        self.outcome_filter.clear()
+        self.outcome_filter.addItem(self.tr("Everyone ({n})").format(n=len(report)), "")
+        if counts.needs_decision:
+            self.outcome_filter.addItem(
+                self.tr("Needs your decision ({n})").format(n=counts.needs_decision), "decide"
+            )
+        for outcome, count in result.outcome_counts().items():
+            if count:
+                self.outcome_filter.addItem(
+                    f"{OUTCOME_WORDS.get(outcome, outcome)} ({count})", OUTCOME_WORDS.get(outcome, outcome)
+                )
+        self.outcome_filter.blockSignals(False)
+        if counts.needs_decision:
+            self.outcome_filter.setCurrentIndex(1)
+        self.proxy.set_outcome(str(self.outcome_filter.currentData() or ""))
+        self._row_selected(None)
+        self.completeChanged.emit()
+
+    # --- decisions -----------------------------------------------------------------------------------------
+    def _row_selected(self, current: Any) -> None:
+        self.choice.clear()
+        self._student_for_choice = ""
+        model = self.proxy.sourceModel()
+        enabled = False
+        if (
+            current is not None
+            and current.isValid()
+            and isinstance(model, FrameModel)
+            and self.result is not None
+        ):
+            row = self.proxy.mapToSource(current).row()
+            frame = model.frame
+            student_id = str(cell(frame, row, "Student_id"))
+            if student_id and cell(frame, row, "needs_decision") == "yes":
+                self._student_for_choice = student_id
+                for option in self.result.choices_for_student(student_id):
+                    self.choice.addItem(self.tr("a new account") if option == "new" else option, option)
+                name = f"{cell(frame, row, 'First_name')} {cell(frame, row, 'Last_name')}"
+                self.decision_label.setText(
+                    self.tr("Which account is {name} ({id})?").format(name=name, id=student_id)
+                )
+                enabled = True
+        if not enabled:
+            self.decision_label.setText(
+                self.tr("Select a student marked “Needs your decision” to pick their account.")
+            )
+        self.choice.setEnabled(enabled)
+        self.decide_button.setEnabled(enabled)
+
+    def decide(self, student_id: str, choice: str) -> None:
+        """Record the admin's pick (kept in the state) and match again with it."""
+        self.ctx.state.vendor.decisions[student_id] = choice
+        self._changed()
+
+    def _decide(self) -> None:
+        if self._student_for_choice and self.choice.currentData():
+            self.decide(self._student_for_choice, str(self.choice.currentData()))
+
+    # --- output --------------------------------------------------------------------------------------------
+    def choose_output_folder(self) -> Path | None:
+        """Ask for the folder (tests replace this; a file dialog cannot run headless)."""
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Write the vendor files to"), str(self._sis_folder())
+        )
+        return Path(folder) if folder else None
+
+    def _write_clicked(self) -> None:
+        folder = self.choose_output_folder()
+        if folder is not None:
+            self.write(folder)
+
+    def write(self, folder: Path) -> None:
+        from wizard.roster.vendor import write_vendor_outputs
+
+        result = self.result
+        if result is None:
+            return
+
+        def written(outputs: Any) -> None:
+            vendor = self.ctx.state.vendor
+            vendor.output_dir = str(folder)
+            vendor.written = outputs.import_frame is not None
+            self.ctx.save()
+            self._show_written(outputs)
+
+        self.run_task(
+            lambda progress, cancel: write_vendor_outputs(result, folder),
+            written,
+            message=self.tr("Writing the vendor files…"),
+        )
+
+    def _show_written(self, outputs: Any = None) -> None:
+        vendor = self.ctx.state.vendor
+        if outputs is not None and outputs.import_frame is None:
+            errors = [issue.message for issue in outputs.issues if issue.severity == "error"][:3]
+            self.write_status.setText(
+                self.tr(
+                    "! Only the match report was written: {errors} Decide the open matches, then write again."
+                ).format(errors=" ".join(errors))
+            )
+            set_tone(self.write_status, "warnNote")
+        elif vendor.written:
+            self.write_status.setText(
+                self.tr(
+                    "✓ vendor_import.csv and vendor_match_report.csv are in {folder}. Import the file in the "
+                    "vendor's admin panel, then answer the vendor on the previous step."
+                ).format(folder=vendor.output_dir)
+            )
+            set_tone(self.write_status, "okNote")
+        else:
+            self.write_status.setText(self.tr("The import file has not been written yet."))
+            set_tone(self.write_status, "")
+        self.completeChanged.emit()
+
+    def ready(self) -> bool:
+        return self.ctx.state.vendor.written
+
+    def validatePage(self) -> bool:
+        self.ctx.state.mark_completed(self.page_id)
+        self.ctx.save()
+        return True

@@ -1,0 +1,150 @@
+"""Welcome: what the wizard does, how long it takes, what to have ready; choose the journey and the hub."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from wizard.flow import PAGE_TITLES, PageId, resume_page
+from wizard.state import Mode
+from wizard.ui.pages.base import BasePage, repolish
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def hub_url_problem(text: str) -> str:
+    """Why a typed hub address cannot be used, or "" when it can (plain http only on this computer)."""
+    url = urlparse(text.strip())
+    if url.scheme not in {"http", "https"} or not url.hostname:
+        return "Type the hub's address, starting with https://"
+    if url.scheme == "http" and url.hostname not in LOOPBACK_HOSTS:
+        return "Use https:// — plain http:// is only allowed for a hub on this computer."
+    return ""
+
+
+class WelcomePage(BasePage):
+    page_id = PageId.WELCOME
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.setSubTitle(
+            self.tr("Get your district onto the hub and your first app into your students' hands.")
+        )
+        intro = QLabel(
+            self.tr(
+                "<p>This wizard signs your district up with the hub, connects your student information "
+                "system (SIS), prepares your roster files, adds an education app and authorizes it, decides "
+                "which schools and classes the app may see, checks that the numbers line up, and rolls the "
+                "app out to teachers and students.</p>"
+                "<p><b>How long:</b> about 30 to 45 minutes of your time. The app's vendor usually answers "
+                "within a few days; you can close the wizard while you wait and it picks up where you left "
+                "off.</p>"
+                "<p><b>Have ready:</b></p><ul>"
+                "<li>your SIS export files (CSV, Excel, a OneRoster zip or Microsoft SDS files) or your SIS "
+                "sign-in details</li>"
+                "<li>the name of the app you want to add, for example Symphony Math</li>"
+                "<li>your district's NCES id and a phone number the hub can reach you on</li></ul>"
+            )
+        )
+        intro.setObjectName("lead")
+        intro.setWordWrap(True)
+        self.content.addWidget(intro)
+
+        choice_box = QGroupBox(self.tr("What would you like to do?"))
+        choice_layout = QVBoxLayout(choice_box)
+        self.choices = QButtonGroup(self)
+        self.online = QRadioButton(self.tr("&Connect my district to the hub (online)"))
+        self.offline = QRadioButton(self.tr("&Prepare roster files only (offline, no account needed)"))
+        self.resume = QRadioButton(self.tr("&Resume where I left off"))
+        self.support = QRadioButton(self.tr("&Support view for hub and vendor staff — not available yet"))
+        self.support.setEnabled(False)
+        self.support.setToolTip(self.tr("The support view is still being built."))
+        for number, button in enumerate((self.online, self.offline, self.resume, self.support)):
+            button.setAccessibleName(button.text().replace("&", ""))
+            self.choices.addButton(button, number)
+            choice_layout.addWidget(button)
+        self.content.addWidget(choice_box)
+
+        hub_box = QGroupBox(self.tr("Which hub?"))
+        hub_layout = QVBoxLayout(hub_box)
+        self.embedded = QRadioButton(self.tr("The &built-in demo hub on this computer (recommended to try)"))
+        self.remote = QRadioButton(self.tr("The hub at this &address:"))
+        self.hub_url = QLineEdit()
+        self.hub_url.setPlaceholderText("https://hub.example.org")
+        self.hub_url.setAccessibleName(self.tr("Hub address"))
+        self.hub_error = QLabel()
+        self.hub_error.setObjectName("fieldError")
+        self.embedded.setAccessibleName(self.tr("Built-in demo hub"))
+        self.remote.setAccessibleName(self.tr("Hub at an address"))
+        for widget in (self.embedded, self.remote, self.hub_url, self.hub_error):
+            hub_layout.addWidget(widget)
+        self.hub_group = QButtonGroup(self)
+        self.hub_group.addButton(self.embedded)
+        self.hub_group.addButton(self.remote)
+        self.content.addWidget(hub_box)
+        self.content.addStretch(1)
+
+        self.choices.buttonToggled.connect(self._changed)
+        self.hub_group.buttonToggled.connect(self._changed)
+        self.hub_url.textChanged.connect(self._changed)
+        for widget in (self.online, self.offline, self.resume, self.embedded, self.remote, self.hub_url):
+            widget.setFocusPolicy(widget.focusPolicy())
+        self.setTabOrder(self.online, self.offline)
+        self.setTabOrder(self.offline, self.resume)
+        self.setTabOrder(self.resume, self.embedded)
+        self.setTabOrder(self.embedded, self.remote)
+        self.setTabOrder(self.remote, self.hub_url)
+
+    def initializePage(self) -> None:
+        state = self.ctx.state
+        if self.ctx.load_error is not None:
+            self.show_error(self.ctx.load_error)
+        resumable = self.ctx.has_saved_state and resume_page(state) is not None
+        self.resume.setEnabled(resumable)
+        if resumable:
+            where = PAGE_TITLES[PageId(state.current_page)]
+            who = state.district_form.name or self.tr("roster files")
+            self.resume.setText(
+                self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
+            )
+            self.resume.setChecked(True)
+        elif state.mode is Mode.OFFLINE:
+            self.offline.setChecked(True)
+        else:
+            self.online.setChecked(True)
+        self.remote.setChecked(bool(state.hub_url))
+        self.embedded.setChecked(not state.hub_url)
+        self.hub_url.setText(state.hub_url)
+        self._changed()
+
+    def _changed(self, *_args: object) -> None:
+        self.hub_url.setEnabled(self.remote.isChecked())
+        problem = hub_url_problem(self.hub_url.text()) if self.remote.isChecked() else ""
+        shown = problem if self.hub_url.text().strip() else ""
+        self.hub_error.setText(self.tr(shown))
+        self.hub_url.setProperty("invalid", bool(shown))
+        repolish(self.hub_url)
+        self.completeChanged.emit()
+
+    def ready(self) -> bool:
+        if self.choices.checkedButton() is None:
+            return False
+        return not (self.remote.isChecked() and hub_url_problem(self.hub_url.text()))
+
+    def validatePage(self) -> bool:
+        state = self.ctx.state
+        resuming = self.resume.isChecked()
+        if not resuming:
+            state.mode = Mode.OFFLINE if self.offline.isChecked() else Mode.ONLINE
+        state.hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
+        self.owner().resume_requested = resuming
+        self.ctx.save()
+        return True

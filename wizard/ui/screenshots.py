@@ -1,0 +1,199 @@
+"""`python main.py screenshots DIR`: walk every page against a fresh embedded hub with demo data and save one
+PNG per page (for the README and for review).
+
+Everything happens in a temporary data folder with an in-memory credential store: the tour never touches the
+user's onboarding, keyring or hub. Qt is imported inside `run`, so building the command line stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+WINDOW_SIZE = (1180, 820)
+STEP_TIMEOUT_MS = 30_000
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "screenshots", help="walk every wizard page against the embedded hub with demo data and save PNGs"
+    )
+    parser.add_argument("out", type=Path, help="folder for the PNG files (created if missing)")
+    parser.set_defaults(handler=run)
+
+
+def write_demo_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
+    """The demo district's roster (from the embedded hub's demo generator) as hub CSV files."""
+    from wizard.roster.spec import hub_columns, hub_file_name
+    from wizard.sandbox.seed import demo_tables
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, rows in demo_tables(random.Random(7), students_per_grade).items():
+        with (folder / hub_file_name(kind)).open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=hub_columns(kind), extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def run(args: argparse.Namespace) -> int:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="wizard-tour-") as temporary:
+        os.environ["WIZARD_DATA_DIR"] = str(Path(temporary) / "data")
+        saved = _tour(Path(temporary), out)
+    for path in saved:
+        print(path)
+    return 0
+
+
+def _tour(workdir: Path, out: Path) -> list[Path]:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.flow import PageId
+    from wizard.sandbox.server import start_hub
+    from wizard.sandbox.settings import HubSettings
+    from wizard.ui.context import WizardContext
+    from wizard.ui.hub_access import memory_only_store
+    from wizard.ui.pages import add_app as add_app_module
+    from wizard.ui.pages import prepare_roster as prepare_module
+    from wizard.ui.style import apply_style
+    from wizard.ui.wizard_window import OnboardingWizard
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["wizard-screenshots"])
+    apply_style(app)
+    add_app_module.POLL_INTERVAL_MS = 200
+    prepare_module.UPLOAD_POLL_MS = 200
+    sis = write_demo_sis_files(workdir / "sis")
+    hub = start_hub(workdir / "hub.sqlite3", settings=HubSettings(vendor_delay=0.0, random_seed=1))
+    saved: list[Path] = []
+
+    def wait(condition: Callable[[], bool], what: str) -> None:
+        """Run the event loop until `condition` holds (checked every 50 ms), or give up after a while."""
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(50)
+        poll.timeout.connect(lambda: loop.quit() if condition() else None)
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+        if condition():
+            return
+        poll.start()
+        deadline.start(STEP_TIMEOUT_MS)
+        loop.exec()
+        poll.stop()
+        deadline.stop()
+        if not condition():
+            raise RuntimeError(f"the screenshot tour got stuck: {what}")
+
+    try:
+        window = OnboardingWizard(WizardContext(None, embedded_hub=hub, credentials=memory_only_store()))
+        window.resize(*WINDOW_SIZE)
+        window.show()
+
+        def idle(page_id: PageId) -> None:
+            wait(
+                lambda: window.currentId() == page_id and not window.page_for(page_id).is_busy,
+                f"page {page_id.name}",
+            )
+
+        def shoot(page_id: PageId, label: str) -> None:
+            idle(page_id)
+            settle = QEventLoop()
+            QTimer.singleShot(150, settle.quit)  # let layouts and icons settle before grabbing
+            settle.exec()
+            path = out / f"{len(saved) + 1:02d}-{label}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+
+        def next_page(expected: PageId) -> None:
+            from PySide6.QtWidgets import QWizard
+
+            button = window.button(QWizard.WizardButton.NextButton)
+            wait(button.isEnabled, f"Next enabled before {expected.name}")
+            button.click()
+            wait(lambda: window.currentId() == expected, f"reaching {expected.name}")
+
+        shoot(PageId.WELCOME, "welcome")
+        next_page(PageId.SIGN_UP)
+        sign_up: Any = window.page_for(PageId.SIGN_UP)
+        for field, text in {
+            "name": "Maple Valley Unified",
+            "nces_id": "0601234",
+            "admin_name": "Dana Whitfield",
+            "admin_email": "dana@maplevalley.k12.ca.us",
+            "admin_phone": "(555) 201-4400",
+        }.items():
+            sign_up.inputs[field].setText(text)
+            sign_up._edited(field)
+        sign_up.inputs["state"].setCurrentIndex(sign_up.inputs["state"].findData("CA"))
+        sign_up.inputs["sis_vendor"].setCurrentText("PowerSchool")
+        shoot(PageId.SIGN_UP, "sign-up")
+        next_page(PageId.IDENTITY_AND_SYNC)
+        identity: Any = window.page_for(PageId.IDENTITY_AND_SYNC)
+        identity._select(identity.identity_group, "google")
+        identity._select(identity.sync_group, "sftp")
+        shoot(PageId.IDENTITY_AND_SYNC, "identity-and-sync")
+        next_page(PageId.PREPARE_ROSTER)
+        prepare: Any = window.page_for(PageId.PREPARE_ROSTER)
+        prepare.add_inputs([sis])
+        prepare.check_button.click()
+        wait(lambda: prepare.result is not None, "checking the roster files")
+        prepare.upload_button.click()
+        wait(lambda: window.ctx.state.roster.upload_status == "succeeded", "uploading the roster")
+        prepare.tabs.setCurrentIndex(2)
+        shoot(PageId.PREPARE_ROSTER, "prepare-roster")
+        next_page(PageId.ADD_APP)
+        add_app: Any = window.page_for(PageId.ADD_APP)
+        wait(lambda: add_app.catalog.rowCount() > 0, "the app catalog")
+        for row in range(add_app.catalog.rowCount()):
+            if add_app.catalog.item(row).data(add_app_module.APP_ROLE).id == "symphony-math":
+                add_app.app_list.setCurrentIndex(add_app.catalog.index(row, 0))
+        add_app.authorize_button.click()
+        wait(lambda: add_app.send_button.isVisibleTo(add_app), "the vendor's question")
+        add_app.reply.setPlainText("Yes: all students are imported, with the SIS id in ExternalID.")
+        shoot(PageId.ADD_APP, "add-app-vendor-question")
+        add_app.send_button.click()
+        wait(lambda: window.ctx.state.app.connection_status == "connected", "the vendor accepting")
+        shoot(PageId.ADD_APP, "add-app-connected")
+        next_page(PageId.VENDOR_IMPORT)
+        shoot(PageId.VENDOR_IMPORT, "vendor-import")
+        next_page(PageId.SHARING)
+        sharing: Any = window.page_for(PageId.SHARING)
+        idle(PageId.SHARING)
+        sharing.type_buttons["schools"].setChecked(True)
+        for row in range(2):
+            sharing.tree_model.item(row).setCheckState(Qt.CheckState.Checked)
+        wait(lambda: "Would share: 2 schools" in sharing.preview.text(), "the sharing preview")
+        sharing.save_button.click()
+        wait(sharing.ready, "saving the sharing")
+        shoot(PageId.SHARING, "sharing")
+        next_page(PageId.VALIDATE)
+        shoot(PageId.VALIDATE, "validate")
+        next_page(PageId.ROLL_OUT)
+        roll_out: Any = window.page_for(PageId.ROLL_OUT)
+        roll_out.launch_button.click()
+        wait(lambda: window.ctx.state.launched, "the launch")
+        wait(lambda: roll_out.user_id.count() > 0, "the shared students")
+        roll_out.user_id.setCurrentIndex(0)
+        roll_out.preview_button.click()
+        wait(
+            lambda: roll_out.portal.count() > 0 or "no apps" in roll_out.portal_title.text(),
+            "the portal preview",
+        )
+        shoot(PageId.ROLL_OUT, "roll-out")
+        window.close()
+    finally:
+        hub.stop()
+    return saved
