@@ -14,7 +14,8 @@ import pandas as pd
 from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import kept_accounts
-from wizard.roster.vendor.matching import MatchResult, school_names
+from wizard.roster.vendor.keys import school_names
+from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import text, unneutralise
 
 REPORT_COLUMNS = [
