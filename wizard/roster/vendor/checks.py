@@ -33,6 +33,7 @@ def check_match(result: MatchResult) -> list[oc.VendorIssue]:
         *_blank_required(result),
         *_birth_date_passwords(result),
         *_blank_existing_passwords(result),
+        *_mangled_external_ids(result),
     ]
 
 
@@ -169,5 +170,26 @@ def _blank_existing_passwords(result: MatchResult) -> list[oc.VendorIssue]:
             f"({_examples(accounts.loc[blank, 'username'])}): the roster export does not show their "
             f"passwords. Ask {result.profile.title} whether an empty password keeps the current one; "
             "students signing in through the hub do not need it.",
+        )
+    ]
+
+
+def _mangled_external_ids(result: MatchResult) -> list[oc.VendorIssue]:
+    """ExternalIDs a spreadsheet rewrote ("1.23E+05", "12345.0"): they no longer name a SIS id."""
+    ids = text(result.accounts["external_id"])
+    mangled = ids.str.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+|\d+\.0+")
+    if not mangled.any():
+        return []
+    return [
+        oc.VendorIssue(
+            "warning",
+            "vendor_external_id_mangled",
+            result.roster_name,
+            None,
+            result.profile.roster_header("external_id") or "ExternalID",
+            _examples(ids[mangled]),
+            f"{int(mangled.sum())} ExternalIDs look rewritten by a spreadsheet "
+            f"({_examples(result.accounts.loc[mangled, 'username'])}), so they cannot be matched by id. Export "
+            f"the roster from {result.profile.title} again and give the file without opening it in a spreadsheet.",
         )
     ]

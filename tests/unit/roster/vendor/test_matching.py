@@ -320,3 +320,14 @@ def test_sis_ids_that_differ_only_in_case_do_not_break_matching() -> None:
     result = _match(sis, roster)
     assert _student(result, "ab1")["outcome"] == "linked_by_external_id"
     assert _student(result, "AB1")["outcome"] == "new_account"
+
+
+def test_external_ids_rewritten_by_a_spreadsheet_are_reported() -> None:
+    sis = students({"Student_id": "123456", "First_name": "Kim", "Last_name": "Park"})
+    roster = symphony_roster(
+        {"Username": "kpark", "ExternalID": "1.23456E+05"}, {"Username": "lee", "ExternalID": "77.0"}
+    )
+    result = _match(sis, roster)
+    mangled = [issue for issue in result.issues if issue.code == "vendor_external_id_mangled"]
+    assert len(mangled) == 1
+    assert mangled[0].value == "1.23456E+05, 77.0"
