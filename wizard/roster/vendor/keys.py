@@ -7,8 +7,8 @@ import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.normalise import (
+    grade_key,
     header_key,
-    hub_grade,
     id_key,
     iso_date,
     name_key,
@@ -72,7 +72,7 @@ def student_keys(sis: pd.DataFrame, schools: pd.DataFrame | None, profile: Vendo
             "number": number_key(optional_column(sis, "Student_number")),
             "state_id": number_key(optional_column(sis, "State_id")),
             "name": full_name_key(sis["First_name"], sis["Last_name"]),
-            "grade": hub_grade(optional_column(sis, "Grade"), profile.grades),
+            "grade": grade_key(optional_column(sis, "Grade"), profile.grades),
             "school_id": name_key(optional_column(sis, "School_id")),
             "school_name": name_key(school_name),
             "dob": iso_date(optional_column(sis, "DOB")),
@@ -129,7 +129,7 @@ def account_keys(roster: pd.DataFrame, profile: VendorProfile, roster_name: str)
             "name": full_name_key(role("first_name"), role("last_name")),
             "first": role("first_name"),
             "last": role("last_name"),
-            "grade": hub_grade(role("grade"), profile.grades),
+            "grade": grade_key(role("grade"), profile.grades),
             "school": name_key(role("school")),
             "dob": iso_date(role("birth_date")),
             "password": role("password"),
