@@ -120,6 +120,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
     tables = result.clean_tables() if args.allow_errors else result.tables
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
+    from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
+
+    progress = StderrProgress(stream)
     match = match_roster(
         tables["students"],
         tables.get("schools"),
@@ -127,7 +130,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         profile,
         decisions,
         roster_name=args.vendor_roster.name if args.vendor_roster else "vendor roster",
+        progress=progress,
     )
+    progress.finish()
     student_errors = len(result.error_rows.get("students", []))
     outputs = write_vendor_outputs(
         match, args.out, allow_errors=bool(args.allow_errors), upstream_errors=student_errors
