@@ -96,7 +96,7 @@ def run_vendor_only(args: argparse.Namespace, result: PrepareResult, stream: Tex
     write_report(result.issue_frame, args.out / REPORT_NAME)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     stream.write(
-        f"Students export: {result.error_count} errors, {result.warning_count} warnings "
+        f"Students export: {result.error_count:,} errors, {result.warning_count:,} warnings "
         f"(report: {args.out / REPORT_NAME})\n"
     )
     return max(code, run_vendor_target(args, result, stream))
@@ -141,14 +141,14 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
     lines = [
         "",
         f"{profile.title} import:",
-        f"  linked to existing accounts: {counts.linked}",
-        f"  new accounts: {counts.new}",
-        f"  need your decision: {counts.needs_decision}",
-        f"  existing accounts left unlinked: {counts.would_unlink}"
+        f"  linked to existing accounts: {counts.linked:,}",
+        f"  new accounts: {counts.new:,}",
+        f"  need your decision: {counts.needs_decision:,}",
+        f"  existing accounts left unlinked: {counts.would_unlink:,}"
         + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
-        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame)} students")
+        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame):,} students")
     else:
         todo = []
         if counts.needs_decision:
