@@ -117,19 +117,26 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
             f"The {profile.title} import file needs the students export, and none is among the inputs.",
             "Add it (or name it with --students FILE).",
         )
-    tables = result.clean_tables() if args.allow_errors else result.tables
+    tables = result.tables
+    students = tables["students"]
+    error_rows = result.error_rows.get("students", students.index[:0])
+    ids = students["Student_id"].astype("string").fillna("").str.strip()
+    # Students with errors are matched (their accounts are not leavers) but not imported. A repeated id's
+    # first row is fine: only ids with no row free of errors are left out.
+    left_out = set(ids[error_rows]) - set(ids.drop(index=error_rows))
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
     from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
 
     progress = StderrProgress(stream)
     match = match_roster(
-        tables["students"],
+        students,
         tables.get("schools"),
         roster,
         profile,
         decisions,
         roster_name=args.vendor_roster.name if args.vendor_roster else "vendor roster",
+        left_out=left_out,
         progress=progress,
     )
     progress.finish()

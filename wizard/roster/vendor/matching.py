@@ -8,7 +8,7 @@ made only when it is one-to-one, everything else is held for a decision and neve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,13 +94,15 @@ def match_roster(
     decisions: Mapping[str, str] | None = None,
     *,
     roster_name: str = "vendor roster",
+    left_out: Collection[str] = (),
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> MatchResult:
     """Match every SIS student (hub students.csv columns) to the vendor roster export, if there is one.
 
     `decisions` maps a SIS Student_id to the roster username to link it to, or to "new" for a new account;
-    they are applied before any automatic matching.
+    they are applied before any automatic matching. `left_out` are SIS ids whose rows have errors: they are
+    matched (so their accounts are not taken for leavers) but kept out of the import file.
     """
     cancel = cancel or CancelToken()
     issues: list[oc.VendorIssue] = []
@@ -129,6 +131,7 @@ def match_roster(
     cancel.raise_if_cancelled()
     finish_unmatched(state)
     students_out = _student_table(sis, s, a, state, profile)
+    students_out["left_out"] = students_out["Student_id"].isin(list(left_out)).to_numpy(dtype=bool)
     accounts_out = _account_table(a, s, state)
     progress(5, steps, "Checking the import data")
     result = MatchResult(
