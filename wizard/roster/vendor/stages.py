@@ -1,5 +1,8 @@
 """The matching stages, strongest evidence first. Each fills in the outcome of the students and accounts it
-settles, by position, in a `MatchState`; what a stage cannot settle one-to-one is held for a decision."""
+settles, by position, in a `MatchState`; what a stage cannot settle one-to-one is held for a decision.
+
+`s` and `a` are the comparison keys of the students and of the roster accounts (see keys.py), by position.
+"""
 
 from __future__ import annotations
 
