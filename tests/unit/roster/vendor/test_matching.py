@@ -14,6 +14,7 @@ from wizard.roster.vendor import (
     load_profile,
     match_roster,
 )
+from wizard.tasks import Cancelled, CancelToken
 
 SYMPHONY = load_profile("symphony-math")
 
@@ -331,3 +332,14 @@ def test_external_ids_rewritten_by_a_spreadsheet_are_reported() -> None:
     mangled = [issue for issue in result.issues if issue.code == "vendor_external_id_mangled"]
     assert len(mangled) == 1
     assert mangled[0].value == "1.23456E+05, 77.0"
+
+
+def test_progress_is_reported_and_a_cancelled_match_stops() -> None:
+    sis, roster = district()
+    seen: list[tuple[int, int, str]] = []
+    _ = match_roster(sis, None, roster, SYMPHONY, progress=lambda d, t, m="": seen.append((d, t, m)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        match_roster(sis, None, roster, SYMPHONY, cancel=token)
