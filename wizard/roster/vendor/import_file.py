@@ -20,8 +20,8 @@ PasswordMaker = Callable[[int, int], list[str]]
 
 
 def importable(result: MatchResult) -> pd.Series:
-    """Students that go into the import: linked or new; those waiting for a decision are left out."""
-    return ~result.students["needs_decision"]
+    """Students that go into the import: linked or new; not those waiting for a decision or left out."""
+    return ~result.students["needs_decision"] & ~result.students["left_out"]
 
 
 def build_import(

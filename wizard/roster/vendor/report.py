@@ -13,8 +13,9 @@ import pandas as pd
 
 from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
-from wizard.roster.vendor.import_file import kept_accounts
-from wizard.roster.vendor.matching import MatchResult, school_names
+from wizard.roster.vendor.import_file import importable, kept_accounts
+from wizard.roster.vendor.keys import school_names
+from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import text, unneutralise
 
 REPORT_COLUMNS = [
@@ -35,6 +36,7 @@ REPORT_COLUMNS = [
     "decision",
 ]
 
+LEFT_OUT_NOTE = " Left out of the import until this student's errors (see validation_report.csv) are fixed."
 KEPT_NOTE = " It is copied into the import file unchanged, so the vendor does not remove it."
 
 
@@ -51,7 +53,8 @@ def build_report(result: MatchResult) -> pd.DataFrame:
     account_of = accounts.reindex(students["account"].where(linked, -1).to_numpy())
     with_account = pd.Series(linked, index=students.index)
     # Accounts waiting for a decision keep their own row; a student's import name is known only when decided.
-    importing = ~students["needs_decision"]
+    importing = importable(result)
+    left_out = students["left_out"]
     student_rows = pd.DataFrame(
         {
             "record": pd.Series("SIS student", index=students.index).where(
@@ -71,7 +74,7 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_ExternalID": _text_or_blank(account_of["external_id"].to_numpy(), linked, students.index),
             "import_username": text(students["username"]).where(importing, ""),
             "candidates": students["candidates"],
-            "note": students["note"],
+            "note": students["note"].where(~left_out, students["note"] + LEFT_OUT_NOTE),
             "decision": "",
         }
     )

@@ -109,6 +109,7 @@ def test_students_with_errors_hold_the_import_back_unless_allowed(tmp_path: Path
         (["--vendor-profile", "no-such-app"], "no vendor profile called 'no-such-app'"),
         (["--vendor-profile", "symphony-math", "--vendor-roster", "missing.csv"], "does not exist"),
         (["--vendor-roster", "x.csv"], "used only for the vendor's import file"),
+        (["--vendor-profile", "symphony-math", "--target", "hub"], "which --target hub does not write"),
     ],
 )
 def test_unusable_vendor_options_exit_2(

@@ -130,3 +130,12 @@ def test_passwords_stay_out_of_reprs(tmp_path: Path) -> None:
     for text in (repr(result), repr(outputs)):
         assert "pw1" not in text
         assert not any(password in text for password in outputs.import_frame["Password"])
+
+
+def test_students_left_out_for_errors_hold_the_import_back_unless_allowed(tmp_path: Path) -> None:
+    sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park", "Grade": "3"})
+    result = match_roster(sis, None, None, SYMPHONY, left_out={"1"})
+    assert write_vendor_outputs(result, tmp_path).import_frame is None
+    assert not (tmp_path / IMPORT_FILE).exists()
+    allowed = write_vendor_outputs(result, tmp_path, allow_errors=True)
+    assert allowed.import_frame is not None and allowed.import_frame.empty

@@ -177,3 +177,15 @@ def test_a_whole_roster_import_keeps_unmatched_accounts_unchanged() -> None:
     assert report.at["3", "import_username"] == "gone.kid"
     assert "copied into the import file unchanged" in report.at["3", "note"]
     assert report.at["4", "import_username"] == ""
+
+
+def test_students_with_errors_are_matched_but_left_out_of_the_import() -> None:
+    sis, roster = district()
+    decisions = {"1005": "slee", "1006": "new", "1008": "twin1"}
+    result = match_roster(sis, schools(), roster, SYMPHONY, decisions, left_out={"1002"})
+    assert result.students.set_index("Student_id").at["1002", "outcome"] == "linked_by_name"
+    assert "1002" not in set(build_import(result)["ExternalID"])
+    report = build_report(result).set_index("Student_id")
+    assert report.at["1002", "roster_username"] == "zangstrom"  # not mistaken for a leaver
+    assert report.at["1002", "import_username"] == ""
+    assert "Left out of the import" in report.at["1002", "note"]

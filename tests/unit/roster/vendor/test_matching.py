@@ -14,6 +14,7 @@ from wizard.roster.vendor import (
     load_profile,
     match_roster,
 )
+from wizard.tasks import Cancelled, CancelToken
 
 SYMPHONY = load_profile("symphony-math")
 
@@ -320,3 +321,25 @@ def test_sis_ids_that_differ_only_in_case_do_not_break_matching() -> None:
     result = _match(sis, roster)
     assert _student(result, "ab1")["outcome"] == "linked_by_external_id"
     assert _student(result, "AB1")["outcome"] == "new_account"
+
+
+def test_external_ids_rewritten_by_a_spreadsheet_are_reported() -> None:
+    sis = students({"Student_id": "123456", "First_name": "Kim", "Last_name": "Park"})
+    roster = symphony_roster(
+        {"Username": "kpark", "ExternalID": "1.23456E+05"}, {"Username": "lee", "ExternalID": "77.0"}
+    )
+    result = _match(sis, roster)
+    mangled = [issue for issue in result.issues if issue.code == "vendor_external_id_mangled"]
+    assert len(mangled) == 1
+    assert mangled[0].value == "1.23456E+05, 77.0"
+
+
+def test_progress_is_reported_and_a_cancelled_match_stops() -> None:
+    sis, roster = district()
+    seen: list[tuple[int, int, str]] = []
+    _ = match_roster(sis, None, roster, SYMPHONY, progress=lambda d, t, m="": seen.append((d, t, m)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        match_roster(sis, None, roster, SYMPHONY, cancel=token)
