@@ -55,19 +55,20 @@ def run(args: argparse.Namespace) -> int:
     db_path: Path = args.db or default_hub_db()
     hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
-    for credentials in hub.issued_credentials.values():
-        print(
-            f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
-        )
+    credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
     if args.seed == "demo":
         demo = hub.seed_demo()
+        credentials.update(demo.credentials)  # the demo issues fresh secrets for its connected apps
         print(f"Demo district: {demo.district_name} (id {demo.district_id})")
         print(f"  district admin token: {demo.admin_token}")
-        for credentials in demo.credentials.values():
-            print(
-                f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
-            )
-        print(f"Try: curl -u CLIENT_ID:SECRET '{hub.base_url}/oauth/tokens?owner_type=district'")
+        print(f"  try: curl -H 'Authorization: Bearer {demo.admin_token}' {hub.base_url}/api/v1/session")
+    for app in credentials.values():
+        print(f"  app {app.app_id}: client id {app.client_id}, secret {app.client_secret}")
+    if credentials:
+        app = next(iter(credentials.values()))
+        print(
+            f"  try: curl -u {app.client_id}:{app.client_secret} '{hub.base_url}/oauth/tokens?owner_type=district'"
+        )
     print("Press Ctrl+C to stop.", flush=True)
     try:
         threading.Event().wait()
