@@ -41,10 +41,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="inject faults for testing, e.g. '/v3.0/*:error=0.2,latency=0.1;/api/v1/*:429=0.1' "
         "(added to WIZARD_HUB_FAULTS)",
     )
+    parser.add_argument(
+        "--vendor-roster-out",
+        type=Path,
+        metavar="FILE",
+        help="with --seed demo: also write Symphony Math's roster export for the demo district (CSV)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from wizard.sandbox.seed import write_demo_vendor_roster
     from wizard.sandbox.server import default_hub_db, start_hub
     from wizard.sandbox.settings import HubSettings, parse_fault_rules
 
@@ -62,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Demo district: {demo.district_name} (id {demo.district_id})")
         print(f"  district admin token: {demo.admin_token}")
         print(f"  try: curl -H 'Authorization: Bearer {demo.admin_token}' {hub.base_url}/api/v1/session")
+        if args.vendor_roster_out:
+            print(f"  Symphony Math roster export: {write_demo_vendor_roster(args.vendor_roster_out)}")
     for app in credentials.values():
         print(f"  app {app.app_id}: client id {app.client_id}, secret {app.client_secret}")
     if credentials:
