@@ -134,7 +134,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     """Build the hub: open (and migrate) the database, load the app catalog, mount every route."""
-    from wizard.sandbox import routes_data, routes_onboarding
+    from wizard.sandbox import routes_data, routes_onboarding, routes_roster
 
     settings = settings or HubSettings.from_env()
     db = Database(db_path)
@@ -148,6 +148,7 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
         return {"status": "ok", "schema_version": db.schema_version}
 
     app.include_router(routes_onboarding.router)
+    app.include_router(routes_roster.router)
     app.include_router(routes_data.router)
     app.add_middleware(IdempotentPosts, db=db)
     app.add_middleware(FaultInjection, settings=settings)  # outermost: faults hit before anything else
