@@ -417,3 +417,25 @@ def test_upload_reports_progress_and_can_be_cancelled(district: SignedUp, tmp_pa
     with pytest.raises(Cancelled):
         district.client.upload_roster(district.district_id, paths, cancel=cancel)
     assert len(district.client.uploads(district.district_id)) == 1
+
+
+def test_a_manual_vendor_never_decides_by_itself(
+    hub: RunningHub, clock: FakeClock, district: SignedUp
+) -> None:
+    import json
+
+    with hub.context.db.transaction() as conn:
+        entry = json.loads(conn.execute("SELECT data FROM apps WHERE id = 'lexia-core5'").fetchone()[0])
+        entry["simulated_vendor"] = {"behaviour": "manual"}
+        conn.execute("UPDATE apps SET data = ? WHERE id = 'lexia-core5'", (json.dumps(entry),))
+    client, district_id = district.client, district.district_id
+    connection = client.add_connection(district_id, "lexia-core5")
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay * 10)
+    assert client.connection(district_id, connection.id).status == "pending_vendor_acceptance"
+    lexia = hub.reset_app_secret("lexia-core5")
+    vendor = VendorClient(hub.base_url, lexia.client_id, lexia.client_secret, policy=FAST)
+    rejected = vendor.decide(connection.id, "reject", "We only serve grades K-5.")
+    assert rejected.status == "rejected" and rejected.history[-1].message == "We only serve grades K-5."
+    again = client.authorize(district_id, connection.id)  # a rejected app can be authorized again
+    assert again.status == "pending_vendor_acceptance"
