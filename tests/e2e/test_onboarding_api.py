@@ -301,7 +301,7 @@ def test_validation_warnings_and_neutralised_csv(
     clock.advance(hub.settings.vendor_delay + 1)
     client.set_sharing(district_id, connection.id, SharingSettings("district"))
     report = client.validation(district_id, connection.id)
-    assert report.sync_state == "success" and report.last_success
+    assert report.sync_state == "success" and report.last_success and report.sync_on_schedule
     assert report.sharing_status == "confirmed" and report.app_status == "connected"
     assert report.counts["students"].hub == report.counts["students"].shared == len(tables["students"])
     codes = {w.code: w.count for w in report.warnings}
@@ -317,6 +317,8 @@ def test_validation_warnings_and_neutralised_csv(
     assert any(row["first_name"] == '\'=HYPERLINK("http://evil")' for row in rows)
     with pytest.raises(NotFound):
         client.warning_csv(district_id, connection.id, "no_such_warning")
+    clock.advance(27 * 3600)
+    assert not client.validation(district_id, connection.id).sync_on_schedule
 
 
 def test_launch_and_portal(hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path) -> None:

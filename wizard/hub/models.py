@@ -371,6 +371,7 @@ class Validation:
     sync_method: str | None
     sync_state: str
     last_success: str | None
+    sync_on_schedule: bool  # the last success is less than a day old
     app_status: str
     sharing_type: str | None
     sharing_status: str  # not_set | set | confirmed
@@ -385,6 +386,7 @@ class Validation:
                 sync_method=_optional(sync, "method"),
                 sync_state=_text(sync, "state"),
                 last_success=_optional(sync, "last_success"),
+                sync_on_schedule=bool(sync.get("on_schedule")),
                 app_status=_text(app, "status"),
                 sharing_type=_optional(sharing, "type"),
                 sharing_status=_text(sharing, "status"),

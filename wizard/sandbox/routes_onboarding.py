@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFile
@@ -698,6 +698,20 @@ def shared_records(
     return row, roster, ids
 
 
+SYNC_MAX_AGE = 26 * 3600  # a daily sync with two hours' grace
+
+
+def _on_schedule(last_sync: str | None, now: float) -> bool:
+    """A sync is on schedule when its last success is less than a day (and a little) old."""
+    if not last_sync:
+        return False
+    try:
+        finished = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return False
+    return 0 <= now - finished <= SYNC_MAX_AGE
+
+
 @router.get("/districts/{district_id}/connections/{connection_id}/validation")
 def validation(district_id: District, connection_id: str, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
@@ -711,6 +725,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> d
             "method": district["sync_method"],
             "state": district["sync_state"],
             "last_success": district["last_sync"],
+            "on_schedule": _on_schedule(district["last_sync"], context.now()),
         },
         "app": {"id": row["app_id"], "status": row["status"]},
         "sharing": {
