@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from wizard.hub.dataapi import DataApiClient, DistrictData
+from wizard.hub.models import SharingSettings
 from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
+from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.seed import demo_tables
 from wizard.sandbox.server import RunningHub, start_hub
 from wizard.sandbox.settings import HubSettings
@@ -113,3 +116,29 @@ def upload_roster(
     upload = signed.client.upload_roster(signed.district_id, paths)
     done = signed.client.wait_for_upload(signed.district_id, upload.id, timeout=30, interval=0.02)
     return done.status
+
+
+def connect(
+    hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, folder: Path, sharing: SharingSettings
+) -> AppCredentials:
+    """Upload a roster, connect `app_id`, share as told; return the app's (fresh) credentials."""
+    upload_roster(signed, folder)
+    client, district_id = signed.client, signed.district_id
+    connection = client.add_connection(district_id, app_id)
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay + 1)
+    if client.connection(district_id, connection.id).status == "vendor_requested_info":
+        client.send_message(district_id, connection.id, "Done.")
+        clock.advance(hub.settings.vendor_delay + 1)
+    client.set_sharing(district_id, connection.id, sharing)
+    return hub.reset_app_secret(app_id)
+
+
+def data_for(
+    hub: RunningHub, clock: FakeClock, credentials: AppCredentials, page_size: int = 1000
+) -> DistrictData:
+    api = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
+    )
+    [token] = api.district_tokens()
+    return api.for_district(token, page_size=page_size)

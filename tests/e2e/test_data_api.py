@@ -8,43 +8,25 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.hub_support import FAST, FakeClock, SignedUp, sign_up, small_roster, upload_roster
-from wizard.hub.dataapi import DataApiClient, DistrictData, InstantLoginClient, UserToken
+from tests.hub_support import (
+    FAST,
+    FakeClock,
+    SignedUp,
+    connect,
+    data_for,
+    sign_up,
+    small_roster,
+    upload_roster,
+)
+from wizard.hub.dataapi import DataApiClient, InstantLoginClient, UserToken
 from wizard.hub.errors import AuthError, HubUnavailable, NotFound, RateLimited, TooLarge, ValidationFailed
 from wizard.hub.models import SharingSettings
 from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
-from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.server import RunningHub
 from wizard.sandbox.settings import FaultRule
 
 REDIRECT = "https://app.example.com/callback"
-
-
-def connect(
-    hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, folder: Path, sharing: SharingSettings
-) -> AppCredentials:
-    """Upload a roster, connect `app_id`, share as told; return the app's (fresh) credentials."""
-    upload_roster(signed, folder)
-    client, district_id = signed.client, signed.district_id
-    connection = client.add_connection(district_id, app_id)
-    client.authorize(district_id, connection.id)
-    clock.advance(hub.settings.vendor_delay + 1)
-    if client.connection(district_id, connection.id).status == "vendor_requested_info":
-        client.send_message(district_id, connection.id, "Done.")
-        clock.advance(hub.settings.vendor_delay + 1)
-    client.set_sharing(district_id, connection.id, sharing)
-    return hub.reset_app_secret(app_id)
-
-
-def data_for(
-    hub: RunningHub, clock: FakeClock, credentials: AppCredentials, page_size: int = 1000
-) -> DistrictData:
-    api = DataApiClient(
-        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
-    )
-    [token] = api.district_tokens()
-    return api.for_district(token, page_size=page_size)
 
 
 def test_district_tokens_need_the_apps_credentials(

@@ -18,8 +18,7 @@ import pytest
 import requests
 import yaml
 
-from tests.e2e.test_data_api import connect
-from tests.hub_support import FakeClock, sign_up
+from tests.hub_support import FakeClock, connect, sign_up
 from wizard.hub.dataapi import DataCourse, DataDistrict, DataSchool, DataSection, DataTerm, DataUser
 from wizard.hub.models import SharingSettings
 from wizard.sandbox.server import RunningHub, start_hub

@@ -15,8 +15,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.test_data_api import connect
-from tests.hub_support import FakeClock, sign_up
+from tests.hub_support import FakeClock, connect, sign_up
 from wizard.hub.models import SharingSettings
 from wizard.sandbox.server import RunningHub, start_hub
 from wizard.sandbox.settings import HubSettings
