@@ -441,3 +441,21 @@ def test_a_manual_vendor_never_decides_by_itself(
     assert rejected.status == "rejected" and rejected.history[-1].message == "We only serve grades K-5."
     again = client.authorize(district_id, connection.id)  # a rejected app can be authorized again
     assert again.status == "pending_vendor_acceptance"
+
+
+def test_only_successful_answers_are_replayed_for_an_idempotency_key(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    with pytest.raises(ValidationFailed):
+        client.signup({**SIGNUP_DISTRICT, "state": "??"}, SIGNUP_ADMIN, idempotency_key="same-key")
+    fixed = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="same-key")
+    assert fixed.district.state == "CA"
+    answer = requests.post(
+        f"{hub.base_url}/api/v1/signups",
+        json={"district": SIGNUP_DISTRICT, "admin": SIGNUP_ADMIN},
+        headers={"Idempotency-Key": "same-key"},
+        timeout=5,
+    )
+    assert (
+        answer.headers["Idempotent-Replayed"] == "true"
+        and answer.json()["district"]["id"] == fixed.district.id
+    )
