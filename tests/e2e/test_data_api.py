@@ -242,6 +242,14 @@ def test_instant_login_code_is_single_use_and_expires(
     fresh = login.code_from_authorize(url)
     clock.advance(59)
     assert login.me(login.exchange_code(fresh, REDIRECT)).id == me.id
+    form = login.code_from_authorize(url)  # OAuth clients often post a form instead of JSON
+    answer = requests.post(
+        f"{hub.base_url}/oauth/tokens",
+        data={"grant_type": "authorization_code", "code": form, "redirect_uri": REDIRECT},
+        auth=(credentials.client_id, credentials.client_secret),
+        timeout=5,
+    )
+    assert answer.status_code == 200 and answer.json()["token_type"] == "bearer"
 
 
 def test_instant_login_refuses_users_not_shared_and_wrong_clients(
