@@ -143,6 +143,8 @@ class Upload:
     changes: dict[str, ChangeCounts]
     changed_share: float
     hold_reason: str | None
+    error_count: int = 0  # all errors; `errors` lists at most the first thousand
+    warning_count: int = 0
 
     @property
     def done(self) -> bool:
@@ -165,6 +167,8 @@ class Upload:
                 },
                 changed_share=float(data.get("changed_share") or 0.0),
                 hold_reason=_optional(data, "hold_reason"),
+                error_count=int(data.get("error_count") or len(data.get("errors") or [])),
+                warning_count=int(data.get("warning_count") or len(data.get("warnings") or [])),
             )
         except (KeyError, TypeError, ValueError):
             raise malformed("upload") from None
