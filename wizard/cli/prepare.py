@@ -132,34 +132,38 @@ class StderrProgress:
             self.shown = False
 
 
+def _records(count: int) -> str:
+    return f"{count:,} record" + ("" if count == 1 else "s")
+
+
 def print_summary(
     result: PrepareResult, out_dir: Path, written: list[Path], seconds: float, stream: TextIO
 ) -> None:
     lines = ["", "Inputs:"]
     for summary in result.inputs:
         kind = summary.kind or "not used"
-        lines.append(f"  {summary.name}: {summary.rows} records -> {kind} ({summary.encoding})")
+        lines.append(f"  {summary.name}: {_records(summary.rows)} -> {kind} ({summary.encoding})")
     upload_written = [
         path for path in written if path.name in {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
     ]
     counts = result.summary()["counts"]
     if upload_written:
         lines.append(f"Wrote to {out_dir}:")
-        lines += [f"  {path.name}: {counts.get(path.name, 0)} records" for path in upload_written]
+        lines += [f"  {path.name}: {_records(counts.get(path.name, 0))}" for path in upload_written]
     elif result.error_count:
         lines.append(
             "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
         )
-    lines.append(f"Errors: {result.error_count}   Warnings: {result.warning_count}")
+    lines.append(f"Errors: {result.error_count:,}   Warnings: {result.warning_count:,}")
     totals = result.issues_by_code()
     for severity in ("error", "warning"):
         for code, count in totals.items():
             if severity_of(code) == severity:
-                lines.append(f"  {severity} {code}: {count}")
+                lines.append(f"  {severity} {code}: {count:,}")
     if result.not_listed:
         hidden = sum(result.not_listed.values())
         lines.append(
-            f"  ({hidden} warnings of the same kind are counted, not listed one by one, in the report)"
+            f"  ({hidden:,} warnings of the same kind are counted, not listed one by one, in the report)"
         )
     lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
     stream.write("\n".join(lines) + "\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -79,6 +78,9 @@ class PrepareResult:
     input_format: str = "sis"
     # code -> how many issues of that code exist but are not listed (see WARNING_LIST_LIMIT)
     not_listed: dict[str, int] = field(default_factory=dict)
+    # kind -> where each row of tables[kind] came from: columns "file" (input name) and "row" (its spreadsheet
+    # row), aligned with tables[kind]'s index; lets a preview put each issue on its cell
+    origins: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @cached_property
     def issues(self) -> list[Issue]:
@@ -169,13 +171,24 @@ def prepare(
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
+        for summary in summaries:  # files unpacked from a zip are gone after this block
+            if summary.path is not None and Path(workdir) in summary.path.parents:
+                summary.path = None
     tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
     _report_missing_files(tables, log, input_format)
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
     error_rows = {kind: result_tables[kind].index[np.asarray(errors[kind])] for kind in result_tables}
     issue_frame, not_listed = cap_warnings(log.frame(), WARNING_LIST_LIMIT)
-    return PrepareResult(result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed)
+    origins = {
+        kind: pd.DataFrame(
+            {"file": tables[kind].file, "row": tables[kind].row}, index=result_tables[kind].index
+        )
+        for kind in result_tables
+    }
+    return PrepareResult(
+        result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed, origins
+    )
 
 
 def _stage(
@@ -292,7 +305,3 @@ def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
         }
     )
     write_frame_csv(report, path, REPORT_HEADER)
-
-
-def count_by_code(issues: Sequence[Issue]) -> dict[str, int]:
-    return dict(Counter(issue.code for issue in issues))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import mmap
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -344,12 +343,3 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
-
-
-def read_text_bytes(data: bytes, name: str) -> pd.DataFrame:
-    """A small CSV given as bytes (e.g. OneRoster's manifest) as a text frame; used for tests and manifests."""
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    columns = _clean_header(header)
-    return _frame_from_records(columns, reader)

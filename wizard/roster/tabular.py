@@ -169,7 +169,3 @@ def stage_tabular(
         staged.setdefault(kind, []).append(stage_mapped(raw, mapping, log))
     progress(len(sources), len(sources), "Files read")
     return staged
-
-
-def hub_kind_names() -> str:
-    return ", ".join(spec.HUB_KINDS)

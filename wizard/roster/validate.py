@@ -116,9 +116,10 @@ class Validator:
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
-        for column in [kind_spec.id_column, *kind_spec.references]:
-            if column and column in table.present:
-                self.check_scientific_notation(table, column)
+        id_columns = [kind_spec.id_column] if kind_spec.id_column else []
+        for id_column in [*id_columns, *kind_spec.references]:
+            if id_column in table.present:
+                self.check_scientific_notation(table, id_column)
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
         if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
@@ -401,6 +402,20 @@ class Validator:
             ),
         )
         # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
+        if len(target) and self.errors[target.kind].all():
+            # the whole target file is unusable: one line per file instead of one per row
+            dangling = known & (values != "").to_numpy()
+            if dangling.any():
+                self.errors[table.kind] |= dangling
+                self.file_level(
+                    "reference_to_record_with_errors",
+                    table,
+                    column,
+                    f"All {int(dangling.sum()):,} rows of {', '.join(table.source_files)} name a {noun} from "
+                    f"{target_where}, where every row has errors (see above); they are left out until that "
+                    "is fixed.",
+                )
+            return
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
             dangling = known & isin(values, excluded_ids)

@@ -57,7 +57,7 @@ def test_sds_and_format_and_kind_options(tmp_path: Path, capsys: pytest.CaptureF
     single.write_text("Student ID,School,First Name,Last Name\n1,9,A,B\n")
     code, err = run(["--students", str(single), "--out", str(tmp_path / "out")], capsys)
     assert code == 1
-    assert "export.csv: 1 records -> students" in err
+    assert "export.csv: 1 record -> students" in err
     assert "error missing_file: 4" in err
 
 
@@ -110,3 +110,23 @@ def test_real_process_exit_code_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
     assert "Report:" in completed.stderr
     assert completed.stdout == ""
+
+
+def test_progress_appears_only_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from wizard.cli import prepare as cli
+
+    clock = iter([0.0, 0.5, 3.0, 3.2, 4.5])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    progress = cli.StderrProgress(stream)  # started at 0.0
+    progress(1, 10, "Reading a.csv")  # 0.5 s: too early
+    progress(2, 10, "Reading b.csv")  # 3.0 s: shown
+    progress(3, 10, "Reading c.csv")  # 3.2 s: within a second of the last
+    progress(5, 10, "Checking")  # 4.5 s: shown
+    progress.finish()
+    shown = stream.getvalue()
+    assert "a.csv" not in shown and "c.csv" not in shown
+    assert "Reading b.csv 20%" in shown and "Checking 50%" in shown
+    assert shown.endswith("\n")

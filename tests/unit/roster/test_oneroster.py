@@ -136,3 +136,9 @@ def test_a_corrupt_zip_is_a_report_line_or_a_usage_error(tmp_path: Path) -> None
         prepare([bad])
     result = prepare([bad, DATA / "hub-valid"])
     assert ("error", "unreadable_file", "roster.zip", None, "") in issue_keys(result)
+
+
+def test_zip_members_have_no_lasting_path(tmp_path: Path) -> None:
+    result = prepare([zip_folder(VALID, tmp_path / "roster.zip")])
+    assert all(summary.path is None for summary in result.inputs)
+    assert all(summary.path is not None for summary in prepare([VALID]).inputs)

@@ -220,3 +220,33 @@ def test_ragged_rows_and_empty_names_are_reported(tmp_path: Path) -> None:
     keys = issue_keys(prepare([tmp_path]))
     assert ("warning", "recommended_value_missing", "students.csv", 2, "Last_name") in keys
     assert ("error", "malformed_row", "students.csv", 3, "") in keys
+
+
+def test_an_unusable_parent_file_is_one_line_not_one_per_row(tmp_path: Path) -> None:
+    for path in (DATA / "hub-valid").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "schools.csv").write_text(
+        "School_id,Label\n01,x\n"
+    )  # no School_name: every school has errors
+    result = prepare([tmp_path])
+    cascaded = [issue for issue in result.issues if issue.code == "reference_to_record_with_errors"]
+    assert {(issue.file, issue.row) for issue in cascaded} == {
+        ("students.csv", None),
+        ("teachers.csv", None),
+        ("sections.csv", None),
+        ("enrollments.csv", None),
+    }
+    assert all(len(frame) == 0 for frame in result.clean_tables().values())
+
+
+def test_origins_point_each_row_at_its_input_row(tmp_path: Path) -> None:
+    (tmp_path / "students.csv").write_text("Student ID,School\n1,9\n\n2,9\n")
+    (tmp_path / "more students.csv").write_text("Student ID,School\n3,9\n")
+    result = prepare([tmp_path])
+    origins = result.origins["students"]
+    assert list(zip(origins["file"], origins["row"], strict=True)) == [
+        ("more students.csv", 2),
+        ("students.csv", 2),
+        ("students.csv", 4),
+    ]
+    assert origins.index.equals(result.tables["students"].index)
