@@ -90,6 +90,7 @@ def test_limit_above_10000_is_413(
         timeout=5,
     )
     assert answer.status_code == 413 and "10000" in answer.json()["message"]
+    assert "X-RateLimit-Remaining" in answer.headers
     ok = requests.get(
         f"{hub.base_url}/v3.0/users",
         params={"limit": 10000},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 from pathlib import Path
 
@@ -79,8 +80,11 @@ def run(args: argparse.Namespace) -> int:
             f"  try: curl -u {app.client_id}:{app.client_secret} '{hub.base_url}/oauth/tokens?owner_type=district'"
         )
     print("Press Ctrl+C to stop.", flush=True)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill` stops it as cleanly as Ctrl+C
     try:
-        threading.Event().wait()
+        stop.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         hub.stop()
     return 0

@@ -108,9 +108,8 @@ def _field_name(location: tuple[Any, ...]) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(
-            _error_body(request.url.path, error), status_code=error.status, headers=error.headers
-        )
+        headers = {**getattr(request.state, "rate_limit_headers", {}), **error.headers}
+        return JSONResponse(_error_body(request.url.path, error), status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
