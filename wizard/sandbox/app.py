@@ -41,6 +41,10 @@ class ApiError(Exception):
 
 
 def not_found(what: str) -> ApiError:
+    if what == "district":
+        return ApiError(
+            404, "not_found", "That district is not on this hub, or you are signed in to another one."
+        )
     return ApiError(404, "not_found", f"No {what} with that id exists in your district.")
 
 
