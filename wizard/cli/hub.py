@@ -43,6 +43,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(added to WIZARD_HUB_FAULTS)",
     )
     parser.add_argument(
+        "--new-app-secrets",
+        action="store_true",
+        help="issue and print new client secrets for every catalog app (the hub shows a secret only once)",
+    )
+    parser.add_argument(
         "--vendor-roster-out",
         type=Path,
         metavar="FILE",
@@ -64,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
     credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
+    if args.new_app_secrets:
+        credentials = {app_id: hub.reset_app_secret(app_id) for app_id in hub.app_ids()}
     if args.seed == "demo":
         demo = hub.seed_demo()
         credentials.update(demo.credentials)  # the demo issues fresh secrets for its connected apps
@@ -74,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  Symphony Math roster export: {write_demo_vendor_roster(args.vendor_roster_out)}")
     for app in credentials.values():
         print(f"  app {app.app_id}: client id {app.client_id}, secret {app.client_secret}")
-    if credentials:
+    if not credentials:
+        print("  app secrets were shown when first issued; --new-app-secrets issues new ones")
+    else:
         app = next(iter(credentials.values()))
         print(
             f"  try: curl -u {app.client_id}:{app.client_secret} '{hub.base_url}/oauth/tokens?owner_type=district'"
