@@ -106,7 +106,15 @@ def write_roster(folder: Path, tables: dict[str, list[dict[str, str]]]) -> list[
 
 def small_roster() -> dict[str, list[dict[str, str]]]:
     """The demo generator with few students: four schools, every kind of record, quick to process."""
-    return demo_tables(random.Random(11), students_per_grade=3)
+    tables = demo_tables(random.Random(11), students_per_grade=3)
+    coach = next(row for row in tables["teachers"] if row["Teacher_email"])
+    tables["staff"] = [  # one is also a teacher (same email): one user with two roles
+        {"School_id": coach["School_id"], "Staff_id": "ST1", "Staff_email": coach["Teacher_email"],
+         "First_name": coach["First_name"], "Last_name": coach["Last_name"], "Title": "Math coach", "Role": "Coach"},
+        {"School_id": "101", "Staff_id": "ST2", "Staff_email": "nurse@maplevalley.k12.ca.us", "First_name": "Kim",
+         "Last_name": "Lee", "Title": "Nurse", "Role": "Nurse"},
+    ]  # fmt: skip
+    return tables
 
 
 def upload_roster(

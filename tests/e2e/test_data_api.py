@@ -52,6 +52,8 @@ def test_everything_shared_is_served_sorted_and_paged(
     assert [s.id for s in students] == sorted(s.id for s in students)
     assert {s.sis_id for s in students} == {row["Student_id"] for row in tables["students"]}
     assert len(list(data.users("teacher"))) == len(tables["teachers"])
+    staff = list(data.users("staff"))
+    assert len(staff) == 2 and sorted(len(s.roles) for s in staff) == [1, 2]  # a coach who also teaches
     assert len(list(data.schools())) == len(tables["schools"])
     assert len(list(data.sections())) == len(tables["sections"])
     [district_record] = list(data.districts())

@@ -155,7 +155,7 @@ def test_list_and_single_answers_match_the_spec(
     validate(definitions, one, _get(hub, token, f"/v3.0/{resource}/{first['id']}"))
 
 
-@pytest.mark.parametrize("role", ["student", "teacher", "districtadmin"])
+@pytest.mark.parametrize("role", ["student", "teacher", "staff", "districtadmin"])
 def test_every_user_role_matches_the_spec(
     hub: RunningHub, token: str, definitions: dict[str, Any], role: str
 ) -> None:

@@ -201,9 +201,12 @@ def _collection(conn: sqlite3.Connection, access: AppAccess, resource: str, role
     roster, ids = _shared(conn, access)
     if resource == "users":
         records: list[Record] = []
-        for kind, role_name in USER_KINDS.items():
-            if role in (None, role_name):
-                records += [roster.records[kind][i] for i in ids.get(kind, set())]
+        for kind in USER_KINDS:  # a teacher who is also staff has both roles on one record
+            records += [
+                roster.records[kind][i]
+                for i in ids.get(kind, set())
+                if role is None or role in roster.records[kind][i]["roles"]
+            ]
         admins_shared = any(ids.get(kind) for kind in ("schools", "students", "teachers"))
         if (
             role in (None, "districtadmin")
