@@ -461,7 +461,7 @@ class InstantLoginClient:
             "/oauth/tokens",
             "finish the sign-in",
             auth=(self.client_id, self._secret),
-            data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
+            json={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
         )
         body = _body(response, "token")
         token = body.get("access_token")

@@ -143,6 +143,8 @@ class Upload:
     changes: dict[str, ChangeCounts]
     changed_share: float
     hold_reason: str | None
+    error_count: int = 0  # all errors; `errors` lists at most the first thousand
+    warning_count: int = 0
 
     @property
     def done(self) -> bool:
@@ -165,6 +167,8 @@ class Upload:
                 },
                 changed_share=float(data.get("changed_share") or 0.0),
                 hold_reason=_optional(data, "hold_reason"),
+                error_count=int(data.get("error_count") or len(data.get("errors") or [])),
+                warning_count=int(data.get("warning_count") or len(data.get("warnings") or [])),
             )
         except (KeyError, TypeError, ValueError):
             raise malformed("upload") from None
@@ -371,6 +375,7 @@ class Validation:
     sync_method: str | None
     sync_state: str
     last_success: str | None
+    sync_on_schedule: bool  # the last success is less than a day old
     app_status: str
     sharing_type: str | None
     sharing_status: str  # not_set | set | confirmed
@@ -385,6 +390,7 @@ class Validation:
                 sync_method=_optional(sync, "method"),
                 sync_state=_text(sync, "state"),
                 last_success=_optional(sync, "last_success"),
+                sync_on_schedule=bool(sync.get("on_schedule")),
                 app_status=_text(app, "status"),
                 sharing_type=_optional(sharing, "type"),
                 sharing_status=_text(sharing, "status"),

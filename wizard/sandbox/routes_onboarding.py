@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFile
@@ -19,7 +19,7 @@ from wizard.sandbox import uploads
 from wizard.sandbox.app import ApiError, HubContext, basic_credentials, bearer_token, hub_context, not_found
 from wizard.sandbox.catalog import icon_file
 from wizard.sandbox.db import dumps, loads
-from wizard.sandbox.records import RosterData, sis_id_of
+from wizard.sandbox.records import RosterData
 from wizard.sandbox.store import (
     add_event,
     app_entry,
@@ -199,7 +199,7 @@ District = Annotated[str, Depends(district_access)]
 Context = Annotated[HubContext, Depends(hub_context)]
 
 
-def _invalid(fields: dict[str, str]) -> ApiError:
+def invalid_fields(fields: dict[str, str]) -> ApiError:
     summary = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
     return ApiError(422, "invalid_fields", f"Please correct: {summary}", fields=fields)
 
@@ -292,7 +292,7 @@ def _checked_sharing(body: SharingIn, roster: RosterData) -> share.Sharing:
     sharing = _sharing_of(body)
     problems = share.rule_problems(sharing, roster)
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     return sharing
 
 
@@ -323,7 +323,7 @@ def app_view(entry: dict[str, Any]) -> dict[str, Any]:
 def signup(body: SignupIn, context: Context) -> dict[str, Any]:
     problems = _signup_problems(body)
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     district_id, token, now = new_id(), new_token(), iso(context.now())
     with context.db.transaction() as conn:
         conn.execute(
@@ -374,7 +374,7 @@ def get_district(district_id: District, context: Context) -> dict[str, Any]:
 @router.put("/districts/{district_id}/sync")
 def set_sync(district_id: District, body: SyncIn, context: Context) -> dict[str, Any]:
     if body.method not in SYNC_METHODS:
-        raise _invalid({"method": f"Choose one of: {', '.join(SYNC_METHODS)}."})
+        raise invalid_fields({"method": f"Choose one of: {', '.join(SYNC_METHODS)}."})
     with context.db.transaction() as conn:
         conn.execute(
             "UPDATE districts SET sync_method = ?, sync_state = CASE WHEN sync_state = '' THEN 'pending' "
@@ -389,7 +389,7 @@ def set_sync(district_id: District, body: SyncIn, context: Context) -> dict[str,
 @router.put("/districts/{district_id}/sso")
 def set_sso(district_id: District, body: SsoIn, context: Context) -> dict[str, Any]:
     if body.provider not in SSO_PROVIDERS:
-        raise _invalid({"provider": f"Choose one of: {', '.join(SSO_PROVIDERS)}."})
+        raise invalid_fields({"provider": f"Choose one of: {', '.join(SSO_PROVIDERS)}."})
     with context.db.transaction() as conn:
         conn.execute("UPDATE districts SET sso_provider = ? WHERE id = ?", (body.provider, district_id))
         row = district_row(conn, district_id)
@@ -405,7 +405,7 @@ def add_staff_admin(district_id: District, body: StaffAdminIn, context: Context)
     if not EMAIL.match(body.email.strip()):
         problems["email"] = "Enter a valid email address, like name@district.org."
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     admin = {
         "id": new_id(),
         "name": body.name.strip(),
@@ -451,7 +451,7 @@ async def create_upload(
     for upload in files:
         name = (upload.filename or "").rsplit("/", 1)[-1]
         if name not in uploads.ACCEPTED_NAMES:
-            raise _invalid(
+            raise invalid_fields(
                 {
                     "files": f"{name or 'a file'} is not a hub roster file; expected {', '.join(sorted(uploads.ACCEPTED_NAMES))}."
                 }
@@ -550,7 +550,7 @@ def app_icon(app_id: str, context: Context) -> FileResponse:
 def add_connection(district_id: District, body: ConnectionIn, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
         if app_row(conn, body.app_id) is None:
-            raise _invalid({"app_id": "There is no app with that id in the catalog."})
+            raise invalid_fields({"app_id": "There is no app with that id in the catalog."})
         existing = conn.execute(
             "SELECT id FROM connections WHERE district_id = ? AND app_id = ?", (district_id, body.app_id)
         ).fetchone()
@@ -597,7 +597,9 @@ def authorize_connection(
         scopes = offered if body is None or body.scopes is None else body.scopes
         unknown = [scope for scope in scopes if scope not in offered]
         if unknown or not scopes:
-            raise _invalid({"scopes": f"Choose among the scopes the app asks for: {', '.join(offered)}."})
+            raise invalid_fields(
+                {"scopes": f"Choose among the scopes the app asks for: {', '.join(offered)}."}
+            )
         lifecycle.authorize(conn, row, scopes, context.now())
         return lifecycle.connection_view(conn, _connection(conn, context, district_id, connection_id))
 
@@ -686,7 +688,7 @@ def put_sharing(
 # ---- validation, launch, portal -----------------------------------------------------------------------------
 
 
-def _validation_parts(
+def shared_records(
     conn: sqlite3.Connection, context: HubContext, district_id: str, connection_id: str
 ) -> tuple[sqlite3.Row, RosterData, dict[str, set[str]]]:
     row = _connection(conn, context, district_id, connection_id)
@@ -696,142 +698,24 @@ def _validation_parts(
     return row, roster, ids
 
 
-# ---- the district's roster as the hub holds it (for pickers and the portal preview) ----------------------------
-
-USER_KIND_BY_ROLE = {"student": "students", "teacher": "teachers", "staff": "staff"}
-MAX_USERS = 500
+SYNC_MAX_AGE = 26 * 3600  # a daily sync with two hours' grace
 
 
-def _user_row(roster: RosterData, kind: str, record: dict[str, Any]) -> dict[str, Any]:
-    role_name = next(iter(record["roles"]))
-    role = record["roles"][role_name]
-    school = roster.records["schools"].get(str(role.get("school") or ""))
-    name = record.get("name") or {}
-    return {
-        "id": record["id"],
-        "role": role_name,
-        "sis_id": sis_id_of(record),
-        "first_name": name.get("first") or "",
-        "last_name": name.get("last") or "",
-        "email": record.get("email") or "",
-        "grade": role.get("grade") or "",
-        "school_id": school["id"] if school else "",
-        "school_name": school["name"] if school else "",
-    }
-
-
-def _users(
-    roster: RosterData, role: str | None, query: str, only: dict[str, set[str]] | None
-) -> list[dict[str, Any]]:
-    if role is not None and role not in USER_KIND_BY_ROLE:
-        raise _invalid({"role": f"Choose one of: {', '.join(USER_KIND_BY_ROLE)}."})
-    needle = query.strip().casefold()
-    rows = []
-    for role_name, kind in USER_KIND_BY_ROLE.items():
-        if role not in (None, role_name):
-            continue
-        for record_id, record in roster.records[kind].items():
-            if only is not None and record_id not in only.get(kind, set()):
-                continue
-            row = _user_row(roster, kind, record)
-            text = f"{row['sis_id']} {row['first_name']} {row['last_name']} {row['email']}".casefold()
-            if not needle or needle in text:
-                rows.append(row)
-    return sorted(rows, key=lambda r: (r["last_name"].casefold(), r["first_name"].casefold(), r["sis_id"]))
-
-
-@router.get("/districts/{district_id}/schools")
-def roster_schools(district_id: District, context: Context) -> dict[str, Any]:
-    with context.db.read() as conn:
-        roster = load_roster(conn, district_id)
-    per_school: dict[str, dict[str, int]] = {
-        i: {"students": 0, "teachers": 0, "sections": 0} for i in roster.records["schools"]
-    }
-    for kind, role in (("students", "student"), ("teachers", "teacher")):
-        for record in roster.records[kind].values():
-            school = record["roles"][role].get("school")
-            if school in per_school:
-                per_school[school][kind] += 1
-    for section in roster.records["sections"].values():
-        per_school[section["school"]]["sections"] += 1
-    schools = sorted(roster.records["schools"].values(), key=lambda s: str(s["name"]).casefold())
-    return {
-        "data": [
-            {
-                "id": s["id"],
-                "name": s["name"],
-                "sis_id": s["sis_id"],
-                "school_number": s.get("school_number") or "",
-                "low_grade": s.get("low_grade") or "",
-                "high_grade": s.get("high_grade") or "",
-                "counts": per_school[s["id"]],
-            }
-            for s in schools
-        ]
-    }
-
-
-@router.get("/districts/{district_id}/sections")
-def roster_sections(
-    district_id: District, context: Context, school_id: str = "", query: str = ""
-) -> dict[str, Any]:
-    with context.db.read() as conn:
-        roster = load_roster(conn, district_id)
-    needle = query.strip().casefold()
-    rows = []
-    for section in roster.records["sections"].values():
-        if school_id and section["school"] != school_id:
-            continue
-        teachers = [roster.records["teachers"].get(t) for t in section["teachers"]]
-        teacher_names = [
-            " ".join(filter(None, ((t.get("name") or {}).get("first"), (t.get("name") or {}).get("last"))))
-            for t in teachers
-            if t
-        ]
-        school = roster.records["schools"].get(section["school"], {})
-        row = {
-            "id": section["id"],
-            "name": section["name"],
-            "sis_id": section["sis_id"],
-            "school_id": section["school"],
-            "school_name": school.get("name", ""),
-            "subject": section.get("subject") or "",
-            "grade": section.get("grade") or "",
-            "teacher_names": teacher_names,
-            "student_count": len(section["students"]),
-        }
-        if not needle or needle in f"{row['name']} {row['sis_id']} {' '.join(teacher_names)}".casefold():
-            rows.append(row)
-    rows.sort(key=lambda r: (str(r["school_name"]).casefold(), str(r["name"]).casefold(), r["sis_id"]))
-    return {"data": rows}
-
-
-@router.get("/districts/{district_id}/users")
-def roster_users(
-    district_id: District, context: Context, query: str = "", role: str | None = None, limit: int = 100
-) -> dict[str, Any]:
-    """Students, teachers and staff matching `query` (SIS id, name or email), at most `limit` (≤ 500)."""
-    with context.db.read() as conn:
-        roster = load_roster(conn, district_id)
-    rows = _users(roster, role, query, None)
-    return {"data": rows[: max(1, min(limit, MAX_USERS))], "total": len(rows)}
-
-
-@router.get("/districts/{district_id}/connections/{connection_id}/shared-users")
-def shared_users(
-    district_id: District, connection_id: str, context: Context, role: str | None = None, query: str = ""
-) -> dict[str, Any]:
-    """Every user shared with the app (e.g. to check each student's SIS id against the vendor's roster)."""
-    with context.db.transaction() as conn:
-        _, roster, ids = _validation_parts(conn, context, district_id, connection_id)
-    rows = _users(roster, role, query, ids)
-    return {"data": rows, "total": len(rows)}
+def _on_schedule(last_sync: str | None, now: float) -> bool:
+    """A sync is on schedule when its last success is less than a day (and a little) old."""
+    if not last_sync:
+        return False
+    try:
+        finished = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return False
+    return 0 <= now - finished <= SYNC_MAX_AGE
 
 
 @router.get("/districts/{district_id}/connections/{connection_id}/validation")
 def validation(district_id: District, connection_id: str, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
-        row, roster, ids = _validation_parts(conn, context, district_id, connection_id)
+        row, roster, ids = shared_records(conn, context, district_id, connection_id)
         district = district_row(conn, district_id)
         assert district is not None
     hub_counts, shared_counts = share.counts(roster), share.counts(roster, ids)
@@ -841,6 +725,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> d
             "method": district["sync_method"],
             "state": district["sync_state"],
             "last_success": district["last_sync"],
+            "on_schedule": _on_schedule(district["last_sync"], context.now()),
         },
         "app": {"id": row["app_id"], "status": row["status"]},
         "sharing": {
@@ -864,7 +749,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> d
 )
 def warning_csv(district_id: District, connection_id: str, code: str, context: Context) -> Response:
     with context.db.transaction() as conn:
-        _, roster, ids = _validation_parts(conn, context, district_id, connection_id)
+        _, roster, ids = shared_records(conn, context, district_id, connection_id)
     warning = next((w for w in share.data_warnings(roster, ids) if w.code == code), None)
     if warning is None:
         raise ApiError(404, "not_found", f"There is no {code!r} warning for this app right now.")
@@ -885,7 +770,7 @@ def launch(district_id: District, connection_id: str, body: LaunchIn, context: C
     try:
         launch_date = date.fromisoformat(body.launch_date)
     except ValueError:
-        raise _invalid({"launch_date": "Enter the launch date as YYYY-MM-DD."}) from None
+        raise invalid_fields({"launch_date": "Enter the launch date as YYYY-MM-DD."}) from None
     with context.db.transaction() as conn:
         row = _connection(conn, context, district_id, connection_id)
         if row["status"] != lifecycle.CONNECTED:
@@ -974,7 +859,7 @@ def vendor_decision(
 ) -> dict[str, Any]:
     client_id, secret = basic_credentials(request)
     if body.decision not in lifecycle.VENDOR_DECISIONS:
-        raise _invalid({"decision": f"Choose one of: {', '.join(lifecycle.VENDOR_DECISIONS)}."})
+        raise invalid_fields({"decision": f"Choose one of: {', '.join(lifecycle.VENDOR_DECISIONS)}."})
     with context.db.transaction() as conn:
         app = app_for_credentials(conn, client_id, secret)
         if app is None:
@@ -997,7 +882,7 @@ def vendor_decision(
             lifecycle.reject(conn, row, now, body.message)
         else:
             if not body.message.strip():
-                raise _invalid({"message": "Write the question for the district."})
+                raise invalid_fields({"message": "Write the question for the district."})
             lifecycle.request_info(conn, row, now, body.message.strip())
         fresh = conn.execute("SELECT * FROM connections WHERE id = ?", (connection_id,)).fetchone()
         return lifecycle.connection_view(conn, fresh)

@@ -7,9 +7,11 @@ section, a shared email address.
 
 from __future__ import annotations
 
+import csv
 import random
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from wizard.sandbox import connections as lifecycle
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
@@ -227,6 +229,58 @@ def demo_tables(rng: random.Random, students_per_grade: int = 12) -> dict[str, l
     return tables
 
 
+DEMO_SEED = 2026
+VENDOR_ROSTER_COLUMNS = ("Username", "Password", "FirstName", "LastName", "Grade", "School", "ExternalID")
+
+
+def demo_vendor_roster(tables: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, str]]:
+    """Symphony Math's own roster export for the demo district, with the links that break in real life.
+
+    Students at the elementary schools were imported with their SIS id in ExternalID and link. At Cedar Middle
+    the accounts predate the hub: a third have no ExternalID, a third lost the SIS id's leading zero in a
+    spreadsheet, and the rest link. Two accounts belong to students who have left the district.
+    """
+    tables = tables or demo_tables(random.Random(DEMO_SEED))
+    schools = {row["School_id"]: row["School_name"] for row in tables["schools"]}
+    rows: list[dict[str, str]] = []
+    for index, student in enumerate(tables["students"]):
+        school = schools[student["School_id"]]
+        if student["School_id"] == "301":
+            continue  # Lakeside High does not use Symphony Math
+        external_id = student["Student_id"]
+        if school == "Cedar Middle":
+            external_id = ("", external_id.lstrip("0"), external_id)[index % 3]
+        rows.append(
+            {
+                "Username": student["Username"]
+                or f"{student['First_name'][0]}{student['Last_name']}".lower(),
+                "Password": "",
+                "FirstName": student["First_name"],
+                "LastName": student["Last_name"],
+                "Grade": "K" if student["Grade"] == "Kindergarten" else student["Grade"],
+                "School": school,
+                "ExternalID": external_id,
+            }
+        )
+    rows += [
+        {"Username": "oldstudent1", "Password": "", "FirstName": "Riley", "LastName": "Former", "Grade": "7",
+         "School": "Cedar Middle", "ExternalID": "009999"},
+        {"Username": "oldstudent2", "Password": "", "FirstName": "Casey", "LastName": "Moved", "Grade": "4",
+         "School": "Oak Ridge Elementary", "ExternalID": "009998"},
+    ]  # fmt: skip
+    return rows
+
+
+def write_demo_vendor_roster(path: Path) -> Path:
+    """Write the demo's Symphony Math roster export as CSV (UTF-8), e.g. for the support view's link check."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=VENDOR_ROSTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(demo_vendor_roster())
+    return path
+
+
 def seed_demo(db: Database, settings: HubSettings) -> DemoSeed:
     """Create the demo district once; every call issues a fresh admin token and fresh app secrets to print."""
     now = settings.clock()
@@ -264,7 +318,7 @@ def _create_demo(conn: sqlite3.Connection, now: float) -> None:
             stamp,
         ),
     )
-    roster = build_roster(DEMO_DISTRICT_ID, demo_tables(random.Random(2026)), stamp)
+    roster = build_roster(DEMO_DISTRICT_ID, demo_tables(random.Random(DEMO_SEED)), stamp)
     save_roster(conn, DEMO_DISTRICT_ID, roster)
     schools = {record["name"]: record_id for record_id, record in roster.records["schools"].items()}
     symphony_sharing = Sharing(

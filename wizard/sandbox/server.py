@@ -65,6 +65,11 @@ class RunningHub:
         """A fresh client secret for a catalog app, e.g. for the support view or a vendor test."""
         return reset_app_secret(self.context.db, app_id)
 
+    def app_ids(self) -> list[str]:
+        """The catalog's app ids."""
+        with self.context.db.read() as conn:
+            return [str(row["id"]) for row in conn.execute("SELECT id FROM apps ORDER BY id")]
+
     def seed_demo(self) -> DemoSeed:
         """Create (once) the demo district; returns a fresh admin token and fresh app credentials."""
         return seed_demo(self.context.db, self.context.settings)

@@ -53,3 +53,22 @@ def test_an_older_database_is_migrated_on_open(tmp_path: Path) -> None:
             "Old District",
             0,
         )
+
+
+def test_unusable_database_files_give_a_clear_error(tmp_path: Path) -> None:
+    import pytest
+
+    from wizard.sandbox.db import HubDatabaseError
+
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database, just some text " * 100)
+    with pytest.raises(HubDatabaseError) as caught:
+        Database(garbage)
+    assert "Move that file aside" in str(caught.value)
+    newer = tmp_path / "newer.sqlite3"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    conn.close()
+    with pytest.raises(HubDatabaseError) as newer_error:
+        Database(newer)
+    assert "newer version" in str(newer_error.value)
