@@ -326,3 +326,25 @@ def test_an_upload_on_hold_shows_the_changes_and_can_be_approved(
     qtbot.waitUntil(lambda: ctx.state.roster.upload_status == "succeeded", timeout=WAIT_MS)
     assert not page.approve_button.isVisible()
     assert window.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_catalog_search_and_scopes_in_plain_words(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
+    ctx = prepared_district(embedded_hub, tmp_path / "sis", state_page=PageId.ADD_APP)
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.ADD_APP)
+    page = window.page_for(PageId.ADD_APP)
+    assert isinstance(page, AddAppPage)
+    qtbot.waitUntil(lambda: page.catalog.rowCount() == 3, timeout=WAIT_MS)
+    assert all(not page.catalog.item(row).icon().isNull() for row in range(3))
+    qtbot.keyClicks(page.search, "zzz")
+    assert page.no_match.isVisible() and page.selected_app() is None
+    assert not page.authorize_button.isEnabled()
+    page.search.clear()
+    qtbot.keyClicks(page.search, "reading")  # matches Lexia by its description
+    shown = [row for row in range(3) if not page.app_list.isRowHidden(row)]
+    assert [page.catalog.item(row).data(Qt.ItemDataRole.UserRole + 1).id for row in shown] == ["lexia-core5"]
+    page.app_list.setCurrentIndex(page.catalog.index(shown[0], 0))
+    assert "See the names, SIS ids and grades of the students you share." in page.details.text()
+    assert "read:students" not in page.details.text()  # plain words, not scope codes
+    assert page.authorize_button.isEnabled()
+    wait_idle(qtbot, window, PageId.ADD_APP)

@@ -104,6 +104,10 @@ class AddAppPage(BasePage):
         left_layout.addWidget(search_label)
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.app_list, 1)
+        self.no_match = QLabel(self.tr("No app matches your search. Try the vendor's name."))
+        self.no_match.setWordWrap(True)
+        self.no_match.hide()
+        left_layout.addWidget(self.no_match)
         splitter.addWidget(left)
         # Right: details, then the timeline.
         right = QWidget()
@@ -197,10 +201,14 @@ class AddAppPage(BasePage):
 
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()
+        shown = 0
         for row in range(self.catalog.rowCount()):
             app = self.catalog.item(row).data(APP_ROLE)
             haystack = f"{app.name} {app.vendor} {app.description}".casefold()
-            self.app_list.setRowHidden(row, bool(needle) and needle not in haystack)
+            hidden = bool(needle) and needle not in haystack
+            self.app_list.setRowHidden(row, hidden)
+            shown += not hidden
+        self.no_match.setVisible(self.catalog.rowCount() > 0 and shown == 0)
 
     def selected_app(self) -> App | None:
         index = self.app_list.currentIndex()
