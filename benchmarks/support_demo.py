@@ -35,7 +35,7 @@ def main() -> None:
         settings = HubSettings(random_seed=1)
         hub = start_hub(Path(folder) / "hub.sqlite3", settings=settings)
         seed = seed_demo(hub.context.db, settings)
-        roster = write_demo_vendor_roster(Path(folder))
+        roster = write_demo_vendor_roster(Path(folder) / "symphony-roster.csv")
         if args.busy:
             hub.set_faults([FaultRule("/v3.0/*", rate_limit_rate=0.33, retry_after=1)])
         print(f"hub with the demo district up in {time.perf_counter() - started:.2f} s")

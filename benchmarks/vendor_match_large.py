@@ -100,6 +100,11 @@ def main() -> None:
     for step, seconds in timings.items():
         print(f"{step:>22}: {seconds:6.2f} s")
     print(f"import rows: {len(frame):,}, report rows: {len(report):,}")
+    accounts_reported = (report["roster_row"] != "").sum()
+    students_reported = (report["Student_id"] != "").sum()
+    print(
+        f"report covers {accounts_reported:,}/{len(roster):,} accounts, {students_reported:,}/{len(sis):,} students"
+    )
     print("counts:", result.counts)
     for outcome, count in result.outcome_counts().items():
         print(f"  {outcome:>28}: {count:,}")

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from wizard.hub.dataapi import DataApiClient, DistrictData
+from wizard.hub.models import SharingSettings
 from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
+from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.seed import demo_tables
 from wizard.sandbox.server import RunningHub, start_hub
 from wizard.sandbox.settings import HubSettings
@@ -103,7 +106,15 @@ def write_roster(folder: Path, tables: dict[str, list[dict[str, str]]]) -> list[
 
 def small_roster() -> dict[str, list[dict[str, str]]]:
     """The demo generator with few students: four schools, every kind of record, quick to process."""
-    return demo_tables(random.Random(11), students_per_grade=3)
+    tables = demo_tables(random.Random(11), students_per_grade=3)
+    coach = next(row for row in tables["teachers"] if row["Teacher_email"])
+    tables["staff"] = [  # one is also a teacher (same email): one user with two roles
+        {"School_id": coach["School_id"], "Staff_id": "ST1", "Staff_email": coach["Teacher_email"],
+         "First_name": coach["First_name"], "Last_name": coach["Last_name"], "Title": "Math coach", "Role": "Coach"},
+        {"School_id": "101", "Staff_id": "ST2", "Staff_email": "nurse@maplevalley.k12.ca.us", "First_name": "Kim",
+         "Last_name": "Lee", "Title": "Nurse", "Role": "Nurse"},
+    ]  # fmt: skip
+    return tables
 
 
 def upload_roster(
@@ -113,3 +124,29 @@ def upload_roster(
     upload = signed.client.upload_roster(signed.district_id, paths)
     done = signed.client.wait_for_upload(signed.district_id, upload.id, timeout=30, interval=0.02)
     return done.status
+
+
+def connect(
+    hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, folder: Path, sharing: SharingSettings
+) -> AppCredentials:
+    """Upload a roster, connect `app_id`, share as told; return the app's (fresh) credentials."""
+    upload_roster(signed, folder)
+    client, district_id = signed.client, signed.district_id
+    connection = client.add_connection(district_id, app_id)
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay + 1)
+    if client.connection(district_id, connection.id).status == "vendor_requested_info":
+        client.send_message(district_id, connection.id, "Done.")
+        clock.advance(hub.settings.vendor_delay + 1)
+    client.set_sharing(district_id, connection.id, sharing)
+    return hub.reset_app_secret(app_id)
+
+
+def data_for(
+    hub: RunningHub, clock: FakeClock, credentials: AppCredentials, page_size: int = 1000
+) -> DistrictData:
+    api = DataApiClient(
+        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
+    )
+    [token] = api.district_tokens()
+    return api.for_district(token, page_size=page_size)

@@ -71,7 +71,11 @@ def next_page(state: OnboardingState, current: PageId, *, resume: bool = False) 
     if current not in pages:
         return None
     position = pages.index(current)
-    return pages[position + 1] if position + 1 < len(pages) else None
+    following = pages[position + 1 :]
+    if current is PageId.SIGN_UP:
+        # A district that signs in again (a second run, another computer) skips the steps already done.
+        return next((page for page in following if page not in state.completed_pages), following[-1])
+    return following[0] if following else None
 
 
 def resume_page(state: OnboardingState) -> PageId | None:

@@ -63,6 +63,7 @@ class AppState:
     connection_id: str = ""
     connection_status: str = ""
     last_seen_history: int = 0  # timeline entries the admin has seen, to show what changed on resume
+    reply_draft: str = ""  # an answer to the vendor being written, kept until it is sent
 
 
 @dataclass

@@ -2,48 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.hub_support import FAST, FakeClock, SignedUp, sign_up, small_roster, upload_roster
-from wizard.hub.dataapi import DataApiClient, DistrictData, InstantLoginClient, UserToken
+from tests.hub_support import (
+    FAST,
+    FakeClock,
+    SignedUp,
+    connect,
+    data_for,
+    sign_up,
+    small_roster,
+    upload_roster,
+)
+from wizard.hub.dataapi import DataApiClient, InstantLoginClient, UserToken
 from wizard.hub.errors import AuthError, HubUnavailable, NotFound, RateLimited, TooLarge, ValidationFailed
 from wizard.hub.models import SharingSettings
 from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
-from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.server import RunningHub
 from wizard.sandbox.settings import FaultRule
 
 REDIRECT = "https://app.example.com/callback"
-
-
-def connect(
-    hub: RunningHub, clock: FakeClock, signed: SignedUp, app_id: str, folder: Path, sharing: SharingSettings
-) -> AppCredentials:
-    """Upload a roster, connect `app_id`, share as told; return the app's (fresh) credentials."""
-    upload_roster(signed, folder)
-    client, district_id = signed.client, signed.district_id
-    connection = client.add_connection(district_id, app_id)
-    client.authorize(district_id, connection.id)
-    clock.advance(hub.settings.vendor_delay + 1)
-    if client.connection(district_id, connection.id).status == "vendor_requested_info":
-        client.send_message(district_id, connection.id, "Done.")
-        clock.advance(hub.settings.vendor_delay + 1)
-    client.set_sharing(district_id, connection.id, sharing)
-    return hub.reset_app_secret(app_id)
-
-
-def data_for(
-    hub: RunningHub, clock: FakeClock, credentials: AppCredentials, page_size: int = 1000
-) -> DistrictData:
-    api = DataApiClient(
-        hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST, sleep=clock.sleep
-    )
-    [token] = api.district_tokens()
-    return api.for_district(token, page_size=page_size)
 
 
 def test_district_tokens_need_the_apps_credentials(
@@ -69,6 +52,8 @@ def test_everything_shared_is_served_sorted_and_paged(
     assert [s.id for s in students] == sorted(s.id for s in students)
     assert {s.sis_id for s in students} == {row["Student_id"] for row in tables["students"]}
     assert len(list(data.users("teacher"))) == len(tables["teachers"])
+    staff = list(data.users("staff"))
+    assert len(staff) == 2 and sorted(len(s.roles) for s in staff) == [1, 2]  # a coach who also teaches
     assert len(list(data.schools())) == len(tables["schools"])
     assert len(list(data.sections())) == len(tables["sections"])
     [district_record] = list(data.districts())
@@ -107,6 +92,7 @@ def test_limit_above_10000_is_413(
         timeout=5,
     )
     assert answer.status_code == 413 and "10000" in answer.json()["message"]
+    assert "X-RateLimit-Remaining" in answer.headers
     ok = requests.get(
         f"{hub.base_url}/v3.0/users",
         params={"limit": 10000},
@@ -259,6 +245,14 @@ def test_instant_login_code_is_single_use_and_expires(
     fresh = login.code_from_authorize(url)
     clock.advance(59)
     assert login.me(login.exchange_code(fresh, REDIRECT)).id == me.id
+    form = login.code_from_authorize(url)  # OAuth clients often post a form instead of JSON
+    answer = requests.post(
+        f"{hub.base_url}/oauth/tokens",
+        data={"grant_type": "authorization_code", "code": form, "redirect_uri": REDIRECT},
+        auth=(credentials.client_id, credentials.client_secret),
+        timeout=5,
+    )
+    assert answer.status_code == 200 and answer.json()["token_type"] == "bearer"
 
 
 def test_instant_login_refuses_users_not_shared_and_wrong_clients(
@@ -292,3 +286,43 @@ def test_instant_login_refuses_users_not_shared_and_wrong_clients(
     ).district_tokens()
     with pytest.raises(AuthError):  # a district token is not a user's token
         login.me(UserToken(district_token.access_token))
+
+
+def test_a_new_upload_is_served_at_once(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    data = data_for(hub, clock, credentials)
+    tables = small_roster()
+    assert len(list(data.users("student"))) == len(tables["students"])
+    gone = tables["students"].pop()
+    tables["enrollments"] = [e for e in tables["enrollments"] if e["Student_id"] != gone["Student_id"]]
+    assert upload_roster(district, tmp_path / "again", tables) == "succeeded"
+    students = list(data.users("student"))
+    assert len(students) == len(tables["students"]) and gone["Student_id"] not in {s.sis_id for s in students}
+
+
+def test_secrets_never_reach_the_logs(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    credentials = connect(hub, clock, district, "symphony-math", tmp_path, SharingSettings("district"))
+    api = DataApiClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    [token] = api.district_tokens()
+    list(api.for_district(token, page_size=5).users())
+    login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    code = login.code_from_authorize(
+        login.authorize_url(REDIRECT, login_hint=small_roster()["students"][0]["Student_id"])
+    )
+    user_token = login.exchange_code(code, REDIRECT)
+    login.me(user_token)
+    hub.set_faults([FaultRule("/v3.0/*", error_rate=1.0, times=1)])
+    list(api.for_district(token).schools())  # a retried failure logs too
+    assert caplog.records, "the clients log their calls"
+    for secret in (
+        district.admin_token,
+        credentials.client_secret,
+        token.access_token,
+        user_token.access_token,
+    ):
+        assert secret not in caplog.text

@@ -18,8 +18,7 @@ import pytest
 import requests
 import yaml
 
-from tests.e2e.test_data_api import connect
-from tests.hub_support import FakeClock, sign_up
+from tests.hub_support import FakeClock, connect, sign_up
 from wizard.hub.dataapi import DataCourse, DataDistrict, DataSchool, DataSection, DataTerm, DataUser
 from wizard.hub.models import SharingSettings
 from wizard.sandbox.server import RunningHub, start_hub
@@ -156,7 +155,7 @@ def test_list_and_single_answers_match_the_spec(
     validate(definitions, one, _get(hub, token, f"/v3.0/{resource}/{first['id']}"))
 
 
-@pytest.mark.parametrize("role", ["student", "teacher", "districtadmin"])
+@pytest.mark.parametrize("role", ["student", "teacher", "staff", "districtadmin"])
 def test_every_user_role_matches_the_spec(
     hub: RunningHub, token: str, definitions: dict[str, Any], role: str
 ) -> None:

@@ -27,6 +27,8 @@ def test_standalone_hub_with_demo_seed(tmp_path: Path) -> None:
         str(tmp_path / "hub.sqlite3"),
         "--seed",
         "demo",
+        "--vendor-roster-out",
+        str(tmp_path / "symphony.csv"),
     ]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
@@ -51,6 +53,7 @@ def test_standalone_hub_with_demo_seed(tmp_path: Path) -> None:
         data = api.for_district(district_token)
         assert "Cedar Middle" in {school.name for school in data.schools()}
         assert len(list(data.users("student"))) > 100
+        assert (tmp_path / "symphony.csv").read_text(encoding="utf-8").startswith("Username,")
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=20)

@@ -301,7 +301,7 @@ def test_validation_warnings_and_neutralised_csv(
     clock.advance(hub.settings.vendor_delay + 1)
     client.set_sharing(district_id, connection.id, SharingSettings("district"))
     report = client.validation(district_id, connection.id)
-    assert report.sync_state == "success" and report.last_success
+    assert report.sync_state == "success" and report.last_success and report.sync_on_schedule
     assert report.sharing_status == "confirmed" and report.app_status == "connected"
     assert report.counts["students"].hub == report.counts["students"].shared == len(tables["students"])
     codes = {w.code: w.count for w in report.warnings}
@@ -317,6 +317,8 @@ def test_validation_warnings_and_neutralised_csv(
     assert any(row["first_name"] == '\'=HYPERLINK("http://evil")' for row in rows)
     with pytest.raises(NotFound):
         client.warning_csv(district_id, connection.id, "no_such_warning")
+    clock.advance(27 * 3600)
+    assert not client.validation(district_id, connection.id).sync_on_schedule
 
 
 def test_launch_and_portal(hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path) -> None:
@@ -351,6 +353,7 @@ def test_the_hub_revalidates_uploads_with_the_roster_engine(district: SignedUp, 
     grade = next(issue for issue in failed.errors if issue.code == "invalid_grade")
     assert (grade.file, grade.row, grade.column, grade.value) == ("students.csv", 2, "Grade", "banana")
     assert failed.changes == {}  # an upload with errors is not applied at all
+    assert failed.error_count == len(failed.errors) >= 2
     assert not district.client.district(district.district_id).progress.steps["roster_uploaded"]
 
     tables = small_roster()
@@ -361,3 +364,99 @@ def test_the_hub_revalidates_uploads_with_the_roster_engine(district: SignedUp, 
     warned = district.client.uploads(district.district_id)[0]
     assert warned.warnings and not warned.errors
     assert warned.counts["students"] == len(tables["students"])
+
+
+def test_roster_browsing_for_pickers_and_the_portal_preview(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    client, district_id = district.client, district.district_id
+    tables = small_roster()
+    upload_roster(district, tmp_path / "roster", tables)
+    schools = client.schools(district_id)
+    assert [s.name for s in schools] == sorted(s.name for s in schools)
+    cedar = next(s for s in schools if s.name == "Cedar Middle")
+    assert cedar.students == sum(1 for row in tables["students"] if row["School_id"] == "201")
+    sections = client.sections(district_id, school_id=cedar.id)
+    assert sections and all(s.school_id == cedar.id and s.school_name == "Cedar Middle" for s in sections)
+    assert any(s.teacher_names for s in sections) and any(s.student_count == 0 for s in sections)
+    student = tables["students"][0]
+    [found] = client.find_users(district_id, student["Student_id"])
+    assert (found.role, found.sis_id, found.first_name) == (
+        "student",
+        student["Student_id"],
+        student["First_name"],
+    )
+    teachers = client.find_users(district_id, role="teacher", limit=3)
+    assert len(teachers) == 3 and all(t.role == "teacher" for t in teachers)
+    with pytest.raises(ValidationFailed):
+        client.find_users(district_id, role="principal")
+
+    connection = client.add_connection(district_id, "symphony-math")
+    client.set_sharing(district_id, connection.id, SharingSettings("schools", school_ids=(cedar.id,)))
+    shared = client.shared_users(district_id, connection.id, role="student")
+    assert len(shared) == cedar.students and {u.school_name for u in shared} == {"Cedar Middle"}
+    other = sign_up(hub, clock, "Elsewhere Unified")
+    with pytest.raises(NotFound):
+        other.client.schools(district_id)
+    assert other.client.schools(other.district_id) == []
+
+
+def test_upload_reports_progress_and_can_be_cancelled(district: SignedUp, tmp_path: Path) -> None:
+    from tests.hub_support import write_roster
+    from wizard.tasks import Cancelled, CancelToken
+
+    paths = write_roster(tmp_path / "roster", small_roster())
+    reports: list[tuple[int, int]] = []
+    upload = district.client.upload_roster(
+        district.district_id, paths, progress=lambda done, total, message="": reports.append((done, total))
+    )
+    assert reports and reports[-1][0] == reports[-1][1] > sum(p.stat().st_size for p in paths)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+    assert (
+        district.client.wait_for_upload(district.district_id, upload.id, interval=0.02).status == "succeeded"
+    )
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        district.client.upload_roster(district.district_id, paths, cancel=cancel)
+    assert len(district.client.uploads(district.district_id)) == 1
+
+
+def test_a_manual_vendor_never_decides_by_itself(
+    hub: RunningHub, clock: FakeClock, district: SignedUp
+) -> None:
+    import json
+
+    with hub.context.db.transaction() as conn:
+        entry = json.loads(conn.execute("SELECT data FROM apps WHERE id = 'lexia-core5'").fetchone()[0])
+        entry["simulated_vendor"] = {"behaviour": "manual"}
+        conn.execute("UPDATE apps SET data = ? WHERE id = 'lexia-core5'", (json.dumps(entry),))
+    client, district_id = district.client, district.district_id
+    connection = client.add_connection(district_id, "lexia-core5")
+    client.authorize(district_id, connection.id)
+    clock.advance(hub.settings.vendor_delay * 10)
+    assert client.connection(district_id, connection.id).status == "pending_vendor_acceptance"
+    lexia = hub.reset_app_secret("lexia-core5")
+    vendor = VendorClient(hub.base_url, lexia.client_id, lexia.client_secret, policy=FAST)
+    rejected = vendor.decide(connection.id, "reject", "We only serve grades K-5.")
+    assert rejected.status == "rejected" and rejected.history[-1].message == "We only serve grades K-5."
+    again = client.authorize(district_id, connection.id)  # a rejected app can be authorized again
+    assert again.status == "pending_vendor_acceptance"
+
+
+def test_only_successful_answers_are_replayed_for_an_idempotency_key(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    with pytest.raises(ValidationFailed):
+        client.signup({**SIGNUP_DISTRICT, "state": "??"}, SIGNUP_ADMIN, idempotency_key="same-key")
+    fixed = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="same-key")
+    assert fixed.district.state == "CA"
+    answer = requests.post(
+        f"{hub.base_url}/api/v1/signups",
+        json={"district": SIGNUP_DISTRICT, "admin": SIGNUP_ADMIN},
+        headers={"Idempotency-Key": "same-key"},
+        timeout=5,
+    )
+    assert (
+        answer.headers["Idempotent-Replayed"] == "true"
+        and answer.json()["district"]["id"] == fixed.district.id
+    )

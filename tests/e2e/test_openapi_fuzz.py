@@ -15,8 +15,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.test_data_api import connect
-from tests.hub_support import FakeClock, sign_up
+from tests.hub_support import FakeClock, connect, sign_up
+from wizard.hub.dataapi import InstantLoginClient
 from wizard.hub.models import SharingSettings
 from wizard.sandbox.server import RunningHub, start_hub
 from wizard.sandbox.settings import HubSettings
@@ -60,6 +60,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             timeout=5,
         ).json()["data"][0]["access_token"]
         admin = f"Bearer {signed.admin_token}"
+        login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret)
+        code = login.code_from_authorize(login.authorize_url("https://app.example/cb", login_hint="010001"))
+        user_token = login.exchange_code(code, "https://app.example/cb").access_token
         ids = {
             "district_id": [signed.district_id],
             "connection_id": [connection.id],
@@ -73,6 +76,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         headers = [
             {"Authorization": admin},
             {"Authorization": f"Bearer {token}"},
+            {"Authorization": f"Bearer {user_token}"},
             {},
             {"Authorization": "Bearer junk"},
         ]

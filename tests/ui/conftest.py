@@ -58,3 +58,14 @@ def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(add_app, "POLL_INTERVAL_MS", 50)
     monkeypatch.setattr(prepare_roster, "UPLOAD_POLL_MS", 50)
+
+
+@pytest.fixture
+def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One attempt per call, so an injected fault reaches the page at once (no backoff waits)."""
+    from wizard.hub.transport import RetryPolicy
+    from wizard.ui import hub_access
+
+    monkeypatch.setattr(
+        hub_access, "CLIENT_POLICY", RetryPolicy(attempts=1, connect_timeout=2, read_timeout=10)
+    )

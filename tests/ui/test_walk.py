@@ -84,7 +84,9 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     wait_idle(qtbot, window, PageId.VALIDATE)
     assert "✓ The hub holds exactly what your SIS files hold." in validate.mismatch_note.text()
     assert validate.counts.item(3, 0).text() == validate.counts.item(3, 1).text()  # students: SIS == hub
-    assert "Instant Login" in validate.login_check.text()
+    qtbot.waitUntil(lambda: "Instant Login" in validate.login_check.text(), timeout=WAIT_MS)
+    if not window.ctx.state.app.uses_secure_sync:  # checked against the import file written for the vendor
+        assert "checked against the vendor's roster" in validate.login_check.text()
     assert validate.warnings.rowCount() >= 1
     target = tmp_path / "affected.csv"
     validate.choose_save_path = lambda suggested: target  # type: ignore[method-assign]
@@ -98,6 +100,15 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     assert not window.button(QWizard.WizardButton.FinishButton).isEnabled()
     qtbot.mouseClick(roll_out.launch_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.state.launched, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: roll_out.user_id.count() > 0, timeout=WAIT_MS
+    )  # the shared students, to pick from
+    roll_out.user_id.setCurrentIndex(0)
+    qtbot.mouseClick(roll_out.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: roll_out.portal.count() == 1, timeout=WAIT_MS)
+    assert roll_out.portal.item(0).text() == window.ctx.state.app.app_name
+    assert not roll_out.portal.item(0).icon().isNull()  # the app's icon, as the student will see it
+    assert "will see 1 app" in roll_out.portal_title.text()
     saved: dict[str, Path] = {}
 
     def choose(title: str, suggested: str, file_filter: str) -> Path:

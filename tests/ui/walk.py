@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
-import random
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from wizard.flow import PageId
-from wizard.roster.spec import hub_columns, hub_file_name
-from wizard.sandbox.seed import demo_tables
+from wizard.hub.onboarding import OnboardingClient
+from wizard.state import DistrictForm, Mode, OnboardingState, save_state
+from wizard.ui.context import WizardContext
+from wizard.ui.demo import write_demo_sis_files
+from wizard.ui.hub_access import memory_only_store
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.sign_up import SignUpPage
@@ -22,14 +25,8 @@ WAIT_MS = 20_000
 
 
 def write_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
-    """The demo district's roster as hub CSV files (small: a few dozen students)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for kind, rows in demo_tables(random.Random(7), students_per_grade).items():
-        with (folder / hub_file_name(kind)).open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=hub_columns(kind), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    return folder
+    """The demo district's roster as hub CSV files (small: 57 students)."""
+    return write_demo_sis_files(folder, students_per_grade)
 
 
 def write_vendor_roster(sis: Path, target: Path) -> tuple[str, list[str]]:
@@ -126,3 +123,57 @@ def choose_app(qtbot: QtBot, add_app: AddAppPage, name: str) -> None:
             break
     selected = add_app.selected_app()
     assert selected is not None and selected.name == name
+
+
+def prepared_district(
+    hub: Any, folder: Path, *, app_id: str = "", state_page: PageId = PageId.WELCOME
+) -> WizardContext:
+    """A district signed up, set up and rostered through the hub client (not the GUI), optionally with an app
+    added and authorized, and a context that resumes at `state_page` — for page-level tests."""
+    sis = write_sis_files(folder)
+    store = memory_only_store()
+    state = OnboardingState(mode=Mode.ONLINE, current_page=int(state_page))
+    state.district_form = DistrictForm(
+        "Cedar Unified", "CA", "0601235", "PowerSchool", "Ana Ruiz", "ana@cedar.k12.ca.us", "5552014400"
+    )
+    with OnboardingClient(hub.base_url) as client:
+        signed = client.signup(
+            {"name": "Cedar Unified", "state": "CA", "nces_id": "0601235", "sis_vendor": "PowerSchool"},
+            {"name": "Ana Ruiz", "email": "ana@cedar.k12.ca.us", "phone": "5552014400"},
+        )
+        district = signed.district.id
+        client.set_identity_provider(district, "google")
+        client.set_sync_method(district, "sftp")
+        upload = client.upload_roster(district, sorted(sis.glob("*.csv")))
+        assert client.wait_for_upload(district, upload.id, timeout=30, interval=0.05).status == "succeeded"
+        state.district_id, state.identity_provider, state.sync_method = district, "google", "sftp"
+        state.roster.export_dir, state.roster.upload_id, state.roster.upload_status = (
+            str(sis),
+            upload.id,
+            "succeeded",
+        )
+        if app_id:
+            app = client.app(app_id)
+            connection = client.authorize(district, client.add_connection(district, app_id).id)
+            connection = client.connection(district, connection.id)  # the simulated vendor acts now
+            state.app.app_id, state.app.app_name = app.id, app.name
+            state.app.uses_secure_sync = app.uses_secure_sync
+            state.app.connection_id, state.app.connection_status = connection.id, connection.status
+    store.set_admin_token("embedded-hub", district, signed.admin_token)
+    save_state(state)
+    return WizardContext(state, embedded_hub=hub, credentials=store)
+
+
+def open_wizard(qtbot: QtBot, ctx: WizardContext) -> OnboardingWizard:
+    window = OnboardingWizard(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def resume(qtbot: QtBot, window: OnboardingWizard, expected: PageId) -> None:
+    """On the Welcome page, choose Resume and land on `expected`."""
+    welcome = window.page_for(PageId.WELCOME)
+    assert welcome.resume.isEnabled()  # type: ignore[attr-defined]
+    welcome.resume.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, expected)

@@ -79,3 +79,12 @@ def test_offline_resume() -> None:
     state = OnboardingState(mode=Mode.OFFLINE, current_page=PageId.PREPARE_ROSTER)
     assert next_page(state, PageId.WELCOME, resume=True) is PageId.PREPARE_ROSTER
     assert journey(state) == (PageId.WELCOME, PageId.PREPARE_ROSTER)
+
+
+def test_signing_in_again_skips_what_is_done() -> None:
+    state = _online(None)
+    state.completed_pages = [PageId.SIGN_UP, PageId.IDENTITY_AND_SYNC, PageId.PREPARE_ROSTER]
+    assert next_page(state, PageId.SIGN_UP) is PageId.ADD_APP
+    assert next_page(state, PageId.IDENTITY_AND_SYNC) is PageId.PREPARE_ROSTER  # Next elsewhere never skips
+    state.completed_pages = [int(page) for page in PageId]
+    assert next_page(state, PageId.SIGN_UP) is PageId.ROLL_OUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 from pathlib import Path
 
@@ -12,7 +13,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "hub",
         help="run the embedded hub as a standalone server",
         description="Serve the embedded hub (onboarding API, Data API, Instant Login) until Ctrl+C. "
-        "Fault injection for testing: set WIZARD_HUB_FAULTS, e.g. '/v3.0/*:error=0.2,latency=0.1,429=0.1'.",
+        "Fault injection for testing (off by default): --faults or WIZARD_HUB_FAULTS.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
@@ -28,36 +29,71 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=None,
         help="seconds the simulated vendors take to answer (default 20)",
     )
+    parser.add_argument(
+        "--hold-threshold",
+        type=float,
+        default=None,
+        help="share of records an upload may change before it is put on hold (default 0.25)",
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="inject faults for testing, e.g. '/v3.0/*:error=0.2,latency=0.1;/api/v1/*:429=0.1' "
+        "(added to WIZARD_HUB_FAULTS)",
+    )
+    parser.add_argument(
+        "--new-app-secrets",
+        action="store_true",
+        help="issue and print new client secrets for every catalog app (the hub shows a secret only once)",
+    )
+    parser.add_argument(
+        "--vendor-roster-out",
+        type=Path,
+        metavar="FILE",
+        help="with --seed demo: also write Symphony Math's roster export for the demo district (CSV)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.seed import seed_demo, write_demo_vendor_roster
+    from wizard.sandbox.seed import write_demo_vendor_roster
     from wizard.sandbox.server import default_hub_db, start_hub
-    from wizard.sandbox.settings import HubSettings
+    from wizard.sandbox.settings import HubSettings, parse_fault_rules
 
     settings = HubSettings.from_env(vendor_delay=args.vendor_delay)
+    settings.faults += parse_fault_rules(args.faults)
+    if args.hold_threshold is not None:
+        settings.hold_threshold = args.hold_threshold
     db_path: Path = args.db or default_hub_db()
     hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
-    for credentials in hub.issued_credentials.values():
-        print(
-            f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
-        )
+    credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
+    if args.new_app_secrets:
+        credentials = {app_id: hub.reset_app_secret(app_id) for app_id in hub.app_ids()}
     if args.seed == "demo":
-        demo = seed_demo(hub.context.db, settings)
+        demo = hub.seed_demo()
+        credentials.update(demo.credentials)  # the demo issues fresh secrets for its connected apps
         print(f"Demo district: {demo.district_name} (id {demo.district_id})")
         print(f"  district admin token: {demo.admin_token}")
-        for credentials in demo.credentials.values():
-            print(
-                f"  app {credentials.app_id}: client id {credentials.client_id}, secret {credentials.client_secret}"
-            )
-        print(f"Try: curl -u CLIENT_ID:SECRET '{hub.base_url}/oauth/tokens?owner_type=district'")
-        roster = write_demo_vendor_roster(db_path.parent)
-        print(f"Demo Symphony Math roster export (for the support view's login-link check): {roster}")
+        print(f"  try: curl -H 'Authorization: Bearer {demo.admin_token}' {hub.base_url}/api/v1/session")
+        if args.vendor_roster_out:
+            print(f"  Symphony Math roster export: {write_demo_vendor_roster(args.vendor_roster_out)}")
+    for app in credentials.values():
+        print(f"  app {app.app_id}: client id {app.client_id}, secret {app.client_secret}")
+    if not credentials:
+        print("  app secrets were shown when first issued; --new-app-secrets issues new ones")
+    else:
+        app = next(iter(credentials.values()))
+        print(
+            f"  try: curl -u {app.client_id}:{app.client_secret} '{hub.base_url}/oauth/tokens?owner_type=district'"
+        )
     print("Press Ctrl+C to stop.", flush=True)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill` stops it as cleanly as Ctrl+C
     try:
-        threading.Event().wait()
+        stop.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         hub.stop()
     return 0

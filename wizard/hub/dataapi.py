@@ -228,6 +228,8 @@ class DataApiClient:
 
     `client = DataApiClient(base_url, client_id, client_secret)`; `client.district_tokens()`; then
     `client.for_district(token)` gives a `DistrictData` whose iterators page through everything.
+    `oauth_base_url` is for hubs that serve /oauth from another host (the real one: https://clever.com,
+    with the API on https://api.clever.com); by default it is `base_url`.
     """
 
     def __init__(
@@ -236,10 +238,14 @@ class DataApiClient:
         client_id: str,
         client_secret: str,
         *,
+        oauth_base_url: str | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self._oauth = (
+            HubTransport(oauth_base_url, policy=policy, sleep=sleep) if oauth_base_url else self._transport
+        )
         self.client_id = client_id
         self._secret = client_secret
 
@@ -252,9 +258,10 @@ class DataApiClient:
 
     def close(self) -> None:
         self._transport.close()
+        self._oauth.close()
 
     def district_tokens(self) -> list[DistrictToken]:
-        response = self._transport.request(
+        response = self._oauth.request(
             "GET",
             "/oauth/tokens",
             "list the districts using your app",
@@ -396,7 +403,10 @@ class UserInfo:
 
 
 class InstantLoginClient:
-    """The app's half of Instant Login: build the authorize URL, exchange the code, ask who signed in."""
+    """The app's half of Instant Login: build the authorize URL, exchange the code, ask who signed in.
+
+    `oauth_base_url` as for DataApiClient: /oauth/authorize and /oauth/tokens may live on another host.
+    """
 
     def __init__(
         self,
@@ -404,10 +414,14 @@ class InstantLoginClient:
         client_id: str,
         client_secret: str,
         *,
+        oauth_base_url: str | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        self._oauth = (
+            HubTransport(oauth_base_url, policy=policy, sleep=sleep) if oauth_base_url else self._transport
+        )
         self.client_id = client_id
         self._secret = client_secret
 
@@ -426,12 +440,12 @@ class InstantLoginClient:
                 if v
             }
         )
-        return f"{self._transport.base_url}/oauth/authorize?{urlencode(params)}"
+        return f"{self._oauth.base_url}/oauth/authorize?{urlencode(params)}"
 
     def code_from_authorize(self, authorize_url: str) -> str:
         """Follow an authorize URL as a browser would and return the code from the redirect (no browser needed
         on a sandbox hub, where `login_hint` says who signs in)."""
-        response = self._transport.request(
+        response = self._oauth.request(
             "GET", authorize_url, "start the sign-in", allow_redirects=False, expected=frozenset({302, 303})
         )
         query = parse_qs(urlsplit(response.headers.get("Location", "")).query)
@@ -442,12 +456,12 @@ class InstantLoginClient:
 
     def exchange_code(self, code: str, redirect_uri: str) -> UserToken:
         """Trade a one-minute, single-use code for the user's token (code reuse raises ValidationFailed)."""
-        response = self._transport.request(
+        response = self._oauth.request(
             "POST",
             "/oauth/tokens",
             "finish the sign-in",
             auth=(self.client_id, self._secret),
-            data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
+            json={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
         )
         body = _body(response, "token")
         token = body.get("access_token")
@@ -480,3 +494,4 @@ class InstantLoginClient:
 
     def close(self) -> None:
         self._transport.close()
+        self._oauth.close()

@@ -143,6 +143,8 @@ class Upload:
     changes: dict[str, ChangeCounts]
     changed_share: float
     hold_reason: str | None
+    error_count: int = 0  # all errors; `errors` lists at most the first thousand
+    warning_count: int = 0
 
     @property
     def done(self) -> bool:
@@ -165,6 +167,8 @@ class Upload:
                 },
                 changed_share=float(data.get("changed_share") or 0.0),
                 hold_reason=_optional(data, "hold_reason"),
+                error_count=int(data.get("error_count") or len(data.get("errors") or [])),
+                warning_count=int(data.get("warning_count") or len(data.get("warnings") or [])),
             )
         except (KeyError, TypeError, ValueError):
             raise malformed("upload") from None
@@ -371,6 +375,7 @@ class Validation:
     sync_method: str | None
     sync_state: str
     last_success: str | None
+    sync_on_schedule: bool  # the last success is less than a day old
     app_status: str
     sharing_type: str | None
     sharing_status: str  # not_set | set | confirmed
@@ -385,6 +390,7 @@ class Validation:
                 sync_method=_optional(sync, "method"),
                 sync_state=_text(sync, "state"),
                 last_success=_optional(sync, "last_success"),
+                sync_on_schedule=bool(sync.get("on_schedule")),
                 app_status=_text(app, "status"),
                 sharing_type=_optional(sharing, "type"),
                 sharing_status=_text(sharing, "status"),
@@ -439,3 +445,71 @@ class PortalView:
             )
         except (TypeError, AttributeError):
             raise malformed("portal") from None
+
+
+@dataclass(frozen=True)
+class RosterSchool:
+    """A school of the district as the hub holds it, with how many records it has."""
+
+    id: str
+    name: str
+    sis_id: str
+    school_number: str
+    low_grade: str
+    high_grade: str
+    students: int
+    teachers: int
+    sections: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterSchool:
+        counts = data.get("counts") or {}
+        return cls(
+            _text(data, "id"), _text(data, "name"), _text(data, "sis_id"), _text(data, "school_number"),
+            _text(data, "low_grade"), _text(data, "high_grade"),
+            int(counts.get("students") or 0), int(counts.get("teachers") or 0), int(counts.get("sections") or 0),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RosterSection:
+    id: str
+    name: str
+    sis_id: str
+    school_id: str
+    school_name: str
+    subject: str
+    grade: str
+    teacher_names: tuple[str, ...]
+    student_count: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterSection:
+        return cls(
+            _text(data, "id"), _text(data, "name"), _text(data, "sis_id"), _text(data, "school_id"),
+            _text(data, "school_name"), _text(data, "subject"), _text(data, "grade"),
+            tuple(str(n) for n in data.get("teacher_names") or []), int(data.get("student_count") or 0),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RosterUser:
+    id: str
+    role: str  # student | teacher | staff
+    sis_id: str
+    first_name: str
+    last_name: str
+    email: str
+    grade: str
+    school_id: str
+    school_name: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RosterUser:
+        return cls(*(_text(data, key) for key in (
+            "id", "role", "sis_id", "first_name", "last_name", "email", "grade", "school_id", "school_name"
+        )))  # fmt: skip

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from urllib3 import encode_multipart_formdata
 
 from wizard.hub.errors import HubError
 from wizard.hub.models import (
@@ -13,6 +16,9 @@ from wizard.hub.models import (
     Connection,
     District,
     PortalView,
+    RosterSchool,
+    RosterSection,
+    RosterUser,
     SharedCounts,
     Sharing,
     SharingSettings,
@@ -23,7 +29,35 @@ from wizard.hub.models import (
     malformed,
 )
 from wizard.hub.transport import HubTransport, RetryPolicy, new_idempotency_key
-from wizard.tasks import CancelToken
+from wizard.tasks import CancelToken, ProgressCallback, no_progress
+
+
+class ProgressStream(io.RawIOBase):
+    """A request body read in chunks, reporting progress and honouring Cancel between chunks."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, payload: bytes, progress: ProgressCallback, cancel: CancelToken | None) -> None:
+        super().__init__()
+        self._payload = payload
+        self._sent = 0
+        self._progress = progress
+        self._cancel = cancel
+
+    def __len__(self) -> int:  # requests sends Content-Length instead of chunked encoding
+        return len(self._payload)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled()
+        size = self.CHUNK if size is None or size < 0 else min(size, self.CHUNK)
+        chunk = self._payload[self._sent : self._sent + size]
+        self._sent += len(chunk)
+        self._progress(self._sent, len(self._payload), "Uploading roster files")
+        return chunk
 
 
 def _json(response: Any, what: str) -> dict[str, Any]:
@@ -166,27 +200,35 @@ class OnboardingClient:
     # ---- uploads ----
 
     def upload_roster(
-        self, district_id: str, files: Sequence[Path], *, idempotency_key: str | None = None
+        self,
+        district_id: str,
+        files: Sequence[Path],
+        *,
+        idempotency_key: str | None = None,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
     ) -> Upload:
-        """Upload hub CSV files (schools.csv, students.csv …); the hub answers at once with status processing."""
+        """Upload hub CSV files (schools.csv, students.csv …); the hub answers at once with status processing.
 
+        `progress(sent_bytes, total_bytes, message)` is called as the files go out; `cancel` stops the upload.
+        """
         try:
-            contents = [(path.name, path.read_bytes()) for path in files]
+            fields = [("files", (path.name, path.read_bytes(), "text/csv")) for path in files]
         except OSError as error:
             raise HubError(
                 f"{error.filename} cannot be read ({error.strerror}).", "Export the roster files again."
             ) from None
-
-        def open_files() -> list[tuple[str, tuple[str, bytes, str]]]:
-            return [("files", (name, content, "text/csv")) for name, content in contents]
-
-        body = self._call(
+        payload, content_type = encode_multipart_formdata(fields)
+        headers = {**self._headers(), "Content-Type": content_type}
+        response = self._transport.request(
             "POST",
             f"/api/v1/districts/{district_id}/uploads",
             "upload your roster files",
-            files=open_files,
+            headers=headers,
+            body=lambda: ProgressStream(payload, progress, cancel),
             idempotency_key=idempotency_key or new_idempotency_key(),
         )
+        body = _json(response, "upload")
         return Upload.from_json({**body, "id": body.get("upload_id")})
 
     def upload(self, district_id: str, upload_id: str) -> Upload:
@@ -292,6 +334,41 @@ class OnboardingClient:
                 idempotency_key,
             )
         )
+
+    # ---- the district's roster on the hub (pickers, portal preview) ----
+
+    def schools(self, district_id: str) -> list[RosterSchool]:
+        body = self._call("GET", f"/api/v1/districts/{district_id}/schools", "list your schools")
+        return [RosterSchool.from_json(item) for item in body.get("data", [])]
+
+    def sections(self, district_id: str, *, school_id: str = "", query: str = "") -> list[RosterSection]:
+        body = self._call(
+            "GET",
+            f"/api/v1/districts/{district_id}/sections",
+            "list your sections",
+            params={"school_id": school_id, "query": query},
+        )
+        return [RosterSection.from_json(item) for item in body.get("data", [])]
+
+    def find_users(
+        self, district_id: str, query: str = "", *, role: str | None = None, limit: int = 100
+    ) -> list[RosterUser]:
+        """Students, teachers and staff whose SIS id, name or email contains `query` (at most `limit`)."""
+        params: dict[str, Any] = {"query": query, "limit": limit, **({"role": role} if role else {})}
+        body = self._call("GET", f"/api/v1/districts/{district_id}/users", "search your users", params=params)
+        return [RosterUser.from_json(item) for item in body.get("data", [])]
+
+    def shared_users(
+        self, district_id: str, connection_id: str, *, role: str | None = None
+    ) -> list[RosterUser]:
+        """Everyone the app can see, e.g. to check each shared student's SIS id against the vendor's roster."""
+        body = self._call(
+            "GET",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users",
+            "list the users shared with the app",
+            params={"role": role} if role else None,
+        )
+        return [RosterUser.from_json(item) for item in body.get("data", [])]
 
     # ---- sharing, validation, launch, portal ----
 

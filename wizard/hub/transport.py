@@ -128,54 +128,33 @@ def _error_details(response: requests.Response) -> tuple[str, str, dict[str, str
     return "", str(body.get("message", "")), {}
 
 
+HINTS: dict[int, str] = {
+    401: "Sign in again (or check the app's client id and secret).",
+    403: "Ask the district's hub administrator for access.",
+    404: "Reload: it may have been removed, or belong to another district.",
+    409: "Reload to see the current state, then try again.",
+    413: "Ask for fewer records at once.",
+    400: "Correct the highlighted fields and try again.",
+    422: "Correct the highlighted fields and try again.",
+}
+DEFAULT_MESSAGES: dict[int, str] = {
+    401: "The hub did not accept your sign-in while trying to {what}.",
+    403: "You are not allowed to {what}.",
+    404: "The hub could not find what is needed to {what}.",
+    409: "Could not {what}: it clashes with the current state.",
+    413: "Could not {what}: the request is too large.",
+    400: "The hub rejected the request to {what}.",
+    422: "The hub rejected the request to {what}.",
+}
+ERROR_TYPES: dict[int, type[HubError]] = {
+    401: AuthError, 403: AuthError, 404: NotFound, 409: Conflict, 413: TooLarge,
+}  # fmt: skip
+
+
 def error_for(response: requests.Response, what: str) -> HubError:
     """The typed error for a failed answer; `what` names the action in the admin's words."""
     status = response.status_code
     code, message, fields = _error_details(response)
-    said = f" The hub said: {message}" if message else ""
-    if status == 401:
-        return AuthError(
-            f"The hub did not accept your sign-in while trying to {what}.{said}",
-            "Sign in again, or check the token or client secret.",
-            status=status,
-            code=code,
-        )
-    if status == 403:
-        return AuthError(
-            f"You are not allowed to {what}.{said}",
-            "Ask the district's hub administrator.",
-            status=status,
-            code=code,
-        )
-    if status == 404:
-        return NotFound(
-            f"The hub could not find what you asked for while trying to {what}.{said}",
-            "It may belong to another district or have been removed; reload and try again.",
-            status=status,
-            code=code,
-        )
-    if status == 409:
-        return Conflict(
-            f"Could not {what}.{said}",
-            "Reload to see the current state, then try again.",
-            status=status,
-            code=code,
-        )
-    if status == 413:
-        return TooLarge(
-            f"Could not {what}: the request is too large.{said}",
-            "Ask for fewer records per page.",
-            status=status,
-            code=code,
-        )
-    if status in {400, 422}:
-        return ValidationFailed(
-            f"The hub rejected the request to {what}.{said}",
-            "Correct the highlighted fields and try again.",
-            status=status,
-            code=code,
-            fields=fields,
-        )
     if status == 429:
         return RateLimited(
             f"The hub is busy and asked us to slow down while trying to {what}.",
@@ -189,8 +168,14 @@ def error_for(response: requests.Response, what: str) -> HubError:
             status=status,
             code=code,
         )
+    text = f"Could not {what}: {message}" if message else DEFAULT_MESSAGES.get(status, "").format(what=what)
+    hint = HINTS.get(status, "")
+    if status in {400, 422}:
+        return ValidationFailed(text, hint, status=status, code=code, fields=fields)
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status](text, hint, status=status, code=code)
     return HubError(
-        f"Unexpected answer from the hub while trying to {what} (HTTP {status}).{said}",
+        text or f"Unexpected answer from the hub while trying to {what} (HTTP {status}).",
         status=status,
         code=code,
     )
@@ -255,7 +240,7 @@ class HubTransport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Any = None,
-        files: Callable[[], Any] | None = None,
+        body: Callable[[], Any] | None = None,
         idempotency_key: str | None = None,
         expected: frozenset[int] = frozenset({200, 201, 202, 204}),
         allow_redirects: bool = True,
@@ -278,8 +263,7 @@ class HubTransport:
                     auth=auth,
                     params=params,
                     json=json,
-                    data=data,
-                    files=files() if files is not None else None,  # fresh file objects per attempt
+                    data=body() if body is not None else data,  # a fresh body (stream) per attempt
                     timeout=(policy.connect_timeout, policy.read_timeout),
                     allow_redirects=allow_redirects,
                 )

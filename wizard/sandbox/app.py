@@ -41,6 +41,10 @@ class ApiError(Exception):
 
 
 def not_found(what: str) -> ApiError:
+    if what == "district":
+        return ApiError(
+            404, "not_found", "That district is not on this hub, or you are signed in to another one."
+        )
     return ApiError(404, "not_found", f"No {what} with that id exists in your district.")
 
 
@@ -108,9 +112,8 @@ def _field_name(location: tuple[Any, ...]) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(
-            _error_body(request.url.path, error), status_code=error.status, headers=error.headers
-        )
+        headers = {**getattr(request.state, "rate_limit_headers", {}), **error.headers}
+        return JSONResponse(_error_body(request.url.path, error), status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -134,7 +137,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     """Build the hub: open (and migrate) the database, load the app catalog, mount every route."""
-    from wizard.sandbox import routes_data, routes_onboarding
+    from wizard.sandbox import routes_data, routes_onboarding, routes_roster
 
     settings = settings or HubSettings.from_env()
     db = Database(db_path)
@@ -148,6 +151,7 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
         return {"status": "ok", "schema_version": db.schema_version}
 
     app.include_router(routes_onboarding.router)
+    app.include_router(routes_roster.router)
     app.include_router(routes_data.router)
     app.add_middleware(IdempotentPosts, db=db)
     app.add_middleware(FaultInjection, settings=settings)  # outermost: faults hit before anything else

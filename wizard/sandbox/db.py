@@ -11,9 +11,11 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
+
+from wizard.errors import UserFacingError
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -73,7 +75,15 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (scope, key)
     );
     """,
+    # 2: a counter bumped whenever a district's data set is replaced, so readers can cache it.
+    """
+    ALTER TABLE districts ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0
+    """,
 )
+
+
+class HubDatabaseError(UserFacingError):
+    """The hub's database file cannot be used (not a database, damaged, or from a newer version)."""
 
 
 class Database:
@@ -82,21 +92,35 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._write_lock = threading.RLock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-        self.migrate()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+            self.migrate()
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise HubDatabaseError(
+                f"The embedded hub cannot use its database {path} ({error}).",
+                "Move that file aside (the hub then starts empty) or choose another with --db.",
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # WAL stays consistent; a sandbox may lose its last write on power loss
         return conn
 
     def migrate(self) -> None:
         with self.transaction() as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise HubDatabaseError(
+                    f"The hub database {self.path} was written by a newer version of the wizard.",
+                    "Update the wizard, or choose another database file.",
+                )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(None, (part.strip() for part in script.split(";"))):
                     conn.execute(statement)

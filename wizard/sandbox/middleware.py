@@ -13,6 +13,7 @@ from wizard.sandbox.db import Database
 from wizard.sandbox.settings import HubSettings
 
 NEVER_FAULTED = frozenset({"/healthz"})
+KEEP_SECONDS = 24 * 3600
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -149,6 +150,10 @@ class IdempotentPosts:
                 if bytes(k).lower() in {b"content-type", b"location"}
             ]
             with self.db.transaction() as conn:
+                # A day is long enough for any retry; older answers (signup's holds a token) are dropped.
+                conn.execute(
+                    "DELETE FROM idempotency WHERE created < strftime('%s','now') - ?", (KEEP_SECONDS,)
+                )
                 conn.execute(
                     "INSERT OR IGNORE INTO idempotency (scope, key, status, headers, body, created) "
                     "VALUES (?, ?, ?, ?, ?, strftime('%s','now'))",

@@ -197,6 +197,11 @@ def _add_users(
         data.records["teachers"][record_id] = _user(
             district_id, record_id, row, "Teacher_email", "teacher", role
         )
+    teachers_by_email = {
+        str(record["email"]).casefold(): record
+        for record in data.records["teachers"].values()
+        if record["email"]
+    }
     for row in tables.get("staff", ()):
         sis = _value(row, "Staff_id")
         if not sis:
@@ -212,6 +217,10 @@ def _add_users(
             "schools": [school] if school else [],
             "credentials": {"district_username": _value(row, "Username")},
         }
+        teacher = teachers_by_email.get(_value(row, "Staff_email").casefold())
+        if teacher is not None:  # the same person in teachers and staff is one user with two roles
+            teacher["roles"]["staff"] = {**role, "legacy_id": teacher["id"]}
+            continue
         data.records["staff"][record_id] = _user(district_id, record_id, row, "Staff_email", "staff", role)
     for kind in USER_KINDS:
         for record in data.records[kind].values():

@@ -51,7 +51,7 @@ class AppAccess:
     user_id: str | None = None
 
 
-def _rate_limit(context: HubContext, token_key: str, response: Response) -> None:
+def _rate_limit(context: HubContext, token_key: str, request: Request, response: Response) -> None:
     now = context.now()
     settings = context.settings
     with context.rate_lock:
@@ -76,6 +76,7 @@ def _rate_limit(context: HubContext, token_key: str, response: Response) -> None
             headers={**headers, "Retry-After": str(retry)},
         )
     response.headers.update(headers)
+    request.state.rate_limit_headers = headers  # error answers carry them too
 
 
 def data_access(request: Request, response: Response, context: Context) -> AppAccess:
@@ -101,7 +102,7 @@ def data_access(request: Request, response: Response, context: Context) -> AppAc
     if connection is None or connection["status"] != lifecycle.CONNECTED:
         raise ApiError(401, "unauthorized", "The district has disconnected this app.")
     access = AppAccess(row["app_id"], row["district_id"], token_hash(token), user_id)
-    _rate_limit(context, access.token_key, response)
+    _rate_limit(context, access.token_key, request, response)
     return access
 
 
@@ -200,9 +201,12 @@ def _collection(conn: sqlite3.Connection, access: AppAccess, resource: str, role
     roster, ids = _shared(conn, access)
     if resource == "users":
         records: list[Record] = []
-        for kind, role_name in USER_KINDS.items():
-            if role in (None, role_name):
-                records += [roster.records[kind][i] for i in ids.get(kind, set())]
+        for kind in USER_KINDS:  # a teacher who is also staff has both roles on one record
+            records += [
+                roster.records[kind][i]
+                for i in ids.get(kind, set())
+                if role is None or role in roster.records[kind][i]["roles"]
+            ]
         admins_shared = any(ids.get(kind) for kind in ("schools", "students", "teachers"))
         if (
             role in (None, "districtadmin")

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFile
@@ -199,7 +199,7 @@ District = Annotated[str, Depends(district_access)]
 Context = Annotated[HubContext, Depends(hub_context)]
 
 
-def _invalid(fields: dict[str, str]) -> ApiError:
+def invalid_fields(fields: dict[str, str]) -> ApiError:
     summary = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
     return ApiError(422, "invalid_fields", f"Please correct: {summary}", fields=fields)
 
@@ -292,7 +292,7 @@ def _checked_sharing(body: SharingIn, roster: RosterData) -> share.Sharing:
     sharing = _sharing_of(body)
     problems = share.rule_problems(sharing, roster)
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     return sharing
 
 
@@ -323,7 +323,7 @@ def app_view(entry: dict[str, Any]) -> dict[str, Any]:
 def signup(body: SignupIn, context: Context) -> dict[str, Any]:
     problems = _signup_problems(body)
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     district_id, token, now = new_id(), new_token(), iso(context.now())
     with context.db.transaction() as conn:
         conn.execute(
@@ -374,7 +374,7 @@ def get_district(district_id: District, context: Context) -> dict[str, Any]:
 @router.put("/districts/{district_id}/sync")
 def set_sync(district_id: District, body: SyncIn, context: Context) -> dict[str, Any]:
     if body.method not in SYNC_METHODS:
-        raise _invalid({"method": f"Choose one of: {', '.join(SYNC_METHODS)}."})
+        raise invalid_fields({"method": f"Choose one of: {', '.join(SYNC_METHODS)}."})
     with context.db.transaction() as conn:
         conn.execute(
             "UPDATE districts SET sync_method = ?, sync_state = CASE WHEN sync_state = '' THEN 'pending' "
@@ -389,7 +389,7 @@ def set_sync(district_id: District, body: SyncIn, context: Context) -> dict[str,
 @router.put("/districts/{district_id}/sso")
 def set_sso(district_id: District, body: SsoIn, context: Context) -> dict[str, Any]:
     if body.provider not in SSO_PROVIDERS:
-        raise _invalid({"provider": f"Choose one of: {', '.join(SSO_PROVIDERS)}."})
+        raise invalid_fields({"provider": f"Choose one of: {', '.join(SSO_PROVIDERS)}."})
     with context.db.transaction() as conn:
         conn.execute("UPDATE districts SET sso_provider = ? WHERE id = ?", (body.provider, district_id))
         row = district_row(conn, district_id)
@@ -405,7 +405,7 @@ def add_staff_admin(district_id: District, body: StaffAdminIn, context: Context)
     if not EMAIL.match(body.email.strip()):
         problems["email"] = "Enter a valid email address, like name@district.org."
     if problems:
-        raise _invalid(problems)
+        raise invalid_fields(problems)
     admin = {
         "id": new_id(),
         "name": body.name.strip(),
@@ -451,7 +451,7 @@ async def create_upload(
     for upload in files:
         name = (upload.filename or "").rsplit("/", 1)[-1]
         if name not in uploads.ACCEPTED_NAMES:
-            raise _invalid(
+            raise invalid_fields(
                 {
                     "files": f"{name or 'a file'} is not a hub roster file; expected {', '.join(sorted(uploads.ACCEPTED_NAMES))}."
                 }
@@ -550,7 +550,7 @@ def app_icon(app_id: str, context: Context) -> FileResponse:
 def add_connection(district_id: District, body: ConnectionIn, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
         if app_row(conn, body.app_id) is None:
-            raise _invalid({"app_id": "There is no app with that id in the catalog."})
+            raise invalid_fields({"app_id": "There is no app with that id in the catalog."})
         existing = conn.execute(
             "SELECT id FROM connections WHERE district_id = ? AND app_id = ?", (district_id, body.app_id)
         ).fetchone()
@@ -597,7 +597,9 @@ def authorize_connection(
         scopes = offered if body is None or body.scopes is None else body.scopes
         unknown = [scope for scope in scopes if scope not in offered]
         if unknown or not scopes:
-            raise _invalid({"scopes": f"Choose among the scopes the app asks for: {', '.join(offered)}."})
+            raise invalid_fields(
+                {"scopes": f"Choose among the scopes the app asks for: {', '.join(offered)}."}
+            )
         lifecycle.authorize(conn, row, scopes, context.now())
         return lifecycle.connection_view(conn, _connection(conn, context, district_id, connection_id))
 
@@ -686,7 +688,7 @@ def put_sharing(
 # ---- validation, launch, portal -----------------------------------------------------------------------------
 
 
-def _validation_parts(
+def shared_records(
     conn: sqlite3.Connection, context: HubContext, district_id: str, connection_id: str
 ) -> tuple[sqlite3.Row, RosterData, dict[str, set[str]]]:
     row = _connection(conn, context, district_id, connection_id)
@@ -696,10 +698,24 @@ def _validation_parts(
     return row, roster, ids
 
 
+SYNC_MAX_AGE = 26 * 3600  # a daily sync with two hours' grace
+
+
+def _on_schedule(last_sync: str | None, now: float) -> bool:
+    """A sync is on schedule when its last success is less than a day (and a little) old."""
+    if not last_sync:
+        return False
+    try:
+        finished = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return False
+    return 0 <= now - finished <= SYNC_MAX_AGE
+
+
 @router.get("/districts/{district_id}/connections/{connection_id}/validation")
 def validation(district_id: District, connection_id: str, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
-        row, roster, ids = _validation_parts(conn, context, district_id, connection_id)
+        row, roster, ids = shared_records(conn, context, district_id, connection_id)
         district = district_row(conn, district_id)
         assert district is not None
     hub_counts, shared_counts = share.counts(roster), share.counts(roster, ids)
@@ -709,6 +725,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> d
             "method": district["sync_method"],
             "state": district["sync_state"],
             "last_success": district["last_sync"],
+            "on_schedule": _on_schedule(district["last_sync"], context.now()),
         },
         "app": {"id": row["app_id"], "status": row["status"]},
         "sharing": {
@@ -732,7 +749,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> d
 )
 def warning_csv(district_id: District, connection_id: str, code: str, context: Context) -> Response:
     with context.db.transaction() as conn:
-        _, roster, ids = _validation_parts(conn, context, district_id, connection_id)
+        _, roster, ids = shared_records(conn, context, district_id, connection_id)
     warning = next((w for w in share.data_warnings(roster, ids) if w.code == code), None)
     if warning is None:
         raise ApiError(404, "not_found", f"There is no {code!r} warning for this app right now.")
@@ -753,7 +770,7 @@ def launch(district_id: District, connection_id: str, body: LaunchIn, context: C
     try:
         launch_date = date.fromisoformat(body.launch_date)
     except ValueError:
-        raise _invalid({"launch_date": "Enter the launch date as YYYY-MM-DD."}) from None
+        raise invalid_fields({"launch_date": "Enter the launch date as YYYY-MM-DD."}) from None
     with context.db.transaction() as conn:
         row = _connection(conn, context, district_id, connection_id)
         if row["status"] != lifecycle.CONNECTED:
@@ -842,7 +859,7 @@ def vendor_decision(
 ) -> dict[str, Any]:
     client_id, secret = basic_credentials(request)
     if body.decision not in lifecycle.VENDOR_DECISIONS:
-        raise _invalid({"decision": f"Choose one of: {', '.join(lifecycle.VENDOR_DECISIONS)}."})
+        raise invalid_fields({"decision": f"Choose one of: {', '.join(lifecycle.VENDOR_DECISIONS)}."})
     with context.db.transaction() as conn:
         app = app_for_credentials(conn, client_id, secret)
         if app is None:
@@ -865,7 +882,7 @@ def vendor_decision(
             lifecycle.reject(conn, row, now, body.message)
         else:
             if not body.message.strip():
-                raise _invalid({"message": "Write the question for the district."})
+                raise invalid_fields({"message": "Write the question for the district."})
             lifecycle.request_info(conn, row, now, body.message.strip())
         fresh = conn.execute("SELECT * FROM connections WHERE id = ?", (connection_id,)).fetchone()
         return lifecycle.connection_view(conn, fresh)

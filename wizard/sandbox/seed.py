@@ -229,6 +229,58 @@ def demo_tables(rng: random.Random, students_per_grade: int = 12) -> dict[str, l
     return tables
 
 
+DEMO_SEED = 2026
+VENDOR_ROSTER_COLUMNS = ("Username", "Password", "FirstName", "LastName", "Grade", "School", "ExternalID")
+
+
+def demo_vendor_roster(tables: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, str]]:
+    """Symphony Math's own roster export for the demo district, with the links that break in real life.
+
+    Students at the elementary schools were imported with their SIS id in ExternalID and link. At Cedar Middle
+    the accounts predate the hub: a third have no ExternalID, a third lost the SIS id's leading zero in a
+    spreadsheet, and the rest link. Two accounts belong to students who have left the district.
+    """
+    tables = tables or demo_tables(random.Random(DEMO_SEED))
+    schools = {row["School_id"]: row["School_name"] for row in tables["schools"]}
+    rows: list[dict[str, str]] = []
+    for index, student in enumerate(tables["students"]):
+        school = schools[student["School_id"]]
+        if student["School_id"] == "301":
+            continue  # Lakeside High does not use Symphony Math
+        external_id = student["Student_id"]
+        if school == "Cedar Middle":
+            external_id = ("", external_id.lstrip("0"), external_id)[index % 3]
+        rows.append(
+            {
+                "Username": student["Username"]
+                or f"{student['First_name'][0]}{student['Last_name']}".lower(),
+                "Password": "",
+                "FirstName": student["First_name"],
+                "LastName": student["Last_name"],
+                "Grade": "K" if student["Grade"] == "Kindergarten" else student["Grade"],
+                "School": school,
+                "ExternalID": external_id,
+            }
+        )
+    rows += [
+        {"Username": "oldstudent1", "Password": "", "FirstName": "Riley", "LastName": "Former", "Grade": "7",
+         "School": "Cedar Middle", "ExternalID": "009999"},
+        {"Username": "oldstudent2", "Password": "", "FirstName": "Casey", "LastName": "Moved", "Grade": "4",
+         "School": "Oak Ridge Elementary", "ExternalID": "009998"},
+    ]  # fmt: skip
+    return rows
+
+
+def write_demo_vendor_roster(path: Path) -> Path:
+    """Write the demo's Symphony Math roster export as CSV (UTF-8), e.g. for the support view's link check."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=VENDOR_ROSTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(demo_vendor_roster())
+    return path
+
+
 def seed_demo(db: Database, settings: HubSettings) -> DemoSeed:
     """Create the demo district once; every call issues a fresh admin token and fresh app secrets to print."""
     now = settings.clock()
@@ -266,7 +318,7 @@ def _create_demo(conn: sqlite3.Connection, now: float) -> None:
             stamp,
         ),
     )
-    roster = build_roster(DEMO_DISTRICT_ID, demo_tables(random.Random(2026)), stamp)
+    roster = build_roster(DEMO_DISTRICT_ID, demo_tables(random.Random(DEMO_SEED)), stamp)
     save_roster(conn, DEMO_DISTRICT_ID, roster)
     schools = {record["name"]: record_id for record_id, record in roster.records["schools"].items()}
     symphony_sharing = Sharing(
@@ -304,73 +356,3 @@ def _create_demo(conn: sqlite3.Connection, now: float) -> None:
             (dumps(sharing.as_dict()), launch, connection_id),
         )
         add_event(conn, connection_id, stamp, "district", "sharing_saved", f"Sharing set to {sharing.type}.")
-
-
-# ---- the vendor's side of the demo: Symphony Math's own roster export --------------------------------------
-
-DEMO_VENDOR_ROSTER_FILE = "demo-symphony-math-roster.csv"
-DEMO_VENDOR_ROSTER_COLUMNS = ("Username", "FirstName", "LastName", "Grade", "School", "ExternalID")
-
-
-def demo_vendor_roster() -> list[dict[str, str]]:
-    """Symphony Math's current roster for the demo district, with the problems a support call is about.
-
-    The elementary schools are clean but for two new students. At Cedar Middle, grade 7's ExternalIDs lost
-    their leading zeros (the export went through a spreadsheet), four grade 8 accounts were made by hand
-    without an ExternalID, five grade 8 students have no account, and two accounts belong to students who left.
-    """
-    tables = demo_tables(random.Random(2026))
-    schools = {row["School_id"]: row["School_name"] for row in tables["schools"]}
-    rows = []
-    oak_ridge = [s for s in tables["students"] if s["School_id"] == "102"]
-    new_at_oak_ridge = {s["Student_id"] for s in oak_ridge[-2:]}
-    grade_8_seen = 0
-    for student in tables["students"]:
-        school, sis = student["School_id"], student["Student_id"]
-        if school == "301" or sis in new_at_oak_ridge:
-            continue  # Lakeside High does not use Symphony; Oak Ridge's newest students were never imported
-        external_id = sis
-        if school == "201" and student["Grade"] == "7":
-            external_id = sis.lstrip("0")
-        elif school == "201" and student["Grade"] == "8":
-            grade_8_seen += 1
-            if grade_8_seen <= 4:
-                external_id = ""
-            elif grade_8_seen <= 9:
-                continue
-        rows.append(
-            {
-                "Username": student["Username"],
-                "FirstName": student["First_name"],
-                "LastName": student["Last_name"],
-                "Grade": "K" if student["Grade"] == "Kindergarten" else student["Grade"],
-                "School": schools[school],
-                "ExternalID": external_id,
-            }
-        )
-    for username, first, last, external_id in (
-        ("tnguyen901", "Tran", "Nguyen", "019901"),
-        ("jbrooks902", "Jamal", "Brooks", "019902"),
-    ):
-        rows.append(
-            {
-                "Username": username,
-                "FirstName": first,
-                "LastName": last,
-                "Grade": "8",
-                "School": "Cedar Middle",
-                "ExternalID": external_id,
-            }
-        )
-    return rows
-
-
-def write_demo_vendor_roster(folder: Path) -> Path:
-    """Write the demo Symphony Math roster export into `folder` and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / DEMO_VENDOR_ROSTER_FILE
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=DEMO_VENDOR_ROSTER_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(demo_vendor_roster())
-    return path

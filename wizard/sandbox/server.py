@@ -24,6 +24,7 @@ import uvicorn
 from wizard.errors import UserFacingError
 from wizard.sandbox.app import HubContext, create_app
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
+from wizard.sandbox.seed import DemoSeed, seed_demo
 from wizard.sandbox.settings import FaultRule, HubSettings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,15 @@ class RunningHub:
     def reset_app_secret(self, app_id: str) -> AppCredentials:
         """A fresh client secret for a catalog app, e.g. for the support view or a vendor test."""
         return reset_app_secret(self.context.db, app_id)
+
+    def app_ids(self) -> list[str]:
+        """The catalog's app ids."""
+        with self.context.db.read() as conn:
+            return [str(row["id"]) for row in conn.execute("SELECT id FROM apps ORDER BY id")]
+
+    def seed_demo(self) -> DemoSeed:
+        """Create (once) the demo district; returns a fresh admin token and fresh app credentials."""
+        return seed_demo(self.context.db, self.context.settings)
 
     def set_faults(self, rules: list[FaultRule]) -> None:
         self.context.settings.faults = list(rules)

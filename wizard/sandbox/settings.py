@@ -61,7 +61,7 @@ def parse_fault_rules(text: str) -> list[FaultRule]:
             attribute = keys.get(key.strip())
             if attribute is None:
                 raise UsageError(
-                    f"Unknown fault option {key.strip()!r} in {FAULTS_ENV}.",
+                    f"Unknown fault option {key.strip()!r} in the fault rules ({FAULTS_ENV} or --faults).",
                     f"Use one of: {', '.join(keys)}.",
                 )
             try:

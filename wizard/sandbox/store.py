@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,16 +33,46 @@ def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_roster_cache: dict[tuple[str, str], tuple[int, RosterData]] = {}
+_roster_cache_lock = threading.Lock()
+ROSTER_CACHE_SIZE = 8
+
+
 def load_roster(conn: sqlite3.Connection, district_id: str) -> RosterData:
-    data = RosterData()
-    for row in conn.execute("SELECT kind, id, data FROM records WHERE district_id = ?", (district_id,)):
-        data.records.setdefault(row["kind"], {})[row["id"]] = loads(row["data"])
+    """The district's data set. Cached per database and data-set version: every Data API page needs it.
+
+    Callers must treat the result as read-only; it may be shared with other requests.
+    """
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:
+        conn.execute("BEGIN")  # the version and the records must come from the same snapshot
+    try:
+        row = conn.execute("SELECT roster_version FROM districts WHERE id = ?", (district_id,)).fetchone()
+        version = int(row[0]) if row else -1
+        key = (str(conn.execute("PRAGMA database_list").fetchone()[2]), district_id)
+        with _roster_cache_lock:
+            cached = _roster_cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        data = RosterData()
+        for record in conn.execute(
+            "SELECT kind, id, data FROM records WHERE district_id = ?", (district_id,)
+        ):
+            data.records.setdefault(record["kind"], {})[record["id"]] = loads(record["data"])
+    finally:
+        if own_snapshot:
+            conn.execute("COMMIT")
+    with _roster_cache_lock:
+        _roster_cache[key] = (version, data)
+        while len(_roster_cache) > ROSTER_CACHE_SIZE:
+            del _roster_cache[next(iter(_roster_cache))]
     return data
 
 
 def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) -> None:
     """Replace the district's whole data set (an upload overwrites the previous one)."""
     conn.execute("DELETE FROM records WHERE district_id = ?", (district_id,))
+    conn.execute("UPDATE districts SET roster_version = roster_version + 1 WHERE id = ?", (district_id,))
     conn.executemany(
         "INSERT INTO records (district_id, kind, id, sis_id, data) VALUES (?, ?, ?, ?, ?)",
         (

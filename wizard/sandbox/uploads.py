@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 PROCESSING, SUCCEEDED, FAILED, ON_HOLD = "processing", "succeeded", "failed", "on_hold"
 ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_LISTED_ISSUES = 1000  # per severity; the counts say how many there are in all
 
 
 @dataclass
@@ -137,8 +138,10 @@ def _apply(
         share = changed_share(previous, changes)
         result: dict[str, Any] = {
             "counts": {kind: len(check.tables.get(kind, [])) for kind in spec.HUB_KINDS},
-            "errors": check.errors,
-            "warnings": check.warnings,
+            "errors": check.errors[:MAX_LISTED_ISSUES],
+            "warnings": check.warnings[:MAX_LISTED_ISSUES],
+            "error_count": len(check.errors),
+            "warning_count": len(check.warnings),
             "changes": {kind: changes[kind].as_dict() for kind in CHANGE_KINDS} if not check.errors else {},
             "changed_share": round(share, 4),
         }
@@ -190,6 +193,8 @@ def upload_view(row: sqlite3.Row) -> dict[str, Any]:
         "counts": result.get("counts", {}),
         "errors": result.get("errors", []),
         "warnings": result.get("warnings", []),
+        "error_count": result.get("error_count", len(result.get("errors", []))),
+        "warning_count": result.get("warning_count", len(result.get("warnings", []))),
         "changes": result.get("changes", {}),
         "changed_share": result.get("changed_share", 0.0),
         "hold_reason": row["hold_reason"],

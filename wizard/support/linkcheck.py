@@ -16,7 +16,7 @@ import pandas as pd
 from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataUser
 from wizard.roster.readers import read_table
-from wizard.roster.vendor.matching import resolve_roster_columns
+from wizard.roster.vendor.keys import resolve_roster_columns
 from wizard.roster.vendor.normalise import id_key, name_key, text
 from wizard.roster.vendor.profiles import VendorProfile, load_profile
 from wizard.support.health import DISTRICT, VENDOR
@@ -40,7 +40,7 @@ PLAIN_WORDS = {
     LINKED: "will sign in straight into their existing account",
     NO_SIS_ID: "has no SIS id in the hub, so nothing can link them",
     LOST_ZEROS: "the account's ExternalID lost the SIS id's leading zeros (the file went through a spreadsheet)",
-    NAME_ONLY: "an account with the same name exists, but its ExternalID is not the SIS id",
+    NAME_ONLY: "an account with the same name exists, but its ExternalID is empty or another id",
     NO_ACCOUNT: "no account has their SIS id: Instant Login will create a new, empty account or fail",
     ACCOUNT_ORPHAN: "its ExternalID is not the SIS id of any student the district shares with the app",
     ACCOUNT_NO_EXTERNAL_ID: "it has no ExternalID, so no hub login can reach it",
@@ -49,7 +49,7 @@ SHORT_WORDS = {
     LINKED: "linked",
     NO_SIS_ID: "no SIS id",
     LOST_ZEROS: "ExternalID lost its leading zeros",
-    NAME_ONLY: "account's ExternalID is not the SIS id",
+    NAME_ONLY: "same-name account without their SIS id",
     NO_ACCOUNT: "no account",
     ACCOUNT_ORPHAN: "ExternalID matches no shared student",
     ACCOUNT_NO_EXTERNAL_ID: "no ExternalID",
@@ -164,7 +164,7 @@ def read_vendor_roster(path: Path, profile: VendorProfile | None = None) -> Vend
     columns = resolve_roster_columns(frame, profile)
     if "external_id" not in columns:
         raise VendorRosterError(
-            f"{path.name} has no {profile.roster.get('external_id', 'ExternalID')!r} column.",
+            f"{path.name} has no {(profile.roster.get('external_id') or ('ExternalID',))[0]!r} column.",
             f"Export the student roster from {profile.title} with its header row and the ExternalID column.",
         )
 

@@ -25,11 +25,21 @@ from wizard.hub.models import (
     Validation,
 )
 from wizard.hub.onboarding import OnboardingClient
+from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+
+# How hard the wizard's clients retry; None is the hub client's default. Tests lower it so an injected
+# fault reaches the page at once instead of after the backoff.
+CLIENT_POLICY: RetryPolicy | None = None
+
+
+def client(base_url: str, token: str | None = None) -> OnboardingClient:
+    return OnboardingClient(base_url, token, policy=CLIENT_POLICY)
 
 
 class DistrictSession:
@@ -116,13 +126,13 @@ def sign_up(base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[Di
         "sis_vendor": form.sis_vendor,
     }
     admin = {"name": form.admin_name, "email": form.admin_email, "phone": form.admin_phone}
-    with OnboardingClient(base_url) as client:
-        result = client.signup(district, admin, idempotency_key=idempotency_key)
+    with client(base_url) as hub:
+        result = hub.signup(district, admin, idempotency_key=idempotency_key)
     return result.district, result.admin_token
 
 
 def open_district(base_url: str, district_id: str, token: str) -> DistrictSession:
-    return DistrictSession(OnboardingClient(base_url, token), district_id)
+    return DistrictSession(client(base_url, token), district_id)
 
 
 class _NoKeyring:
@@ -151,22 +161,20 @@ def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
 
 
 def list_apps(base_url: str, query: str = "") -> list[App]:
-    with OnboardingClient(base_url) as client:
-        return client.apps(query)
+    with client(base_url) as hub:
+        return hub.apps(query)
 
 
 def get_app(base_url: str, app_id: str) -> App:
-    with OnboardingClient(base_url) as client:
-        return client.app(app_id)
+    with client(base_url) as hub:
+        return hub.app(app_id)
 
 
 def app_icon(base_url: str, app: App | str) -> bytes | None:
     """The icon's bytes, or None when the hub has none (an app without icon still shows, with its name)."""
-    with OnboardingClient(base_url) as client:
+    with client(base_url) as hub:
         try:
-            if isinstance(app, str):
-                return client.app_icon(client.app(app))
-            return client.app_icon(app)
+            return hub.app_icon(hub.app(app) if isinstance(app, str) else app)
         except HubError:
             return None
 

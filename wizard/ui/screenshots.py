@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,18 +27,35 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def write_demo_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
-    """The demo district's roster (from the embedded hub's demo generator) as hub CSV files."""
-    from wizard.roster.spec import hub_columns, hub_file_name
-    from wizard.sandbox.seed import demo_tables
+def write_demo_vendor_roster(sis: Path, target: Path) -> Path:
+    """A vendor roster export as a district using the app already has one: a few accounts carrying the SIS id
+    in ExternalID, one matched by name only, and two same-named accounts that need the admin's decision."""
+    with (sis / "students.csv").open(encoding="utf-8", newline="") as stream:
+        students = list(csv.DictReader(stream))
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for kind, rows in demo_tables(random.Random(7), students_per_grade).items():
-        with (folder / hub_file_name(kind)).open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=hub_columns(kind), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    return folder
+    def account(student: dict[str, str], username: str, external_id: str) -> dict[str, str]:
+        return {
+            "Username": username,
+            "ExternalID": external_id,
+            "FirstName": student["First_name"],
+            "LastName": student["Last_name"],
+            "Grade": student["Grade"],
+            "School": "",
+            "Password": "set",
+        }
+
+    rows = [
+        account(s, f"{s['First_name'][0]}{s['Last_name']}".lower(), s["Student_id"]) for s in students[:6]
+    ]
+    rows.append(account(students[6], "jsmith.old", ""))
+    twin = students[7]
+    rows += [account(twin, "twin.one", ""), account(twin, "twin.two", "")]
+    rows[-1]["Grade"] = rows[-2]["Grade"] = ""
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +90,8 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     apply_style(app)
     add_app_module.POLL_INTERVAL_MS = 200
     prepare_module.UPLOAD_POLL_MS = 200
+    from wizard.ui.demo import write_demo_sis_files
+
     sis = write_demo_sis_files(workdir / "sis")
     hub = start_hub(workdir / "hub.sqlite3", settings=HubSettings(vendor_delay=0.0, random_seed=1))
     saved: list[Path] = []
@@ -152,8 +170,11 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         wait(lambda: prepare.result is not None, "checking the roster files")
         prepare.upload_button.click()
         wait(lambda: window.ctx.state.roster.upload_status == "succeeded", "uploading the roster")
+        prepare.tabs.setCurrentIndex(1)
+        shoot(PageId.PREPARE_ROSTER, "prepare-roster-issues")
         prepare.tabs.setCurrentIndex(2)
-        shoot(PageId.PREPARE_ROSTER, "prepare-roster")
+        prepare.preview_choice.setCurrentIndex(max(0, prepare.preview_choice.findData("students")))
+        shoot(PageId.PREPARE_ROSTER, "prepare-roster-preview")
         next_page(PageId.ADD_APP)
         add_app: Any = window.page_for(PageId.ADD_APP)
         wait(lambda: add_app.catalog.rowCount() > 0, "the app catalog")
@@ -168,7 +189,17 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         wait(lambda: window.ctx.state.app.connection_status == "connected", "the vendor accepting")
         shoot(PageId.ADD_APP, "add-app-connected")
         next_page(PageId.VENDOR_IMPORT)
-        shoot(PageId.VENDOR_IMPORT, "vendor-import")
+        vendor: Any = window.page_for(PageId.VENDOR_IMPORT)
+        idle(PageId.VENDOR_IMPORT)
+        vendor.choose_roster_path = lambda: write_demo_vendor_roster(sis, workdir / "symphony_export.csv")
+        vendor.roster_button.click()
+        wait(lambda: vendor.result is not None and vendor.result.counts.needs_decision > 0, "matching")
+        vendor.table.selectRow(0)
+        shoot(PageId.VENDOR_IMPORT, "vendor-import-decision")
+        vendor.decide(vendor._student_for_choice, vendor.choice.itemData(0))
+        wait(lambda: vendor.result is not None and vendor.result.counts.needs_decision == 0, "the decision")
+        vendor.write(workdir / "vendor_out")
+        wait(lambda: window.ctx.state.vendor.written, "writing the import file")
         next_page(PageId.SHARING)
         sharing: Any = window.page_for(PageId.SHARING)
         idle(PageId.SHARING)

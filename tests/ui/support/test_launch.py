@@ -25,7 +25,7 @@ def test_demo_district_story_in_the_window(qtbot: QtBot, embedded_hub: RunningHu
     assert store.app_secret(EMBEDDED_SCOPE, window.client_id_edit.text()) == window.secret_edit.text()
     window.links_button.click()
     qtbot.waitUntil(lambda: not window.is_busy, timeout=10_000)
-    assert window.links_summary.text().startswith("<b>21 students at Cedar Middle will not be linked.</b>")
+    assert window.links_summary.text().startswith("<b>24 students at Cedar Middle will not be linked.</b>")
     window.close()
 
 

@@ -94,3 +94,18 @@ def test_data_warnings_find_the_seeded_problems() -> None:
     assert len(warnings["teachers_without_email"].record_ids) == 2
     assert len(warnings["duplicate_emails"].record_ids) == 2
     assert warnings["students_without_section"].record_ids
+
+
+def test_a_teacher_who_is_also_staff_is_one_user_with_two_roles() -> None:
+    source = tables()
+    teacher = next(row for row in source["teachers"] if row["Teacher_email"])
+    source["staff"] = [
+        {"School_id": teacher["School_id"], "Staff_id": "ST1", "Staff_email": teacher["Teacher_email"].upper(),
+         "First_name": teacher["First_name"], "Last_name": teacher["Last_name"], "Title": "Math coach"},
+        {"School_id": "101", "Staff_id": "ST2", "Staff_email": "nurse@maplevalley.org", "First_name": "Kim",
+         "Last_name": "Lee", "Role": "Nurse"},
+    ]  # fmt: skip
+    roster = build_roster("d1", source, NOW)
+    merged = roster.records["teachers"][hub_id("d1", "teacher", teacher["Teacher_id"])]
+    assert set(merged["roles"]) == {"teacher", "staff"} and merged["roles"]["staff"]["title"] == "Math coach"
+    assert [r["roles"]["staff"]["staff_id"] for r in roster.records["staff"].values()] == ["ST2"]

@@ -51,7 +51,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     settings = HubSettings(vendor_delay=30.0, clock=clock, random_seed=7)
     with start_hub(folder / "hub.sqlite3", settings=settings) as hub:
         seed = seed_demo(hub.context.db, settings)
-        yield Demo(hub, clock, seed, write_demo_vendor_roster(folder))
+        yield Demo(hub, clock, seed, write_demo_vendor_roster(folder / "symphony-roster.csv"))
 
 
 @pytest.fixture(scope="module")

@@ -16,15 +16,18 @@ def test_demo_roster_tells_the_cedar_middle_story(demo: Demo, snapshot: District
     check = lc.check_login_links(snapshot, lc.read_vendor_roster(demo.roster_path))
     schools = {s.school: s for s in check.schools}
     cedar = schools["Cedar Middle"]
-    assert (cedar.shared, cedar.linked, cedar.not_linked_total) == (36, 15, 21)
-    assert dict(cedar.not_linked) == {lc.LOST_ZEROS: 12, lc.NAME_ONLY: 4, lc.NO_ACCOUNT: 5}
-    assert cedar.unclaimed_accounts == 2
-    assert schools["Oak Ridge Elementary"].not_linked == {lc.NO_ACCOUNT: 2}
+    assert (cedar.shared, cedar.linked, cedar.not_linked_total) == (36, 12, 24)
+    assert dict(cedar.not_linked) == {lc.LOST_ZEROS: 12, lc.NAME_ONLY: 12}
+    assert cedar.unclaimed_accounts == 1
+    oak_ridge = schools["Oak Ridge Elementary"]
+    assert (oak_ridge.not_linked_total, oak_ridge.unclaimed_accounts) == (0, 1)
     assert schools["Maple Valley Elementary"].not_linked_total == 0
     assert check.worst_school() is cedar
     lost = [s for s in check.students if s.outcome == lc.LOST_ZEROS]
     assert all(s.account and s.account.external_id == (s.student.sis_id or "").lstrip("0") for s in lost)
-    assert {a.account.external_id for a in check.accounts} == {"019901", "019902"}
+    assert {a.account.external_id for a in check.accounts} == {"009999", "009998"}
+    name_only = [s for s in check.students if s.outcome == lc.NAME_ONLY]
+    assert all(s.account and s.account.external_id == "" for s in name_only)  # made before the hub
 
 
 def _roster(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:

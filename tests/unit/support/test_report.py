@@ -26,7 +26,7 @@ def parts(demo: Demo, snapshot: DistrictSnapshot) -> dict[str, object]:
         "onboarding": onboarding_state(demo.vendor(), demo.seed.district_id),
         "links": links,
         "diagnoses": (
-            explain_login(snapshot, lost.student.name, today=TODAY, app="Symphony Math", links=links),
+            explain_login(snapshot, lost.student.sis_id or "", today=TODAY, app="Symphony Math", links=links),
         ),
     }
 

@@ -33,6 +33,7 @@ def check_match(result: MatchResult) -> list[oc.VendorIssue]:
         *_blank_required(result),
         *_birth_date_passwords(result),
         *_blank_existing_passwords(result),
+        *_mangled_external_ids(result),
     ]
 
 
@@ -48,7 +49,7 @@ def _open_decisions(result: MatchResult) -> list[oc.VendorIssue]:
             None,
             "Student_id",
             _examples(waiting["Student_id"]),
-            f"{len(waiting)} students could be more than one existing account (or the other way round) and "
+            f"{len(waiting):,} students could be more than one existing account (or the other way round) and "
             "are left out of the import until you decide: fill in the decision column of "
             "vendor_match_report.csv (or pick in the wizard).",
         )
@@ -75,7 +76,7 @@ def _grades_without_equivalent(result: MatchResult) -> list[oc.VendorIssue]:
                 None,
                 "Grade",
                 str(grade),
-                f"{result.profile.title} has no grade {grade!r}: {count} students get an empty grade "
+                f"{result.profile.title} has no grade {grade!r}: {count:,} students get an empty grade "
                 f"({_examples(ids)}). Set their grade in the vendor's panel after the import.",
             )
         )
@@ -100,7 +101,7 @@ def _blank_required(result: MatchResult) -> list[oc.VendorIssue]:
                     None,
                     hub_column,
                     "",
-                    f"{int(blank.sum())} students have no {hub_column}, which {result.profile.title} needs "
+                    f"{int(blank.sum()):,} students have no {hub_column}, which {result.profile.title} needs "
                     f"in {column.header} ({_examples(text(sis.loc[blank, 'Student_id']))}); the vendor may "
                     "reject those rows.",
                 )
@@ -123,7 +124,7 @@ def _birth_date_passwords(result: MatchResult) -> list[oc.VendorIssue]:
                     None,
                     rule.column,
                     "",
-                    f"{int(dated.sum())} passwords in {rule.column} look like birth dates "
+                    f"{int(dated.sum()):,} passwords in {rule.column} look like birth dates "
                     f"({_examples(text(result.sis.loc[dated, 'Student_id']))}). A birth date is no secret: "
                     "new accounts get generated passwords instead.",
                 )
@@ -140,9 +141,9 @@ def _birth_date_passwords(result: MatchResult) -> list[oc.VendorIssue]:
                     "password_looks_like_birth_date",
                     result.roster_name,
                     None,
-                    result.profile.roster.get("password", "Password"),
+                    result.profile.roster_header("password") or "Password",
                     "",
-                    f"{int(dated.sum())} existing accounts have a password that looks like a birth date "
+                    f"{int(dated.sum()):,} existing accounts have a password that looks like a birth date "
                     f"({_examples(accounts.loc[dated, 'username'])}). They are kept so those students can "
                     f"still sign in; reset them in {result.profile.title}.",
                 )
@@ -163,11 +164,32 @@ def _blank_existing_passwords(result: MatchResult) -> list[oc.VendorIssue]:
             "vendor_password_blank",
             result.roster_name,
             None,
-            result.profile.roster.get("password", "Password"),
+            result.profile.roster_header("password") or "Password",
             "",
-            f"{int(blank.sum())} existing accounts get an empty password in the import "
+            f"{int(blank.sum()):,} existing accounts get an empty password in the import "
             f"({_examples(accounts.loc[blank, 'username'])}): the roster export does not show their "
             f"passwords. Ask {result.profile.title} whether an empty password keeps the current one; "
             "students signing in through the hub do not need it.",
+        )
+    ]
+
+
+def _mangled_external_ids(result: MatchResult) -> list[oc.VendorIssue]:
+    """ExternalIDs a spreadsheet rewrote ("1.23E+05", "12345.0"): they no longer name a SIS id."""
+    ids = text(result.accounts["external_id"])
+    mangled = ids.str.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+|\d+\.0+")
+    if not mangled.any():
+        return []
+    return [
+        oc.VendorIssue(
+            "warning",
+            "vendor_external_id_mangled",
+            result.roster_name,
+            None,
+            result.profile.roster_header("external_id") or "ExternalID",
+            _examples(ids[mangled]),
+            f"{int(mangled.sum()):,} ExternalIDs look rewritten by a spreadsheet "
+            f"({_examples(result.accounts.loc[mangled, 'username'])}), so they cannot be matched by id. Export "
+            f"the roster from {result.profile.title} again and give the file without opening it in a spreadsheet.",
         )
     ]

@@ -14,16 +14,20 @@ import dataclasses
 from pathlib import Path
 from typing import Literal, TextIO
 
+import pandas as pd
+
 from wizard.errors import UsageError, UserFacingError
+from wizard.roster.issues import issues_to_frame, sort_issues
 from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
 from wizard.roster.vendor.files import IMPORT_FILE, REPORT_FILE, read_vendor_roster, write_vendor_outputs
 from wizard.roster.vendor.matching import match_roster
-from wizard.roster.vendor.outcomes import RosterFileError, VendorIssue
+from wizard.roster.vendor.outcomes import RosterFileError
 from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import read_decisions
 
 Target = Literal["hub", "vendor", "both"]
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+SHOWN_ISSUES = 10
 
 
 def add_vendor_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,10 +65,11 @@ def resolve_target(args: argparse.Namespace) -> Target:
             f"--target {target} needs --vendor-profile.",
             f"Name the vendor's profile: {', '.join(list_profiles())}.",
         )
-    if target == "hub" and (args.vendor_roster or args.vendor_decisions):
+    if target == "hub" and (args.vendor_profile or args.vendor_roster or args.vendor_decisions):
         raise UsageError(
-            "--vendor-roster and --vendor-decisions are used only for the vendor's import file.",
-            "Add --vendor-profile NAME (or --target both).",
+            "--vendor-profile, --vendor-roster and --vendor-decisions are used only for the vendor's import file, "
+            "which --target hub does not write.",
+            "Use --target both (with --vendor-profile NAME) to write the hub files and the vendor's.",
         )
     if args.vendor_profile:
         load_profile(args.vendor_profile)  # a bad name fails now, not after the roster is prepared
@@ -91,7 +96,7 @@ def run_vendor_only(args: argparse.Namespace, result: PrepareResult, stream: Tex
     write_report(result.issue_frame, args.out / REPORT_NAME)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     stream.write(
-        f"Students export: {result.error_count} errors, {result.warning_count} warnings "
+        f"Students export: {result.error_count:,} errors, {result.warning_count:,} warnings "
         f"(report: {args.out / REPORT_NAME})\n"
     )
     return max(code, run_vendor_target(args, result, stream))
@@ -112,17 +117,29 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
             f"The {profile.title} import file needs the students export, and none is among the inputs.",
             "Add it (or name it with --students FILE).",
         )
-    tables = result.clean_tables() if args.allow_errors else result.tables
+    tables = result.tables
+    students = tables["students"]
+    error_rows = result.error_rows.get("students", students.index[:0])
+    ids = students["Student_id"].astype("string").fillna("").str.strip()
+    # Students with errors are matched (their accounts are not leavers) but not imported. A repeated id's
+    # first row is fine: only ids with no row free of errors are left out.
+    left_out = set(ids[error_rows]) - set(ids.drop(index=error_rows))
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
+    from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
+
+    progress = StderrProgress(stream)
     match = match_roster(
-        tables["students"],
+        students,
         tables.get("schools"),
         roster,
         profile,
         decisions,
         roster_name=args.vendor_roster.name if args.vendor_roster else "vendor roster",
+        left_out=left_out,
+        progress=progress,
     )
+    progress.finish()
     student_errors = len(result.error_rows.get("students", []))
     outputs = write_vendor_outputs(
         match, args.out, allow_errors=bool(args.allow_errors), upstream_errors=student_errors
@@ -131,13 +148,14 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
     lines = [
         "",
         f"{profile.title} import:",
-        f"  linked to existing accounts: {counts.linked}",
-        f"  new accounts: {counts.new}",
-        f"  need your decision: {counts.needs_decision}",
-        f"  existing accounts left unlinked: {counts.would_unlink}",
+        f"  linked to existing accounts: {counts.linked:,}",
+        f"  new accounts: {counts.new:,}",
+        f"  need your decision: {counts.needs_decision:,}",
+        f"  existing accounts left unlinked: {counts.would_unlink:,}"
+        + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
-        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame)} students")
+        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame):,} students")
     else:
         todo = []
         if counts.needs_decision:
@@ -150,12 +168,14 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
-    by_code: dict[str, list[VendorIssue]] = {}
-    for issue in outputs.issues:
-        by_code.setdefault(f"{issue.severity} {issue.code}", []).append(issue)
-    for code, issues in by_code.items():
-        more = f" (and {len(issues) - 1} more like it)" if len(issues) > 1 else ""
-        lines.append(f"  {code}: {issues[0].message}{more}")
+    # The vendor's issues join the students' in validation_report.csv.
+    combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
+    write_report(sort_issues(combined), args.out / REPORT_NAME)
+    for issue in outputs.issues[:SHOWN_ISSUES]:
+        where = f" (row {issue.row}, {issue.column})" if issue.row else ""
+        lines.append(f"  {issue.severity} {issue.code}{where}: {issue.message}")
+    if len(outputs.issues) > SHOWN_ISSUES:
+        lines.append(f"  … and {len(outputs.issues) - SHOWN_ISSUES} more")
     lines.append(f"Match report: {args.out / REPORT_FILE}")
     stream.write("\n".join(lines) + "\n")
     return EXIT_ERRORS if outputs.has_errors or student_errors else EXIT_OK

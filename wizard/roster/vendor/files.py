@@ -46,8 +46,8 @@ def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
 @dataclass
 class VendorOutputs:
     paths: list[Path]
-    import_frame: pd.DataFrame | None
-    report: pd.DataFrame
+    import_frame: pd.DataFrame | None = field(repr=False)  # holds the new accounts' passwords
+    report: pd.DataFrame = field(repr=False)
     issues: list[oc.VendorIssue] = field(default_factory=list)
 
     @property
@@ -86,7 +86,8 @@ def write_vendor_outputs(
 ) -> VendorOutputs:
     """Write vendor_match_report.csv always, and vendor_import.csv when no decision is open (or allowed).
 
-    With open decisions and `allow_errors`, the students waiting for a decision are left out of the import.
+    With open decisions and `allow_errors`, the students waiting for a decision (and those with errors) are
+    left out of the import.
     `upstream_errors` counts errors found earlier (the students export's own), which also hold the import back.
     """
     report = build_report(result)
@@ -95,7 +96,9 @@ def write_vendor_outputs(
     atomic_write_csv(neutralise_formulas(report), report_path)
     paths = [report_path]
     import_frame: pd.DataFrame | None = None
-    if allow_errors or not (upstream_errors or any(issue.severity == "error" for issue in issues)):
+    left_out = bool(result.students["left_out"].any())
+    blocked = upstream_errors or left_out or any(issue.severity == "error" for issue in issues)
+    if allow_errors or not blocked:
         import_frame = build_import(result, make_passwords=make_passwords)
         issues.extend(formula_warnings(import_frame, IMPORT_FILE))
         import_path = out_dir / IMPORT_FILE

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from wizard.roster.vendor.normalise import text
+from wizard.roster.vendor import outcomes as oc
+from wizard.roster.vendor.normalise import header_key, text
 from wizard.roster.vendor.passwords import generate_passwords, looks_like_birth_date
 from wizard.roster.vendor.profiles import ImportColumn, VendorProfile
 
@@ -19,8 +20,8 @@ PasswordMaker = Callable[[int, int], list[str]]
 
 
 def importable(result: MatchResult) -> pd.Series:
-    """Students that go into the import: linked or new; those waiting for a decision are left out."""
-    return ~result.students["needs_decision"]
+    """Students that go into the import: linked or new; not those waiting for a decision or left out."""
+    return ~result.students["needs_decision"] & ~result.students["left_out"]
 
 
 def build_import(
@@ -37,7 +38,41 @@ def build_import(
         column.header: _column_values(column, result, sis, students, profile, make_passwords)
         for column in profile.columns
     }
-    return pd.DataFrame(columns, index=sis.index).astype("string").fillna("").reset_index(drop=True)
+    frame = pd.DataFrame(columns, index=sis.index).astype("string").fillna("")
+    kept = kept_accounts(result, profile)
+    if kept.any():
+        frame = pd.concat([frame, _kept_account_rows(result, profile, kept)])
+    return frame.reset_index(drop=True)
+
+
+def kept_accounts(result: MatchResult, profile: VendorProfile | None = None) -> pd.Series:
+    """Existing accounts copied into the import unchanged: those no student took, when the profile keeps them."""
+    profile = profile or result.profile
+    accounts = result.accounts
+    if profile.unlinked_accounts != "keep":
+        return pd.Series(False, index=accounts.index)
+    unusable = accounts["outcome"].isin([oc.DUPLICATE_USERNAME, oc.MISSING_USERNAME])
+    return (accounts["student"] < 0) & ~unusable
+
+
+def _kept_account_rows(result: MatchResult, profile: VendorProfile, kept: pd.Series) -> pd.DataFrame:
+    """The kept accounts' own values, read from the roster export's column of the same header."""
+    accounts = result.accounts[kept]
+    roster = result.roster.loc[accounts.index]
+    by_header = {header_key(column): column for column in roster.columns}
+    columns: dict[str, pd.Series] = {}
+    for column in profile.columns:
+        if column.source == "username":
+            values = text(accounts["username"])
+        elif column.source == "password":
+            keep = profile.password.existing == "from_roster"
+            values = text(accounts["password"]) if keep else pd.Series("", index=accounts.index)
+        elif header_key(column.header) in by_header:
+            values = text(roster[by_header[header_key(column.header)]])
+        else:
+            values = pd.Series("", index=accounts.index, dtype="string")
+        columns[column.header] = values
+    return pd.DataFrame(columns, index=accounts.index).astype("string")
 
 
 def _column_values(

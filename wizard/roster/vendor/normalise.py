@@ -90,18 +90,27 @@ def iso_date(series: pd.Series) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%d").astype("string").fillna("")
 
 
-def hub_grade(series: pd.Series, vendor_grades: dict[str, str]) -> pd.Series:
-    """Grades in the hub's vocabulary, read from hub values or the vendor's own codes ("K", "01")."""
-    lookup: dict[str, str] = {}
-    for hub_value, vendor_value in vendor_grades.items():
-        lookup.setdefault(vendor_value.casefold(), hub_value)
-        lookup[hub_value.casefold()] = hub_value
-    lookup.update({"k": "Kindergarten", "kg": "Kindergarten", "pk": "PreKindergarten"})
+# Spellings of the early grades seen in exports, and the hub grade they mean.
+_GRADE_ALIASES = {
+    "k": "Kindergarten",
+    "kg": "Kindergarten",
+    "pk": "PreKindergarten",
+    "tk": "TransitionalKindergarten",
+}
+
+
+def grade_key(series: pd.Series, vendor_grades: dict[str, str]) -> pd.Series:
+    """A grade as compared, in the vendor's codes: the hub's "Kindergarten", Symphony's "K" and a sloppy
+    "kg" agree, and so do "03" and "3". Grades the vendor does not know are compared as written."""
+    hub_to_vendor = {hub.casefold(): vendor.casefold() for hub, vendor in vendor_grades.items()}
+    vendor_codes = set(hub_to_vendor.values())
     folded = text(series).str.casefold()
-    # "03" and "3" are the same grade.
-    folded = folded.where(~folded.str.fullmatch(r"0\d"), folded.str.lstrip("0"))
-    mapped = folded.map(lookup)
-    return mapped.astype("string").fillna(folded)
+    is_code = folded.isin(list(vendor_codes))
+    aliases = {alias: hub.casefold() for alias, hub in _GRADE_ALIASES.items()}
+    as_hub = folded.map(aliases).astype("string").fillna(folded)
+    translated = as_hub.map(hub_to_vendor).astype("string").fillna(folded)
+    key = folded.where(is_code, translated)
+    return key.where(~key.str.fullmatch(r"0+\d+"), key.str.lstrip("0"))
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -130,3 +139,8 @@ def unneutralise(series: pd.Series) -> pd.Series:
     values = text_raw(series)
     guarded = values.str.startswith("'") & values.str.slice(1).str.startswith(FORMULA_START)
     return values.where(~guarded, values.str.slice(1))
+
+
+def header_key(header: str) -> str:
+    """A column header as compared: "External ID", "external_id" and "ExternalID" are the same."""
+    return "".join(ch for ch in str(header).casefold() if ch.isalnum() or ch == "#")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from wizard.errors import UserFacingError
+from wizard.roster.issues import Issue
 
 LINKED_BY_EXTERNAL_ID = "linked_by_external_id"
 LINKED_BY_NUMBER = "linked_by_number"
@@ -33,17 +31,8 @@ ALL_OUTCOMES = (
 DECISION_NEW = "new"
 
 
-@dataclass(frozen=True)
-class VendorIssue:
-    """A problem found while matching or building the import; same shape as the roster engine's Issue."""
-
-    severity: Literal["error", "warning"]
-    code: str
-    file: str
-    row: int | None
-    column: str
-    value: str
-    message: str
+# Vendor problems are reported in the roster engine's own issue shape, so they join validation_report.csv.
+VendorIssue = Issue
 
 
 class DecisionError(UserFacingError):

@@ -17,6 +17,7 @@ PROFILES_DIR = Path(__file__).resolve().parents[3] / "resources" / "vendor_profi
 
 PasswordPolicy = Literal["none", "generated", "column"]
 ExistingPassword = Literal["blank", "from_roster"]
+UnlinkedAccounts = Literal["leave_out", "keep"]
 
 # Sources that are not a hub column.
 SPECIAL_SOURCES = frozenset({"username", "password", "middle_initial"})
@@ -71,15 +72,23 @@ class VendorProfile:
     name: str
     title: str
     columns: tuple[ImportColumn, ...]
-    roster: dict[str, str]  # role -> header in the vendor's roster export
+    roster: dict[str, tuple[str, ...]]  # role -> its header in the vendor's roster export, and alternatives
     username: UsernameRule
     password: PasswordRule
     grades: dict[str, str]  # hub grade -> vendor grade
+    # "keep": the import file also carries every existing account no student matched, unchanged, for vendors
+    # whose import replaces the whole roster (an account missing from the file would be removed).
+    unlinked_accounts: UnlinkedAccounts = "leave_out"
     path: Path | None = field(default=None, compare=False)
 
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
+
+    def roster_header(self, role: str) -> str:
+        """The header the roster export is expected to use for `role` (the first one listed)."""
+        headers = self.roster.get(role)
+        return headers[0] if headers else ""
 
     @property
     def required_headers(self) -> list[str]:
@@ -130,7 +139,10 @@ def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
         )
         for item in data["columns"]
     )
-    roster = {str(role): str(header) for role, header in data.get("roster", {}).items()}
+    roster = {
+        str(role): (str(headers),) if isinstance(headers, str) else tuple(str(h) for h in headers)
+        for role, headers in data.get("roster", {}).items()
+    }
     username = UsernameRule(**data.get("username", {}))
     password = PasswordRule(**data.get("password", {}))
     grades = {str(hub): str(vendor) for hub, vendor in data.get("grades", {}).items()}
@@ -142,6 +154,7 @@ def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
         username=username,
         password=password,
         grades=grades,
+        unlinked_accounts=data.get("unlinked_accounts", "leave_out"),
         path=path,
     )
     _check(profile)
@@ -167,8 +180,12 @@ def _check(profile: VendorProfile) -> None:
     unknown_roles = set(profile.roster) - set(ROSTER_ROLES)
     if unknown_roles:
         raise ValueError(f"unknown roster roles {sorted(unknown_roles)}")
-    if "username" not in profile.roster:
+    if not profile.roster.get("username"):
         raise ValueError("the [roster] table must name its username column")
+    if not all(profile.roster.values()):
+        raise ValueError("a [roster] role has an empty list of headers")
+    if profile.unlinked_accounts not in ("leave_out", "keep"):
+        raise ValueError(f"unlinked_accounts must be leave_out or keep, not {profile.unlinked_accounts!r}")
     _check_password(profile.password)
     _check_username(profile.username)
 

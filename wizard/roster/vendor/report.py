@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
-from wizard.roster.vendor.matching import MatchResult, school_names
+from wizard.roster.vendor.import_file import importable, kept_accounts
+from wizard.roster.vendor.keys import school_names
+from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import text, unneutralise
 
 REPORT_COLUMNS = [
@@ -33,6 +36,9 @@ REPORT_COLUMNS = [
     "decision",
 ]
 
+LEFT_OUT_NOTE = " Left out of the import until this student's errors (see validation_report.csv) are fixed."
+KEPT_NOTE = " It is copied into the import file unchanged, so the vendor does not remove it."
+
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="string")
@@ -47,7 +53,8 @@ def build_report(result: MatchResult) -> pd.DataFrame:
     account_of = accounts.reindex(students["account"].where(linked, -1).to_numpy())
     with_account = pd.Series(linked, index=students.index)
     # Accounts waiting for a decision keep their own row; a student's import name is known only when decided.
-    importing = ~students["needs_decision"]
+    importing = importable(result)
+    left_out = students["left_out"]
     student_rows = pd.DataFrame(
         {
             "record": pd.Series("SIS student", index=students.index).where(
@@ -67,11 +74,12 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_ExternalID": _text_or_blank(account_of["external_id"].to_numpy(), linked, students.index),
             "import_username": text(students["username"]).where(importing, ""),
             "candidates": students["candidates"],
-            "note": students["note"],
+            "note": students["note"].where(~left_out, students["note"] + LEFT_OUT_NOTE),
             "decision": "",
         }
     )
     unlinked = accounts[accounts["student"] < 0]
+    kept = kept_accounts(result)[unlinked.index]
     account_rows = pd.DataFrame(
         {
             "record": "roster account",
@@ -85,9 +93,9 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_row": unlinked["roster_row"].astype(str),
             "roster_username": unlinked["username"],
             "roster_ExternalID": unlinked["external_id"],
-            "import_username": "",
+            "import_username": text(unlinked["username"]).where(kept, ""),
             "candidates": unlinked["candidates"],
-            "note": unlinked["note"],
+            "note": unlinked["note"].where(~kept, unlinked["note"] + KEPT_NOTE),
             "decision": "",
         }
     )
@@ -101,15 +109,15 @@ def _text_or_blank(values: object, keep: object, index: pd.Index) -> pd.Series:
 
 
 def read_decisions(path: Path) -> dict[str, str]:
-    """Decisions from a filled-in match report, or from any CSV with `Student_id` and `decision` columns.
+    """Decisions from a filled-in match report (CSV or XLSX), or any table with `Student_id` and `decision`.
 
     Student rows: decision = the roster username to keep, or "new". Account rows (no Student_id): decision =
     the SIS id of the student the account belongs to.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise oc.DecisionError(f"The decisions file {path.name} cannot be read: {error}.") from error
+        frame = read_table(path).frame  # also after a spreadsheet re-saved it (other encodings, XLSX)
+    except UnreadableFile as error:
+        raise oc.DecisionError(f"The decisions file cannot be used: {error.message}", error.hint) from error
     if not {"Student_id", "decision"} <= set(frame.columns):
         raise oc.DecisionError(
             f"The decisions file {path.name} needs the columns Student_id and decision.",

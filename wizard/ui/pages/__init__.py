@@ -1,4 +1,4 @@
-"""One module per wizard page; `build_pages` puts them together (placeholders for steps not built yet)."""
+"""One module per wizard page; `build_pages` puts them together in PageId order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from wizard.flow import PageId
 from wizard.ui.pages.add_app import AddAppPage
-from wizard.ui.pages.base import BasePage, PlaceholderPage
+from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.identity_sync import IdentitySyncPage
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.roll_out import RollOutPage
@@ -33,8 +33,4 @@ PAGE_CLASSES: dict[PageId, type[BasePage]] = {
 
 
 def build_pages(ctx: WizardContext) -> dict[PageId, BasePage]:
-    pages: dict[PageId, BasePage] = {}
-    for page_id in PageId:
-        page_class = PAGE_CLASSES.get(page_id)
-        pages[page_id] = page_class(ctx) if page_class is not None else PlaceholderPage(ctx, page_id)
-    return pages
+    return {page_id: PAGE_CLASSES[page_id](ctx) for page_id in PageId}

@@ -104,6 +104,10 @@ class AddAppPage(BasePage):
         left_layout.addWidget(search_label)
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.app_list, 1)
+        self.no_match = QLabel(self.tr("No app matches your search. Try the vendor's name."))
+        self.no_match.setWordWrap(True)
+        self.no_match.hide()
+        left_layout.addWidget(self.no_match)
         splitter.addWidget(left)
         # Right: details, then the timeline.
         right = QWidget()
@@ -166,11 +170,12 @@ class AddAppPage(BasePage):
         self.app_list.selectionModel().currentChanged.connect(lambda *_: self._show_app())
         self.authorize_button.clicked.connect(self._authorize)
         self.send_button.clicked.connect(self._send_reply)
-        self.reply.textChanged.connect(self._update_reply_button)
+        self.reply.textChanged.connect(self._reply_edited)
 
     # --- catalog -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         self._seen_when_opened = self.ctx.state.app.last_seen_history
+        self.reply.setPlainText(self.ctx.state.app.reply_draft)
         self._connection = None
         self._render_connection()
         self.run_task(
@@ -196,10 +201,14 @@ class AddAppPage(BasePage):
 
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()
+        shown = 0
         for row in range(self.catalog.rowCount()):
             app = self.catalog.item(row).data(APP_ROLE)
             haystack = f"{app.name} {app.vendor} {app.description}".casefold()
-            self.app_list.setRowHidden(row, bool(needle) and needle not in haystack)
+            hidden = bool(needle) and needle not in haystack
+            self.app_list.setRowHidden(row, hidden)
+            shown += not hidden
+        self.no_match.setVisible(self.catalog.rowCount() > 0 and shown == 0)
 
     def selected_app(self) -> App | None:
         index = self.app_list.currentIndex()
@@ -250,6 +259,7 @@ class AddAppPage(BasePage):
             add_and_authorize,
             self._connection_loaded,
             message=self.tr("Authorizing {app}…").format(app=app.name),
+            retry=self._authorize,
         )
 
     def _poll(self) -> None:
@@ -326,6 +336,13 @@ class AddAppPage(BasePage):
         app = self.selected_app()
         self.authorize_button.setEnabled(app is not None and not self._connection_authorized())
 
+    def _reply_edited(self) -> None:
+        draft = self.reply.toPlainText()
+        if draft != self.ctx.state.app.reply_draft:
+            self.ctx.state.app.reply_draft = draft
+            self.ctx.save()
+        self._update_reply_button()
+
     def _update_reply_button(self) -> None:
         self.send_button.setEnabled(bool(self.reply.toPlainText().strip()) and not self.is_busy)
 
@@ -340,7 +357,7 @@ class AddAppPage(BasePage):
             self.reply.clear()  # only once the hub has it: a failed send keeps the text
             self._connection_loaded(connection)
 
-        self.run_task(send, sent, message=self.tr("Sending your answer…"))
+        self.run_task(send, sent, message=self.tr("Sending your answer…"), retry=self._send_reply)
 
     def ready(self) -> bool:
         return self._connection_authorized()

@@ -3,6 +3,7 @@ bookkeeping that keeps hooks to one job each (workers and timers stop in `cleanu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -197,13 +198,16 @@ class BasePage(QWizardPage):
         message: str,
         cancellable: bool = False,
         on_error: Callable[[object], bool] | None = None,
-        retry: bool = True,
+        retry: bool | Callable[[], None] = True,
         quiet: bool = False,
     ) -> Worker:
         """Run `task` off the GUI thread with the busy bar showing; errors land in the banner with Retry.
 
-        `on_error` may handle an error itself (return True), e.g. to mark a form field. A `quiet` task (a
-        background poll) shows no busy bar, leaves the banner alone and does not hold up Next.
+        `on_error` may handle an error itself (return True), e.g. to mark a form field. `retry` is what the
+        banner's Retry does: run the same task again (True), nothing (False), or an action that reads the
+        inputs afresh (e.g. press Next again), so a retry after the admin corrected something sends the
+        correction. A `quiet` task (a background poll) shows no busy bar, leaves the banner alone and does not
+        hold up Next.
         """
         if not quiet:
             self.banner.clear()
@@ -219,10 +223,10 @@ class BasePage(QWizardPage):
             def again() -> None:
                 self.run_task(task, on_result, message=message, cancellable=cancellable, on_error=on_error)
 
-            self.show_error(error, again if retry else None)
+            self.show_error(error, retry if callable(retry) else (again if retry else None))
 
         worker.error.connect(failed)
-        worker.finished.connect(lambda: self._worker_finished(worker))
+        worker.finished.connect(self._worker_finished)
         if not quiet:
             self.busy.start(message, cancellable)
             self.completeChanged.emit()
@@ -249,11 +253,14 @@ class BasePage(QWizardPage):
                     self._commit_done = True
                     self.owner().next()
 
-            self.run_task(task, finished, message=message, on_error=on_error)
+            # Retry presses Next again, which commits what the page shows now.
+            self.run_task(task, finished, message=message, on_error=on_error, retry=self.owner().next)
         return False
 
-    def _worker_finished(self, worker: Worker) -> None:
-        self._workers.pop(worker, None)
+    def _worker_finished(self) -> None:
+        worker = self.sender()
+        if isinstance(worker, Worker):
+            self._workers.pop(worker, None)
         if not self.is_busy:
             self.busy.hide()
         self.completeChanged.emit()
@@ -266,6 +273,17 @@ class BasePage(QWizardPage):
     def cancel_tasks(self) -> None:
         for worker in list(self._workers):
             worker.cancel()
+
+    def _detach_workers(self) -> None:
+        """Cancel this page's tasks and stop listening to them: a task still finishing after the page is gone
+        (the wizard closed mid-request) must not call back into it."""
+        for worker in list(self._workers):
+            worker.cancel()
+            for signal in (worker.progress, worker.result, worker.error, worker.finished):  # run_task's
+                with contextlib.suppress(RuntimeError, TypeError):  # nothing connected any more
+                    signal.disconnect()
+        self._workers.clear()
+        self.busy.hide()
 
     def show_error(self, error: object, retry: Callable[[], None] | None = None) -> None:
         message, hint = describe_error(error)
@@ -287,28 +305,10 @@ class BasePage(QWizardPage):
     def cleanupPage(self) -> None:
         """Leaving backwards: stop what runs; inputs stay in the state so Back never loses work."""
         self.stop_timers()
-        self.cancel_tasks()
+        self._detach_workers()
         self.banner.clear()
 
     def leave(self) -> None:
         """Leaving forwards or closing: nothing of this page keeps running."""
         self.stop_timers()
-        self.cancel_tasks()
-
-
-class PlaceholderPage(BasePage):
-    """A page not built yet. It says so plainly rather than pretending to work."""
-
-    def __init__(self, ctx: WizardContext, page_id: PageId) -> None:
-        self.page_id = page_id
-        super().__init__(ctx)
-        note = QLabel(
-            self.tr(
-                "Not available yet: this step is still being built. "
-                "You can go on with the next step; nothing here is saved or sent."
-            )
-        )
-        note.setObjectName("placeholderNote")
-        note.setWordWrap(True)
-        self.content.addWidget(note)
-        self.content.addStretch(1)
+        self._detach_workers()

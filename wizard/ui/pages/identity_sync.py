@@ -57,6 +57,7 @@ class IdentitySyncPage(BasePage):
         self.content.addWidget(identity_box)
         self.content.addWidget(sync_box)
         self.content.addStretch(1)
+        self._loading = False
 
     def _choices(self, title: str, options: dict[str, tuple[str, str]]) -> tuple[QButtonGroup, QGroupBox]:
         box = QGroupBox(title)
@@ -78,8 +79,11 @@ class IdentitySyncPage(BasePage):
 
     def _toggled(self, *_args: object) -> None:
         # Keep the choice even before it is sent, so closing the wizard loses nothing.
+        if self._loading:
+            return
         self.ctx.state.identity_provider = self._selected(self.identity_group)
         self.ctx.state.sync_method = self._selected(self.sync_group)
+        self.ctx.save()
         self.completeChanged.emit()
 
     @staticmethod
@@ -94,8 +98,11 @@ class IdentitySyncPage(BasePage):
         return str(button.property("choice")) if button is not None else ""
 
     def initializePage(self) -> None:
+        self._loading = True
         self._select(self.identity_group, self.ctx.state.identity_provider)
         self._select(self.sync_group, self.ctx.state.sync_method)
+        self._loading = False
+        self.completeChanged.emit()
 
     def ready(self) -> bool:
         return bool(self._selected(self.identity_group) and self._selected(self.sync_group))

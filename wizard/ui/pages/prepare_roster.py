@@ -148,7 +148,17 @@ class PrepareRosterPage(BasePage):
         self.add_folder_button = QPushButton(self.tr("Add f&older…"))
         self.remove_button = QPushButton(self.tr("Re&move"))
         self.check_button = QPushButton(self.tr("&Check files"))
-        for button in (self.add_files_button, self.add_folder_button, self.remove_button, self.check_button):
+        self.demo_button = QPushButton(self.tr("Use &demo files"))
+        self.demo_button.setToolTip(
+            self.tr("No exports at hand? Try the wizard with a demo district's files.")
+        )
+        for button in (
+            self.add_files_button,
+            self.add_folder_button,
+            self.remove_button,
+            self.check_button,
+            self.demo_button,
+        ):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             buttons.addWidget(button)
         inputs_column = QVBoxLayout()
@@ -217,7 +227,9 @@ class PrepareRosterPage(BasePage):
         self.issue_view.setModel(self.issue_proxy)
         self.issue_view.setAccessibleName(self.tr("Issues"))
         self.issue_view.setSortingEnabled(False)
+        self.issue_view.setWordWrap(False)  # one line per issue; the full message is in the tooltip
         self.issue_view.horizontalHeader().setStretchLastSection(True)
+        self.issue_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.issue_count = QLabel()
         issues_layout.addLayout(filters)
         issues_layout.addWidget(self.issue_view, 1)
@@ -230,8 +242,12 @@ class PrepareRosterPage(BasePage):
         self.preview_choice.setAccessibleName(self.tr("Output file to preview"))
         self.preview_view = QTableView()
         self.preview_view.setAccessibleName(self.tr("Preview of the output file"))
+        self.preview_view.setWordWrap(False)
+        self.preview_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.preview_note = QLabel(
-            self.tr("Rows with errors are tinted; cells with a problem are red — hover for why.")
+            self.tr(
+                "Cells with an error are red, cells with a warning and rows with errors are yellow — hover for why."
+            )
         )
         preview_layout.addWidget(self.preview_choice)
         preview_layout.addWidget(self.preview_view, 1)
@@ -269,6 +285,7 @@ class PrepareRosterPage(BasePage):
         self.add_files_button.clicked.connect(self._pick_files)
         self.add_folder_button.clicked.connect(self._pick_folder)
         self.remove_button.clicked.connect(self._remove_selected)
+        self.demo_button.clicked.connect(self.use_demo_files)
         self.check_button.clicked.connect(lambda: self.check(use_edited_mapping=False))
         self.apply_mapping_button.clicked.connect(lambda: self.check(use_edited_mapping=True))
         self.severity_filter.currentIndexChanged.connect(self._filter_issues)
@@ -289,6 +306,15 @@ class PrepareRosterPage(BasePage):
         for path in self.ctx.state.roster.input_paths:
             self.inputs.addItem(path)
         self.upload_button.setVisible(self.online)
+        if self.online and self.ctx.state.sync_method in {"clever_managed", "sis_managed"}:
+            self.setSubTitle(
+                self.tr(
+                    "You chose auto sync, which takes over once it is connected. Upload your files once now so "
+                    "you can set up sharing and validate right away."
+                )
+            )
+        # Demo files only make sense where they cannot end up on a real hub.
+        self.demo_button.setVisible(not self.online or self.ctx.uses_embedded_hub)
         self.approve_button.setVisible(False)
         self._show_upload_state(None, self.ctx.state.roster.upload_status)
         self._update_buttons()
@@ -327,6 +353,13 @@ class PrepareRosterPage(BasePage):
         if folder:
             self.add_inputs([Path(folder)])
 
+    def use_demo_files(self) -> None:
+        """Write the demo district's roster (hub CSVs) into the data folder and check it."""
+        from wizard.ui.demo import write_demo_sis_files
+
+        self.add_inputs([write_demo_sis_files(data_dir() / "demo-roster")])
+        self.check(use_edited_mapping=False)
+
     def _remove_selected(self) -> None:
         for item in self.inputs.selectedItems():
             self.inputs.takeItem(self.inputs.row(item))
@@ -361,12 +394,19 @@ class PrepareRosterPage(BasePage):
         options = PrepareOptions(mapping=mapping)
         self.result = None
         self._update_buttons()
-        self.run_task(
+        worker = self.run_task(
             lambda progress, cancel: prepare(paths, options, progress, cancel),
             self._checked,
             message=self.tr("Reading and checking your files…"),
             cancellable=True,
         )
+        worker.cancelled.connect(self._check_cancelled)
+
+    def _check_cancelled(self) -> None:
+        self.summary.setText(
+            self.tr("Checking was stopped; nothing was written. Choose Check files to start again.")
+        )
+        set_tone(self.summary, "warnNote")
 
     def _remember_mapping(self, mapping: dict[str, Any]) -> None:
         target = mapping_file(self._district_key())
@@ -391,6 +431,8 @@ class PrepareRosterPage(BasePage):
             self.code_filter.addItem(f"{code} ({count})", code)
         self.code_filter.blockSignals(False)
         self._filter_issues()
+        for column in range(5):
+            self.issue_view.resizeColumnToContents(column)
         self._frame_models = {}
         self.preview_choice.blockSignals(True)
         self.preview_choice.clear()
@@ -519,6 +561,7 @@ class PrepareRosterPage(BasePage):
                 self._uploaded,
                 message=self.tr("Uploading to the hub…"),
                 cancellable=True,
+                retry=self.upload,
             )
 
         self.export(folder, then=send)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from wizard.errors import UserFacingError
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.state import OnboardingState
 from wizard.ui.pages.add_app import icon_from_bytes
@@ -239,6 +240,7 @@ class RollOutPage(BasePage):
             lambda progress, cancel: self.ctx.district_hub().launch(connection_id, launch_on),
             launched,
             message=self.tr("Setting the launch date…"),
+            retry=self._launch,
         )
 
     def _preview_portal(self) -> None:
@@ -283,7 +285,11 @@ class RollOutPage(BasePage):
             return
 
         def load(progress, cancel):  # type: ignore[no-untyped-def]
-            return self.ctx.district_directory().get("schools", []), self.ctx.portal_url()
+            try:
+                schools = self.ctx.district_directory().get("schools", [])
+            except UserFacingError:  # a hub that does not list schools: one page for the whole district
+                schools = [{"name": self.ctx.state.district_form.name}]
+            return schools, self.ctx.portal_url()
 
         def render(loaded: tuple[list[dict[str, Any]], str]) -> None:
             schools, portal_url = loaded

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
@@ -52,6 +53,7 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
     "school": ("name", "low_grade", "high_grade", "sis_id", "school_number"),
 }
 RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
+PICKED_TYPES = frozenset({"schools", "school_site", "sections"})  # the types that need the school picker
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
@@ -134,8 +136,13 @@ class SharingPage(BasePage):
         self.lock_note.setObjectName("warnNote")
         self.lock_note.setWordWrap(True)
         self.lock_note.hide()
+        self.picker_note = QLabel()
+        self.picker_note.setObjectName("warnNote")
+        self.picker_note.setWordWrap(True)
+        self.picker_note.hide()
         type_layout.addWidget(self.recommendation)
         type_layout.addWidget(self.lock_note)
+        type_layout.addWidget(self.picker_note)
         type_layout.addStretch(1)
         top.addWidget(type_box, 1)
 
@@ -185,6 +192,8 @@ class SharingPage(BasePage):
 
         self.rule_rows: list[RuleRow] = []
         self._locked_type = ""
+        self._pickable = True
+        self._directory_problem: UserFacingError | None = None
         self._saved = False
         self._loading = False
         self.preview_timer = self.make_timer(PREVIEW_DELAY_MS, self._preview)
@@ -199,25 +208,32 @@ class SharingPage(BasePage):
     # --- loading -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
+        self._directory_problem = None
 
         def load(progress, cancel):  # type: ignore[no-untyped-def]
             hub = self.ctx.district_hub()
-            return hub.sharing(connection_id), self.ctx.district_directory(), self.ctx.chosen_app()
+            try:
+                directory: dict[str, list[dict[str, str]]] | None = self.ctx.district_directory()
+            except UserFacingError as error:  # a hub that does not list schools: the other types still work
+                self._directory_problem = error
+                directory = None
+            return hub.sharing(connection_id), directory, self.ctx.chosen_app()
 
         self.run_task(load, self._loaded, message=self.tr("Loading your schools and the current sharing…"))
 
-    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]], App | None]) -> None:
+    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]] | None, App | None]) -> None:
         sharing, directory, app = loaded
+        self._pickable = directory is not None
         self._loading = True
         state = self.ctx.state.sharing
         saved = sharing.settings
+        self._saved = bool(saved.type)
         if saved.type:  # the hub's saved setting wins over a local draft
             state.sharing_type = saved.type
             state.school_ids = list(saved.school_ids)
             state.section_ids = list(saved.section_ids)
             state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in saved.rules]
-            self._saved = True
-        self._fill_tree(directory, set(state.school_ids), set(state.section_ids))
+        self._fill_tree(directory or {}, set(state.school_ids), set(state.section_ids))
         for row in list(self.rule_rows):
             self._remove_rule(row)
         for rule in state.rules:
@@ -235,12 +251,17 @@ class SharingPage(BasePage):
         self.recommendation.setVisible(bool(reason))
         self._apply_lock(sharing)
         chosen = state.sharing_type or recommended
-        if chosen in self.type_buttons:
+        if chosen in self.type_buttons and self.type_buttons[chosen].isEnabled():
             self.type_buttons[chosen].setChecked(True)
+        problem = self._directory_problem
+        self.picker_note.setText(f"{problem.message} {problem.hint}" if problem is not None else "")
+        self.picker_note.setVisible(problem is not None)
+        self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
-        self._type_changed()
-        self._show_counts(sharing.counts)
+        self._show_counts(sharing.counts, saved=self._saved)
         self._show_saved()
+        if not self._saved and self.selected_type():
+            self.preview_timer.start()  # a local draft: show what it would share
 
     def _apply_lock(self, sharing: Sharing) -> None:
         """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
@@ -254,7 +275,15 @@ class SharingPage(BasePage):
         )
         self.lock_note.setVisible(bool(self._locked_type))
         for value, button in self.type_buttons.items():
-            button.setEnabled(not self._locked_type or value == self._locked_type)
+            needs_picker = value in PICKED_TYPES and not self._pickable
+            button.setEnabled((not self._locked_type or value == self._locked_type) and not needs_picker)
+            button.setToolTip(
+                self.tr(
+                    "This hub does not list your schools to the wizard; set this type in the hub's dashboard."
+                )
+                if needs_picker
+                else ""
+            )
 
     def _fill_tree(
         self, directory: dict[str, list[dict[str, Any]]], schools: set[str], sections: set[str]
@@ -295,7 +324,8 @@ class SharingPage(BasePage):
         self.picker_box.setVisible(kind in {"schools", "school_site", "sections"})
         self.rules_box.setVisible(kind == "rules")
         self._set_checkable(kind)
-        self._changed()
+        if not self._loading:
+            self._changed()
 
     def _set_checkable(self, kind: str) -> None:
         """Schools are picked for school types, sections for the sections type (only those get boxes)."""
@@ -392,11 +422,13 @@ class SharingPage(BasePage):
             return True
         return False
 
-    def _show_counts(self, counts: SharedCounts) -> None:
+    def _show_counts(self, counts: SharedCounts, *, saved: bool = False) -> None:
+        lead = self.tr("Shared with the app:") if saved else self.tr("Would share:")
         self.preview.setText(
             self.tr(
-                "Would share: {schools} schools, {teachers} teachers, {sections} sections, {students} students"
+                "{lead} {schools} schools, {teachers} teachers, {sections} sections, {students} students"
             ).format(
+                lead=lead,
                 schools=counts.schools,
                 teachers=counts.teachers,
                 sections=counts.sections,
@@ -412,7 +444,7 @@ class SharingPage(BasePage):
             self._saved = True
             self.ctx.state.sharing.saved = True
             self.ctx.save()
-            self._show_counts(result.counts)
+            self._show_counts(result.counts, saved=True)
             self._show_saved()
             self.completeChanged.emit()
 
@@ -421,13 +453,14 @@ class SharingPage(BasePage):
             saved,
             message=self.tr("Saving the sharing…"),
             on_error=self._save_failed,
+            retry=self._save,
         )
 
     def _save_failed(self, error: object) -> bool:
         """A locked type (409) is not worth a Retry: say why, and reload so the page shows the lock."""
         if isinstance(error, Conflict) and error.code == "sharing_type_locked":
-            self.show_error(error)
             self.initializePage()
+            self.show_error(error)  # after the reload starts, which clears the banner
             return True
         return False
 

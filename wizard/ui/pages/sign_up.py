@@ -193,6 +193,15 @@ class SignUpPage(BasePage):
         self.inputs["nces_id"].setPlaceholderText("0601234")
         self.inputs["admin_email"].setPlaceholderText("name@district.org")
         area.addWidget(self.signup_box)
+        why = QLabel(
+            self.tr(
+                "The hub uses your NCES id to recognise your district, and contacts you by email or phone while "
+                "an app's vendor reviews your request. When you register, the hub gives the wizard an admin token: "
+                "it is kept in this computer's keyring, never in a file."
+            )
+        )
+        why.setWordWrap(True)
+        area.addWidget(why)
 
         self.signin_box = QGroupBox(self.tr("Your registered district"))
         signin_layout = QFormLayout(self.signin_box)
@@ -211,6 +220,8 @@ class SignUpPage(BasePage):
             signin_layout.addRow(label, widget)
             widget.textChanged.connect(lambda _t: self.completeChanged.emit())
         area.addWidget(self.signin_box)
+        # Forms read best at a line length people scan easily, whatever the window's width.
+        self.form_area.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)
         self.content.addWidget(self.form_area)
         self.content.addStretch(1)
         self.kind_group.buttonToggled.connect(self._kind_changed)
@@ -247,6 +258,7 @@ class SignUpPage(BasePage):
     def _edited(self, name: str) -> None:
         self._touched.add(name)
         self.ctx.state.district_form = self.read_form()
+        self.ctx.save()  # a half-typed form survives the wizard being closed or killed
         self._refresh_errors()
 
     def _refresh_errors(self, server: dict[str, str] | None = None) -> None:
@@ -325,8 +337,23 @@ class SignUpPage(BasePage):
     def _signed_in(self, district: District) -> bool:
         state = self.ctx.state
         state.district_id = district.id
-        if district.name:
-            state.district_form.name = district.name
+        state.district_form = DistrictForm(
+            district.name,
+            district.state,
+            district.nces_id,
+            district.sis_vendor,
+            district.admin_name,
+            district.admin_email,
+            district.admin_phone,
+        )
+        # What the hub says is already done is not asked again (see flow.next_page from SIGN_UP).
+        steps = district.progress.steps
+        if district.sso_provider and district.sync_method:
+            state.identity_provider, state.sync_method = district.sso_provider, district.sync_method
+            if steps.get("identity_provider_chosen") and steps.get("sync_method_chosen"):
+                state.mark_completed(PageId.IDENTITY_AND_SYNC)
+        if steps.get("roster_uploaded"):
+            state.mark_completed(PageId.PREPARE_ROSTER)
         state.mark_completed(self.page_id)
         self.token.clear()
         self.ctx.save()

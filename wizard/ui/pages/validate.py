@@ -119,7 +119,15 @@ class ValidatePage(BasePage):
             return report, self.ctx.sis_file_counts()
 
         self.run_task(check, self._show, message=self.tr("Checking sync, counts and sharing…"))
-        self.run_login_check(None)
+        self.run_login_check(self._written_vendor_import())
+
+    def _written_vendor_import(self) -> Path | None:
+        """For an app with its own roster, the import file this wizard wrote is what the vendor will know."""
+        vendor = self.ctx.state.vendor
+        if self.ctx.state.app.uses_secure_sync or not vendor.written:
+            return None
+        path = Path(vendor.output_dir) / "vendor_import.csv"
+        return path if path.is_file() else None
 
     def _show(self, loaded: tuple[Validation, dict[str, int] | None]) -> None:
         report, sis_counts = loaded

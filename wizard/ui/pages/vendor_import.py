@@ -43,6 +43,18 @@ OUTCOME_WORDS: dict[str, str] = {
     "duplicate_username": "Duplicate username",
     "missing_username": "Missing username",
 }
+COLUMN_TITLES: dict[str, str] = {
+    "outcome": "Outcome",
+    "Student_id": "SIS id",
+    "First_name": "First name",
+    "Last_name": "Last name",
+    "Grade": "Grade",
+    "School": "School",
+    "roster_username": "Vendor username",
+    "import_username": "Username in the import",
+    "candidates": "Possible matches",
+    "note": "Note",
+}
 SHOWN_COLUMNS = (
     "outcome",
     "Student_id",
@@ -62,25 +74,29 @@ def cell(frame: pd.DataFrame, row: int, column: str) -> str:
 
 
 class OutcomeFilter(QSortFilterProxyModel):
-    """Rows of the match report whose outcome is the chosen one ("" = all, "decide" = waiting for a decision)."""
+    """Rows of the match report whose outcome is the chosen one ("" = all, "decide" = waiting for a decision).
+
+    The rows to keep are worked out with pandas for the whole report at once; the per-row hook only looks up.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.outcome = ""
+        self._accepted: list[bool] | None = None
 
     def set_outcome(self, outcome: str) -> None:
-        self.beginFilterChange()
         self.outcome = outcome
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        model = self.sourceModel()
+        if not outcome or not isinstance(model, FrameModel):
+            self._accepted = None
+        elif outcome == "decide":
+            self._accepted = (model.frame["needs_decision"] == "yes").astype(bool).tolist()
+        else:
+            self._accepted = (model.frame["outcome"] == outcome).astype(bool).tolist()
+        self.invalidate()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not self.outcome or not isinstance(model, FrameModel):
-            return True
-        frame = model.frame
-        if self.outcome == "decide":
-            return bool(cell(frame, source_row, "needs_decision") == "yes")
-        return bool(cell(frame, source_row, "outcome") == self.outcome)
+        return self._accepted is None or self._accepted[source_row]
 
 
 def read_sis_students(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -151,6 +167,7 @@ class VendorImportPage(BasePage):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         self.content.addWidget(self.table, 1)
 
         decide = QHBoxLayout()
@@ -302,7 +319,7 @@ class VendorImportPage(BasePage):
         shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
         shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
         shown.insert(1, "needs_decision", report["needs_decision"])
-        self.proxy.setSourceModel(FrameModel(shown, parent=self))
+        self.proxy.setSourceModel(FrameModel(shown, parent=self, headers=COLUMN_TITLES))
         self.table.hideColumn(1)
         self.table.resizeColumnsToContents()
         selection = self.table.selectionModel()

@@ -9,6 +9,7 @@ from wizard.ui.context import WizardContext
 from wizard.ui.support.window import DemoLogin, SupportHub, SupportWindow
 
 SYMPHONY = "symphony-math"
+DEMO_ROSTER_FILE = "demo-symphony-math-roster.csv"
 
 
 def support_hub(ctx: WizardContext) -> SupportHub:
@@ -23,7 +24,7 @@ def support_hub(ctx: WizardContext) -> SupportHub:
             hub.context.db, hub.settings
         )  # creates the district once; fresh app secrets each time
         credentials = seeded.credentials[SYMPHONY]
-        roster = write_demo_vendor_roster(data_dir())
+        roster = write_demo_vendor_roster(data_dir() / DEMO_ROSTER_FILE)
         return DemoLogin(credentials.client_id, credentials.client_secret, roster)
 
     return SupportHub(embedded_base_url, ctx.credentials, demo=demo)

@@ -53,8 +53,11 @@ def test_open_decisions_exit_1_with_the_report_only(files: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert "need your decision: 6" in err
     assert "vendor_import.csv NOT written" in err
+    report = (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
     # Only the students export is needed for the vendor target: no missing teachers or sections reported.
-    assert "missing_file" not in (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
+    assert "missing_file" not in report
+    # The vendor's own problems are listed with the students' (errors first).
+    assert report.splitlines()[1].startswith("error,vendor_decision_needed,students.csv,,Student_id")
 
 
 def test_the_filled_in_report_completes_the_import(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,6 +109,7 @@ def test_students_with_errors_hold_the_import_back_unless_allowed(tmp_path: Path
         (["--vendor-profile", "no-such-app"], "no vendor profile called 'no-such-app'"),
         (["--vendor-profile", "symphony-math", "--vendor-roster", "missing.csv"], "does not exist"),
         (["--vendor-roster", "x.csv"], "used only for the vendor's import file"),
+        (["--vendor-profile", "symphony-math", "--target", "hub"], "which --target hub does not write"),
     ],
 )
 def test_unusable_vendor_options_exit_2(

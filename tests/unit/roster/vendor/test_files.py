@@ -109,3 +109,33 @@ def test_roster_exports_are_read_as_text_whatever_the_encoding(
 def test_a_missing_roster_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RosterFileError, match=r"nope\.csv: file not found"):
         read_vendor_roster(tmp_path / "nope.csv")
+
+
+def test_decisions_survive_a_spreadsheet_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "decided.xlsx"
+    pd.DataFrame(
+        {"Student_id": ["'-5", "1006"], "roster_username": ["", ""], "decision": ["new", "slee"]}
+    ).to_excel(path, index=False)
+    assert read_decisions(path) == {"-5": "new", "1006": "slee"}
+    cp1252 = tmp_path / "decided.csv"
+    cp1252.write_bytes("Student_id,decision\n1005,zoë\n".encode("cp1252"))
+    assert read_decisions(cp1252) == {"1005": "zoë"}
+
+
+def test_passwords_stay_out_of_reprs(tmp_path: Path) -> None:
+    sis, roster = district()
+    result = match_roster(sis, schools(), roster, SYMPHONY, {"1005": "slee", "1006": "new", "1008": "twin1"})
+    outputs = write_vendor_outputs(result, tmp_path)
+    assert outputs.import_frame is not None
+    for text in (repr(result), repr(outputs)):
+        assert "pw1" not in text
+        assert not any(password in text for password in outputs.import_frame["Password"])
+
+
+def test_students_left_out_for_errors_hold_the_import_back_unless_allowed(tmp_path: Path) -> None:
+    sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park", "Grade": "3"})
+    result = match_roster(sis, None, None, SYMPHONY, left_out={"1"})
+    assert write_vendor_outputs(result, tmp_path).import_frame is None
+    assert not (tmp_path / IMPORT_FILE).exists()
+    allowed = write_vendor_outputs(result, tmp_path, allow_errors=True)
+    assert allowed.import_frame is not None and allowed.import_frame.empty

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.unit.roster.vendor.fixtures import district, schools, students
-from wizard.roster.vendor import build_import, load_profile, match_roster
+from wizard.roster.vendor import build_import, build_report, load_profile, match_roster
 from wizard.roster.vendor.passwords import ALPHABET, generate_passwords, looks_like_birth_date
 
 SYMPHONY = load_profile("symphony-math")
@@ -149,3 +149,43 @@ def test_kept_accounts_without_a_password_in_the_export_are_warned_about() -> No
     result = match_roster(sis, None, roster, SYMPHONY)
     assert build_import(result)["Password"].tolist() == [""]
     assert [issue.code for issue in result.issues] == ["vendor_password_blank"]
+
+
+def test_a_whole_roster_import_keeps_unmatched_accounts_unchanged() -> None:
+    sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park", "Grade": "2"})
+    roster = pd.DataFrame(
+        {
+            "Username": ["kim.park", "gone.kid", "gone.kid", ""],
+            "SIS ID": ["1", "77", "", ""],
+            "First Name": ["Kim", "Gone", "Gone", "No"],
+            "Last Name": ["Park", "Kid", "Kid", "Login"],
+            "Grade Level": ["01", "05", "05", "03"],
+        }
+    )
+    result = match_roster(sis, None, roster, GENERIC)
+    frame = build_import(result).set_index("Username")
+    # The kept account is written as the vendor has it: its own SIS id, names and grade.
+    assert frame.loc["gone.kid", ["SIS ID", "First Name", "Grade Level", "Password"]].tolist() == [
+        "77",
+        "Gone",
+        "05",
+        "",
+    ]
+    assert frame.loc["kim.park", "Grade Level"] == "02"
+    assert len(frame) == 2  # the repeated username and the row without one are not copied
+    report = build_report(result).set_index("roster_row")
+    assert report.at["3", "import_username"] == "gone.kid"
+    assert "copied into the import file unchanged" in report.at["3", "note"]
+    assert report.at["4", "import_username"] == ""
+
+
+def test_students_with_errors_are_matched_but_left_out_of_the_import() -> None:
+    sis, roster = district()
+    decisions = {"1005": "slee", "1006": "new", "1008": "twin1"}
+    result = match_roster(sis, schools(), roster, SYMPHONY, decisions, left_out={"1002"})
+    assert result.students.set_index("Student_id").at["1002", "outcome"] == "linked_by_name"
+    assert "1002" not in set(build_import(result)["ExternalID"])
+    report = build_report(result).set_index("Student_id")
+    assert report.at["1002", "roster_username"] == "zangstrom"  # not mistaken for a leaver
+    assert report.at["1002", "import_username"] == ""
+    assert "Left out of the import" in report.at["1002", "note"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -12,6 +14,7 @@ from wizard.roster.vendor import (
     load_profile,
     match_roster,
 )
+from wizard.tasks import Cancelled, CancelToken
 
 SYMPHONY = load_profile("symphony-math")
 
@@ -233,12 +236,15 @@ def test_repeated_sis_ids_are_left_out_with_a_warning() -> None:
 def test_roster_without_a_username_column_is_refused() -> None:
     sis, _ = district()
     with pytest.raises(RosterFileError, match="no 'Username' column"):
-        _match(sis, pd.DataFrame({"Login": ["x"]}))
+        _match(sis, pd.DataFrame({"Nickname": ["x"]}))
 
 
 def test_roster_headers_match_ignoring_case_and_spaces() -> None:
     sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park"})
     roster = pd.DataFrame({"USER NAME": ["kp"], "external_id": ["1"]})
+    assert _student(_match(sis, roster), "1")["outcome"] == "linked_by_external_id"
+    # Other spellings the profile lists for a column are accepted too.
+    roster = pd.DataFrame({"Login": ["kp"], "SIS ID": ["1"]})
     assert _student(_match(sis, roster), "1")["outcome"] == "linked_by_external_id"
 
 
@@ -271,3 +277,69 @@ def test_external_ids_that_lost_their_leading_zeros_still_link() -> None:
     assert _account(result, "other")["outcome"] == "external_id_conflict"
     assert _account(result, "other")["needs_decision"]
     assert result.choices_for_student("00456") == ["other", "new"]
+
+
+def test_a_profile_with_state_ids_and_sis_id_usernames(tmp_path: Path) -> None:
+    path = tmp_path / "state-app.toml"
+    path.write_text(
+        """
+name = "state-app"
+[[columns]]
+header = "Login"
+source = "username"
+[[columns]]
+header = "District Id"
+source = "students.Student_id"
+[roster]
+username = "Login"
+state_id = "State Id"
+[username]
+pattern = "s{sis_id}"
+fallback = "s{sis_id}"
+""",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    sis = students(
+        {"Student_id": "7", "State_id": "CA-991", "First_name": "Ana", "Last_name": "Diaz"},
+        {"Student_id": "8", "State_id": "CA-992", "First_name": "Ana", "Last_name": "Diaz"},
+    )
+    roster = pd.DataFrame({"Login": ["ana.d", "s8"], "State Id": ["CA 992", ""]})
+    result = match_roster(sis, None, roster, profile)
+    assert _student(result, "8")["outcome"] == "linked_by_number"
+    assert _student(result, "8")["username"] == "ana.d"
+    assert _student(result, "7")["username"] == "s7"
+    assert _account(result, "s8")["outcome"] == "unmatched_existing_account"
+
+
+def test_sis_ids_that_differ_only_in_case_do_not_break_matching() -> None:
+    sis = students(
+        {"Student_id": "ab1", "First_name": "Kim", "Last_name": "Park"},
+        {"Student_id": "AB1", "First_name": "Lee", "Last_name": "Chan"},
+    )
+    roster = symphony_roster({"Username": "kpark", "ExternalID": "Ab1"})
+    result = _match(sis, roster)
+    assert _student(result, "ab1")["outcome"] == "linked_by_external_id"
+    assert _student(result, "AB1")["outcome"] == "new_account"
+
+
+def test_external_ids_rewritten_by_a_spreadsheet_are_reported() -> None:
+    sis = students({"Student_id": "123456", "First_name": "Kim", "Last_name": "Park"})
+    roster = symphony_roster(
+        {"Username": "kpark", "ExternalID": "1.23456E+05"}, {"Username": "lee", "ExternalID": "77.0"}
+    )
+    result = _match(sis, roster)
+    mangled = [issue for issue in result.issues if issue.code == "vendor_external_id_mangled"]
+    assert len(mangled) == 1
+    assert mangled[0].value == "1.23456E+05, 77.0"
+
+
+def test_progress_is_reported_and_a_cancelled_match_stops() -> None:
+    sis, roster = district()
+    seen: list[tuple[int, int, str]] = []
+    _ = match_roster(sis, None, roster, SYMPHONY, progress=lambda d, t, m="": seen.append((d, t, m)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        match_roster(sis, None, roster, SYMPHONY, cancel=token)

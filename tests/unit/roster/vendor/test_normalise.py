@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from wizard.roster.vendor.normalise import (
-    hub_grade,
+    grade_key,
     iso_date,
     name_key,
     neutralise_formulas,
@@ -41,17 +41,25 @@ def test_dates_are_read_in_the_hub_form_and_iso() -> None:
     assert dates.tolist() == ["2015-04-05"] * 4 + ["", ""]
 
 
-def test_vendor_grade_codes_read_back_as_hub_grades() -> None:
-    grades = hub_grade(pd.Series(["K", "KG", "03", "3", "Kindergarten", "PK", "10"]), {"Kindergarten": "K"})
-    assert grades.tolist() == [
-        "Kindergarten",
-        "Kindergarten",
-        "3",
-        "3",
-        "Kindergarten",
-        "PreKindergarten",
-        "10",
-    ]
+@pytest.mark.parametrize(
+    ("grades", "values", "keys"),
+    [
+        (
+            {"Kindergarten": "K", "TransitionalKindergarten": "K", "3": "3"},
+            ["K", "kg", "Kindergarten", "TransitionalKindergarten", "03", "3", "Ungraded", ""],
+            ["k", "k", "k", "k", "3", "3", "ungraded", ""],
+        ),
+        (
+            {"Kindergarten": "KG", "1": "01", "10": "10"},
+            ["KG", "K", "Kindergarten", "01", "1", "10", "010"],
+            ["kg", "kg", "kg", "1", "1", "10", "10"],
+        ),
+    ],
+)
+def test_grades_compare_in_the_vendors_codes(
+    grades: dict[str, str], values: list[str], keys: list[str]
+) -> None:
+    assert grade_key(pd.Series(values), grades).tolist() == keys
 
 
 def test_formula_cells_are_neutralised_and_read_back_unchanged() -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.unit.roster.vendor.fixtures import students
 from wizard.roster.vendor.profiles import UsernameRule
@@ -58,3 +60,29 @@ def test_suffixes_fit_in_the_maximum_length() -> None:
 def test_no_students_no_names() -> None:
     assert generate_usernames(students().iloc[0:0], RULE, ["x"]).empty
     assert isinstance(generate_usernames(students().iloc[0:0], RULE, []), pd.Series)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.tuples(
+            st.sampled_from(["Jo", "Jó", "J", "", "李", "Ann-Marie"]), st.sampled_from(["Smith", "", "O'N"])
+        ),
+        max_size=25,
+    ),
+    existing=st.lists(st.sampled_from(["jsmith", "JSMITH2", "jon", "student3", "jsmith10", "amon", "x"])),
+)
+def test_generated_names_are_unique_ascii_and_never_taken(
+    names: list[tuple[str, str]], existing: list[str]
+) -> None:
+    frame = students(
+        *(
+            {"Student_id": str(i), "First_name": first, "Last_name": last}
+            for i, (first, last) in enumerate(names)
+        )
+    )
+    generated = generate_usernames(frame, RULE, existing)
+    assert len(generated) == len(frame)
+    assert generated.is_unique
+    assert not set(generated) & {name.casefold() for name in existing}
+    assert all(name.isascii() and name == name.lower() and 0 < len(name) <= 12 for name in generated)

@@ -1,0 +1,224 @@
+"""Offline preparation (no hub, no account) and keyboard/accessibility basics on every page."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QWidget,
+    QWizard,
+)
+from pytestqt.qtbot import QtBot
+
+from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, wait_idle
+from wizard.flow import PageId
+from wizard.state import OnboardingState, load_state
+from wizard.ui.context import WizardContext
+from wizard.ui.hub_access import memory_only_store
+from wizard.ui.pages.prepare_roster import PrepareRosterPage
+
+
+def test_offline_preparation_needs_no_hub(qtbot: QtBot, tmp_path: Path) -> None:
+    ctx = WizardContext(None, credentials=memory_only_store())
+    window = open_wizard(qtbot, ctx)
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    assert not page.upload_button.isVisible()
+    assert page.demo_button.isVisible()
+    finish = window.button(QWizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()
+    qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert page.result.error_count == 0
+    assert page.code_filter.count() > 1  # counts per problem code
+    out = tmp_path / "hub_files"
+    page.choose_export_folder = lambda: out  # type: ignore[method-assign]
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    with (out / "students.csv").open(encoding="utf-8", newline="") as stream:
+        students = list(csv.DictReader(stream))
+    assert len(students) == 57 and students[0]["Student_id"] == "010001"  # leading zeros kept
+    assert finish.isEnabled()
+    assert ctx._embedded is None  # nothing started a hub
+    saved = load_state()
+    assert saved is not None and saved.roster.export_dir == str(out)
+
+
+def test_the_issue_list_filters_live(qtbot: QtBot) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.use_demo_files()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    total = page.issue_proxy.rowCount()
+    code = str(page.code_filter.itemData(1))
+    page.code_filter.setCurrentIndex(1)
+    assert 0 < page.issue_proxy.rowCount() < total
+    assert all(page.issue_proxy.index(r, 1).data() == code for r in range(page.issue_proxy.rowCount()))
+    page.code_filter.setCurrentIndex(0)
+    qtbot.keyClicks(page.text_filter, "enrollment")
+    assert 0 < page.issue_proxy.rowCount() < total
+    assert f"of {total} issues" in page.issue_count.text()
+
+
+def test_demo_files_are_not_offered_for_a_real_hub(qtbot: QtBot) -> None:
+    state = OnboardingState(hub_url="https://hub.example.org", district_id="d1")
+    window = open_wizard(qtbot, WizardContext(state, credentials=memory_only_store()))
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.initializePage()
+    assert page.demo_button.isHidden()
+
+
+def _part_of_another_control(widget: QWidget) -> bool:
+    """Qt's own sub-widgets (a combo box's popup and line edit, a table's corner button) are named by their owner."""
+    if widget.objectName().startswith("qt_"):
+        return True
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, QComboBox | QDateEdit | QAbstractItemView | QTabBar | QLineEdit):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def test_every_control_on_every_page_has_a_name_and_a_focus_policy(qtbot: QtBot) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    missing: list[str] = []
+    for page_id in PageId:
+        page = window.page_for(page_id)
+        for widget in page.findChildren(QAbstractButton):
+            if _part_of_another_control(widget):
+                continue
+            if not (widget.accessibleName() or widget.text().replace("&", "").strip()):
+                missing.append(f"{page_id.name}: {type(widget).__name__} {widget.objectName()}")
+        for kind in (QLineEdit, QComboBox, QDateEdit, QPlainTextEdit, QAbstractItemView):
+            for widget in page.findChildren(kind):
+                if _part_of_another_control(widget):
+                    continue
+                if not widget.accessibleName():
+                    missing.append(f"{page_id.name}: {type(widget).__name__}")
+    assert not missing, missing
+    # Mnemonics: the main actions of each page have an Alt+letter shortcut.
+    labels = [
+        b.text()
+        for p in PageId
+        for b in window.page_for(p).findChildren(QAbstractButton)
+        if b.text() and not _part_of_another_control(b)
+    ]
+    with_mnemonic = [text for text in labels if "&" in text]
+    assert len(with_mnemonic) >= 0.6 * len(labels), labels
+
+
+def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import threading
+
+    from wizard.roster import pipeline
+    from wizard.tasks import CancelToken, ProgressCallback
+
+    started = threading.Event()
+
+    def slow_prepare(
+        inputs: object, options: object, progress: ProgressCallback, cancel: CancelToken
+    ) -> None:
+        progress(1, 10, "Reading a very large export…")
+        started.set()
+        while True:  # a long job that checks its token between chunks
+            cancel.raise_if_cancelled()
+            threading.Event().wait(0.01)
+
+    monkeypatch.setattr(pipeline, "prepare", slow_prepare)
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.add_inputs([tmp_path])
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.busy.bar.maximum() == 10, timeout=WAIT_MS)  # progress reached the bar
+    assert page.busy.cancel_button.isVisible()
+    assert not window.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.mouseClick(page.busy.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy, timeout=WAIT_MS)
+    assert "stopped" in page.summary.text()
+    assert page.result is None and not page.banner.isVisible()
+
+
+def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: QtBot) -> None:
+    import requests
+
+    from wizard.sandbox.settings import HubSettings
+    from wizard.state import data_dir
+
+    ctx = WizardContext(None, credentials=memory_only_store(), hub_settings=HubSettings(vendor_delay=0.0))
+    window = open_wizard(qtbot, ctx)
+    assert ctx._embedded is None  # nothing runs until a page needs the hub
+    next_to(qtbot, window, PageId.SIGN_UP)
+    fill_sign_up(qtbot, window.page_for(PageId.SIGN_UP))  # type: ignore[arg-type]
+    next_to(qtbot, window, PageId.IDENTITY_AND_SYNC)
+    hub = ctx._embedded
+    assert hub is not None and hub.host == "127.0.0.1" and hub.port > 0
+    assert (data_dir() / "embedded-hub.sqlite3").exists()  # the district outlives this run
+    base_url = hub.base_url
+    direct = requests.Session()
+    direct.trust_env = False  # straight to the loopback port, never through a proxy
+    assert direct.get(f"{base_url}/healthz", timeout=5).ok
+    window.close()
+    assert ctx._embedded is None
+    with pytest.raises(requests.ConnectionError):
+        direct.get(f"{base_url}/healthz", timeout=2)
+
+
+def test_enter_moves_on_when_the_page_is_ready(qtbot: QtBot) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.currentId() == PageId.PREPARE_ROSTER
+
+
+def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
+    from wizard.ui.models import MappingModel
+    from wizard.ui.pages.prepare_roster import mapping_file
+
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.use_demo_files()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert page.result.tables["schools"]["Principal"].str.len().gt(0).all()
+    model = page.mapping_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if (model.index(r, 0).data(), model.index(r, 2).data()) == ("schools.csv", "Principal")
+    )
+    assert model.setData(model.index(row, MappingModel.TARGET_COLUMN), "")  # ignore the column
+    qtbot.mouseClick(page.apply_mapping_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert page.result.tables["schools"]["Principal"].eq("").all()
+    assert mapping_file("offline").is_file()
+    window.close()
+
+    again = open_wizard(qtbot, WizardContext.restore(credentials=memory_only_store()))
+    next_to(qtbot, again, PageId.PREPARE_ROSTER)  # resume is preselected
+    page = again.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)  # checked again with the saved mapping
+    assert page.result.tables["schools"]["Principal"].eq("").all()

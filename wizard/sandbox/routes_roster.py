@@ -1,0 +1,146 @@
+"""The district's roster as the hub holds it, for the wizard's pickers and portal preview (`/api/v1`).
+
+Schools and sections with their hub ids (for sharing by school or section), a user search (for the portal
+preview), and the users shared with one app (for the Instant Login link check against a vendor's roster).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from wizard.sandbox.records import RosterData, sis_id_of
+from wizard.sandbox.routes_onboarding import ERROR_BODY, Context, District, invalid_fields, shared_records
+from wizard.sandbox.store import load_roster
+
+router = APIRouter(prefix="/api/v1", responses=dict.fromkeys((400, 401, 404, 409, 413, 422), ERROR_BODY))
+
+USER_KIND_BY_ROLE = {"student": "students", "teacher": "teachers", "staff": "staff"}
+MAX_USERS = 500
+
+
+def _user_row(roster: RosterData, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    role_name = next(iter(record["roles"]))
+    role = record["roles"][role_name]
+    school = roster.records["schools"].get(str(role.get("school") or ""))
+    name = record.get("name") or {}
+    return {
+        "id": record["id"],
+        "role": role_name,
+        "sis_id": sis_id_of(record),
+        "first_name": name.get("first") or "",
+        "last_name": name.get("last") or "",
+        "email": record.get("email") or "",
+        "grade": role.get("grade") or "",
+        "school_id": school["id"] if school else "",
+        "school_name": school["name"] if school else "",
+    }
+
+
+def _users(
+    roster: RosterData, role: str | None, query: str, only: dict[str, set[str]] | None
+) -> list[dict[str, Any]]:
+    if role is not None and role not in USER_KIND_BY_ROLE:
+        raise invalid_fields({"role": f"Choose one of: {', '.join(USER_KIND_BY_ROLE)}."})
+    needle = query.strip().casefold()
+    rows = []
+    for role_name, kind in USER_KIND_BY_ROLE.items():
+        if role not in (None, role_name):
+            continue
+        for record_id, record in roster.records[kind].items():
+            if only is not None and record_id not in only.get(kind, set()):
+                continue
+            row = _user_row(roster, kind, record)
+            text = f"{row['sis_id']} {row['first_name']} {row['last_name']} {row['email']}".casefold()
+            if not needle or needle in text:
+                rows.append(row)
+    return sorted(rows, key=lambda r: (r["last_name"].casefold(), r["first_name"].casefold(), r["sis_id"]))
+
+
+@router.get("/districts/{district_id}/schools")
+def roster_schools(district_id: District, context: Context) -> dict[str, Any]:
+    with context.db.read() as conn:
+        roster = load_roster(conn, district_id)
+    per_school: dict[str, dict[str, int]] = {
+        i: {"students": 0, "teachers": 0, "sections": 0} for i in roster.records["schools"]
+    }
+    for kind, role in (("students", "student"), ("teachers", "teacher")):
+        for record in roster.records[kind].values():
+            school = record["roles"][role].get("school")
+            if school in per_school:
+                per_school[school][kind] += 1
+    for section in roster.records["sections"].values():
+        per_school[section["school"]]["sections"] += 1
+    schools = sorted(roster.records["schools"].values(), key=lambda s: str(s["name"]).casefold())
+    return {
+        "data": [
+            {
+                "id": s["id"],
+                "name": s["name"],
+                "sis_id": s["sis_id"],
+                "school_number": s.get("school_number") or "",
+                "low_grade": s.get("low_grade") or "",
+                "high_grade": s.get("high_grade") or "",
+                "counts": per_school[s["id"]],
+            }
+            for s in schools
+        ]
+    }
+
+
+@router.get("/districts/{district_id}/sections")
+def roster_sections(
+    district_id: District, context: Context, school_id: str = "", query: str = ""
+) -> dict[str, Any]:
+    with context.db.read() as conn:
+        roster = load_roster(conn, district_id)
+    needle = query.strip().casefold()
+    rows = []
+    for section in roster.records["sections"].values():
+        if school_id and section["school"] != school_id:
+            continue
+        teachers = [roster.records["teachers"].get(t) for t in section["teachers"]]
+        teacher_names = [
+            " ".join(filter(None, ((t.get("name") or {}).get("first"), (t.get("name") or {}).get("last"))))
+            for t in teachers
+            if t
+        ]
+        school = roster.records["schools"].get(section["school"], {})
+        row = {
+            "id": section["id"],
+            "name": section["name"],
+            "sis_id": section["sis_id"],
+            "school_id": section["school"],
+            "school_name": school.get("name", ""),
+            "subject": section.get("subject") or "",
+            "grade": section.get("grade") or "",
+            "teacher_names": teacher_names,
+            "student_count": len(section["students"]),
+        }
+        if not needle or needle in f"{row['name']} {row['sis_id']} {' '.join(teacher_names)}".casefold():
+            rows.append(row)
+    rows.sort(key=lambda r: (str(r["school_name"]).casefold(), str(r["name"]).casefold(), r["sis_id"]))
+    return {"data": rows}
+
+
+@router.get("/districts/{district_id}/users")
+def roster_users(
+    district_id: District, context: Context, query: str = "", role: str | None = None, limit: int = 100
+) -> dict[str, Any]:
+    """Students, teachers and staff matching `query` (SIS id, name or email), at most `limit` (≤ 500)."""
+    with context.db.read() as conn:
+        roster = load_roster(conn, district_id)
+    rows = _users(roster, role, query, None)
+    return {"data": rows[: max(1, min(limit, MAX_USERS))], "total": len(rows)}
+
+
+@router.get("/districts/{district_id}/connections/{connection_id}/shared-users")
+def shared_users(
+    district_id: District, connection_id: str, context: Context, role: str | None = None, query: str = ""
+) -> dict[str, Any]:
+    """Every user shared with the app (e.g. to check each student's SIS id against the vendor's roster)."""
+    with context.db.transaction() as conn:
+        _, roster, ids = shared_records(conn, context, district_id, connection_id)
+    rows = _users(roster, role, query, ids)
+    return {"data": rows, "total": len(rows)}
