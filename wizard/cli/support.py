@@ -201,6 +201,7 @@ def print_summary(
     stream: TextIO,
 ) -> None:
     from wizard.support.linkcheck import LINKS_OUTCOME_ORDER, PLAIN_WORDS, WHO_ACTS
+    from wizard.support.run import NOT_LINKED_FILE
 
     health = support.health
     totals = health.totals
@@ -225,16 +226,15 @@ def print_summary(
             f"{links.not_linked:,} not linked, {_n(len(links.accounts), 'account')} no shared student points to"
         )
         for school in links.schools:
-            if not school.not_linked_total and not school.unclaimed_accounts:
-                lines.append(f"  {school.school}: all {school.shared:,} students linked")
+            unclaimed = (
+                f", {_n(school.unclaimed_accounts, 'account')} unclaimed" if school.unclaimed_accounts else ""
+            )
+            if not school.not_linked_total:
+                lines.append(f"  {school.school}: all {school.shared:,} students linked{unclaimed}")
                 continue
             lines.append(
                 f"  {school.school}: {school.not_linked_total:,} of {school.shared:,} students will not be linked"
-                + (
-                    f", {_n(school.unclaimed_accounts, 'account')} unclaimed"
-                    if school.unclaimed_accounts
-                    else ""
-                )
+                + unclaimed
             )
             for outcome in LINKS_OUTCOME_ORDER:
                 if school.not_linked.get(outcome):
@@ -244,6 +244,9 @@ def print_summary(
     for diagnosis in diagnoses:
         lines.append(f"Lookup {diagnosis.query!r}: {diagnosis.headline}")
         lines += [f"  - [{r.actor}] {r.text}" for r in diagnosis.reasons]
+    not_linked = next((path for path in written if path.name == NOT_LINKED_FILE), None)
+    if links is not None and links.not_linked and not_linked is not None:
+        lines.append(f"Who will not be linked, why, and what to do for each: {not_linked}")
     lines.append("Files:")
     lines += [f"  {path}" for path in written]
     lines.append(f"Done in {seconds:.1f} s.")

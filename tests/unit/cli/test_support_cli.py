@@ -41,6 +41,8 @@ def test_from_credentials_to_the_cedar_middle_file(
     code, err = run(demo, tmp_path, capsys, "--vendor-roster", str(demo.roster_path), "--lookup", "T20101")
     assert code == 1  # checks ran and found students who will not be linked
     assert "Cedar Middle: 24 of 36 students will not be linked, 1 account unclaimed" in err
+    assert "Oak Ridge Elementary: all 72 students linked, 1 account unclaimed" in err
+    assert f"what to do for each: {tmp_path / 'not-linked.csv'}" in err
     assert "  12  the account's ExternalID lost the SIS id's leading zeros" in err
     assert "shared: 3 schools, 21 teachers, 39 sections, 180 students" in err
     assert "Lookup 'T20101':" in err and "no email address" in err
