@@ -217,6 +217,8 @@ def print_summary(
         f"{_n(totals['sections'], 'section')}, {_n(totals['students'], 'student')} "
         f"(read in {_n(support.snapshot.requests, 'request')})"
     )
+    if health.unreadable:
+        lines.append(f"  not checked (your app may not read them): {', '.join(health.unreadable)}")
     for finding in health.findings:
         lines.append(f"  warning: {finding.title.lower()}: {finding.count:,} ({finding.actor} must act)")
     links = support.links

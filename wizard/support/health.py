@@ -53,6 +53,7 @@ class HealthReport:
     totals: dict[str, int]  # schools, teachers, sections, students
     by_school: tuple[SchoolCounts, ...]
     findings: tuple[Finding, ...]  # only the kinds with at least one record
+    unreadable: tuple[str, ...] = ()  # resources the app may not read, so their checks did not run
 
     @property
     def problem_count(self) -> int:
@@ -194,4 +195,5 @@ def assess_health(snapshot: DistrictSnapshot, today: dt.date) -> HealthReport:
         },
         by_school=counts_by_school(snapshot),
         findings=tuple(findings(snapshot, today)),
+        unreadable=snapshot.unreadable,
     )

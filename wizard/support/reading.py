@@ -23,11 +23,13 @@ from wizard.hub.dataapi import (
     DistrictData,
     DistrictToken,
 )
-from wizard.hub.errors import RateLimited
+from wizard.hub.errors import AuthError, RateLimited
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 # The Data API resources a support run reads, in order (`users` once, split by role afterwards).
 RESOURCES = ("districts", "schools", "users", "sections", "terms")
+# Without these the checks mean nothing; the others may be refused by the app's scopes and are then skipped.
+REQUIRED = frozenset({"districts", "users"})
 MAX_RATE_LIMIT_RESUMES = 20
 MAX_RATE_LIMIT_WAIT = 120.0
 T = TypeVar("T")
@@ -59,19 +61,23 @@ class DistrictSnapshot:
     sections: tuple[DataSection, ...]
     terms: tuple[DataTerm, ...]
     requests: int  # pages read, for the summary ("read in 14 requests")
+    unreadable: tuple[str, ...] = ()  # resources the app's scopes do not let it read (403)
 
-    @property
+    @functools.cached_property
     def students(self) -> tuple[DataUser, ...]:
         return tuple(u for u in self.users if u.has_role("student"))
 
-    @property
+    @functools.cached_property
     def teachers(self) -> tuple[DataUser, ...]:
         return tuple(u for u in self.users if u.has_role("teacher"))
 
+    @functools.cached_property
+    def _school_names(self) -> dict[str, str]:
+        return {school.id: school.name for school in self.schools}
+
     def school_name(self, school_id: str | None) -> str:
-        for school in self.schools:
-            if school.id == school_id:
-                return school.name
+        if school_id in self._school_names:
+            return self._school_names[school_id]
         return "(no school)" if not school_id else f"(school {school_id} not shared)"
 
 
@@ -173,10 +179,17 @@ def read_district(
     """Read every record the district shares with the app (schools, users, sections, terms)."""
     pager = _Pager(data, progress, cancel or CancelToken(), sleep)
     read: dict[str, list[dict[str, Any]]] = {}
+    unreadable = []
     for step, resource in enumerate(RESOURCES):
         pager.step = step
         progress(step, len(RESOURCES), f"Reading {resource}…")
-        read[resource] = list(pager.records(resource))
+        try:
+            read[resource] = list(pager.records(resource))
+        except AuthError as refused:
+            if resource in REQUIRED or refused.status != 403:
+                raise
+            read[resource] = []
+            unreadable.append(resource)
     progress(len(RESOURCES), len(RESOURCES), f"Read the district's data in {pager.requests} requests.")
     districts = [DataDistrict.from_json(d) for d in read["districts"]]
     return DistrictSnapshot(
@@ -186,4 +199,5 @@ def read_district(
         sections=tuple(DataSection.from_json(d) for d in read["sections"]),
         terms=tuple(DataTerm.from_json(d) for d in read["terms"]),
         requests=pager.requests,
+        unreadable=tuple(unreadable),
     )

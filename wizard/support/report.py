@@ -126,6 +126,10 @@ def _health_html(health: HealthReport, redact: _Redactor) -> str:
         bar_chart_svg([s.name for s in health.by_school], [s.students for s in health.by_school]),
         "<h2>Data warnings</h2>",
     ]
+    if health.unreadable:
+        parts.append(
+            f'<p class="warn">Not checked: the app may not read {escape(", ".join(health.unreadable))}.</p>'
+        )
     if not health.findings:
         parts.append('<p class="ok">No data problems found.</p>')
     for finding in health.findings:

@@ -4,9 +4,11 @@ import random
 
 import pytest
 
-from tests.unit.support.conftest import Demo
+from tests.unit.support.conftest import TODAY, Demo
 from wizard.hub.errors import AuthError
 from wizard.sandbox.seed import demo_tables
+from wizard.sandbox.settings import FaultRule
+from wizard.support.health import assess_health
 from wizard.support.reading import DistrictSnapshot, connected_districts, read_district
 from wizard.tasks import Cancelled, CancelToken
 
@@ -80,3 +82,19 @@ def test_a_district_before_launch(demo: Demo) -> None:
     assert district.name.startswith("Maple Valley") and district.district.launch_date is None
     snapshot = read_district(amplify.for_district(district.token), sleep=demo.clock.sleep)
     assert {s.subject for s in snapshot.sections} == {"english/language arts", "science"}
+
+
+def test_resources_the_app_may_not_read_are_skipped_and_named(demo: Demo, snapshot: DistrictSnapshot) -> None:
+    client = demo.client()
+    [district] = connected_districts(client)
+    demo.hub.set_faults([FaultRule("/v3.0/terms", error_rate=1.0, error_status=403)])
+    try:
+        partial = read_district(client.for_district(district.token), sleep=demo.clock.sleep)
+        demo.hub.set_faults([FaultRule("/v3.0/users", error_rate=1.0, error_status=403)])
+        with pytest.raises(AuthError):
+            read_district(client.for_district(district.token), sleep=demo.clock.sleep)
+    finally:
+        demo.hub.set_faults([])
+    assert partial.unreadable == ("terms",) and partial.terms == ()
+    assert [u.id for u in partial.users] == [u.id for u in snapshot.users]
+    assert assess_health(partial, TODAY).unreadable == ("terms",)

@@ -595,6 +595,15 @@ class SupportWindow(QMainWindow):
         _fill(
             self.findings_table,
             [[f.title, str(f.count), f.actor, f.explanation] for f in health.findings]
+            + [
+                [
+                    self.tr("Not checked: {what}").format(what=what),
+                    "",
+                    "app",
+                    self.tr("Your app may not read them."),
+                ]
+                for what in health.unreadable
+            ]
             or [[self.tr("No data problems found."), "", "", ""]],
             {1},
         )
