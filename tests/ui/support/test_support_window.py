@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.unit.support.conftest import Demo, demo
@@ -156,3 +157,22 @@ def test_an_unreadable_roster_is_explained_inline(
     wait_idle(qtbot, window)
     assert "missing.csv: file not found" in window.banner.message.text()
     assert window.links_summary.text() == "Not checked yet." and not window.export_button.isEnabled()
+
+
+def test_several_matches_are_listed_and_one_can_be_picked(
+    qtbot: QtBot, window: SupportWindow, demo: Demo
+) -> None:
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    window.lookup_edit.setText("Garcia")
+    window.lookup_button.click()
+    wait_idle(qtbot, window)
+    assert "match 'Garcia'" in window.verdict.text() and window.candidates_list.count() > 1
+    assert window.diagnoses == []
+    chosen = window.candidates_list.item(0)
+    hub_id = chosen.data(Qt.ItemDataRole.UserRole)
+    window.candidates_list.itemActivated.emit(chosen)
+    wait_idle(qtbot, window)
+    assert window.lookup_edit.text() == hub_id
+    assert window.candidates_list.isHidden() and len(window.diagnoses) == 1
+    assert window.diagnoses[0].user is not None and "Garcia" in window.verdict.text()

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPushButton,
     QScrollArea,
@@ -358,8 +360,14 @@ class SupportWindow(QMainWindow):
         self.reasons_table = _table([self.tr("Who must act"), self.tr(""), self.tr("Why")])
         self.reasons_table.setAccessibleName(self.tr("Reasons"))
         self.reasons_table.setWordWrap(True)
+        self.candidates_list = QListWidget()
+        self.candidates_list.setAccessibleName(self.tr("People who match"))
+        self.candidates_list.setToolTip(self.tr("Double-click or press Enter to look this person up"))
+        self.candidates_list.itemActivated.connect(self._candidate_chosen)
+        self.candidates_list.hide()
         layout.addLayout(row)
         layout.addWidget(self.verdict)
+        layout.addWidget(self.candidates_list, 1)
         layout.addWidget(self.reasons_table, 1)
         return page
 
@@ -773,14 +781,21 @@ class SupportWindow(QMainWindow):
         self.run_task(task, self._explained, self.tr("Looking up {query}…").format(query=query))
 
     def _explained(self, diagnosis: LoginDiagnosis) -> None:
-        self.diagnoses.append(diagnosis)
-        lines = [diagnosis.headline]
-        if diagnosis.candidates:
-            lines += [
-                f"• {u.name} — SIS id {u.sis_id or '—'}, {u.email or 'no email'}"
-                for u in diagnosis.candidates[:10]
-            ]
-        self.verdict.setText("\n".join(lines))
+        self.verdict.setText(diagnosis.headline)
+        self.candidates_list.clear()
+        self.candidates_list.setVisible(bool(diagnosis.candidates))
+        self.reasons_table.setVisible(not diagnosis.candidates)
+        if not diagnosis.candidates:
+            self.diagnoses.append(diagnosis)  # the report shows answered lookups only
+        school_of = self.run.snapshot.school_name if self.run else (lambda school: school or "")
+        for user in diagnosis.candidates:
+            roles = ", ".join(user.roles) or "user"
+            item = QListWidgetItem(
+                f"{user.name} — {roles}, {school_of(user.school)}; SIS id {user.sis_id or '—'}; "
+                f"{user.email or 'no email'}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, user.id)
+            self.candidates_list.addItem(item)
         _fill(
             self.reasons_table,
             [
@@ -789,6 +804,10 @@ class SupportWindow(QMainWindow):
             ],
         )
         self.reasons_table.resizeRowsToContents()
+
+    def _candidate_chosen(self, item: QListWidgetItem) -> None:
+        self.lookup_edit.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.look_up()
 
     # --- report ---------------------------------------------------------------------------------------------
     def _choose_report(self) -> None:
