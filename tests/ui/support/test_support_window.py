@@ -84,6 +84,11 @@ def test_saved_secret_is_offered_and_a_wrong_one_is_explained(
     window.client_id_edit.setText(demo.symphony.client_id)
     window.client_id_edit.editingFinished.emit()
     assert window.secret_edit.text() == demo.symphony.client_secret
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, "saved-for-the-typed-hub")
+    window.hub_edit.setText(demo.hub.base_url + "/")
+    window.secret_edit.clear()
+    window.client_id_edit.editingFinished.emit()
+    assert window.secret_edit.text() == "saved-for-the-typed-hub"  # the same keyring entry as the CLI's
 
 
 def test_login_links_export_troubleshoot_and_report(

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.credentials import CredentialStore
+from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
 from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
@@ -453,7 +454,10 @@ class SupportWindow(QMainWindow):
         typed, client_id = self.hub_edit.text().strip(), self.client_id_edit.text().strip()
         if not client_id or self.secret_edit.text():
             return
-        scope = typed.rstrip("/") if typed else EMBEDDED_SCOPE
+        try:
+            scope = checked_base_url(typed) if typed else EMBEDDED_SCOPE
+        except UserFacingError:
+            return  # the address is shown as wrong when signing in
         saved = self.hub.credentials.app_secret(scope, client_id)
         if saved:
             self.secret_edit.setText(saved)
