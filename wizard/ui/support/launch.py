@@ -30,10 +30,13 @@ def support_hub(ctx: WizardContext) -> SupportHub:
     return SupportHub(embedded_base_url, ctx.credentials, demo=demo)
 
 
-def open_support_view(ctx: WizardContext, parent: QWidget | None = None) -> SupportWindow:
-    """Show the support view as its own window (closed with the wizard), on the hub chosen on Welcome."""
+def open_support_view(
+    ctx: WizardContext, parent: QWidget | None = None, *, hub_url: str | None = None
+) -> SupportWindow:
+    """Show the support view as its own window (closed with the wizard) on `hub_url`, by default the hub in
+    the saved state; "" is the built-in hub."""
     window = SupportWindow(support_hub(ctx), parent)
-    window.hub_edit.setText(ctx.state.hub_url)
+    window.hub_edit.setText(ctx.state.hub_url if hub_url is None else hub_url)
     window.show()
     window.raise_()
     window.activateWindow()
