@@ -372,33 +372,79 @@ def test_roster_browsing_for_pickers_and_the_portal_preview(
     client, district_id = district.client, district.district_id
     tables = small_roster()
     upload_roster(district, tmp_path / "roster", tables)
-    schools = client.schools(district_id)
-    assert [s.name for s in schools] == sorted(s.name for s in schools)
+    schools = list(client.schools(district_id))
+    assert [s.id for s in schools] == sorted(s.id for s in schools)  # paged by id, like the Data API
     cedar = next(s for s in schools if s.name == "Cedar Middle")
     assert cedar.students == sum(1 for row in tables["students"] if row["School_id"] == "201")
-    sections = client.sections(district_id, school_id=cedar.id)
+    sections = list(client.sections(district_id, school_id=cedar.id))
     assert sections and all(s.school_id == cedar.id and s.school_name == "Cedar Middle" for s in sections)
     assert any(s.teacher_names for s in sections) and any(s.student_count == 0 for s in sections)
     student = tables["students"][0]
     [found] = client.find_users(district_id, student["Student_id"])
-    assert (found.role, found.sis_id, found.first_name) == (
+    assert (found.role, found.sis_id, found.first_name, found.grade, found.email) == (
         "student",
         student["Student_id"],
         student["First_name"],
+        student["Grade"],
+        student["Student_email"],
+    )
+    assert found.school_name == next(
+        r["School_name"] for r in tables["schools"] if r["School_id"] == student["School_id"]
     )
     teachers = client.find_users(district_id, role="teacher", limit=3)
     assert len(teachers) == 3 and all(t.role == "teacher" for t in teachers)
+    every_teacher = list(client.users(district_id, role="teacher", page_size=2))  # several pages
+    assert {r["Teacher_id"] for r in tables["teachers"]} <= {t.sis_id for t in every_teacher}
+    assert every_teacher == client.find_users(district_id, role="teacher", limit=10000)
     with pytest.raises(ValidationFailed):
         client.find_users(district_id, role="principal")
 
     connection = client.add_connection(district_id, "symphony-math")
     client.set_sharing(district_id, connection.id, SharingSettings("schools", school_ids=(cedar.id,)))
-    shared = client.shared_users(district_id, connection.id, role="student")
+    shared = list(client.shared_users(district_id, connection.id, role="student", page_size=5))
     assert len(shared) == cedar.students and {u.school_name for u in shared} == {"Cedar Middle"}
+    assert all(u.sis_id for u in shared) and len({u.id for u in shared}) == len(shared)
     other = sign_up(hub, clock, "Elsewhere Unified")
     with pytest.raises(NotFound):
-        other.client.schools(district_id)
-    assert other.client.schools(other.district_id) == []
+        list(other.client.schools(district_id))
+    with pytest.raises(NotFound):
+        list(other.client.shared_users(district_id, connection.id))
+    assert list(other.client.schools(other.district_id)) == []
+    other_connection = other.client.add_connection(other.district_id, "symphony-math")
+    with pytest.raises(NotFound):  # another district's connection, even with the caller's own district id
+        list(other.client.shared_users(other.district_id, connection.id))
+    assert list(other.client.shared_users(other.district_id, other_connection.id)) == []
+
+
+@pytest.mark.parametrize("resource", ["schools", "sections", "users", "connections/{c}/shared-users"])
+def test_directory_lists_page_over_http_and_stay_private(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path, resource: str
+) -> None:
+    client, district_id = district.client, district.district_id
+    upload_roster(district, tmp_path / "roster", small_roster())
+    connection = client.add_connection(district_id, "symphony-math")
+    client.set_sharing(district_id, connection.id, SharingSettings("district"))
+    url = f"{hub.base_url}/api/v1/districts/{district_id}/{resource.format(c=connection.id)}"
+    headers = {"Authorization": f"Bearer {district.admin_token}"}
+    first = requests.get(url, headers=headers, params={"limit": 2}, timeout=5)
+    assert first.status_code == 200
+    body = first.json()
+    total = body["total"]
+    assert total > 2 and len(body["data"]) == 2
+    seen = [item["id"] for item in body["data"]]
+    next_uri = next(link["uri"] for link in body["links"] if link["rel"] == "next")
+    while next_uri:
+        page = requests.get(f"{hub.base_url}{next_uri}", headers=headers, timeout=5).json()
+        seen += [item["id"] for item in page["data"]]
+        next_uri = next((link["uri"] for link in page["links"] if link["rel"] == "next"), "")
+    assert seen == sorted(seen) and len(set(seen)) == total
+    too_big = requests.get(url, headers=headers, params={"limit": 10001}, timeout=5)
+    assert (too_big.status_code, too_big.json()["error"]["code"]) == (413, "limit_too_large")
+    assert requests.get(url, headers=headers, params={"limit": 0}, timeout=5).status_code == 400
+    assert requests.get(url, timeout=5).status_code == 401
+    other = sign_up(hub, clock, "Elsewhere Unified")
+    stranger = requests.get(url, headers={"Authorization": f"Bearer {other.admin_token}"}, timeout=5)
+    assert (stranger.status_code, stranger.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_upload_reports_progress_and_can_be_cancelled(district: SignedUp, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from wizard.sandbox import connections as lifecycle
 from wizard.sandbox import sharing as share
 from wizard.sandbox.app import ApiError, HubContext, RateWindow, basic_credentials, bearer_token, hub_context
 from wizard.sandbox.db import loads
+from wizard.sandbox.paging import page_of
 from wizard.sandbox.records import USER_KINDS, Record, RosterData, hub_id
 from wizard.sandbox.store import (
     app_entry,
@@ -240,28 +241,7 @@ def _page(
     ending_before: str | None,
     extra: dict[str, str],
 ) -> dict[str, Any]:
-    settings = context.settings
-    size = settings.default_page_size if limit is None else limit
-    if size > settings.max_page_size:
-        raise ApiError(413, "limit_too_large", f"limit may be at most {settings.max_page_size}.")
-    if size < 1:
-        raise ApiError(400, "bad_limit", "limit must be a positive number.")
-    if starting_after:
-        records = [r for r in records if str(r["id"]) > starting_after]
-    if ending_before:
-        records = [r for r in records if str(r["id"]) < ending_before][-size:]
-    page, more = records[:size], len(records) > size
-    query = {**extra, "limit": str(size)}
-    links = [
-        {
-            "rel": "self",
-            "uri": f"{path}?{urlencode({**query, **({'starting_after': starting_after} if starting_after else {})})}",
-        }
-    ]
-    if more and page:
-        links.append(
-            {"rel": "next", "uri": f"{path}?{urlencode({**query, 'starting_after': str(page[-1]['id'])})}"}
-        )
+    page, links = page_of(context.settings, records, path, limit, starting_after, ending_before, extra)
     return {"data": [{"data": record, "uri": f"{path}/{record['id']}"} for record in page], "links": links}
 
 

@@ -2,14 +2,17 @@
 
 Schools and sections with their hub ids (for sharing by school or section), a user search (for the portal
 preview), and the users shared with one app (for the Instant Login link check against a vendor's roster).
+Every list pages like the Data API: sorted by id, `limit` (at most the hub's maximum, else 413) and
+`starting_after`, with `rel: next` links; `total` counts every match.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 
+from wizard.sandbox.paging import page_of
 from wizard.sandbox.records import RosterData, sis_id_of
 from wizard.sandbox.routes_onboarding import ERROR_BODY, Context, District, invalid_fields, shared_records
 from wizard.sandbox.store import load_roster
@@ -17,18 +20,32 @@ from wizard.sandbox.store import load_roster
 router = APIRouter(prefix="/api/v1", responses=dict.fromkeys((400, 401, 404, 409, 413, 422), ERROR_BODY))
 
 USER_KIND_BY_ROLE = {"student": "students", "teacher": "teachers", "staff": "staff"}
-MAX_USERS = 500
+Limit = Annotated[int | None, Query(description="page size (the hub's default when absent)")]
+Cursor = Annotated[str | None, Query(description="the id after which the page starts")]
 
 
-def _user_row(roster: RosterData, kind: str, record: dict[str, Any]) -> dict[str, Any]:
-    role_name = next(iter(record["roles"]))
-    role = record["roles"][role_name]
+def _paged(
+    context: Context,
+    request: Request,
+    rows: list[dict[str, Any]],
+    limit: int | None,
+    starting_after: str | None,
+    **filters: str | None,
+) -> dict[str, Any]:
+    extra = {name: value for name, value in filters.items() if value}
+    page, links = page_of(context.settings, rows, request.url.path, limit, starting_after, extra=extra)
+    return {"data": page, "links": links, "total": len(rows)}
+
+
+def _user_row(roster: RosterData, role_name: str, record: dict[str, Any]) -> dict[str, Any]:
+    """One user as listed under `role_name` (a user with two roles has a SIS id and school in each)."""
+    role = record["roles"].get(role_name) or {}
     school = roster.records["schools"].get(str(role.get("school") or ""))
     name = record.get("name") or {}
     return {
         "id": record["id"],
         "role": role_name,
-        "sis_id": sis_id_of(record),
+        "sis_id": str(role.get("sis_id") or role.get("staff_id") or "") or sis_id_of(record),
         "first_name": name.get("first") or "",
         "last_name": name.get("last") or "",
         "email": record.get("email") or "",
@@ -44,22 +61,30 @@ def _users(
     if role is not None and role not in USER_KIND_BY_ROLE:
         raise invalid_fields({"role": f"Choose one of: {', '.join(USER_KIND_BY_ROLE)}."})
     needle = query.strip().casefold()
-    rows = []
+    rows: dict[
+        str, dict[str, Any]
+    ] = {}  # by hub id: a user with two roles is listed once, under the first match
     for role_name, kind in USER_KIND_BY_ROLE.items():
         if role not in (None, role_name):
             continue
         for record_id, record in roster.records[kind].items():
-            if only is not None and record_id not in only.get(kind, set()):
+            if record_id in rows or (only is not None and record_id not in only.get(kind, set())):
                 continue
-            row = _user_row(roster, kind, record)
+            row = _user_row(roster, role_name, record)
             text = f"{row['sis_id']} {row['first_name']} {row['last_name']} {row['email']}".casefold()
             if not needle or needle in text:
-                rows.append(row)
-    return sorted(rows, key=lambda r: (r["last_name"].casefold(), r["first_name"].casefold(), r["sis_id"]))
+                rows[record_id] = row
+    return list(rows.values())
 
 
 @router.get("/districts/{district_id}/schools")
-def roster_schools(district_id: District, context: Context) -> dict[str, Any]:
+def roster_schools(
+    district_id: District,
+    context: Context,
+    request: Request,
+    limit: Limit = None,
+    starting_after: Cursor = None,
+) -> dict[str, Any]:
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     per_school: dict[str, dict[str, int]] = {
@@ -72,26 +97,30 @@ def roster_schools(district_id: District, context: Context) -> dict[str, Any]:
                 per_school[school][kind] += 1
     for section in roster.records["sections"].values():
         per_school[section["school"]]["sections"] += 1
-    schools = sorted(roster.records["schools"].values(), key=lambda s: str(s["name"]).casefold())
-    return {
-        "data": [
-            {
-                "id": s["id"],
-                "name": s["name"],
-                "sis_id": s["sis_id"],
-                "school_number": s.get("school_number") or "",
-                "low_grade": s.get("low_grade") or "",
-                "high_grade": s.get("high_grade") or "",
-                "counts": per_school[s["id"]],
-            }
-            for s in schools
-        ]
-    }
+    rows = [
+        {
+            "id": s["id"],
+            "name": s["name"],
+            "sis_id": s["sis_id"],
+            "school_number": s.get("school_number") or "",
+            "low_grade": s.get("low_grade") or "",
+            "high_grade": s.get("high_grade") or "",
+            "counts": per_school[s["id"]],
+        }
+        for s in roster.records["schools"].values()
+    ]
+    return _paged(context, request, rows, limit, starting_after)
 
 
 @router.get("/districts/{district_id}/sections")
 def roster_sections(
-    district_id: District, context: Context, school_id: str = "", query: str = ""
+    district_id: District,
+    context: Context,
+    request: Request,
+    school_id: str = "",
+    query: str = "",
+    limit: Limit = None,
+    starting_after: Cursor = None,
 ) -> dict[str, Any]:
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
@@ -120,27 +149,39 @@ def roster_sections(
         }
         if not needle or needle in f"{row['name']} {row['sis_id']} {' '.join(teacher_names)}".casefold():
             rows.append(row)
-    rows.sort(key=lambda r: (str(r["school_name"]).casefold(), str(r["name"]).casefold(), r["sis_id"]))
-    return {"data": rows}
+    return _paged(context, request, rows, limit, starting_after, school_id=school_id, query=query)
 
 
 @router.get("/districts/{district_id}/users")
 def roster_users(
-    district_id: District, context: Context, query: str = "", role: str | None = None, limit: int = 100
+    district_id: District,
+    context: Context,
+    request: Request,
+    query: str = "",
+    role: str | None = None,
+    limit: Limit = None,
+    starting_after: Cursor = None,
 ) -> dict[str, Any]:
-    """Students, teachers and staff matching `query` (SIS id, name or email), at most `limit` (≤ 500)."""
+    """Students, teachers and staff (hub id, SIS id, name, email, grade, school) matching `query`."""
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     rows = _users(roster, role, query, None)
-    return {"data": rows[: max(1, min(limit, MAX_USERS))], "total": len(rows)}
+    return _paged(context, request, rows, limit, starting_after, role=role, query=query)
 
 
 @router.get("/districts/{district_id}/connections/{connection_id}/shared-users")
 def shared_users(
-    district_id: District, connection_id: str, context: Context, role: str | None = None, query: str = ""
+    district_id: District,
+    connection_id: str,
+    context: Context,
+    request: Request,
+    role: str | None = None,
+    query: str = "",
+    limit: Limit = None,
+    starting_after: Cursor = None,
 ) -> dict[str, Any]:
-    """Every user shared with the app (e.g. to check each student's SIS id against the vendor's roster)."""
+    """The users shared with the app (e.g. to check each student's SIS id against the vendor's roster)."""
     with context.db.transaction() as conn:
         _, roster, ids = shared_records(conn, context, district_id, connection_id)
     rows = _users(roster, role, query, ids)
-    return {"data": rows, "total": len(rows)}
+    return _paged(context, request, rows, limit, starting_after, role=role, query=query)
