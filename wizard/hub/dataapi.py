@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from wizard.hub.errors import HubError
 from wizard.hub.models import malformed
-from wizard.hub.transport import HubTransport, RetryPolicy
+from wizard.hub.transport import HubTransport, RetryPolicy, next_link
 
 MAX_PAGE_SIZE = 10000
 USER_ROLES = ("student", "teacher", "staff", "districtadmin", "contact")
@@ -206,13 +206,6 @@ class DataCourse:
         return cls(_s(d, "id"), _o(d, "name"), _o(d, "number"), _s(d, "district"), d)
 
 
-def _next_uri(links: Any) -> str | None:
-    for link in links if isinstance(links, list) else []:
-        if isinstance(link, dict) and link.get("rel") == "next" and link.get("uri"):
-            return str(link["uri"])
-    return None
-
-
 def _body(response: Any, what: str) -> dict[str, Any]:
     try:
         body = response.json()
@@ -322,7 +315,7 @@ class DistrictData:
                 for item in items
                 if isinstance(item, dict) and isinstance(item.get("data"), dict)
             ]
-            uri = _next_uri(body.get("links"))
+            uri = next_link(body.get("links"))
 
     def _all(self, resource: str, **params: str) -> Iterator[dict[str, Any]]:
         for page in self.pages(resource, **params):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from urllib3 import encode_multipart_formdata
 
+from wizard.hub.dataapi import MAX_PAGE_SIZE
 from wizard.hub.errors import HubError
 from wizard.hub.models import (
     App,
@@ -28,8 +31,10 @@ from wizard.hub.models import (
     Validation,
     malformed,
 )
-from wizard.hub.transport import HubTransport, RetryPolicy, new_idempotency_key
+from wizard.hub.transport import HubTransport, RetryPolicy, new_idempotency_key, next_link
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
+
+DEFAULT_PAGE_SIZE = 1000
 
 
 class ProgressStream(io.RawIOBase):
@@ -335,40 +340,83 @@ class OnboardingClient:
             )
         )
 
-    # ---- the district's roster on the hub (pickers, portal preview) ----
+    # ---- the district's roster on the hub (pickers, login check, portal preview) ----
 
-    def schools(self, district_id: str) -> list[RosterSchool]:
-        body = self._call("GET", f"/api/v1/districts/{district_id}/schools", "list your schools")
-        return [RosterSchool.from_json(item) for item in body.get("data", [])]
+    def pages(
+        self,
+        path: str,
+        what: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Each page of a directory list (sorted by id), following the hub's `rel: next` links to the end."""
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise HubError(f"A page holds 1 to {MAX_PAGE_SIZE} records, not {page_size}.")
+        query = {name: value for name, value in (params or {}).items() if value}
+        uri: str | None = f"{path}?{urlencode({**query, 'limit': page_size})}"
+        while uri is not None:
+            body = self._call("GET", uri, what)
+            items = body.get("data")
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise malformed(what)
+            yield items
+            uri = next_link(body.get("links"))
 
-    def sections(self, district_id: str, *, school_id: str = "", query: str = "") -> list[RosterSection]:
-        body = self._call(
-            "GET",
-            f"/api/v1/districts/{district_id}/sections",
-            "list your sections",
-            params={"school_id": school_id, "query": query},
-        )
-        return [RosterSection.from_json(item) for item in body.get("data", [])]
+    def _each(
+        self, path: str, what: str, params: Mapping[str, str] | None, page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        for page in self.pages(path, what, params, page_size=page_size):
+            yield from page
+
+    def schools(self, district_id: str, *, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[RosterSchool]:
+        """Every school of the district with its hub id and record counts, page by page."""
+        for item in self._each(
+            f"/api/v1/districts/{district_id}/schools", "list your schools", None, page_size
+        ):
+            yield RosterSchool.from_json(item)
+
+    def sections(
+        self, district_id: str, *, school_id: str = "", query: str = "", page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Iterator[RosterSection]:
+        """The district's sections (of one school, or matching `query` in name, SIS id or teacher)."""
+        params = {"school_id": school_id, "query": query}
+        path = f"/api/v1/districts/{district_id}/sections"
+        for item in self._each(path, "list your sections", params, page_size):
+            yield RosterSection.from_json(item)
+
+    def users(
+        self,
+        district_id: str,
+        *,
+        role: str | None = None,
+        query: str = "",
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Iterator[RosterUser]:
+        """Students, teachers and staff (`role` narrows) whose SIS id, name or email contains `query`."""
+        params = {"role": role or "", "query": query}
+        path = f"/api/v1/districts/{district_id}/users"
+        for item in self._each(path, "list your users", params, page_size):
+            yield RosterUser.from_json(item)
 
     def find_users(
         self, district_id: str, query: str = "", *, role: str | None = None, limit: int = 100
     ) -> list[RosterUser]:
-        """Students, teachers and staff whose SIS id, name or email contains `query` (at most `limit`)."""
-        params: dict[str, Any] = {"query": query, "limit": limit, **({"role": role} if role else {})}
-        body = self._call("GET", f"/api/v1/districts/{district_id}/users", "search your users", params=params)
-        return [RosterUser.from_json(item) for item in body.get("data", [])]
+        """The first `limit` users whose SIS id, name or email contains `query` (one request)."""
+        return list(islice(self.users(district_id, role=role, query=query, page_size=limit), limit))
 
     def shared_users(
-        self, district_id: str, connection_id: str, *, role: str | None = None
-    ) -> list[RosterUser]:
+        self,
+        district_id: str,
+        connection_id: str,
+        *,
+        role: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Iterator[RosterUser]:
         """Everyone the app can see, e.g. to check each shared student's SIS id against the vendor's roster."""
-        body = self._call(
-            "GET",
-            f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users",
-            "list the users shared with the app",
-            params={"role": role} if role else None,
-        )
-        return [RosterUser.from_json(item) for item in body.get("data", [])]
+        path = f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users"
+        for item in self._each(path, "list the users shared with the app", {"role": role or ""}, page_size):
+            yield RosterUser.from_json(item)
 
     # ---- sharing, validation, launch, portal ----
 

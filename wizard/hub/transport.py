@@ -79,6 +79,14 @@ def checked_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
 
 
+def next_link(links: Any) -> str | None:
+    """The `rel: next` URI of a paged answer's `links`, or None on the last page."""
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("rel") == "next" and link.get("uri"):
+            return str(link["uri"])
+    return None
+
+
 def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
