@@ -274,33 +274,6 @@ def test_rules_builder_and_school_search(qtbot: QtBot, embedded_hub: Any, tmp_pa
     assert page.tree_proxy.rowCount() == 4
 
 
-def test_a_hub_that_does_not_list_schools_still_allows_district_and_rules(
-    qtbot: QtBot, embedded_hub: Any, tmp_path: Path
-) -> None:
-    lent = prepared_district(
-        embedded_hub, tmp_path / "sis", app_id="symphony-math", state_page=PageId.SHARING
-    )
-    state = lent.state
-    state.hub_url = embedded_hub.base_url  # talk to it as to any hub: over HTTP only
-    token = lent.credentials.admin_token("embedded-hub", state.district_id)
-    assert token
-    lent.credentials.set_admin_token(state.hub_url, state.district_id, token)
-    ctx = WizardContext(state, credentials=lent.credentials)
-    window = open_wizard(qtbot, ctx)
-    resume(qtbot, window, PageId.SHARING)
-    page = window.page_for(PageId.SHARING)
-    assert isinstance(page, SharingPage)
-    wait_idle(qtbot, window, PageId.SHARING)
-    assert not page.banner.isVisible()
-    assert page.picker_note.isVisible() and "does not list your schools" in page.picker_note.text()
-    assert not page.type_buttons["schools"].isEnabled()  # Symphony's recommendation needs the picker
-    assert page.type_buttons["district"].isEnabled() and page.type_buttons["rules"].isEnabled()
-    page.type_buttons["district"].setChecked(True)
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(page.ready, timeout=WAIT_MS)
-    assert "57 students" in page.preview.text()
-
-
 def test_an_upload_on_hold_shows_the_changes_and_can_be_approved(
     qtbot: QtBot, embedded_hub: Any, tmp_path: Path
 ) -> None:

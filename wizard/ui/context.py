@@ -19,8 +19,8 @@ from wizard.errors import UserFacingError
 from wizard.state import DistrictForm, OnboardingState, StateUnreadable, data_dir, load_state, save_state
 
 if TYPE_CHECKING:
-    from wizard.hub.models import App, District
-    from wizard.ui.hub_access import DistrictSession
+    from wizard.hub.models import App, District, RosterUser
+    from wizard.ui.hub_access import Directory, DistrictSession
 
 log = logging.getLogger(__name__)
 
@@ -169,16 +169,9 @@ class WizardContext:
         return self.hub_base_url()
 
     # --- the district's own roster -------------------------------------------------------------------------
-    def district_directory(self) -> dict[str, list[dict[str, str]]]:
+    def district_directory(self) -> Directory:
         """The district's schools and sections with the hub's ids, for the sharing picker and the printouts."""
-        from wizard.ui.hub_access import embedded_directory
-
-        if not self.uses_embedded_hub:
-            raise UserFacingError(
-                "This hub does not list your schools and sections to the wizard.",
-                "Share by whole district or by rules here, or pick schools in the hub's own dashboard.",
-            )
-        return embedded_directory(self.embedded_hub(), self.state.district_id)
+        return self.district_hub().directory()
 
     def sis_file_counts(self) -> dict[str, int] | None:
         """Rows per hub file in the folder the wizard exported to, or None when nothing was exported."""
@@ -193,29 +186,18 @@ class WizardContext:
                     counts[kind] = max(sum(1 for _ in csv.reader(stream)) - 1, 0)
         return counts or None
 
-    def shared_students(self) -> list[dict[str, str]]:
-        """The students shared with the chosen app (embedded hub only; empty for a remote hub)."""
-        from wizard.ui.hub_access import embedded_shared_students
-
-        if not self.uses_embedded_hub or not self.state.app.connection_id:
+    def shared_users(self, role: str = "student") -> list[RosterUser]:
+        """The users with `role` shared with the chosen app (none before an app is added)."""
+        if not self.state.app.connection_id:
             return []
-        return embedded_shared_students(
-            self.embedded_hub(), self.state.district_id, self.state.app.connection_id
-        )
+        return self.district_hub().shared_users(self.state.app.connection_id, role)
 
     def login_check(self, vendor_roster: Path | None) -> dict[str, Any]:
         """The Instant Login link check for the chosen app, optionally against the vendor's roster export."""
-        from wizard.ui.hub_access import embedded_shared_students, login_link_check
+        from wizard.ui.hub_access import login_link_check
 
-        if not self.uses_embedded_hub:
-            raise UserFacingError(
-                "The login-link check needs the list of shared students, which this hub does not give the wizard.",
-                "Ask the app's vendor to run it from the support view.",
-            )
-        students = embedded_shared_students(
-            self.embedded_hub(), self.state.district_id, self.state.app.connection_id
-        )
-        return login_link_check(students, read_vendor_ids(vendor_roster) if vendor_roster else None)
+        vendor_ids = read_vendor_ids(vendor_roster) if vendor_roster else None
+        return login_link_check(self.shared_users("student"), vendor_ids)
 
 
 VENDOR_ID_COLUMNS = ("ExternalID", "External ID", "external_id", "SIS ID", "sis_id", "Student_id")

@@ -7,6 +7,7 @@ to the signed-in district so pages never pass ids or tokens around; tokens go st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,6 +19,9 @@ from wizard.hub.models import (
     Connection,
     District,
     PortalView,
+    RosterSchool,
+    RosterSection,
+    RosterUser,
     SharedCounts,
     Sharing,
     SharingSettings,
@@ -40,6 +44,12 @@ CLIENT_POLICY: RetryPolicy | None = None
 
 def client(base_url: str, token: str | None = None) -> OnboardingClient:
     return OnboardingClient(base_url, token, policy=CLIENT_POLICY)
+
+
+@dataclass(frozen=True)
+class Directory:
+    schools: list[RosterSchool]
+    sections: list[RosterSection]
 
 
 class DistrictSession:
@@ -117,6 +127,17 @@ class DistrictSession:
     def portal(self, sis_id: str) -> PortalView:
         return self._client.portal(self.district_id, sis_id)
 
+    def directory(self) -> Directory:
+        """The district's schools and sections with their hub ids, by name (for pickers and printouts)."""
+        schools = sorted(self._client.schools(self.district_id), key=lambda s: (s.name.casefold(), s.id))
+        sections = sorted(self._client.sections(self.district_id), key=lambda s: (s.name.casefold(), s.id))
+        return Directory(schools, sections)
+
+    def shared_users(self, connection_id: str, role: str) -> list[RosterUser]:
+        """Everyone with `role` the connection shares, by name."""
+        users = self._client.shared_users(self.district_id, connection_id, role=role)
+        return sorted(users, key=lambda u: (u.last_name.casefold(), u.first_name.casefold(), u.sis_id))
+
 
 def sign_up(base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[District, str]:
     district = {
@@ -179,69 +200,7 @@ def app_icon(base_url: str, app: App | str) -> bytes | None:
             return None
 
 
-def embedded_directory(hub: Any, district_id: str) -> dict[str, list[dict[str, str]]]:
-    """Schools and sections with their hub ids, read from the in-process embedded hub's store.
-
-    The onboarding API has no directory endpoint, so this only works for the embedded hub.
-    """
-    from wizard.sandbox.store import load_roster
-
-    with hub.context.db.read() as conn:
-        roster = load_roster(conn, district_id)
-    schools = sorted(
-        (
-            {"id": str(i), "name": str(r.get("name") or i)}
-            for i, r in roster.records.get("schools", {}).items()
-        ),
-        key=lambda s: s["name"],
-    )
-    sections = sorted(
-        (
-            {"id": str(i), "name": str(r.get("name") or i), "school_id": str(r.get("school") or "")}
-            for i, r in roster.records.get("sections", {}).items()
-        ),
-        key=lambda s: s["name"],
-    )
-    return {"schools": schools, "sections": sections}
-
-
-def embedded_shared_students(hub: Any, district_id: str, connection_id: str) -> list[dict[str, str]]:
-    """The students the connection shares (hub id, SIS id, name, school), read from the embedded hub's store.
-
-    Like `embedded_directory`, this reads the in-process hub because the onboarding API does not list them.
-    """
-    from wizard.sandbox.db import loads
-    from wizard.sandbox.records import sis_id_of
-    from wizard.sandbox.sharing import Sharing as StoredSharing
-    from wizard.sandbox.sharing import shared_ids
-    from wizard.sandbox.store import connection_row, load_roster
-
-    with hub.context.db.read() as conn:
-        row = connection_row(conn, district_id, connection_id)
-        if row is None:
-            raise UserFacingError("The app's connection was not found on the hub.", "Add the app again.")
-        roster = load_roster(conn, district_id)
-    stored = loads(row["sharing"])
-    ids = shared_ids(roster, StoredSharing.from_dict(stored) if stored else None)
-    schools = roster.records.get("schools", {})
-    students: list[dict[str, str]] = []
-    for student_id in sorted(ids.get("students", set())):
-        record = roster.records["students"][student_id]
-        name = record.get("name") or {}
-        role = (record.get("roles") or {}).get("student") or {}
-        school = schools.get(str(role.get("school") or ""), {})
-        students.append(
-            {
-                "id": student_id,
-                "sis_id": sis_id_of(record),
-                "name": " ".join(str(part) for part in (name.get("first"), name.get("last")) if part),
-                "school": str(school.get("name") or ""),
-            }
-        )
-    return students
-
-
-def login_link_check(students: list[dict[str, str]], vendor_ids: set[str] | None) -> dict[str, Any]:
+def login_link_check(students: Sequence[RosterUser], vendor_ids: set[str] | None) -> dict[str, Any]:
     """Instant Login links: a shared student signs straight in when their SIS id is one the vendor knows.
 
     Without the vendor's roster (`vendor_ids` None: Secure Sync apps get the SIS ids from the hub itself) the
@@ -249,13 +208,11 @@ def login_link_check(students: list[dict[str, str]], vendor_ids: set[str] | None
     """
     seen: dict[str, int] = {}
     for student in students:
-        if student["sis_id"]:
-            seen[student["sis_id"]] = seen.get(student["sis_id"], 0) + 1
-    without = [s for s in students if not s["sis_id"]]
-    duplicated = [s for s in students if s["sis_id"] and seen[s["sis_id"]] > 1]
-    unknown = [
-        s for s in students if s["sis_id"] and vendor_ids is not None and s["sis_id"] not in vendor_ids
-    ]
+        if student.sis_id:
+            seen[student.sis_id] = seen.get(student.sis_id, 0) + 1
+    without = [s for s in students if not s.sis_id]
+    duplicated = [s for s in students if s.sis_id and seen[s.sis_id] > 1]
+    unknown = [s for s in students if s.sis_id and vendor_ids is not None and s.sis_id not in vendor_ids]
     return {
         "total": len(students),
         "without_sis_id": without,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QMarginsF, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from wizard.errors import UserFacingError
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.state import OnboardingState
 from wizard.ui.pages.add_app import icon_from_bytes
@@ -34,20 +33,21 @@ from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
 from wizard.ui.text import when
 
 if TYPE_CHECKING:
-    from wizard.hub.models import PortalView
+    from wizard.hub.models import PortalView, RosterUser
 
 
-def instructions_html(state: OnboardingState, schools: list[dict[str, Any]], portal_url: str) -> str:
-    """One page per school: how its students and teachers reach the app (printed and handed out)."""
+def instructions_html(state: OnboardingState, schools: list[str], portal_url: str) -> str:
+    """One page per school (or one for the district when it has none yet): how its students and teachers
+    reach the app, printed and handed out."""
     provider = IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
         "&", ""
     )
     app = html.escape(state.app.app_name or "the app")
     pages = []
-    for number, school in enumerate(schools):
+    for number, school in enumerate(schools or [state.district_form.name]):
         breaker = ' style="page-break-before: always"' if number else ""
         pages.append(
-            f"<div{breaker}><h1>{html.escape(str(school['name']))}</h1>"
+            f"<div{breaker}><h1>{html.escape(school)}</h1>"
             f"<h2>Signing in to {app}</h2><ol>"
             f"<li>Open <b>{html.escape(portal_url)}</b> in your browser.</li>"
             f"<li>Choose <b>{html.escape(state.district_form.name)}</b> and sign in with <b>{html.escape(provider)}</b>.</li>"
@@ -184,9 +184,9 @@ class RollOutPage(BasePage):
         self.launch_date.setDate(QDate(chosen.year, chosen.month, chosen.day))
         self._show_launch()
         self.run_task(
-            lambda progress, cancel: self.ctx.shared_students(),
-            self._students_loaded,
-            message=self.tr("Loading the shared students…"),
+            lambda progress, cancel: self.ctx.shared_users("student") + self.ctx.shared_users("teacher"),
+            self._users_loaded,
+            message=self.tr("Loading the shared students and teachers…"),
             quiet=True,
         )
 
@@ -197,13 +197,16 @@ class RollOutPage(BasePage):
             return str(self.user_id.itemData(index))
         return self.user_id.currentText().strip()
 
-    def _students_loaded(self, students: list[dict[str, str]]) -> None:
+    def _users_loaded(self, users: list[RosterUser]) -> None:
         typed = self.user_id.currentText()
         self.user_id.clear()
-        for student in students[:500]:
-            self.user_id.addItem(
-                f"{student['name']} — {student['school']} ({student['sis_id']})", student["sis_id"]
+        for user in users:
+            role = (
+                self.tr("teacher")
+                if user.role == "teacher"
+                else self.tr("grade {grade}").format(grade=user.grade)
             )
+            self.user_id.addItem(f"{user.name} — {user.school_name}, {role} ({user.sis_id})", user.sis_id)
         self.user_id.setCurrentIndex(-1)
         self.user_id.setEditText(typed)
 
@@ -285,13 +288,9 @@ class RollOutPage(BasePage):
             return
 
         def load(progress, cancel):  # type: ignore[no-untyped-def]
-            try:
-                schools = self.ctx.district_directory().get("schools", [])
-            except UserFacingError:  # a hub that does not list schools: one page for the whole district
-                schools = [{"name": self.ctx.state.district_form.name}]
-            return schools, self.ctx.portal_url()
+            return [school.name for school in self.ctx.district_directory().schools], self.ctx.portal_url()
 
-        def render(loaded: tuple[list[dict[str, Any]], str]) -> None:
+        def render(loaded: tuple[list[str], str]) -> None:
             schools, portal_url = loaded
             # QTextDocument printing is GUI-thread work; it is quick for a page per school.
             write_pdf(instructions_html(self.ctx.state, schools, portal_url), target)

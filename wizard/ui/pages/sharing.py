@@ -7,7 +7,7 @@ answers 409 sharing_type_locked) and the page says why, while sections can still
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
@@ -35,6 +34,7 @@ from wizard.ui.pages.base import BasePage, set_tone
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
+    from wizard.ui.hub_access import Directory
 
 SHARING_TYPES: dict[str, tuple[str, str]] = {
     "district": ("&Whole district", "Everything in your roster: every school, section, teacher and student."),
@@ -53,7 +53,6 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
     "school": ("name", "low_grade", "high_grade", "sis_id", "school_number"),
 }
 RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
-PICKED_TYPES = frozenset({"schools", "school_site", "sections"})  # the types that need the school picker
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
@@ -136,13 +135,8 @@ class SharingPage(BasePage):
         self.lock_note.setObjectName("warnNote")
         self.lock_note.setWordWrap(True)
         self.lock_note.hide()
-        self.picker_note = QLabel()
-        self.picker_note.setObjectName("warnNote")
-        self.picker_note.setWordWrap(True)
-        self.picker_note.hide()
         type_layout.addWidget(self.recommendation)
         type_layout.addWidget(self.lock_note)
-        type_layout.addWidget(self.picker_note)
         type_layout.addStretch(1)
         top.addWidget(type_box, 1)
 
@@ -192,8 +186,6 @@ class SharingPage(BasePage):
 
         self.rule_rows: list[RuleRow] = []
         self._locked_type = ""
-        self._pickable = True
-        self._directory_problem: UserFacingError | None = None
         self._saved = False
         self._loading = False
         self.preview_timer = self.make_timer(PREVIEW_DELAY_MS, self._preview)
@@ -208,22 +200,15 @@ class SharingPage(BasePage):
     # --- loading -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
-        self._directory_problem = None
 
         def load(progress, cancel):  # type: ignore[no-untyped-def]
             hub = self.ctx.district_hub()
-            try:
-                directory: dict[str, list[dict[str, str]]] | None = self.ctx.district_directory()
-            except UserFacingError as error:  # a hub that does not list schools: the other types still work
-                self._directory_problem = error
-                directory = None
-            return hub.sharing(connection_id), directory, self.ctx.chosen_app()
+            return hub.sharing(connection_id), hub.directory(), self.ctx.chosen_app()
 
         self.run_task(load, self._loaded, message=self.tr("Loading your schools and the current sharing…"))
 
-    def _loaded(self, loaded: tuple[Sharing, dict[str, list[dict[str, str]]] | None, App | None]) -> None:
+    def _loaded(self, loaded: tuple[Sharing, Directory, App | None]) -> None:
         sharing, directory, app = loaded
-        self._pickable = directory is not None
         self._loading = True
         state = self.ctx.state.sharing
         saved = sharing.settings
@@ -233,7 +218,7 @@ class SharingPage(BasePage):
             state.school_ids = list(saved.school_ids)
             state.section_ids = list(saved.section_ids)
             state.rules = [SharingRule(r.record_type, r.field, r.op, r.value) for r in saved.rules]
-        self._fill_tree(directory or {}, set(state.school_ids), set(state.section_ids))
+        self._fill_tree(directory, set(state.school_ids), set(state.section_ids))
         for row in list(self.rule_rows):
             self._remove_rule(row)
         for rule in state.rules:
@@ -253,9 +238,6 @@ class SharingPage(BasePage):
         chosen = state.sharing_type or recommended
         if chosen in self.type_buttons and self.type_buttons[chosen].isEnabled():
             self.type_buttons[chosen].setChecked(True)
-        problem = self._directory_problem
-        self.picker_note.setText(f"{problem.message} {problem.hint}" if problem is not None else "")
-        self.picker_note.setVisible(problem is not None)
         self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
         self._show_counts(sharing.counts, saved=self._saved)
@@ -275,42 +257,30 @@ class SharingPage(BasePage):
         )
         self.lock_note.setVisible(bool(self._locked_type))
         for value, button in self.type_buttons.items():
-            needs_picker = value in PICKED_TYPES and not self._pickable
-            button.setEnabled((not self._locked_type or value == self._locked_type) and not needs_picker)
-            button.setToolTip(
-                self.tr(
-                    "This hub does not list your schools to the wizard; set this type in the hub's dashboard."
-                )
-                if needs_picker
-                else ""
-            )
+            button.setEnabled(not self._locked_type or value == self._locked_type)
 
-    def _fill_tree(
-        self, directory: dict[str, list[dict[str, Any]]], schools: set[str], sections: set[str]
-    ) -> None:
+    def _fill_tree(self, directory: Directory, schools: set[str], sections: set[str]) -> None:
         self.tree_model.removeRows(0, self.tree_model.rowCount())
         school_items: dict[str, QStandardItem] = {}
-        for school in directory.get("schools", []):
-            item = QStandardItem(str(school["name"]))
-            item.setData(str(school["id"]), ID_ROLE)
+        for school in directory.schools:
+            item = QStandardItem(school.name)
+            item.setData(school.id, ID_ROLE)
             item.setData("school", KIND_ROLE)
             item.setCheckable(True)
             item.setEditable(False)
-            item.setCheckState(
-                Qt.CheckState.Checked if str(school["id"]) in schools else Qt.CheckState.Unchecked
-            )
+            item.setCheckState(Qt.CheckState.Checked if school.id in schools else Qt.CheckState.Unchecked)
             self.tree_model.appendRow(item)
-            school_items[str(school["id"])] = item
-        for section in directory.get("sections", []):
-            parent = school_items.get(str(section.get("school_id", "")))
+            school_items[school.id] = item
+        for section in directory.sections:
+            parent = school_items.get(section.school_id)
             if parent is None:
                 continue
-            item = QStandardItem(str(section["name"]))
-            item.setData(str(section["id"]), ID_ROLE)
+            item = QStandardItem(section.name)
+            item.setData(section.id, ID_ROLE)
             item.setData("section", KIND_ROLE)
             item.setCheckable(True)
             item.setEditable(False)
-            checked = str(section["id"]) in sections
+            checked = section.id in sections
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             parent.appendRow(item)
 
