@@ -6,7 +6,7 @@ of 100,000 rows opens instantly and uses no extra memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -44,9 +44,13 @@ class FrameModel(QAbstractTableModel):
         cell_problems: dict[tuple[int, str], tuple[str, str]] | None = None,
         parent: Any = None,
         headers: dict[str, str] | None = None,
+        row_origins: Sequence[tuple[str, int]] | None = None,
     ) -> None:
+        """`row_origins`: the input file and spreadsheet row of each frame row, shown in the row header;
+        without it the header counts rows as one spreadsheet would (header = row 1)."""
         super().__init__(parent)
         self._frame = frame
+        self._origins = list(row_origins or [])
         self._headers = headers or {}  # column -> the title shown (default: the column name)
         self._error_rows = set(error_rows)  # row positions
         # (row position, column name) -> (severity, message)
@@ -87,12 +91,17 @@ class FrameModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
         if orientation == Qt.Orientation.Horizontal:
             name = str(self._frame.columns[section])
-            return self._headers.get(name, name)
-        return str(section + 2)  # the spreadsheet row number (header = 1), as in the issue list
+            return self._headers.get(name, name) if role == Qt.ItemDataRole.DisplayRole else None
+        if section < len(self._origins):  # the input row, as in the issue list
+            file, row = self._origins[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(row) if row >= 0 else ""
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{file}, row {row}" if row >= 0 else file
+            return None
+        return str(section + 2) if role == Qt.ItemDataRole.DisplayRole else None
 
 
 class IssueModel(FrameModel):

@@ -52,23 +52,26 @@ def mapping_file(district_key: str) -> Path:
 def cell_problems(result: Any, kind: str) -> dict[tuple[int, str], tuple[str, str]]:
     """(row position in the output frame, hub column) -> (severity, message), for issues that point at a cell.
 
-    Issues name the input file, its spreadsheet row and the input column; frames stack their inputs in order.
-    A position is only trusted when it falls inside the frame.
+    Issues name the input file, its spreadsheet row and the input column; the result's `origins` say which
+    input file and row each output row came from, so an issue lands on its row exactly (rows dropped, blank
+    lines and several files for one table included). An issue about a row not in the output marks nothing.
     """
     frame: pd.DataFrame = result.tables[kind]
-    offsets: dict[str, int] = {}
-    position = 0
-    for summary in result.inputs:
-        if summary.kind == kind:
-            offsets[summary.name] = position
-            position += int(summary.rows)
+    origins: pd.DataFrame | None = result.origins.get(kind)
+    if origins is None or not len(origins):
+        return {}
+    positions = {
+        (str(file), int(row)): position
+        for position, (file, row) in enumerate(zip(origins["file"], origins["row"], strict=True))
+        if not pd.isna(row)
+    }
     mapped: dict[str, dict[str, str]] = {
         name: {header: target for header, target in file_mapping.columns.items() if target}
         for name, file_mapping in result.mapping.files.items()
     }
     found: dict[tuple[int, str], tuple[str, str]] = {}
     issues = result.issue_frame
-    relevant = issues[issues["file"].isin(list(offsets)) & issues["row"].notna()]
+    relevant = issues[issues["file"].isin(set(origins["file"])) & issues["row"].notna()]
     for severity, file, row, column, message in zip(
         relevant["severity"],
         relevant["file"],
@@ -77,15 +80,22 @@ def cell_problems(result: Any, kind: str) -> dict[tuple[int, str], tuple[str, st
         relevant["message"],
         strict=True,
     ):
-        target = mapped.get(file, {}).get(column, column)
-        at = offsets[file] + int(row) - 2
-        if (
-            target in frame.columns
-            and 0 <= at < len(frame)
-            and found.get((at, str(target)), ("",))[0] != "error"
-        ):
-            found[(at, str(target))] = (str(severity), str(message))
+        target = str(mapped.get(file, {}).get(column, column))
+        at = positions.get((str(file), int(row)))
+        if at is not None and target in frame.columns and found.get((at, target), ("",))[0] != "error":
+            found[(at, target)] = (str(severity), str(message))
     return found
+
+
+def row_origins(result: Any, kind: str) -> list[tuple[str, int]]:
+    """(input file, spreadsheet row) of each output row, for the preview's row headers."""
+    origins: pd.DataFrame | None = result.origins.get(kind)
+    if origins is None:
+        return []
+    return [
+        (str(file), -1 if pd.isna(row) else int(row))
+        for file, row in zip(origins["file"], origins["row"], strict=True)
+    ]
 
 
 def change_summary(upload: Upload | None) -> str:
@@ -489,6 +499,7 @@ class PrepareRosterPage(BasePage):
                 frame,
                 error_rows=[int(p) for p in positions if p >= 0],
                 cell_problems=cell_problems(self.result, kind),
+                row_origins=row_origins(self.result, kind),
                 parent=self,
             )
             self._frame_models[kind] = model
