@@ -35,6 +35,7 @@ from wizard.sandbox.store import (
     new_token,
     token_hash,
 )
+from wizard.us_states import is_us_state
 
 ERROR_BODY = {"description": 'error: {"error": {"code", "message", "fields"?}}'}
 router = APIRouter(
@@ -44,66 +45,6 @@ router = APIRouter(
 
 SYNC_METHODS = ("clever_managed", "sis_managed", "sftp")
 SSO_PROVIDERS = ("clever_passwords", "google", "microsoft", "saml", "badges")
-US_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "AS",
-        "GU",
-        "MP",
-        "PR",
-        "VI",
-    ]
-)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -208,7 +149,7 @@ def _signup_problems(body: SignupIn) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not body.district.name.strip():
         problems["district.name"] = "Enter the district's name."
-    if body.district.state.strip().upper() not in US_STATES:
+    if not is_us_state(body.district.state):
         problems["district.state"] = "Enter the two-letter state code, e.g. CA."
     if body.district.nces_id.strip() and not re.fullmatch(r"\d{7}", body.district.nces_id.strip()):
         problems["district.nces_id"] = "An NCES district id has exactly 7 digits."

@@ -24,65 +24,8 @@ from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
 from wizard.state import DistrictForm
 from wizard.ui.pages.base import BasePage, repolish
+from wizard.us_states import is_us_state, us_states
 
-US_STATES = [
-    "AL",
-    "AK",
-    "AZ",
-    "AR",
-    "CA",
-    "CO",
-    "CT",
-    "DE",
-    "DC",
-    "FL",
-    "GA",
-    "HI",
-    "ID",
-    "IL",
-    "IN",
-    "IA",
-    "KS",
-    "KY",
-    "LA",
-    "ME",
-    "MD",
-    "MA",
-    "MI",
-    "MN",
-    "MS",
-    "MO",
-    "MT",
-    "NE",
-    "NV",
-    "NH",
-    "NJ",
-    "NM",
-    "NY",
-    "NC",
-    "ND",
-    "OH",
-    "OK",
-    "OR",
-    "PA",
-    "RI",
-    "SC",
-    "SD",
-    "TN",
-    "TX",
-    "UT",
-    "VT",
-    "VA",
-    "WA",
-    "WV",
-    "WI",
-    "WY",
-    "PR",
-    "GU",
-    "VI",
-    "AS",
-    "MP",
-]
 SIS_VENDORS = ("PowerSchool", "Infinite Campus", "Skyward", "Aeries", "Synergy", "Focus", "Other")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -108,7 +51,7 @@ def form_problems(form: DistrictForm) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not form.name.strip():
         problems["name"] = "Type your district's name."
-    if form.state.strip().upper() not in US_STATES:
+    if not is_us_state(form.state):
         problems["state"] = "Choose the state your district is in."
     if not re.fullmatch(r"\d{7}", form.nces_id.strip()):
         problems["nces_id"] = "The NCES district id has 7 digits, e.g. 0601234 (look it up at nces.ed.gov)."
@@ -163,8 +106,8 @@ class SignUpPage(BasePage):
             if field.name == "state":
                 widget = QComboBox()
                 widget.addItem(self.tr("Choose…"), "")
-                for code in US_STATES:
-                    widget.addItem(code, code)
+                for code, name in us_states().items():
+                    widget.addItem(f"{code} — {name}", code)
                 widget.currentIndexChanged.connect(lambda _i, n=field.name: self._edited(n))
             elif field.name == "sis_vendor":
                 widget = QComboBox()
