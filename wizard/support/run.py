@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
-from wizard.hub.onboarding import VendorClient
+from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.roster.vendor.profiles import load_profile
 from wizard.support.export import write_report_csv, write_text_atomically
 from wizard.support.health import HealthReport, assess_health
@@ -108,7 +108,10 @@ def run_support_checks(
         connected_districts(client, _stage(progress, 0, 10), cancel, sleep=sleep), district_id
     )
     cancel.raise_if_cancelled()
-    onboarding = onboarding_state(vendor, district.id) if vendor is not None else None
+    onboarding = None
+    if vendor is not None:
+        with OnboardingClient(client.base_url) as catalog:  # the app catalog is public
+            onboarding = onboarding_state(vendor, district.id, catalog.app)
     snapshot = read_district(
         client.for_district(district.token, page_size=page_size),
         _stage(progress, 10, 80),

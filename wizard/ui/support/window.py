@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from wizard.credentials import CredentialStore
 from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
-from wizard.hub.onboarding import VendorClient
+from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
 from wizard.support.health import assess_health
 from wizard.support.linkcheck import LinkCheck
@@ -344,7 +344,10 @@ class SupportWindow(QMainWindow):
         today, sleep = self.hub.today(), self.hub.sleep
 
         def task(progress: ProgressCallback, cancel: CancelToken) -> SupportRun:
-            onboarding = onboarding_state(signed.vendor, district.id)
+            with OnboardingClient(
+                signed.client.base_url, sleep=sleep
+            ) as catalog:  # the app catalog is public
+                onboarding = onboarding_state(signed.vendor, district.id, catalog.app)
             snapshot = read_district(
                 signed.client.for_district(district.token), progress, cancel, sleep=sleep
             )
