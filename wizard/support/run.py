@@ -7,6 +7,7 @@ paths = write_outputs(run, out_dir, generated=datetime.now(UTC))
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -162,8 +163,12 @@ def write_report(
     generated: dt.datetime,
     include_names: bool = False,
     diagnoses: tuple[LoginDiagnosis, ...] = (),
+    hash_key: bytes | None = None,
 ) -> Path:
+    """The HTML report; ids are hashed with `hash_key` (see `report.report_key`), else a one-off key."""
     context = ReportContext(run.hub_url, run.client_id, run.app_title, generated, include_names)
+    if hash_key is not None:
+        context = dataclasses.replace(context, hash_key=hash_key)
     html = render_report(context, run.health, onboarding=run.onboarding, links=run.links, diagnoses=diagnoses)
     return write_text_atomically(html, path)
 
@@ -175,6 +180,7 @@ def write_outputs(
     generated: dt.datetime,
     include_names: bool = False,
     diagnoses: tuple[LoginDiagnosis, ...] = (),
+    hash_key: bytes | None = None,
 ) -> list[Path]:
     """The run's files in `out`: counts, data warnings, login links (when checked) and the HTML report."""
     paths = [
@@ -202,7 +208,12 @@ def write_outputs(
         paths.append(write_links_csv(run.links, out / NOT_LINKED_FILE, only_problems=True))
     paths.append(
         write_report(
-            run, out / REPORT_FILE, generated=generated, include_names=include_names, diagnoses=diagnoses
+            run,
+            out / REPORT_FILE,
+            generated=generated,
+            include_names=include_names,
+            diagnoses=diagnoses,
+            hash_key=hash_key,
         )
     )
     return paths

@@ -16,10 +16,13 @@ from wizard.ui.support.widgets import Host, wrapping_label
 
 
 class ReportTab(QWidget):
-    def __init__(self, host: Host, diagnoses: Callable[[], list[LoginDiagnosis]]) -> None:
+    def __init__(
+        self, host: Host, diagnoses: Callable[[], list[LoginDiagnosis]], hash_key: Callable[[str], bytes]
+    ) -> None:
         super().__init__()
         self.host = host
         self.diagnoses = diagnoses
+        self.hash_key = hash_key  # district id -> the agent's key for hashing ids in its reports
         layout = QVBoxLayout(self)
         layout.addWidget(
             wrapping_label(
@@ -50,10 +53,16 @@ class ReportTab(QWidget):
         run, include, diagnoses = self.host.run, self.include_names.isChecked(), tuple(self.diagnoses())
         if run is None:
             return
+        hash_key = self.hash_key
 
         def task(progress: ProgressCallback, cancel: CancelToken) -> Path:
             return write_report(
-                run, path, generated=dt.datetime.now(dt.UTC), include_names=include, diagnoses=diagnoses
+                run,
+                path,
+                generated=dt.datetime.now(dt.UTC),
+                include_names=include,
+                diagnoses=diagnoses,
+                hash_key=hash_key(run.district.id),  # the keyring may block: not on the GUI thread
             )
 
         self.host.run_task(

@@ -40,6 +40,7 @@ from wizard.support.health import assess_health
 from wizard.support.linkcheck import LinkCheck
 from wizard.support.onboarding_state import onboarding_state
 from wizard.support.reading import ConnectedDistrict, connected_districts, read_district
+from wizard.support.report import report_key
 from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BusyBar, ErrorBanner, describe_error
@@ -177,7 +178,11 @@ class SupportWindow(QMainWindow):
         self.health_tab = HealthTab(self)
         self.links_tab = LinksTab(self, self._linked)
         self.troubleshoot_tab = TroubleshootTab(self, self._admin_token, self.hub.today, self.hub.sleep)
-        self.report_tab = ReportTab(self, lambda: self.troubleshoot_tab.diagnoses)
+        self.report_tab = ReportTab(
+            self,
+            lambda: self.troubleshoot_tab.diagnoses,
+            lambda district_id: report_key(self.hub.credentials, district_id),
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.health_tab, self.tr("&Health"))
         self.tabs.addTab(self.links_tab, self.tr("&Login links"))
