@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.hub.errors import HubError
     from wizard.hub.onboarding import VendorClient
     from wizard.hub.transport import checked_base_url
+    from wizard.support.report import report_key
     from wizard.support.run import run_support_checks, write_outputs
     from wizard.support.troubleshoot import explain_login
 
@@ -171,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
             generated=dt.datetime.now(dt.UTC),
             include_names=args.include_names,
             diagnoses=diagnoses,
+            hash_key=report_key(default_store(), support.district.id),
         )
     except HubError as error:
         progress.finish()

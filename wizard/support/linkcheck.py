@@ -146,7 +146,7 @@ class LinkCheck:
 
     @property
     def linked(self) -> int:
-        return sum(1 for s in self.students if s.linked)
+        return sum(school.linked for school in self.schools)
 
     @property
     def not_linked(self) -> int:
@@ -171,7 +171,7 @@ def read_vendor_roster(path: Path, profile: VendorProfile | None = None) -> Vend
     def column(role: str) -> list[str]:
         header = columns.get(role)
         values = text(frame[header]) if header else pd.Series([""] * len(frame), dtype="string")
-        return [str(v) for v in values]
+        return _texts(values)
 
     rows = [int(i) for i in frame.index]
     parts = [column(r) for r in ("username", "external_id", "first_name", "last_name", "grade", "school")]
@@ -182,13 +182,18 @@ def read_vendor_roster(path: Path, profile: VendorProfile | None = None) -> Vend
     )
 
 
+def _texts(series: pd.Series) -> list[str]:
+    """A text column as Python strings ("" for missing), in one conversion rather than cell by cell."""
+    return [str(v) for v in series.to_numpy(dtype=object, na_value="").tolist()]
+
+
 def _name_keys(first: list[str], last: list[str]) -> list[str]:
     joined = pd.Series([f"{f} {last_name}" for f, last_name in zip(first, last, strict=True)], dtype="string")
-    return [str(v) for v in name_key(joined)]
+    return _texts(name_key(joined))
 
 
 def _ids(values: list[str]) -> list[str]:
-    return [str(v) for v in id_key(pd.Series(values, dtype="string"))]
+    return _texts(id_key(pd.Series(values, dtype="string")))
 
 
 def check_login_links(
@@ -214,8 +219,9 @@ def check_login_links(
     student_names = _name_keys([s.first_name for s in students], [s.last_name for s in students])
     shared_ids = {key for key in student_ids if key}
     links = []
-    for student, key, name in zip(students, student_ids, student_names, strict=True):
-        cancel.raise_if_cancelled()
+    for index, (student, key, name) in enumerate(zip(students, student_ids, student_names, strict=True)):
+        if index % 1000 == 0:
+            cancel.raise_if_cancelled()
         school = snapshot.school_name(student.school)
         stripped = key.lstrip("0")
         if not key:
@@ -246,14 +252,18 @@ def check_login_links(
 def _per_school(links: list[StudentLink], unclaimed: list[AccountLink]) -> tuple[SchoolLinks, ...]:
     schools: dict[str, SchoolLinks] = {}
     for link in links:
-        entry = schools.setdefault(link.school, SchoolLinks(link.school))
+        entry = schools.get(link.school)
+        if entry is None:
+            entry = schools[link.school] = SchoolLinks(link.school)
         entry.shared += 1
         if link.linked:
             entry.linked += 1
         else:
             entry.not_linked[link.outcome] += 1
     for account in unclaimed:
-        schools.setdefault(account.school, SchoolLinks(account.school)).unclaimed_accounts += 1
+        if account.school not in schools:
+            schools[account.school] = SchoolLinks(account.school)
+        schools[account.school].unclaimed_accounts += 1
     return tuple(sorted(schools.values(), key=lambda s: s.school.casefold()))
 
 

@@ -6,10 +6,11 @@ that API (404) simply gives no onboarding state, and the support view says so in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from wizard.hub.errors import AuthError, NotFound
-from wizard.hub.models import Connection
+from wizard.hub.errors import AuthError, HubError, NotFound
+from wizard.hub.models import App, Connection
 from wizard.hub.onboarding import VendorClient
 
 STATUS_WORDS = {
@@ -26,6 +27,13 @@ class OnboardingState:
     available: bool
     connection: Connection | None
     note: str  # one plain sentence
+    app: App | None = None  # the app's catalog entry, when the hub publishes its catalog
+
+    @property
+    def links_by_external_id(self) -> bool:
+        """Whether hub logins reach the vendor's own accounts through ExternalID (no Secure Sync): then the
+        vendor's roster export decides who lands in their account. Unknown apps are assumed to."""
+        return self.app is None or not self.app.uses_secure_sync or self.app.roster_import is not None
 
     @property
     def status_words(self) -> str:
@@ -34,15 +42,24 @@ class OnboardingState:
         return STATUS_WORDS.get(self.connection.status, self.connection.status.replace("_", " "))
 
 
-def onboarding_state(vendor: VendorClient, district_id: str) -> OnboardingState:
-    """The app's connection with `district_id`, or why the hub cannot tell us."""
+def onboarding_state(
+    vendor: VendorClient, district_id: str, catalog: Callable[[str], App] | None = None
+) -> OnboardingState:
+    """The app's connection with `district_id`, or why the hub cannot tell us; `catalog(app_id)` adds the
+    app's catalog entry (how it gets its roster)."""
     try:
         connections = vendor.connections()
     except (NotFound, AuthError):
         return OnboardingState(False, None, "This hub does not publish onboarding state to apps.")
     for connection in connections:
         if connection.district_id == district_id:
-            return OnboardingState(True, connection, _describe(connection))
+            app = None
+            if catalog is not None:
+                try:
+                    app = catalog(connection.app_id)
+                except HubError:
+                    app = None  # the catalog is a bonus; the state stands without it
+            return OnboardingState(True, connection, _describe(connection), app)
     return OnboardingState(True, None, "The hub has no connection between this district and your app.")
 
 

@@ -1,23 +1,28 @@
 """The diagnostic report: one self-contained HTML file a support agent attaches to a ticket.
 
-By default it names no one: student and teacher names, emails and ids become short hashed ids (the same id
-always gives the same hash within a district, so two reports can be compared). `include_names=True` is the
-agent's explicit choice to show them.
+By default it names no one: student and teacher names, emails and ids become short keyed hashes. The key is
+the agent's own (kept in the keyring, one per district), so the same id gives the same hash in every report the
+agent writes, while whoever reads the ticket cannot recompute them from a list of likely SIS ids.
+`include_names=True` is the agent's explicit choice to show them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import hmac
+import secrets
+from dataclasses import dataclass, field
 from html import escape
 
+from wizard.credentials import SERVICE_PREFIX, CredentialStore
 from wizard.support.health import HealthReport
 from wizard.support.linkcheck import PLAIN_WORDS, SHORT_WORDS, WHO_ACTS, LinkCheck
 from wizard.support.onboarding_state import OnboardingState
 from wizard.support.troubleshoot import LoginDiagnosis
 
 EXAMPLES_PER_FINDING = 25
+REPORT_KEY_SERVICE = f"{SERVICE_PREFIX}:support-report-key"
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:60em;color:#1d2430}
 h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #d6dce5}
@@ -34,23 +39,33 @@ class ReportContext:
     app_title: str
     generated: dt.datetime
     include_names: bool = False
+    hash_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 
-def hashed(value: str, district_id: str) -> str:
-    """A short, stable pseudonym for an id or name within one district."""
+def hashed(value: str, key: bytes) -> str:
+    """A short pseudonym for an id: stable for one key, not recomputable without it."""
     if not value:
         return ""
-    digest = hashlib.sha256(f"{district_id}\x1f{value}".encode()).hexdigest()
-    return f"#{digest[:10]}"
+    return "#" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def report_key(store: CredentialStore, district_id: str) -> bytes:
+    """The agent's hashing key for one district's reports, created on first use and kept in the keyring."""
+    stored = store.get_secret(REPORT_KEY_SERVICE, district_id)
+    if stored:
+        return bytes.fromhex(stored)
+    key = secrets.token_bytes(32)
+    store.set_secret(REPORT_KEY_SERVICE, district_id, key.hex())
+    return key
 
 
 class _Redactor:
-    def __init__(self, district_id: str, include_names: bool) -> None:
-        self.district_id = district_id
+    def __init__(self, key: bytes, include_names: bool) -> None:
+        self.key = key
         self.include_names = include_names
 
     def id(self, value: str) -> str:
-        return value if self.include_names else hashed(value, self.district_id)
+        return value if self.include_names else hashed(value, self.key)
 
     def name(self, value: str) -> str:
         return value if self.include_names else "(redacted)"
@@ -238,7 +253,7 @@ def render_report(
     diagnoses: tuple[LoginDiagnosis, ...] = (),
 ) -> str:
     """The whole report as one HTML document (inline CSS and SVG; no scripts, no external files)."""
-    redact = _Redactor(health.district_id, context.include_names)
+    redact = _Redactor(context.hash_key, context.include_names)
     privacy = (
         "Names, emails and ids are shown (the agent chose to include them)."
         if context.include_names

@@ -7,6 +7,7 @@ paths = write_outputs(run, out_dir, generated=datetime.now(UTC))
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
-from wizard.hub.onboarding import VendorClient
+from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.roster.vendor.profiles import load_profile
 from wizard.support.export import write_report_csv, write_text_atomically
 from wizard.support.health import HealthReport, assess_health
@@ -108,7 +109,10 @@ def run_support_checks(
         connected_districts(client, _stage(progress, 0, 10), cancel, sleep=sleep), district_id
     )
     cancel.raise_if_cancelled()
-    onboarding = onboarding_state(vendor, district.id) if vendor is not None else None
+    onboarding = None
+    if vendor is not None:
+        with OnboardingClient(client.base_url) as catalog:  # the app catalog is public
+            onboarding = onboarding_state(vendor, district.id, catalog.app)
     snapshot = read_district(
         client.for_district(district.token, page_size=page_size),
         _stage(progress, 10, 80),
@@ -159,8 +163,12 @@ def write_report(
     generated: dt.datetime,
     include_names: bool = False,
     diagnoses: tuple[LoginDiagnosis, ...] = (),
+    hash_key: bytes | None = None,
 ) -> Path:
+    """The HTML report; ids are hashed with `hash_key` (see `report.report_key`), else a one-off key."""
     context = ReportContext(run.hub_url, run.client_id, run.app_title, generated, include_names)
+    if hash_key is not None:
+        context = dataclasses.replace(context, hash_key=hash_key)
     html = render_report(context, run.health, onboarding=run.onboarding, links=run.links, diagnoses=diagnoses)
     return write_text_atomically(html, path)
 
@@ -172,6 +180,7 @@ def write_outputs(
     generated: dt.datetime,
     include_names: bool = False,
     diagnoses: tuple[LoginDiagnosis, ...] = (),
+    hash_key: bytes | None = None,
 ) -> list[Path]:
     """The run's files in `out`: counts, data warnings, login links (when checked) and the HTML report."""
     paths = [
@@ -199,7 +208,12 @@ def write_outputs(
         paths.append(write_links_csv(run.links, out / NOT_LINKED_FILE, only_problems=True))
     paths.append(
         write_report(
-            run, out / REPORT_FILE, generated=generated, include_names=include_names, diagnoses=diagnoses
+            run,
+            out / REPORT_FILE,
+            generated=generated,
+            include_names=include_names,
+            diagnoses=diagnoses,
+            hash_key=hash_key,
         )
     )
     return paths

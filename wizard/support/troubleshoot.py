@@ -114,7 +114,12 @@ def _launch_reasons(
 
 
 def _user_reasons(
-    snapshot: DistrictSnapshot, user: DataUser, role: str, app: str, links: LinkCheck | None
+    snapshot: DistrictSnapshot,
+    user: DataUser,
+    role: str,
+    app: str,
+    links: LinkCheck | None,
+    link_check_applies: bool = True,
 ) -> list[Reason]:
     reasons = []
     if not user.sis_id:
@@ -135,11 +140,11 @@ def _user_reasons(
             reasons.append(
                 Reason("They are in no shared section, so no teacher sees them in a class.", DISTRICT, False)
             )
-        if links is None:
+        if links is None and link_check_applies:
             reasons.append(
                 Reason(f"Load {app}'s roster export to check which account they will land in.", VENDOR, False)
             )
-        else:
+        elif links is not None:
             link = next((item for item in links.students if item.student.id == user.id), None)
             if link is not None and link.outcome != LINKED:
                 account = link.account.username if link.account else ""
@@ -216,7 +221,10 @@ def explain_login(
     user = matches[0]
     role = _role(user)
     school = snapshot.school_name(user.school) if user.school else ""
-    reasons = _launch_reasons(snapshot, onboarding, today) + _user_reasons(snapshot, user, role, app, links)
+    applies = onboarding.links_by_external_id if onboarding else True
+    reasons = _launch_reasons(snapshot, onboarding, today) + _user_reasons(
+        snapshot, user, role, app, links, applies
+    )
     blocked = any(r.blocking for r in reasons)
     where = f", {school}" if school else ""
     who = f"{user.name or '(no name)'} ({role}{where})"

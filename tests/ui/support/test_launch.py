@@ -21,11 +21,13 @@ def test_demo_district_story_in_the_window(qtbot: QtBot, embedded_hub: RunningHu
     assert window.hub_edit.text() == "" and window.demo_button.isVisible()
     window.demo_button.click()
     qtbot.waitUntil(lambda: window.run is not None and not window.is_busy, timeout=20_000)
-    assert window.roster_edit.text() == str(data_dir() / "demo-symphony-math-roster.csv")
+    assert window.links_tab.roster_edit.text() == str(data_dir() / "demo-symphony-math-roster.csv")
     assert store.app_secret(EMBEDDED_SCOPE, window.client_id_edit.text()) == window.secret_edit.text()
-    window.links_button.click()
+    window.links_tab.check_button.click()
     qtbot.waitUntil(lambda: not window.is_busy, timeout=10_000)
-    assert window.links_summary.text().startswith("<b>24 students at Cedar Middle will not be linked.</b>")
+    assert window.links_tab.summary.text().startswith(
+        "<b>24 students at Cedar Middle will not be linked.</b>"
+    )
     window.close()
 
 

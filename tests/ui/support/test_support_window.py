@@ -58,13 +58,22 @@ def test_sign_in_opens_the_only_district_with_its_health(
     assert window.districts_table.item(0, 0).text() == "Maple Valley Unified School District"
     assert window.districts_table.item(0, 1).text() == "success"
     assert window.tabs.isEnabled() and window.run is not None
-    assert "180 students" in window.health_summary.text() and "Symphony Math" in window.health_summary.text()
-    schools = {window.counts_table.item(r, 0).text(): window.counts_table.item(r, 3).text() for r in range(3)}
+    assert (
+        "180 students" in window.health_tab.summary.text()
+        and "Symphony Math" in window.health_tab.summary.text()
+    )
+    schools = {
+        window.health_tab.counts_table.item(r, 0).text(): window.health_tab.counts_table.item(r, 3).text()
+        for r in range(3)
+    }
     assert schools == {"Cedar Middle": "36", "Maple Valley Elementary": "72", "Oak Ridge Elementary": "72"}
-    assert window.counts_chart.values() == [("students", [36, 72, 72])]
-    warnings = {window.findings_table.item(r, 0).text() for r in range(window.findings_table.rowCount())}
+    assert window.health_tab.counts_chart.values() == [("students", [36, 72, 72])]
+    warnings = {
+        window.health_tab.findings_table.item(r, 0).text()
+        for r in range(window.health_tab.findings_table.rowCount())
+    }
     assert "Teachers without email" in warnings
-    window.export_warnings(tmp_path / "warnings.csv")
+    window.health_tab.export_warnings(tmp_path / "warnings.csv")
     wait_idle(qtbot, window)
     with (tmp_path / "warnings.csv").open(encoding="utf-8", newline="") as handle:
         no_email = [r for r in csv.DictReader(handle) if r["warning"] == "teachers_without_email"]
@@ -96,27 +105,27 @@ def test_login_links_export_troubleshoot_and_report(
 ) -> None:
     sign_in(qtbot, window, demo)
     wait_idle(qtbot, window)
-    window.roster_edit.setText(str(demo.roster_path))
-    window.links_button.click()
+    window.links_tab.roster_edit.setText(str(demo.roster_path))
+    window.links_tab.check_button.click()
     wait_idle(qtbot, window)
-    assert "24 students at Cedar Middle will not be linked" in window.links_summary.text()
-    assert window.links_chart.values()[1] == ("not linked", [24, 0, 0])
-    window.export_links(tmp_path / "not-linked.csv")
+    assert "24 students at Cedar Middle will not be linked" in window.links_tab.summary.text()
+    assert window.links_tab.chart.values()[1] == ("not linked", [24, 0, 0])
+    window.links_tab.export_links(tmp_path / "not-linked.csv")
     wait_idle(qtbot, window)
     with (tmp_path / "not-linked.csv").open(encoding="utf-8", newline="") as handle:
         assert sum(1 for row in csv.DictReader(handle) if row["school"] == "Cedar Middle") == 25
 
-    window.lookup_edit.setText("T20101")
-    window.lookup_button.click()
+    window.troubleshoot_tab.lookup_edit.setText("T20101")
+    window.troubleshoot_tab.lookup_button.click()
     wait_idle(qtbot, window)
-    assert "will not get into their Symphony Math account" in window.verdict.text()
-    assert window.reasons_table.item(0, 0).text() == "district"
+    assert "will not get into their Symphony Math account" in window.troubleshoot_tab.verdict.text()
+    assert window.troubleshoot_tab.reasons_table.item(0, 0).text() == "district"
 
-    window.save_report(tmp_path / "report.html")
+    window.report_tab.save_report(tmp_path / "report.html")
     wait_idle(qtbot, window)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Login-link check" in html and "T20101" not in html
-    assert "Saved" in window.report_note.text()
+    assert "Saved" in window.report_tab.note.text()
 
 
 def test_cancel_stops_the_district_read(qtbot: QtBot, window: SupportWindow, demo: Demo) -> None:
@@ -142,14 +151,17 @@ def test_lookup_uses_the_portal_preview_when_the_admin_token_is_here(
     lakeside = next(s for s in demo_tables(random.Random(2026))["students"] if s["School_id"] == "301")
     sign_in(qtbot, window, demo)
     wait_idle(qtbot, window)
-    window.lookup_edit.setText(lakeside["Student_id"])
-    window.lookup_button.click()
+    window.troubleshoot_tab.lookup_edit.setText(lakeside["Student_id"])
+    window.troubleshoot_tab.lookup_button.click()
     wait_idle(qtbot, window)
     assert (
-        window.verdict.text()
+        window.troubleshoot_tab.verdict.text()
         == f"{lakeside['First_name']} {lakeside['Last_name']} will not see Symphony Math."
     )
-    assert "sharing setting does not include this user" in window.reasons_table.item(0, 2).text()
+    assert (
+        "sharing setting does not include this user"
+        in window.troubleshoot_tab.reasons_table.item(0, 2).text()
+    )
 
 
 def test_an_unreadable_roster_is_explained_inline(
@@ -157,11 +169,14 @@ def test_an_unreadable_roster_is_explained_inline(
 ) -> None:
     sign_in(qtbot, window, demo)
     wait_idle(qtbot, window)
-    window.roster_edit.setText(str(tmp_path / "missing.csv"))
-    window.links_button.click()
+    window.links_tab.roster_edit.setText(str(tmp_path / "missing.csv"))
+    window.links_tab.check_button.click()
     wait_idle(qtbot, window)
     assert "missing.csv: file not found" in window.banner.message.text()
-    assert window.links_summary.text() == "Not checked yet." and not window.export_button.isEnabled()
+    assert (
+        window.links_tab.summary.text() == "Not checked yet."
+        and not window.links_tab.export_button.isEnabled()
+    )
 
 
 def test_several_matches_are_listed_and_one_can_be_picked(
@@ -169,15 +184,21 @@ def test_several_matches_are_listed_and_one_can_be_picked(
 ) -> None:
     sign_in(qtbot, window, demo)
     wait_idle(qtbot, window)
-    window.lookup_edit.setText("Garcia")
-    window.lookup_button.click()
+    window.troubleshoot_tab.lookup_edit.setText("Garcia")
+    window.troubleshoot_tab.lookup_button.click()
     wait_idle(qtbot, window)
-    assert "match 'Garcia'" in window.verdict.text() and window.candidates_list.count() > 1
-    assert window.diagnoses == []
-    chosen = window.candidates_list.item(0)
+    assert (
+        "match 'Garcia'" in window.troubleshoot_tab.verdict.text()
+        and window.troubleshoot_tab.candidates_list.count() > 1
+    )
+    assert window.troubleshoot_tab.diagnoses == []
+    chosen = window.troubleshoot_tab.candidates_list.item(0)
     hub_id = chosen.data(Qt.ItemDataRole.UserRole)
-    window.candidates_list.itemActivated.emit(chosen)
+    window.troubleshoot_tab.candidates_list.itemActivated.emit(chosen)
     wait_idle(qtbot, window)
-    assert window.lookup_edit.text() == hub_id
-    assert window.candidates_list.isHidden() and len(window.diagnoses) == 1
-    assert window.diagnoses[0].user is not None and "Garcia" in window.verdict.text()
+    assert window.troubleshoot_tab.lookup_edit.text() == hub_id
+    assert window.troubleshoot_tab.candidates_list.isHidden() and len(window.troubleshoot_tab.diagnoses) == 1
+    assert (
+        window.troubleshoot_tab.diagnoses[0].user is not None
+        and "Garcia" in window.troubleshoot_tab.verdict.text()
+    )

@@ -7,14 +7,17 @@ from pathlib import Path
 import pytest
 
 from tests.unit.support.conftest import TODAY, Demo
+from tests.unit.test_credentials import MemoryKeyring
+from wizard.credentials import CredentialStore
 from wizard.support import linkcheck as lc
 from wizard.support.health import assess_health
 from wizard.support.onboarding_state import onboarding_state
 from wizard.support.reading import DistrictSnapshot
-from wizard.support.report import ReportContext, hashed, render_report
+from wizard.support.report import ReportContext, hashed, render_report, report_key
 from wizard.support.troubleshoot import explain_login
 
 GENERATED = dt.datetime(2026, 11, 2, 15, 30, tzinfo=dt.UTC)
+KEY = b"k" * 32
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def parts(demo: Demo, snapshot: DistrictSnapshot) -> dict[str, object]:
 
 
 def _render(demo: Demo, parts: dict[str, object], include_names: bool) -> str:
-    context = ReportContext(demo.hub.base_url, "client-1", "Symphony Math", GENERATED, include_names)
+    context = ReportContext(demo.hub.base_url, "client-1", "Symphony Math", GENERATED, include_names, KEY)
     return render_report(context, **parts)  # type: ignore[arg-type]
 
 
@@ -51,9 +54,9 @@ def test_redacted_report_names_no_one(
     assert "Cedar Middle" in html and "Login-link check" in html and "Onboarding state" in html
     assert "ExternalID lost its leading zeros" in html and "Sections with no students: 3" in html
     assert "S201-EMPTY" in html  # sections name no one: their ids stay readable
-    assert hashed("x", "d1") == hashed("x", "d1") != hashed("x", "d2")
+    assert hashed("x", KEY) == hashed("x", KEY) != hashed("x", b"another key")
     lost = next(s for s in parts["links"].students if s.outcome == lc.LOST_ZEROS)  # type: ignore[attr-defined]
-    assert hashed(lost.student.id, snapshot.district.id) in html  # listed records appear as stable hashes
+    assert hashed(lost.student.id, KEY) in html  # listed records appear as keyed hashes
 
 
 def test_names_shown_when_the_agent_opts_in(demo: Demo, parts: dict[str, object], tmp_path: Path) -> None:
@@ -61,3 +64,13 @@ def test_names_shown_when_the_agent_opts_in(demo: Demo, parts: dict[str, object]
     diagnosis = parts["diagnoses"][0]  # type: ignore[index]
     assert diagnosis.user.name in html and diagnosis.user.sis_id in html
     assert "redacted" not in html.split("<h2>")[0]
+
+
+def test_the_hashing_key_is_the_agents_own_and_kept_per_district() -> None:
+    store = CredentialStore(MemoryKeyring())
+    first = report_key(store, "district-1")
+    assert report_key(store, "district-1") == first and len(first) == 32
+    assert report_key(store, "district-2") != first
+    assert hashed("010162", first) != hashed(
+        "010162", report_key(CredentialStore(MemoryKeyring()), "district-1")
+    )

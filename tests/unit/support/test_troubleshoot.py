@@ -9,7 +9,7 @@ import pytest
 from tests.hub_support import FAST
 from tests.unit.support.conftest import TODAY, Demo
 from wizard.hub.dataapi import DataDistrict
-from wizard.hub.onboarding import OnboardingClient
+from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.sandbox.seed import demo_tables
 from wizard.support import linkcheck as lc
 from wizard.support.onboarding_state import onboarding_state
@@ -96,9 +96,14 @@ def test_unshared_student_with_and_without_the_portal(demo: Demo, snapshot: Dist
     assert "not in the district's roster" in missing.headline.lower() or "roster" in missing.reasons[0].text
 
 
-def test_onboarding_state_from_the_vendor_api(demo: Demo) -> None:
+def test_onboarding_state_from_the_vendor_api(demo: Demo, snapshot: DistrictSnapshot) -> None:
     vendor = demo.vendor()
-    state = onboarding_state(vendor, demo.seed.district_id)
+    with OnboardingClient(demo.hub.base_url, policy=FAST) as catalog:
+        state = onboarding_state(vendor, demo.seed.district_id, catalog.app)
+    assert state.app is not None and state.app.name == "Symphony Math" and state.links_by_external_id
+    student = snapshot.students[0].id
+    note = explain_login(snapshot, student, today=TODAY, app="Symphony Math", onboarding=state).reasons
+    assert any("Load Symphony Math's roster export" in r.text and not r.blocking for r in note)
     assert state.available and state.connection is not None and state.status_words == "connected"
     assert "sharing by schools, confirmed by the vendor" in state.note and "2026-09-01" in state.note
     assert onboarding_state(vendor, "other-district").connection is None
@@ -110,6 +115,14 @@ def test_amplify_is_not_launched_yet(demo: Demo) -> None:
     amplify = demo.client(demo.seed.credentials["amplify-curriculum"])
     [district] = connected_districts(amplify)
     snapshot = read_district(amplify.for_district(district.token), sleep=demo.clock.sleep)
-    diagnosis = explain_login(snapshot, snapshot.students[0].id, today=TODAY, app="Amplify Curriculum")
+    credentials = demo.seed.credentials["amplify-curriculum"]
+    vendor = VendorClient(demo.hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    with OnboardingClient(demo.hub.base_url, policy=FAST) as catalog:
+        onboarding = onboarding_state(vendor, demo.seed.district_id, catalog.app)
+    assert onboarding.app is not None and not onboarding.links_by_external_id  # Secure Sync: no ExternalIDs
+    diagnosis = explain_login(
+        snapshot, snapshot.students[0].id, today=TODAY, app="Amplify Curriculum", onboarding=onboarding
+    )
     assert not diagnosis.sees_app and diagnosis.actors == ("district",)
     assert diagnosis.reasons[0].text.startswith("The district has not launched the app yet")
+    assert not any("roster export" in r.text for r in diagnosis.reasons)

@@ -1,0 +1,75 @@
+"""Small building blocks the support view's tabs share: read-only tables, wrapping labels, the task runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+
+from wizard.support.run import SupportRun
+from wizard.tasks import CancelToken, ProgressCallback
+from wizard.ui.worker import Worker
+
+Task = Callable[[ProgressCallback, CancelToken], Any]
+
+
+class Host(Protocol):
+    """What a tab needs from the window: the checked district's run, and a way to run hub work."""
+
+    @property
+    def run(self) -> SupportRun | None: ...
+
+    def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker: ...
+
+    def show_problem(self, message: str, hint: str) -> None: ...
+
+
+def short_time(stamp: str | None) -> str:
+    """An ISO timestamp as "2026-11-22 21:25"."""
+    return stamp.replace("T", " ")[:16] if stamp else "never"
+
+
+def make_table(headers: list[str], stretch: int = -1) -> QTableWidget:
+    """A read-only, row-selecting table; column `stretch` (default the last) takes the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch < 0:
+        table.horizontalHeader().setStretchLastSection(True)
+    else:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setWordWrap(False)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]], numeric: set[int] | None = None) -> None:
+    numeric = numeric or set()
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            if c in numeric:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+def fit_height(table: QTableWidget) -> None:
+    """Size a short table to its rows, so the tab has no empty table acreage."""
+    header = table.horizontalHeader().height()
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(header + rows + 2 * table.frameWidth() + 2)
+
+
+def wrapping_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
