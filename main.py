@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from wizard.errors import UserFacingError
+from wizard.logs import configure_logging
 
 log = logging.getLogger("wizard")
 
@@ -41,13 +42,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def _run_gui() -> int:
     from wizard.ui.app import run_gui
 
@@ -57,8 +51,8 @@ def _run_gui() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.verbose)
     command = args.command or "gui"
+    configure_logging(verbose=args.verbose, to_file=command == "gui")
     handler: Callable[[argparse.Namespace], int] = args.handler if command != "gui" else lambda _: _run_gui()
     try:
         return handler(args)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from wizard.errors import UserFacingError
 from wizard.flow import PAGE_TITLES, PageId
+from wizard.logs import log_file_path
 from wizard.ui.worker import Task, Worker
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ def describe_error(error: object) -> tuple[str, str]:
     log.error("unexpected error", exc_info=error if isinstance(error, BaseException) else None)
     return (
         "Something unexpected went wrong.",
-        "Try again. If it keeps happening, contact support; the details are in the wizard's log.",
+        "Try again. If it keeps happening, contact support and send them the wizard's log: "
+        f"{log_file_path()}",
     )
 
 
