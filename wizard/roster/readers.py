@@ -330,6 +330,9 @@ def _frame_from_records(columns: list[str], records: Iterable[Sequence[object]])
     )
 
 
+EXCEL_EXACT_LIMIT = 1e15
+
+
 def _cell_text(cell: object) -> str:
     """An Excel cell as the text a person sees: whole numbers without '.0', dates as ISO."""
     if cell is None:
@@ -337,6 +340,11 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float) and cell.is_integer():
+        # Excel keeps 15 significant digits: a longer whole number has already lost digits, so show it as
+        # Excel does (1.23456789012346E+19) and let validation flag the damaged id, instead of inventing digits.
+        if abs(cell) >= EXCEL_EXACT_LIMIT:
+            mantissa, exponent = f"{cell:.14E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
         return str(int(cell))
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")

@@ -150,3 +150,16 @@ def test_xlsx_named_sheet_and_missing_sheet(tmp_path: Path) -> None:
     assert read_table(path, sheet="Teachers").frame["Teacher ID"].tolist() == ["T1"]
     with pytest.raises(UnreadableFile, match="Students, Teachers"):
         read_table(path, sheet="Staff")
+
+
+def test_xlsx_long_number_is_shown_as_excel_rounded_it(tmp_path: Path) -> None:
+    """Excel keeps 15 digits; a longer id is already damaged, so it reads as Excel shows it, not with invented digits."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Student ID"])
+    sheet.append([12345678901234567890])
+    sheet.append([999999999999999])
+    workbook.save(tmp_path / "ids.xlsx")
+    ids = read_table(tmp_path / "ids.xlsx").frame["Student ID"].tolist()
+    assert ids == ["1.23456789012346E+19", "999999999999999"]

@@ -250,3 +250,19 @@ def test_origins_point_each_row_at_its_input_row(tmp_path: Path) -> None:
         ("students.csv", 4),
     ]
     assert origins.index.equals(result.tables["students"].index)
+
+
+def test_xlsx_id_longer_than_excel_keeps_is_reported(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Student ID", "School", "First Name", "Last Name", "Grade"])
+    sheet.append([12345678901234567890, "01", "Ann", "Lee", 3])
+    workbook.save(tmp_path / "Students.xlsx")
+    result = prepare([tmp_path / "Students.xlsx"])
+    flagged = [issue for issue in result.issues if issue.code == "scientific_notation_id"]
+    assert [(issue.file, issue.row, issue.value) for issue in flagged] == [
+        ("Students.xlsx", 2, "1.23456789012346E+19")
+    ]
