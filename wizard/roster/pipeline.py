@@ -32,7 +32,7 @@ from wizard.roster.issues import (
 from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, detect_format, expand_inputs
-from wizard.roster.staging import Staged, concat_staged
+from wizard.roster.staging import Staged, concat_staged, derive_columns
 from wizard.roster.tabular import InputSummary, stage_tabular
 from wizard.roster.validate import validate
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
@@ -175,6 +175,8 @@ def prepare(
             if summary.path is not None and Path(workdir) in summary.path.parents:
                 summary.path = None
     tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
+    if options.input_format != "hub":  # an upload in the hub's own format must carry every required column
+        derive_columns(tables)
     _report_missing_files(tables, log, input_format)
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}

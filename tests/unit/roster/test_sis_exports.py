@@ -250,3 +250,37 @@ def test_origins_point_each_row_at_its_input_row(tmp_path: Path) -> None:
         ("students.csv", 4),
     ]
     assert origins.index.equals(result.tables["students"].index)
+
+
+def _enrollments_without_school(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "schools.csv").write_text("School ID;School Name\n01;A\n02;B\n")
+    (folder / "teachers.csv").write_text("Teacher ID;School ID;First Name;Last Name\nT1;01;Al;Bo\n")
+    (folder / "students.csv").write_text(
+        "Student ID;School ID;First Name;Last Name\n1;01;Ann;Lee\n2;02;Bo;Li\n"
+    )
+    (folder / "sections.csv").write_text("Section ID;School ID;Teacher ID\nS1;01;T1\nS2;02;T1\n")
+    (folder / "enrollments.csv").write_text("Section ID;Student ID\nS1;1\nS2;2\nS9;1\n")
+    return folder
+
+
+def test_enrollments_school_id_comes_from_their_section(tmp_path: Path) -> None:
+    result = prepare([_enrollments_without_school(tmp_path)])
+    assert column(result, "enrollments", "School_id") == ["01", "02", ""]
+    keys = issue_keys(result)
+    assert not any(code == "missing_column" for _, code, *_ in keys)
+    assert not any(code == "required_value_missing" and col == "School_id" for _, code, _, _, col in keys)
+    # only the row whose section is unknown is left out, and it says why
+    assert ("error", "unknown_reference", "enrollments.csv", 4, "Section ID") in keys
+    assert list(result.error_rows["enrollments"]) == [2]
+
+
+def test_hub_format_enrollments_still_need_school_id(tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    folder.mkdir()
+    (folder / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (folder / "sections.csv").write_text("School_id,Section_id,Teacher_id\n01,S1,T1\n")
+    (folder / "enrollments.csv").write_text("Section_id,Student_id\nS1,1\n")
+    result = prepare([folder], PrepareOptions(input_format="hub"))
+    assert ("error", "missing_column", "enrollments.csv", None, "School_id") in issue_keys(result)
