@@ -15,7 +15,14 @@ from typing import TextIO
 from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import severity_of
-from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
+from wizard.roster.pipeline import (
+    REPORT_NAME,
+    PrepareOptions,
+    PrepareResult,
+    WrittenFiles,
+    prepare,
+    write_outputs,
+)
 from wizard.roster.vendor import cli as vendor_cli
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -153,6 +160,16 @@ def print_summary(
     elif result.error_count:
         lines.append(
             "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
+        )
+    removed = written.removed if isinstance(written, WrittenFiles) else []
+    if removed:
+        names = ", ".join(path.name for path in removed)
+        lines.append(
+            f"Removed {names} left in {out_dir} by an earlier run: "
+            + ("it no longer matches" if len(removed) == 1 else "they no longer match")
+            + " this run's report, so "
+            + ("it" if len(removed) == 1 else "they")
+            + " must not be uploaded."
         )
     lines.append(f"Errors: {result.error_count:,}   Warnings: {result.warning_count:,}")
     totals = result.issues_by_code()

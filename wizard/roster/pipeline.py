@@ -50,6 +50,7 @@ __all__ = [
     "OutputError",
     "PrepareOptions",
     "PrepareResult",
+    "WrittenFiles",
     "prepare",
     "write_outputs",
 ]
@@ -250,9 +251,21 @@ def _report_missing_files(tables: dict[str, Staged], log: IssueLog, input_format
 # --- output -----------------------------------------------------------------------------------------------
 
 
-def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> list[Path]:
+class WrittenFiles(list[Path]):
+    """The paths written, plus `removed`: hub upload files an earlier run left in the folder that this run did
+    not write (they would no longer match the report, so they must not be uploaded by mistake)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.removed: list[Path] = []
+
+
+def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> WrittenFiles:
     """Write the hub CSVs (when there are no errors, or with allow_errors then without the rows with errors),
-    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written."""
+    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written.
+
+    Hub upload files (their exact names only) from an earlier run that this run does not write are removed
+    first, so the folder never holds an upload set that disagrees with its report and summary.json."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -261,7 +274,7 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
             "Choose a folder you can write to with --out.",
         ) from error
     input_paths = {summary.path.resolve() for summary in result.inputs if summary.path is not None}
-    written: list[Path] = []
+    written = WrittenFiles()
     try:
         targets = [out_dir / spec.hub_file_name(kind) for kind in result.tables]
         for target in [*targets, out_dir / REPORT_NAME, out_dir / SUMMARY_NAME]:  # before writing anything
@@ -269,7 +282,9 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
                 raise OutputError(
                     f"Writing {target} would overwrite an input file.", "Choose another folder with --out."
                 )
-        if result.error_count == 0 or allow_errors:
+        upload = result.error_count == 0 or allow_errors
+        written.removed = remove_stale_uploads(out_dir, set(result.tables) if upload else set(), input_paths)
+        if upload:
             tables = result.clean_tables() if result.error_count else result.tables
             for kind, frame in tables.items():
                 target = out_dir / spec.hub_file_name(kind)
@@ -281,7 +296,8 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
         summary_path = out_dir / SUMMARY_NAME
         summary = result.summary()
         summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
-        summary["upload_files_written"] = result.error_count == 0 or allow_errors
+        summary["upload_files_written"] = upload
+        summary["stale_files_removed"] = [path.name for path in written.removed]
         atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         written.append(summary_path)
     except OutputError:
@@ -292,6 +308,18 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
             "Choose a folder you can write to with --out.",
         ) from error
     return written
+
+
+def remove_stale_uploads(out_dir: Path, keep_kinds: set[str], input_paths: set[Path]) -> list[Path]:
+    """Delete the hub upload files (exact hub names, regular files, never an input) not about to be rewritten."""
+    removed: list[Path] = []
+    for kind in spec.HUB_KINDS:
+        path = out_dir / spec.hub_file_name(kind)
+        if kind in keep_kinds or not path.is_file() or path.resolve() in input_paths:
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
 
 
 def write_report(issue_frame: pd.DataFrame, path: Path) -> None:

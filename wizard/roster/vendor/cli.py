@@ -168,6 +168,11 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
+        if outputs.removed:
+            lines.append(
+                f"Removed the {IMPORT_FILE} an earlier run left in {args.out}: it no longer matches this run's "
+                "match report, so it must not be imported."
+            )
     # The vendor's issues join the students' in validation_report.csv.
     combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
     write_report(sort_issues(combined), args.out / REPORT_NAME)

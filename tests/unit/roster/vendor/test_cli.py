@@ -47,12 +47,15 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def test_open_decisions_exit_1_with_the_report_only(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (files / "out").mkdir(exist_ok=True)
+    (files / "out" / "vendor_import.csv").write_text("stale from an earlier run\n", encoding="utf-8")
     assert _prepare(files) == 1
     written = sorted(path.name for path in (files / "out").iterdir())
     assert written == ["validation_report.csv", "vendor_match_report.csv"]
     err = capsys.readouterr().err
     assert "need your decision: 6" in err
     assert "vendor_import.csv NOT written" in err
+    assert "Removed the vendor_import.csv an earlier run left" in err
     report = (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
     # Only the students export is needed for the vendor target: no missing teachers or sections reported.
     assert "missing_file" not in report
