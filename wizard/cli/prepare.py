@@ -177,6 +177,11 @@ def print_summary(
         for code, count in totals.items():
             if severity_of(code) == severity:
                 lines.append(f"  {severity} {code}: {count:,}")
+    if "ambiguous_date" in totals:
+        lines.append(
+            "  (ambiguous_date: dates such as 03/04/2010 were read month first because no date in their file "
+            "shows the order; if the export writes the day first, run again with --date-order dmy)"
+        )
     if result.not_listed:
         hidden = sum(result.not_listed.values())
         lines.append(

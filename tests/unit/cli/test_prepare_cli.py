@@ -37,6 +37,7 @@ def test_errors_exit_1_with_report_but_no_upload_files(
     assert (tmp_path / "validation_report.csv").exists()
     assert not (tmp_path / "students.csv").exists()
     assert "error duplicate_id: 1" in err and "warning ambiguous_date: 1" in err
+    assert "run again with --date-order dmy)" in err
     assert "Student Export.csv: 5 records -> students (UTF-8 with BOM)" in err
     assert "NOT written" in err
 
