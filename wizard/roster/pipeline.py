@@ -101,6 +101,16 @@ class PrepareResult:
         """The tables with every row that has an error left out."""
         return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
 
+    def left_out_ids(self, kind: str) -> list[str]:
+        """Ids of `kind` with no row free of errors: in the inputs but not in an --allow-errors upload."""
+        id_column = spec.kind_spec(kind).id_column
+        if kind not in self.tables or id_column is None:
+            return []
+        ids = self.tables[kind][id_column].astype("str")
+        error_rows = self.error_rows.get(kind, ids.index[:0])
+        clean = set(ids.drop(index=error_rows))
+        return sorted({value for value in ids[error_rows] if value and value not in clean})
+
     def issues_by_code(self) -> dict[str, int]:
         """True totals per code, including warnings not listed one by one."""
         frame = self.issue_frame
@@ -298,6 +308,9 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
         summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
         summary["upload_files_written"] = upload
         summary["stale_files_removed"] = [path.name for path in written.removed]
+        if upload and result.error_count:
+            # students.csv is written without these: a vendor import made from it must not call them leavers
+            summary["students_left_out"] = result.left_out_ids("students")
         atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         written.append(summary_path)
     except OutputError:

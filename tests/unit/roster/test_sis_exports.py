@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -78,6 +79,9 @@ def test_allow_errors_writes_only_clean_rows(tmp_path: Path) -> None:
     assert read_csv(tmp_path / "enrollments.csv") == [
         {"School_id": "001", "Section_id": "S1", "Student_id": "0001001"}
     ]
+    # the students written without their rows: named so a vendor match does not take them for leavers
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["students_left_out"] == ["0001002", "0001003"]
 
 
 def test_without_allow_errors_no_upload_files(tmp_path: Path) -> None:

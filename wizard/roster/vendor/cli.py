@@ -119,11 +119,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         )
     tables = result.tables
     students = tables["students"]
-    error_rows = result.error_rows.get("students", students.index[:0])
-    ids = students["Student_id"].astype("string").fillna("").str.strip()
     # Students with errors are matched (their accounts are not leavers) but not imported. A repeated id's
     # first row is fine: only ids with no row free of errors are left out.
-    left_out = set(ids[error_rows]) - set(ids.drop(index=error_rows))
+    left_out = set(result.left_out_ids("students"))
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
     from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
