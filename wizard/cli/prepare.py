@@ -24,6 +24,7 @@ from wizard.roster.pipeline import (
     write_outputs,
 )
 from wizard.roster.vendor import cli as vendor_cli
+from wizard.wording import counted
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -140,7 +141,7 @@ class StderrProgress:
 
 
 def _records(count: int) -> str:
-    return f"{count:,} record" + ("" if count == 1 else "s")
+    return counted(count, "record")
 
 
 def print_summary(
@@ -185,7 +186,8 @@ def print_summary(
     if result.not_listed:
         hidden = sum(result.not_listed.values())
         lines.append(
-            f"  ({hidden:,} warnings of the same kind are counted, not listed one by one, in the report)"
+            f"  ({counted(hidden, 'warning')} of the same kind {'is' if hidden == 1 else 'are'} counted, "
+            "not listed one by one, in the report)"
         )
     lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
     stream.write("\n".join(lines) + "\n")

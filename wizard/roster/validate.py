@@ -18,6 +18,7 @@ from wizard.roster.issues import IssueLog, severity_of
 from wizard.roster.normalise import DateOrder
 from wizard.roster.staging import Staged
 from wizard.tasks import CancelToken, ProgressCallback
+from wizard.wording import counted
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # the date order of a file's column, inferred from its dates (see Validator.date_orders)
@@ -501,7 +502,7 @@ class Validator:
                     "reference_to_record_with_errors",
                     table,
                     column,
-                    f"All {int(dangling.sum()):,} rows of {', '.join(table.source_files)} name a {noun} from "
+                    f"All {counted(int(dangling.sum()), 'row')} of {', '.join(table.source_files)} name a {noun} from "
                     f"{target_where}, where every row has errors (see above); they are left out until that "
                     "is fixed.",
                 )

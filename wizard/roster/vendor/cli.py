@@ -24,6 +24,7 @@ from wizard.roster.vendor.matching import match_roster
 from wizard.roster.vendor.outcomes import RosterFileError
 from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import read_decisions
+from wizard.wording import counted
 
 Target = Literal["hub", "vendor", "both"]
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -96,7 +97,7 @@ def run_vendor_only(args: argparse.Namespace, result: PrepareResult, stream: Tex
     write_report(result.issue_frame, args.out / REPORT_NAME)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     stream.write(
-        f"Students export: {result.error_count:,} errors, {result.warning_count:,} warnings "
+        f"Students export: {counted(result.error_count, 'error')}, {counted(result.warning_count, 'warning')} "
         f"(report: {args.out / REPORT_NAME})\n"
     )
     return max(code, run_vendor_target(args, result, stream))
@@ -153,7 +154,7 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
-        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame):,} students")
+        lines.append(f"Wrote {args.out / IMPORT_FILE}: {counted(len(outputs.import_frame), 'student')}")
     else:
         todo = []
         if counts.needs_decision:
@@ -162,7 +163,7 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
                 "--vendor-decisions)"
             )
         if student_errors:
-            todo.append(f"fix the {student_errors} students with errors in {REPORT_NAME}")
+            todo.append(f"fix the {counted(student_errors, 'student')} with errors in {REPORT_NAME}")
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
