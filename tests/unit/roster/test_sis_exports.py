@@ -342,3 +342,17 @@ def test_a_column_mixing_both_orders_says_so(tmp_path: Path) -> None:
     assert (issue.code, issue.row) == ("ambiguous_date", 4)
     assert "'12/25/2026' on row 2" in issue.message and "'25/12/2026' on row 3" in issue.message
     assert column(result, "sections", "Term_end") == ["12/25/2026", "12/25/2026", "03/04/2027"]
+
+
+def test_a_school_taken_from_a_bad_section_is_reported_once_on_the_section(tmp_path: Path) -> None:
+    folder = _enrollments_without_school(tmp_path)
+    (folder / "sections.csv").write_text("Section ID;School ID;Teacher ID\nS1;01;T1\nS2;07;T1\n")
+    result = prepare([folder])
+    enrollment_issues = {
+        (issue.code, issue.row, issue.column) for issue in result.issues if issue.file == "enrollments.csv"
+    }
+    assert enrollment_issues == {
+        ("reference_to_record_with_errors", 3, "Section ID"),
+        ("unknown_reference", 4, "Section ID"),
+    }
+    assert ("error", "unknown_reference", "sections.csv", 3, "School ID") in issue_keys(result)

@@ -149,7 +149,7 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         f"{profile.title} import:",
         f"  linked to existing accounts: {counts.linked:,}",
         f"  new accounts: {counts.new:,}",
-        f"  need your decision: {counts.needs_decision:,}",
+        f"  students needing your decision: {counts.needs_decision:,}",
         f"  existing accounts left unlinked: {counts.would_unlink:,}"
         + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]

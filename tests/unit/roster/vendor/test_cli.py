@@ -53,7 +53,7 @@ def test_open_decisions_exit_1_with_the_report_only(files: Path, capsys: pytest.
     written = sorted(path.name for path in (files / "out").iterdir())
     assert written == ["validation_report.csv", "vendor_match_report.csv"]
     err = capsys.readouterr().err
-    assert "need your decision: 3" in err
+    assert "students needing your decision: 3" in err
     assert "vendor_import.csv NOT written" in err
     assert "Removed the vendor_import.csv an earlier run left" in err
     report = (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
