@@ -15,8 +15,16 @@ from typing import TextIO
 from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import severity_of
-from wizard.roster.pipeline import REPORT_NAME, PrepareOptions, PrepareResult, prepare, write_outputs
+from wizard.roster.pipeline import (
+    REPORT_NAME,
+    PrepareOptions,
+    PrepareResult,
+    WrittenFiles,
+    prepare,
+    write_outputs,
+)
 from wizard.roster.vendor import cli as vendor_cli
+from wizard.wording import counted
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -133,7 +141,7 @@ class StderrProgress:
 
 
 def _records(count: int) -> str:
-    return f"{count:,} record" + ("" if count == 1 else "s")
+    return counted(count, "record")
 
 
 def print_summary(
@@ -154,16 +162,32 @@ def print_summary(
         lines.append(
             "Upload files NOT written because of errors (use --allow-errors to write the rows without errors)."
         )
+    removed = written.removed if isinstance(written, WrittenFiles) else []
+    if removed:
+        names = ", ".join(path.name for path in removed)
+        lines.append(
+            f"Removed {names} left in {out_dir} by an earlier run: "
+            + ("it no longer matches" if len(removed) == 1 else "they no longer match")
+            + " this run's report, so "
+            + ("it" if len(removed) == 1 else "they")
+            + " must not be uploaded."
+        )
     lines.append(f"Errors: {result.error_count:,}   Warnings: {result.warning_count:,}")
     totals = result.issues_by_code()
     for severity in ("error", "warning"):
         for code, count in totals.items():
             if severity_of(code) == severity:
                 lines.append(f"  {severity} {code}: {count:,}")
+    if "ambiguous_date" in totals:
+        lines.append(
+            "  (ambiguous_date: dates such as 03/04/2010 were read month first because no date in their file "
+            "shows the order; if the export writes the day first, run again with --date-order dmy)"
+        )
     if result.not_listed:
         hidden = sum(result.not_listed.values())
         lines.append(
-            f"  ({hidden:,} warnings of the same kind are counted, not listed one by one, in the report)"
+            f"  ({counted(hidden, 'warning')} of the same kind {'is' if hidden == 1 else 'are'} counted, "
+            "not listed one by one, in the report)"
         )
     lines.append(f"Report: {out_dir / REPORT_NAME}   ({seconds:.1f} s)")
     stream.write("\n".join(lines) + "\n")

@@ -104,6 +104,32 @@ def parse_date(value: str, order: DateOrder | None) -> tuple[str, int]:
     return value, INVALID
 
 
+# Which orders a date can be read in: ISO, empty or not a date at all do not depend on the order.
+ANY_ORDER, MDY_ONLY, DMY_ONLY, EITHER_ORDER = 0, 1, 2, 3
+
+
+def date_reading(value: str) -> int:
+    """Whether `value` (d/m/yyyy-like) reads only month first, only day first, either way, or regardless."""
+    match = _NUMERIC.match(value)
+    if match is None:
+        return ANY_ORDER
+    first, second, year = (int(part) for part in match.groups())
+    mdy_ok = _valid(year, first, second)
+    dmy_ok = _valid(year, second, first)
+    if mdy_ok and dmy_ok:
+        return EITHER_ORDER if first != second else ANY_ORDER
+    if mdy_ok:
+        return MDY_ONLY
+    return DMY_ONLY if dmy_ok else ANY_ORDER
+
+
+def date_readings(series: pd.Series) -> np.ndarray:
+    """`date_reading` of every value, worked out once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    readings = np.array([date_reading(str(value)) for value in uniques] + [ANY_ORDER], dtype=np.int8)
+    return readings[codes]
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         dt.date(year, month, day)

@@ -32,7 +32,7 @@ from wizard.roster.issues import (
 from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, detect_format, expand_inputs
-from wizard.roster.staging import Staged, concat_staged
+from wizard.roster.staging import Staged, concat_staged, derive_columns
 from wizard.roster.tabular import InputSummary, stage_tabular
 from wizard.roster.validate import validate
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
@@ -50,6 +50,7 @@ __all__ = [
     "OutputError",
     "PrepareOptions",
     "PrepareResult",
+    "WrittenFiles",
     "prepare",
     "write_outputs",
 ]
@@ -99,6 +100,16 @@ class PrepareResult:
     def clean_tables(self) -> dict[str, pd.DataFrame]:
         """The tables with every row that has an error left out."""
         return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
+
+    def left_out_ids(self, kind: str) -> list[str]:
+        """Ids of `kind` with no row free of errors: in the inputs but not in an --allow-errors upload."""
+        id_column = spec.kind_spec(kind).id_column
+        if kind not in self.tables or id_column is None:
+            return []
+        ids = self.tables[kind][id_column].astype("str")
+        error_rows = self.error_rows.get(kind, ids.index[:0])
+        clean = set(ids.drop(index=error_rows))
+        return sorted({value for value in ids[error_rows] if value and value not in clean})
 
     def issues_by_code(self) -> dict[str, int]:
         """True totals per code, including warnings not listed one by one."""
@@ -175,6 +186,8 @@ def prepare(
             if summary.path is not None and Path(workdir) in summary.path.parents:
                 summary.path = None
     tables = {kind: concat_staged(parts) for kind, parts in staged.items()}
+    if options.input_format != "hub":  # an upload in the hub's own format must carry every required column
+        derive_columns(tables)
     _report_missing_files(tables, log, input_format)
     errors = validate(tables, log, date_order=options.date_order, progress=progress, cancel=cancel)
     result_tables = {kind: tables[kind].frame for kind in spec.HUB_KINDS if kind in tables}
@@ -248,9 +261,21 @@ def _report_missing_files(tables: dict[str, Staged], log: IssueLog, input_format
 # --- output -----------------------------------------------------------------------------------------------
 
 
-def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> list[Path]:
+class WrittenFiles(list[Path]):
+    """The paths written, plus `removed`: hub upload files an earlier run left in the folder that this run did
+    not write (they would no longer match the report, so they must not be uploaded by mistake)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.removed: list[Path] = []
+
+
+def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> WrittenFiles:
     """Write the hub CSVs (when there are no errors, or with allow_errors then without the rows with errors),
-    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written."""
+    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written.
+
+    Hub upload files (their exact names only) from an earlier run that this run does not write are removed
+    first, so the folder never holds an upload set that disagrees with its report and summary.json."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -259,7 +284,7 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
             "Choose a folder you can write to with --out.",
         ) from error
     input_paths = {summary.path.resolve() for summary in result.inputs if summary.path is not None}
-    written: list[Path] = []
+    written = WrittenFiles()
     try:
         targets = [out_dir / spec.hub_file_name(kind) for kind in result.tables]
         for target in [*targets, out_dir / REPORT_NAME, out_dir / SUMMARY_NAME]:  # before writing anything
@@ -267,7 +292,9 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
                 raise OutputError(
                     f"Writing {target} would overwrite an input file.", "Choose another folder with --out."
                 )
-        if result.error_count == 0 or allow_errors:
+        upload = result.error_count == 0 or allow_errors
+        written.removed = remove_stale_uploads(out_dir, set(result.tables) if upload else set(), input_paths)
+        if upload:
             tables = result.clean_tables() if result.error_count else result.tables
             for kind, frame in tables.items():
                 target = out_dir / spec.hub_file_name(kind)
@@ -279,7 +306,11 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
         summary_path = out_dir / SUMMARY_NAME
         summary = result.summary()
         summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
-        summary["upload_files_written"] = result.error_count == 0 or allow_errors
+        summary["upload_files_written"] = upload
+        summary["stale_files_removed"] = [path.name for path in written.removed]
+        if upload and result.error_count:
+            # students.csv is written without these: a vendor import made from it must not call them leavers
+            summary["students_left_out"] = result.left_out_ids("students")
         atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         written.append(summary_path)
     except OutputError:
@@ -290,6 +321,18 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
             "Choose a folder you can write to with --out.",
         ) from error
     return written
+
+
+def remove_stale_uploads(out_dir: Path, keep_kinds: set[str], input_paths: set[Path]) -> list[Path]:
+    """Delete the hub upload files (exact hub names, regular files, never an input) not about to be rewritten."""
+    removed: list[Path] = []
+    for kind in spec.HUB_KINDS:
+        path = out_dir / spec.hub_file_name(kind)
+        if kind in keep_kinds or not path.is_file() or path.resolve() in input_paths:
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
 
 
 def write_report(issue_frame: pd.DataFrame, path: Path) -> None:

@@ -26,6 +26,7 @@ class KindSpec:
     required: tuple[str, ...]
     recommended: tuple[str, ...]
     references: dict[str, str]
+    derivable: dict[str, str]  # column -> reference column whose record carries it
     grades: tuple[str, ...]
     dates: tuple[str, ...]
     emails: tuple[str, ...]
@@ -68,6 +69,7 @@ def kind_spec(kind: str) -> KindSpec:
         required=tuple(raw.get("required", ())),
         recommended=tuple(raw.get("recommended", ())),
         references=dict(raw.get("references", {})),
+        derivable=dict(raw.get("derivable", {})),
         grades=tuple(raw.get("grades", ())),
         dates=tuple(raw.get("dates", ())),
         emails=tuple(raw.get("emails", ())),

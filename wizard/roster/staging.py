@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wizard.roster import spec
-from wizard.roster.arrowtext import empty_text, from_arrow
+from wizard.roster.arrowtext import empty_text, from_arrow, lookup
 
 
 @dataclass
@@ -109,3 +109,28 @@ def concat_staged(parts: list[Staged]) -> Staged:
             [part.flagged if part.flagged is not None else np.zeros(len(part), dtype=bool) for part in parts]
         ),
     )
+
+
+def derive_columns(tables: dict[str, Staged]) -> None:
+    """Fill columns a plain export leaves out but its references imply (spec `derivable`), in place.
+
+    An enrollments export with only section and student ids gets each row's School_id from its section. A row
+    whose section is unknown keeps an empty School_id; the Section_id reference check reports that row, so the
+    derived column is not reported a second time.
+    """
+    for kind, table in tables.items():
+        for column, via in spec.kind_spec(kind).derivable.items():
+            target_kind = spec.kind_spec(kind).references.get(via)
+            source = tables.get(target_kind) if target_kind else None
+            if column in table.present or via not in table.present or source is None:
+                continue
+            source_id = spec.kind_spec(source.kind).id_column
+            if source_id is None or column not in source.present or source_id not in source.present:
+                continue
+            references = table.frame[via]
+            derived = lookup(references, source.frame[source_id], source.frame[column])
+            current = table.frame[column]
+            table.frame[column] = current.where(current != "", derived.where(references != "", ""))
+            table.present.add(column)
+            table.derived.add(column)
+            table.source_columns[column] = f"{column} (from {', '.join(source.source_files)})"

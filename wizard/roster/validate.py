@@ -18,8 +18,11 @@ from wizard.roster.issues import IssueLog, severity_of
 from wizard.roster.normalise import DateOrder
 from wizard.roster.staging import Staged
 from wizard.tasks import CancelToken, ProgressCallback
+from wizard.wording import counted
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+# the date order of a file's column, inferred from its dates (see Validator.date_orders)
+UNKNOWN_ORDER, MONTH_FIRST, DAY_FIRST, MIXED_ORDER = 0, 1, 2, 3
 VALIDATION_ORDER = ("schools", "teachers", "staff", "students", "sections", "enrollments")
 
 
@@ -107,8 +110,8 @@ class Validator:
                 self.check_filled(table, column, "recommended_value_missing", "export guides expect a value")
         for column in kind_spec.grades:
             self.check_grades(table, column)
-        for column in kind_spec.dates:
-            self.check_dates(table, column)
+        for column, (readings, orders) in self.date_orders(table).items():
+            self.check_dates(table, column, readings, orders)
         for column in kind_spec.emails:
             self.check_emails(table, column)
         for column, vocabulary in kind_spec.vocab.items():
@@ -150,13 +153,53 @@ class Validator:
         )
         table.frame[column] = result.values  # invalid values are kept as given
 
-    def check_dates(self, table: Staged, column: str) -> None:
+    def date_orders(self, table: Staged) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per date column: each row's reading (normalise.date_reading) and the order its file uses there.
+
+        A file's column whose dates include one that reads only one way (13/02/2011) uses that order
+        throughout; a column without such a date takes the order of the file's other date columns (one
+        export writes its dates one way); a column with dates of both kinds is MIXED_ORDER.
+        """
+        columns = list(spec.kind_spec(table.kind).dates)
+        files, names = pd.factorize(table.file)
+        count = len(names)
+        readings = {column: normalise.date_readings(table.frame[column]) for column in columns}
+        tallies = {
+            column: (
+                np.bincount(files[reading == normalise.MDY_ONLY], minlength=count),
+                np.bincount(files[reading == normalise.DMY_ONLY], minlength=count),
+            )
+            for column, reading in readings.items()
+        }
+        zero = np.zeros(count, dtype=np.int64)
+        file_order = _order(
+            sum((mdy for mdy, _ in tallies.values()), zero), sum((dmy for _, dmy in tallies.values()), zero)
+        )
+        orders = {}
+        for column in columns:
+            own = _order(*tallies[column])
+            settled_by_file = (own == UNKNOWN_ORDER) & np.isin(file_order, (MONTH_FIRST, DAY_FIRST))
+            orders[column] = (readings[column], np.where(settled_by_file, file_order, own)[files])
+        return orders
+
+    def check_dates(self, table: Staged, column: str, readings: np.ndarray, orders: np.ndarray) -> None:
         original = table.frame[column]
-        result = normalise.normalise_dates(original, self.date_order)
+        if self.date_order is not None:  # the user said which order: no guessing
+            result = normalise.normalise_dates(original, self.date_order)
+            written, invalid, unsettled = result.values, result.invalid, result.ambiguous
+            mixed = np.zeros(len(original), dtype=bool)
+        else:
+            month_first = normalise.normalise_dates(original, "mdy")
+            day_first = normalise.normalise_dates(original, "dmy")
+            written = month_first.values.where(orders != DAY_FIRST, day_first.values)
+            invalid = month_first.invalid
+            either = readings == normalise.EITHER_ORDER
+            unsettled = either & (orders == UNKNOWN_ORDER)
+            mixed = either & (orders == MIXED_ORDER)
         self.report(
             "invalid_date",
             table,
-            result.invalid,
+            invalid,
             column,
             lambda subset, labels: (
                 labels
@@ -165,22 +208,70 @@ class Validator:
                 + "' is not a date. Write it as MM/DD/YYYY or YYYY-MM-DD."
             ),
         )
-        written = result.values
-        self.report(
-            "ambiguous_date",
-            table,
-            result.ambiguous,
-            column,
-            lambda subset, labels: (
+        self.report_unsettled_dates(table, column, unsettled, written)
+        self.report_mixed_dates(table, column, mixed, written, readings)
+        table.frame[column] = written
+
+    def report_unsettled_dates(
+        self, table: Staged, column: str, mask: np.ndarray, written: pd.Series
+    ) -> None:
+        """Dates that read both ways in a file where no date shows the order: one issue per row (the report
+        names each), each saying how many share the cause."""
+        if not mask.any():
+            return
+        per_file = table.file[mask].value_counts()
+        counts = {str(name): int(number) for name, number in per_file.items()}
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            files = table.file[subset.index]
+            shared = files.map(lambda name: _dates_like_this(counts[str(name)])).astype("str")
+            return (
                 labels
                 + f": {column} '"
                 + subset[column]
-                + "' reads both as month/day and as day/month; it was read as month/day ("
-                + written[result.ambiguous]
-                + "). If your export writes day first, run again with --date-order dmy."
-            ),
-        )
-        table.frame[column] = written
+                + "' reads both as month/day and as day/month, and no date in "
+                + files
+                + " shows which comes first ("
+                + shared
+                + "); it was read as month/day ("
+                + written[subset.index]
+                + "). If this export writes the day first, run again with --date-order dmy "
+                "(or --date-order mdy to confirm)."
+            )
+
+        self.report("ambiguous_date", table, mask, column, message)
+
+    def report_mixed_dates(
+        self, table: Staged, column: str, mask: np.ndarray, written: pd.Series, readings: np.ndarray
+    ) -> None:
+        """Dates that read both ways in a column that has month-first dates and day-first ones: say which."""
+        if not mask.any():
+            return
+        examples: dict[str, str] = {}
+        for name in table.file[mask].unique():
+            in_file = (table.file == name).to_numpy()
+            month = np.flatnonzero(in_file & (readings == normalise.MDY_ONLY))[0]
+            day = np.flatnonzero(in_file & (readings == normalise.DMY_ONLY))[0]
+            values, rows = table.frame[column], table.row
+            examples[str(name)] = (
+                f"month-first dates (e.g. '{values.iloc[month]}' on row {rows.iloc[month]}) and day-first ones "
+                f"(e.g. '{values.iloc[day]}' on row {rows.iloc[day]})"
+            )
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            mixed = table.file[subset.index].map(lambda name: examples[str(name)]).astype("str")
+            return (
+                labels
+                + f": {column} '"
+                + subset[column]
+                + "' cannot be read with certainty: this column has "
+                + mixed
+                + "; it was read as month/day ("
+                + written[subset.index]
+                + "). Correct the export so the column uses one order, or say which with --date-order."
+            )
+
+        self.report("ambiguous_date", table, mask, column, message)
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
@@ -362,7 +453,8 @@ class Validator:
     def check_references(self, table: Staged) -> None:
         for column, target_kind in spec.kind_spec(table.kind).references.items():
             target = self.tables.get(target_kind)
-            if column in table.present and target is not None:
+            # a derived column copies a record's checked reference: reporting it again would say it twice
+            if column in table.present and column not in table.derived and target is not None:
                 self.check_reference(table, column, target)
 
     def check_reference(self, table: Staged, column: str, target: Staged) -> None:
@@ -411,7 +503,7 @@ class Validator:
                     "reference_to_record_with_errors",
                     table,
                     column,
-                    f"All {int(dangling.sum()):,} rows of {', '.join(table.source_files)} name a {noun} from "
+                    f"All {counted(int(dangling.sum()), 'row')} of {', '.join(table.source_files)} name a {noun} from "
                     f"{target_where}, where every row has errors (see above); they are left out until that "
                     "is fixed.",
                 )
@@ -512,3 +604,13 @@ def validate(
     if progress is not None:
         progress(total, total, "Checks done")
     return validator.errors
+
+
+def _order(month_first_only: np.ndarray, day_first_only: np.ndarray) -> np.ndarray:
+    """Per file, from how many dates read only month first and only day first: the order it uses."""
+    month, day = month_first_only > 0, day_first_only > 0
+    return np.select([month & day, month, day], [MIXED_ORDER, MONTH_FIRST, DAY_FIRST], UNKNOWN_ORDER)
+
+
+def _dates_like_this(count: int) -> str:
+    return "the only such date" if count == 1 else f"{count:,} dates like this"

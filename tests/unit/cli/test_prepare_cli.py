@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,27 @@ def test_errors_exit_1_with_report_but_no_upload_files(
     assert (tmp_path / "validation_report.csv").exists()
     assert not (tmp_path / "students.csv").exists()
     assert "error duplicate_id: 1" in err and "warning ambiguous_date: 1" in err
+    assert "run again with --date-order dmy)" in err
     assert "Student Export.csv: 5 records -> students (UTF-8 with BOM)" in err
     assert "NOT written" in err
+
+
+def test_a_failing_run_removes_the_upload_files_an_earlier_run_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([str(DATA / "hub-valid"), "--out", str(tmp_path), "--date-order", "mdy"], capsys)[0] == 0
+    earlier = sorted(path.name for path in tmp_path.glob("*.csv") if path.name != "validation_report.csv")
+    assert "students.csv" in earlier
+    (tmp_path / "notes.csv").write_text("mine\n")
+    (tmp_path / "Students_old.csv").write_text("mine\n")
+    code, err = run([str(DATA / "sis-messy"), "--out", str(tmp_path)], capsys)
+    assert code == 1
+    assert not any((tmp_path / name).exists() for name in earlier)
+    assert (tmp_path / "notes.csv").exists() and (tmp_path / "Students_old.csv").exists()
+    assert "Removed " in err and "students.csv" in err and "must not be uploaded" in err
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["files_written"] == [] and summary["upload_files_written"] is False
+    assert sorted(summary["stale_files_removed"]) == earlier
 
 
 def test_allow_errors_still_exits_1_but_writes_clean_rows(

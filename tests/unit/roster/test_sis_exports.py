@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import pytest
 
 from tests.unit.roster.helpers import DATA, column, issue_keys, read_csv
 from wizard.errors import UsageError
+from wizard.roster.issues import Issue
 from wizard.roster.mapping import FileMapping, MappingSpec, save_mapping
-from wizard.roster.pipeline import PrepareOptions, prepare, write_outputs
+from wizard.roster.pipeline import PrepareOptions, PrepareResult, prepare, write_outputs
 
 MESSY = DATA / "sis-messy"
 STUDENTS = "Student Export.csv"
@@ -77,6 +79,9 @@ def test_allow_errors_writes_only_clean_rows(tmp_path: Path) -> None:
     assert read_csv(tmp_path / "enrollments.csv") == [
         {"School_id": "001", "Section_id": "S1", "Student_id": "0001001"}
     ]
+    # the students written without their rows: named so a vendor match does not take them for leavers
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["students_left_out"] == ["0001002", "0001003"]
 
 
 def test_without_allow_errors_no_upload_files(tmp_path: Path) -> None:
@@ -266,3 +271,104 @@ def test_xlsx_id_longer_than_excel_keeps_is_reported(tmp_path: Path) -> None:
     assert [(issue.file, issue.row, issue.value) for issue in flagged] == [
         ("Students.xlsx", 2, "1.23456789012346E+19")
     ]
+
+
+def _enrollments_without_school(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "schools.csv").write_text("School ID;School Name\n01;A\n02;B\n")
+    (folder / "teachers.csv").write_text("Teacher ID;School ID;First Name;Last Name\nT1;01;Al;Bo\n")
+    (folder / "students.csv").write_text(
+        "Student ID;School ID;First Name;Last Name\n1;01;Ann;Lee\n2;02;Bo;Li\n"
+    )
+    (folder / "sections.csv").write_text("Section ID;School ID;Teacher ID\nS1;01;T1\nS2;02;T1\n")
+    (folder / "enrollments.csv").write_text("Section ID;Student ID\nS1;1\nS2;2\nS9;1\n")
+    return folder
+
+
+def test_enrollments_school_id_comes_from_their_section(tmp_path: Path) -> None:
+    result = prepare([_enrollments_without_school(tmp_path)])
+    assert column(result, "enrollments", "School_id") == ["01", "02", ""]
+    keys = issue_keys(result)
+    assert not any(code == "missing_column" for _, code, *_ in keys)
+    assert not any(code == "required_value_missing" and col == "School_id" for _, code, _, _, col in keys)
+    # only the row whose section is unknown is left out, and it says why
+    assert ("error", "unknown_reference", "enrollments.csv", 4, "Section ID") in keys
+    assert list(result.error_rows["enrollments"]) == [2]
+
+
+def test_hub_format_enrollments_still_need_school_id(tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    folder.mkdir()
+    (folder / "schools.csv").write_text("School_id,School_name\n01,A\n")
+    (folder / "sections.csv").write_text("School_id,Section_id,Teacher_id\n01,S1,T1\n")
+    (folder / "enrollments.csv").write_text("Section_id,Student_id\nS1,1\n")
+    result = prepare([folder], PrepareOptions(input_format="hub"))
+    assert ("error", "missing_column", "enrollments.csv", None, "School_id") in issue_keys(result)
+
+
+def _sections_with_terms(tmp_path: Path, terms: list[tuple[str, str]]) -> Path:
+    folder = tmp_path / "terms"
+    folder.mkdir(parents=True)
+    (folder / "schools.csv").write_text("School ID;School Name\n01;A\n")
+    (folder / "teachers.csv").write_text("Teacher ID;School ID;First Name;Last Name\nT1;01;Al;Bo\n")
+    rows = "".join(f"S{index};01;T1;{start};{end}\n" for index, (start, end) in enumerate(terms))
+    (folder / "sections.csv").write_text("Section ID;School ID;Teacher ID;Term Start;Term End\n" + rows)
+    return folder
+
+
+def _date_issues(result: PrepareResult) -> list[Issue]:
+    return [issue for issue in result.issues if issue.code in ("ambiguous_date", "invalid_date")]
+
+
+def test_one_unambiguous_date_settles_the_order_of_its_column(tmp_path: Path) -> None:
+    terms = [("25/08/2026", "03/04/2027"), ("01/09/2026", "30/06/2027"), ("02/09/2026", "04/05/2027")]
+    result = prepare([_sections_with_terms(tmp_path, terms)])
+    assert _date_issues(result) == []
+    assert column(result, "sections", "Term_start") == ["08/25/2026", "09/01/2026", "09/02/2026"]
+    assert column(result, "sections", "Term_end") == ["04/03/2027", "06/30/2027", "05/04/2027"]
+
+
+def test_the_files_other_date_column_settles_a_column_of_only_ambiguous_dates(tmp_path: Path) -> None:
+    # the demo district: every Term_end is 06/11/2027, every Term_start 08/17/2026 (month first)
+    result = prepare([_sections_with_terms(tmp_path, [("08/17/2026", "06/11/2027")] * 4)])
+    assert _date_issues(result) == []
+    assert column(result, "sections", "Term_end") == ["06/11/2027"] * 4
+
+
+def test_a_file_whose_dates_never_show_the_order_warns_per_row_with_the_count(tmp_path: Path) -> None:
+    result = prepare([_sections_with_terms(tmp_path, [("2026-08-17", "06/11/2027")] * 3)])
+    issues = _date_issues(result)
+    assert [(issue.code, issue.row, issue.column) for issue in issues] == [
+        ("ambiguous_date", row, "Term End") for row in (2, 3, 4)
+    ]
+    assert "3 dates like this" in issues[0].message and "--date-order dmy" in issues[0].message
+    explicit = prepare(
+        [_sections_with_terms(tmp_path / "again", [("2026-08-17", "06/11/2027")] * 3)],
+        PrepareOptions(date_order="dmy"),
+    )
+    assert _date_issues(explicit) == []
+    assert column(explicit, "sections", "Term_end") == ["11/06/2027"] * 3
+
+
+def test_a_column_mixing_both_orders_says_so(tmp_path: Path) -> None:
+    terms = [("2026-08-17", "12/25/2026"), ("2026-08-17", "25/12/2026"), ("2026-08-17", "03/04/2027")]
+    result = prepare([_sections_with_terms(tmp_path, terms)])
+    (issue,) = _date_issues(result)
+    assert (issue.code, issue.row) == ("ambiguous_date", 4)
+    assert "'12/25/2026' on row 2" in issue.message and "'25/12/2026' on row 3" in issue.message
+    assert column(result, "sections", "Term_end") == ["12/25/2026", "12/25/2026", "03/04/2027"]
+
+
+def test_a_school_taken_from_a_bad_section_is_reported_once_on_the_section(tmp_path: Path) -> None:
+    folder = _enrollments_without_school(tmp_path)
+    (folder / "sections.csv").write_text("Section ID;School ID;Teacher ID\nS1;01;T1\nS2;07;T1\n")
+    result = prepare([folder])
+    enrollment_issues = {
+        (issue.code, issue.row, issue.column) for issue in result.issues if issue.file == "enrollments.csv"
+    }
+    assert enrollment_issues == {
+        ("reference_to_record_with_errors", 3, "Section ID"),
+        ("unknown_reference", 4, "Section ID"),
+    }
+    assert ("error", "unknown_reference", "sections.csv", 3, "School ID") in issue_keys(result)

@@ -24,6 +24,7 @@ from wizard.roster.vendor.matching import match_roster
 from wizard.roster.vendor.outcomes import RosterFileError
 from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import read_decisions
+from wizard.wording import counted
 
 Target = Literal["hub", "vendor", "both"]
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -96,7 +97,7 @@ def run_vendor_only(args: argparse.Namespace, result: PrepareResult, stream: Tex
     write_report(result.issue_frame, args.out / REPORT_NAME)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     stream.write(
-        f"Students export: {result.error_count:,} errors, {result.warning_count:,} warnings "
+        f"Students export: {counted(result.error_count, 'error')}, {counted(result.warning_count, 'warning')} "
         f"(report: {args.out / REPORT_NAME})\n"
     )
     return max(code, run_vendor_target(args, result, stream))
@@ -119,11 +120,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         )
     tables = result.tables
     students = tables["students"]
-    error_rows = result.error_rows.get("students", students.index[:0])
-    ids = students["Student_id"].astype("string").fillna("").str.strip()
     # Students with errors are matched (their accounts are not leavers) but not imported. A repeated id's
     # first row is fine: only ids with no row free of errors are left out.
-    left_out = set(ids[error_rows]) - set(ids.drop(index=error_rows))
+    left_out = set(result.left_out_ids("students"))
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
     from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
@@ -150,12 +149,12 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
         f"{profile.title} import:",
         f"  linked to existing accounts: {counts.linked:,}",
         f"  new accounts: {counts.new:,}",
-        f"  need your decision: {counts.needs_decision:,}",
+        f"  students needing your decision: {counts.needs_decision:,}",
         f"  existing accounts left unlinked: {counts.would_unlink:,}"
         + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
     ]
     if outputs.import_frame is not None:
-        lines.append(f"Wrote {args.out / IMPORT_FILE}: {len(outputs.import_frame):,} students")
+        lines.append(f"Wrote {args.out / IMPORT_FILE}: {counted(len(outputs.import_frame), 'student')}")
     else:
         todo = []
         if counts.needs_decision:
@@ -164,10 +163,15 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
                 "--vendor-decisions)"
             )
         if student_errors:
-            todo.append(f"fix the {student_errors} students with errors in {REPORT_NAME}")
+            todo.append(f"fix the {counted(student_errors, 'student')} with errors in {REPORT_NAME}")
         lines.append(
             f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
         )
+        if outputs.removed:
+            lines.append(
+                f"Removed the {IMPORT_FILE} an earlier run left in {args.out}: it no longer matches this run's "
+                "match report, so it must not be imported."
+            )
     # The vendor's issues join the students' in validation_report.csv.
     combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
     write_report(sort_issues(combined), args.out / REPORT_NAME)

@@ -49,6 +49,7 @@ class VendorOutputs:
     import_frame: pd.DataFrame | None = field(repr=False)  # holds the new accounts' passwords
     report: pd.DataFrame = field(repr=False)
     issues: list[oc.VendorIssue] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # a stale vendor_import.csv from an earlier run
 
     @property
     def has_errors(self) -> bool:
@@ -96,6 +97,7 @@ def write_vendor_outputs(
     atomic_write_csv(neutralise_formulas(report), report_path)
     paths = [report_path]
     import_frame: pd.DataFrame | None = None
+    removed: list[Path] = []
     left_out = bool(result.students["left_out"].any())
     blocked = upstream_errors or left_out or any(issue.severity == "error" for issue in issues)
     if allow_errors or not blocked:
@@ -106,5 +108,8 @@ def write_vendor_outputs(
         paths.insert(0, import_path)
     else:
         # An import file from an earlier run no longer matches the report: never leave it to be uploaded.
-        (out_dir / IMPORT_FILE).unlink(missing_ok=True)
-    return VendorOutputs(paths, import_frame, report, issues)
+        stale = out_dir / IMPORT_FILE
+        if stale.is_file():
+            stale.unlink()
+            removed.append(stale)
+    return VendorOutputs(paths, import_frame, report, issues, removed)

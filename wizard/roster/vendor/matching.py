@@ -17,6 +17,7 @@ import pandas as pd
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.checks import check_match
 from wizard.roster.vendor.keys import account_keys, student_keys, unique_students
+from wizard.roster.vendor.normalise import id_key
 from wizard.roster.vendor.profiles import VendorProfile
 from wizard.roster.vendor.stages import (
     MatchState,
@@ -34,7 +35,8 @@ from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 @dataclass(frozen=True)
 class MatchCounts:
-    """What an admin cares about: linked accounts, new accounts, open decisions, accounts left unlinked."""
+    """What an admin cares about: linked accounts, new accounts, students waiting for a decision (their
+    candidate accounts are listed with them, not counted), accounts left unlinked."""
 
     linked: int
     new: int
@@ -74,7 +76,8 @@ class MatchResult:
         return MatchCounts(
             linked=int(students["outcome"].isin(oc.LINKED_OUTCOMES).sum()),
             new=int((students["outcome"] == oc.NEW_ACCOUNT).sum()),
-            needs_decision=int(students["needs_decision"].sum() + accounts["needs_decision"].sum()),
+            # students, not accounts: each open decision is one student's (the accounts are its choices)
+            needs_decision=int(students["needs_decision"].sum()),
             would_unlink=int(((accounts["student"] < 0) & ~accounts["needs_decision"]).sum()),
         )
 
@@ -102,7 +105,9 @@ def match_roster(
 
     `decisions` maps a SIS Student_id to the roster username to link it to, or to "new" for a new account;
     they are applied before any automatic matching. `left_out` are SIS ids whose rows have errors: they are
-    matched (so their accounts are not taken for leavers) but kept out of the import file.
+    matched (so their accounts are not taken for leavers) but kept out of the import file; an account naming
+    one that is not in `students` at all (a students.csv written without its rows with errors) is reported
+    as waiting for those errors to be fixed, not as a leaver.
     """
     cancel = cancel or CancelToken()
     issues: list[oc.VendorIssue] = []
@@ -129,7 +134,7 @@ def match_roster(
     resolve_pairs(pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "the same name", True)
     progress(4, steps, "Choosing usernames for new accounts")
     cancel.raise_if_cancelled()
-    finish_unmatched(state)
+    finish_unmatched(state, a, id_key(pd.Series(list(left_out), dtype="string")))
     students_out = _student_table(sis, s, a, state, profile)
     students_out["left_out"] = students_out["Student_id"].isin(list(left_out)).to_numpy(dtype=bool)
     accounts_out = _account_table(a, s, state)

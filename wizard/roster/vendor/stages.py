@@ -324,20 +324,37 @@ def _hold(
     state.s_needs[students] = True
 
 
-def finish_unmatched(state: MatchState) -> None:
+def finish_unmatched(state: MatchState, a: pd.DataFrame, left_out_keys: pd.Series) -> None:
+    """New accounts for the students still free; the accounts still free stay unlinked, each saying why.
+
+    `left_out_keys` are the id keys of SIS students in the export but left out for errors (and perhaps absent
+    from the students table): an account pointing at one is not a leaver, it waits for those errors' fix.
+    """
     new = state.free_students()
     state.s_outcome[new] = oc.NEW_ACCOUNT
     state.s_note[new] = "No existing account matches: a new account is created."
     free = state.free_accounts()
     stale = free & state.a_stale
+    excluded = stale & a["external_id"].isin(left_out_keys).to_numpy(dtype=bool)
     state.a_outcome[stale] = oc.EXTERNAL_ID_CONFLICT
-    state.a_note[stale] = (
-        "Its ExternalID is not a current SIS id and no student matches it: the student probably left. "
-        "The account stays in the vendor's system, unlinked."
+    state.a_note[excluded] = (
+        "Its ExternalID is a student who is in the SIS export but left out because of errors in the students "
+        "file (see validation_report.csv). Fix those errors and prepare again to link this account; until then "
+        "it stays in the vendor's system, unlinked."
+    )
+    state.a_note[stale & ~excluded] = (
+        "Its ExternalID is no longer in the SIS export and no student matches it: the student has probably "
+        "left. The account stays in the vendor's system, unlinked."
     )
     plain = free & ~state.a_stale
     state.a_outcome[plain] = oc.UNMATCHED_EXISTING_ACCOUNT
-    state.a_note[plain] = (
-        "No SIS student matches this account: the student probably left. It stays in the vendor's system, "
+    names = a["name"]
+    shared_name = (names.duplicated(keep=False) & (names != "")).to_numpy(dtype=bool)
+    state.a_note[plain & shared_name] = (
+        "No SIS student matches this account, and another account in the roster has the same name: it may be "
+        "a duplicate account. It stays in the vendor's system, unlinked; remove it there if it is."
+    )
+    state.a_note[plain & ~shared_name] = (
+        "No SIS student matches this account: the student has probably left. It stays in the vendor's system, "
         "unlinked."
     )

@@ -113,6 +113,18 @@ def read_sis_students(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return read_table(students).frame, read_table(schools).frame if schools.is_file() else None
 
 
+def read_left_out(folder: Path) -> list[str]:
+    """SIS ids the export left out for errors (summary.json): their accounts are not leavers."""
+    import json
+
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    ids = summary.get("students_left_out", []) if isinstance(summary, dict) else []
+    return [str(sid) for sid in ids] if isinstance(ids, list) else []
+
+
 class VendorImportPage(BasePage):
     page_id = PageId.VENDOR_IMPORT
 
@@ -291,6 +303,7 @@ class VendorImportPage(BasePage):
                 load_profile(profile_name),
                 decisions,
                 roster_name=Path(roster_path).name if roster_path else "vendor roster",
+                left_out=read_left_out(folder),
                 progress=progress,
                 cancel=cancel,
             )

@@ -47,12 +47,15 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def test_open_decisions_exit_1_with_the_report_only(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (files / "out").mkdir(exist_ok=True)
+    (files / "out" / "vendor_import.csv").write_text("stale from an earlier run\n", encoding="utf-8")
     assert _prepare(files) == 1
     written = sorted(path.name for path in (files / "out").iterdir())
     assert written == ["validation_report.csv", "vendor_match_report.csv"]
     err = capsys.readouterr().err
-    assert "need your decision: 6" in err
+    assert "students needing your decision: 3" in err
     assert "vendor_import.csv NOT written" in err
+    assert "Removed the vendor_import.csv an earlier run left" in err
     report = (files / "out" / "validation_report.csv").read_text(encoding="utf-8")
     # Only the students export is needed for the vendor target: no missing teachers or sections reported.
     assert "missing_file" not in report
@@ -88,7 +91,9 @@ def test_both_targets_write_the_hub_files_too(files: Path) -> None:
     assert (files / "out" / "summary.json").exists()
 
 
-def test_students_with_errors_hold_the_import_back_unless_allowed(tmp_path: Path) -> None:
+def test_students_with_errors_hold_the_import_back_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     frame = students(
         {"Student_id": "1", "First_name": "Ana", "Last_name": "Diaz", "Grade": "3", "School_id": "100"},
         {"Student_id": "2", "First_name": "Sam", "Last_name": "Lee", "Grade": "purple", "School_id": "100"},
@@ -98,8 +103,11 @@ def test_students_with_errors_hold_the_import_back_unless_allowed(tmp_path: Path
     args += ["--target", "vendor", "--vendor-profile", "symphony-math"]
     assert main.main(args) == 1
     assert not (tmp_path / "out" / "vendor_import.csv").exists()
+    err = capsys.readouterr().err
+    assert "Students export: 1 error, " in err and "fix the 1 student with errors" in err
     assert main.main([*args, "--allow-errors"]) == 1
     assert _read(tmp_path / "out" / "vendor_import.csv")["ExternalID"].tolist() == ["1"]
+    assert "vendor_import.csv: 1 student\n" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

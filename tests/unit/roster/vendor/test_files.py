@@ -32,6 +32,7 @@ def test_with_open_decisions_only_the_report_is_written(tmp_path: Path) -> None:
     assert outputs.has_errors
     assert outputs.paths == [tmp_path / REPORT_FILE]
     assert not (tmp_path / IMPORT_FILE).exists()
+    assert outputs.removed == [tmp_path / IMPORT_FILE]
     report = _read(tmp_path / REPORT_FILE)
     assert sorted(report["roster_row"][report["roster_row"] != ""].astype(int)) == list(range(2, 12))
     assert sorted(report["Student_id"][report["Student_id"] != ""]) == sorted(sis["Student_id"])

@@ -83,7 +83,7 @@ def test_each_unlinked_account_gets_the_expected_outcome(
 
 def test_counts_are_what_the_admin_sees(district_match: MatchResult) -> None:
     counts = district_match.counts
-    assert (counts.linked, counts.new, counts.needs_decision, counts.would_unlink) == (3, 2, 6, 4)
+    assert (counts.linked, counts.new, counts.needs_decision, counts.would_unlink) == (3, 2, 3, 4)
 
 
 def test_ambiguous_matches_list_their_candidates(district_match: MatchResult) -> None:
@@ -343,3 +343,40 @@ def test_progress_is_reported_and_a_cancelled_match_stops() -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         match_roster(sis, None, roster, SYMPHONY, cancel=token)
+
+
+def test_an_account_of_a_student_left_out_for_errors_is_not_called_a_leaver() -> None:
+    # 1001 is in the SIS export but its row has an error, so the upload's students.csv lacks it
+    sis = students({"Student_id": "1002", "First_name": "Kim", "Last_name": "Park"})
+    roster = symphony_roster(
+        {"Username": "aone", "FirstName": "Al", "LastName": "One", "ExternalID": "1001"},
+        {"Username": "gone", "FirstName": "Gil", "LastName": "Gone", "ExternalID": "0999"},
+    )
+    result = match_roster(sis, None, roster, SYMPHONY, left_out=["1001"])
+    excluded, left = _account(result, "aone")["note"], _account(result, "gone")["note"]
+    assert "left out because of errors" in excluded and "Fix those errors" in excluded
+    assert "left." not in excluded
+    assert "no longer in the SIS export" in left
+
+
+def test_a_second_account_with_a_linked_name_may_be_a_duplicate() -> None:
+    sis = students({"Student_id": "1", "First_name": "Kim", "Last_name": "Park"})
+    roster = symphony_roster(
+        {"Username": "kpark", "FirstName": "Kim", "LastName": "Park", "ExternalID": "1"},
+        {"Username": "kpark2", "FirstName": "Kim", "LastName": "Park"},
+    )
+    note = _account(match_roster(sis, None, roster, SYMPHONY), "kpark2")["note"]
+    assert "may be a duplicate account" in note and "left" not in note
+
+
+def test_one_ambiguous_student_is_one_decision() -> None:
+    sis = students(
+        {"Student_id": "1", "First_name": "Sam", "Last_name": "Lee"},
+    )
+    roster = symphony_roster(
+        {"Username": "slee", "FirstName": "Sam", "LastName": "Lee"},
+        {"Username": "slee2", "FirstName": "Sam", "LastName": "Lee"},
+    )
+    result = match_roster(sis, None, roster, SYMPHONY)
+    assert _student(result, "1")["needs_decision"]
+    assert result.counts.needs_decision == 1
