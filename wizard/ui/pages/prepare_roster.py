@@ -112,6 +112,15 @@ def change_summary(upload: Upload | None) -> str:
     return "; ".join(parts)
 
 
+def received_summary(upload: Upload | None) -> str:
+    """“4 schools, 12 teachers, 30 sections, 57 students, 240 enrollments” — what the upload carried."""
+    if upload is None:
+        return ""
+    order = ("schools", "teachers", "staff", "sections", "students", "enrollments")
+    kinds = sorted(upload.counts, key=lambda kind: order.index(kind) if kind in order else len(order))
+    return ", ".join(f"{upload.counts[kind]} {kind}" for kind in kinds if upload.counts[kind])
+
+
 class DropList(QListWidget):
     """The chosen inputs; files, folders and zips can be dropped on it."""
 
@@ -619,8 +628,9 @@ class PrepareRosterPage(BasePage):
         if status == "processing":
             text = self.tr("The hub is processing your upload…")
         elif status == "succeeded":
-            text = self.tr("✓ The hub accepted your roster: {changes}.").format(
-                changes=changes or self.tr("nothing changed")
+            text = self.tr("✓ The hub accepted your roster ({received}): {changes}.").format(
+                received=received_summary(upload) or self.tr("no records"),
+                changes=changes or self.tr("nothing changed"),
             )
         elif status == "on_hold":
             text = self.tr(
