@@ -182,13 +182,9 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             if add_app.catalog.item(row).data(add_app_module.APP_ROLE).id == "symphony-math":
                 add_app.app_list.setCurrentIndex(add_app.catalog.index(row, 0))
         add_app.authorize_button.click()
-        wait(lambda: add_app.send_button.isVisibleTo(add_app), "the vendor's question")
-        add_app.reply.setPlainText("Yes: all students are imported, with the SIS id in ExternalID.")
+        wait(lambda: add_app.question.isVisibleTo(add_app), "the vendor's question")
         shoot(PageId.ADD_APP, "add-app-vendor-question")
-        add_app.send_button.click()
-        wait(lambda: window.ctx.state.app.connection_status == "connected", "the vendor accepting")
-        shoot(PageId.ADD_APP, "add-app-connected")
-        next_page(PageId.VENDOR_IMPORT)
+        next_page(PageId.VENDOR_IMPORT)  # the import comes first; the vendor's question waits for it
         vendor: Any = window.page_for(PageId.VENDOR_IMPORT)
         idle(PageId.VENDOR_IMPORT)
         vendor.choose_roster_path = lambda: write_demo_vendor_roster(sis, workdir / "symphony_export.csv")
@@ -200,6 +196,20 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         wait(lambda: vendor.result is not None and vendor.result.counts.needs_decision == 0, "the decision")
         vendor.write(workdir / "vendor_out")
         wait(lambda: window.ctx.state.vendor.written, "writing the import file")
+        wait(vendor.tell_button.isVisible, "the offer to tell the vendor")
+        vendor.tell_button.click()
+        wait(lambda: vendor.tell_status.text().startswith("✓"), "telling the vendor")
+        shoot(PageId.VENDOR_IMPORT, "vendor-import-told")
+        window.back()
+        wait(
+            lambda: any(
+                "accepted" in add_app.history.item(row).text() for row in range(add_app.history.count())
+            ),
+            "the vendor accepting",
+        )
+        shoot(PageId.ADD_APP, "add-app-connected")
+        next_page(PageId.VENDOR_IMPORT)
+        idle(PageId.VENDOR_IMPORT)
         next_page(PageId.SHARING)
         sharing: Any = window.page_for(PageId.SHARING)
         idle(PageId.SHARING)

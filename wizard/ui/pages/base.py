@@ -308,6 +308,9 @@ class BasePage(QWizardPage):
         self._detach_workers()
         self.banner.clear()
 
+    def shown(self) -> None:
+        """The page became the current one, going forwards or back (QWizard re-initializes only forwards)."""
+
     def leave(self) -> None:
         """Leaving forwards or closing: nothing of this page keeps running."""
         self.stop_timers()

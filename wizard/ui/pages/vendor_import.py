@@ -31,6 +31,9 @@ from wizard.state import data_dir
 from wizard.ui.models import FrameModel, Index
 from wizard.ui.pages.base import BasePage, set_tone
 
+VENDOR_ASKED = "vendor_requested_info"
+CONNECTED = "connected"
+
 OUTCOME_WORDS: dict[str, str] = {
     "linked_by_external_id": "Linked by ExternalID",
     "linked_by_number": "Linked by student number",
@@ -193,8 +196,19 @@ class VendorImportPage(BasePage):
         write_row.addWidget(self.write_button)
         self.content.addLayout(write_row)
 
+        tell_row = QHBoxLayout()
+        self.tell_status = QLabel()
+        self.tell_status.setWordWrap(True)
+        self.tell_status.setAccessibleName(self.tr("Answer to the vendor"))
+        self.tell_button = QPushButton(self.tr("&Tell the vendor the import is done"))
+        self.tell_button.setAccessibleName(self.tr("Tell the vendor the import is done"))
+        tell_row.addWidget(self.tell_status, 1)
+        tell_row.addWidget(self.tell_button)
+        self.content.addLayout(tell_row)
+
         self.result: Any = None
         self._student_for_choice = ""
+        self._reply_sent = False
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.roster_button.clicked.connect(self._pick_roster)
         self.clear_roster_button.clicked.connect(self._clear_roster)
@@ -203,6 +217,7 @@ class VendorImportPage(BasePage):
         )
         self.decide_button.clicked.connect(self._decide)
         self.write_button.clicked.connect(self._write_clicked)
+        self.tell_button.clicked.connect(self.tell_vendor)
 
     # --- state ---------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
@@ -430,14 +445,76 @@ class VendorImportPage(BasePage):
             self.write_status.setText(
                 self.tr(
                     "✓ vendor_import.csv and vendor_match_report.csv are in {folder}. Import the file in the "
-                    "vendor's admin panel, then answer the vendor on the previous step."
+                    "vendor's admin panel."
                 ).format(folder=vendor.output_dir)
             )
             set_tone(self.write_status, "okNote")
         else:
             self.write_status.setText(self.tr("The import file has not been written yet."))
             set_tone(self.write_status, "")
+        self._show_vendor_question()
         self.completeChanged.emit()
+
+    # --- telling the vendor --------------------------------------------------------------------------------
+    def _vendor_waits(self) -> bool:
+        return self.ctx.state.app.connection_status == VENDOR_ASKED
+
+    def _show_vendor_question(self) -> None:
+        """Once the file is written, the vendor's open question about the import can be answered from here."""
+        waits, written, reply_sent = self._vendor_waits(), self.ctx.state.vendor.written, self._reply_sent
+        self.tell_button.setVisible(waits and written)
+        self.tell_button.setEnabled(waits and written)
+        status = self.ctx.state.app.connection_status
+        if waits and written:
+            text, tone = (
+                self.tr(
+                    "The vendor is waiting to hear that your students are imported. Once you have imported "
+                    "vendor_import.csv in their admin panel, tell them here."
+                ),
+                "warnNote",
+            )
+        elif waits:
+            text, tone = (
+                self.tr("The vendor waits for this import: write the file, import it, then tell them here."),
+                "warnNote",
+            )
+        elif reply_sent and status == CONNECTED:
+            text, tone = self.tr("✓ Sent. The vendor accepted the connection."), "okNote"
+        elif reply_sent:
+            text, tone = (
+                self.tr(
+                    "✓ Sent. The vendor has your answer; their reply shows on the “Add and authorize” step."
+                ),
+                "okNote",
+            )
+        else:
+            text, tone = "", ""
+        self.tell_status.setText(text)
+        self.tell_status.setVisible(bool(text))
+        set_tone(self.tell_status, tone)
+
+    def tell_vendor(self) -> None:
+        """Answer the vendor's question about the import (through the hub), and show what they did."""
+        connection_id = self.ctx.state.app.connection_id
+        app_name = self.ctx.state.app.app_name or self.tr("the app")
+        message = self.tr(
+            "Our students are now imported into {app} with the import file from the onboarding wizard: each "
+            "student's SIS id is in ExternalID."
+        ).format(app=app_name)
+
+        def send(progress, cancel):  # type: ignore[no-untyped-def]
+            return self.ctx.district_hub().reply(connection_id, message)
+
+        def sent(connection: Any) -> None:
+            app = self.ctx.state.app
+            app.connection_status = connection.status
+            app.reply_draft = ""
+            self.ctx.save()
+            self._reply_sent = True
+
+        self.tell_button.setEnabled(False)  # one answer per click
+        worker = self.run_task(send, sent, message=self.tr("Telling the vendor…"), retry=self.tell_vendor)
+        worker.finished.connect(self._show_vendor_question)
 
     def ready(self) -> bool:
         return self.ctx.state.vendor.written
