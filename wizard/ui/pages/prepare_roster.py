@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -39,8 +40,11 @@ from wizard.hub.models import Upload
 from wizard.state import Mode, data_dir
 from wizard.ui.models import FrameModel, IssueFilter, IssueModel, MappingModel, TargetDelegate
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
 
 UPLOAD_POLL_MS = 1500
+# What the admin may do when finishing offline with nothing (or not everything) exported.
+EXPORT_NOW, CLOSE_ANYWAY, GO_BACK = "export", "close", "back"
 
 
 def mapping_file(district_key: str) -> Path:
@@ -296,6 +300,7 @@ class PrepareRosterPage(BasePage):
         self.content.addWidget(self.upload_status)
 
         self.result: Any = None
+        self._exported = False  # whether the current result was exported in this session
         self._frame_models: dict[str, FrameModel] = {}
         self._upload_polling = False
         self.upload_timer = self.make_timer(UPLOAD_POLL_MS, self._poll_upload)
@@ -436,6 +441,7 @@ class PrepareRosterPage(BasePage):
 
     def _checked(self, result: Any) -> None:
         self.result = result
+        self._exported = False  # a new check: what was exported before is not this result
         headers = {
             name: [*file_mapping.columns, *file_mapping.unmapped]
             for name, file_mapping in result.mapping.files.items()
@@ -550,6 +556,7 @@ class PrepareRosterPage(BasePage):
             return
 
         def exported(paths: list[Path]) -> None:
+            self._exported = True
             self.ctx.state.roster.export_dir = str(folder)
             self.ctx.save()
             self.upload_status.setText(
@@ -662,5 +669,46 @@ class PrepareRosterPage(BasePage):
 
     def validatePage(self) -> bool:
         self.ctx.state.mark_completed(self.page_id)
-        self.ctx.save()
-        return True
+        self.ctx.save()  # the inputs and mapping are kept, whatever is chosen below
+        if self.online or self.result is None or (self._exported and not self.result.error_count):
+            return True
+        choice = self.ask_before_closing(self._closing_question())
+        if choice == CLOSE_ANYWAY:
+            return True
+        if choice == EXPORT_NOW:
+            folder = self.choose_export_folder()
+            if folder is not None:
+                self.export(folder, then=lambda _paths: self.owner().accept())
+        return False
+
+    def _closing_question(self) -> str:
+        result = self.result
+        parts = []
+        if not self._exported:
+            parts.append(self.tr("The hub files you prepared are not exported yet."))
+        if result is not None and result.error_count:
+            parts.append(
+                self.tr("Your files still have {errors}.").format(errors=plural(result.error_count, "error"))
+                + " "
+                + (
+                    self.tr("Rows with errors are left out of the export.")
+                    if self.leave_out_errors.isChecked()
+                    else self.tr("To export anyway, tick “Leave out rows with errors” first.")
+                )
+            )
+        parts.append(
+            self.tr("Your files and choices are saved either way: the wizard picks up here next time.")
+        )
+        return " ".join(parts)
+
+    def ask_before_closing(self, text: str) -> str:
+        """Export now, close anyway or go back (tests replace this; a dialog would block headless runs)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Close without exporting?"), text, parent=self)
+        export = box.addButton(self.tr("&Export now…"), QMessageBox.ButtonRole.AcceptRole)
+        close = box.addButton(self.tr("&Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(export)
+        box.setEscapeButton(back)
+        box.exec()
+        clicked = box.clickedButton()
+        return EXPORT_NOW if clicked is export else CLOSE_ANYWAY if clicked is close else GO_BACK
