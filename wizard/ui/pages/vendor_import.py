@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -402,9 +402,18 @@ class VendorImportPage(BasePage):
     def choose_output_folder(self) -> Path | None:
         """Ask for the folder (tests replace this; a file dialog cannot run headless)."""
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Write the vendor files to"), str(self._sis_folder())
+            self, self.tr("Write the vendor files to"), str(self.output_folder_start())
         )
         return Path(folder) if folder else None
+
+    def output_folder_start(self) -> Path:
+        """Where the folder picker opens: the folder used last time, else the user's Documents (or home) —
+        never the wizard's own data folder, which the admin would not find again."""
+        last = self.ctx.state.vendor.output_dir
+        if last and Path(last).is_dir():
+            return Path(last)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
     def _write_clicked(self) -> None:
         folder = self.choose_output_folder()
