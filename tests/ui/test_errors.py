@@ -168,7 +168,7 @@ def test_sharing_preview_explains_an_incomplete_choice(
     qtbot.waitUntil(lambda: "at least one school" in page.preview.text(), timeout=WAIT_MS)
     assert not page.banner.isVisible()
     page.tree_model.item(1).setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: "Would share: 1 schools" in page.preview.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Would share: 1 school," in page.preview.text(), timeout=WAIT_MS)
 
 
 def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
@@ -183,8 +183,8 @@ def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
     assert "HTTP 500" in page.banner.message.text()
     qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.counts.item(3, 1) is not None, timeout=WAIT_MS)
-    assert page.counts.item(3, 1).text() == "57"
+    qtbot.waitUntil(lambda: page.counts.item(3, 2) is not None, timeout=WAIT_MS)
+    assert page.counts.item(3, 2).text() == "57"
     wait_idle(qtbot, window, PageId.VALIDATE)
 
 

@@ -125,7 +125,7 @@ def test_every_page_resumes_with_its_inputs(qtbot: QtBot, embedded_hub: Any, tmp
     assert isinstance(add_app, AddAppPage)
     qtbot.waitUntil(lambda: add_app.send_button.isVisibleTo(add_app), timeout=WAIT_MS)
     assert add_app.selected_app() is not None and add_app.selected_app().name == "Symphony Math"  # type: ignore[union-attr]
-    assert "1 new since you last looked" in add_app.status_text.text()
+    assert "1 new entry since you last looked" in add_app.status_text.text()
     assert add_app.history.item(add_app.history.count() - 1).text().startswith("★ New")
     qtbot.keyClicks(add_app.reply, "Imported, with SIS ids in ExternalID.")
     qtbot.mouseClick(add_app.send_button, Qt.MouseButton.LeftButton)
@@ -167,7 +167,7 @@ def test_every_page_resumes_with_its_inputs(qtbot: QtBot, embedded_hub: Any, tmp
     assert sharing.selected_type() == "sections"
     assert sharing.checked_ids("section") == picked
     assert not sharing.ready()  # still a draft: not saved
-    qtbot.waitUntil(lambda: "Would share: 1 schools" in sharing.preview.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Would share: 1 school," in sharing.preview.text(), timeout=WAIT_MS)
     qtbot.mouseClick(sharing.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(sharing.ready, timeout=WAIT_MS)
     next_to(qtbot, window, PageId.VALIDATE)

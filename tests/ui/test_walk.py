@@ -74,7 +74,7 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     school = sharing.tree_model.item(0)
     school.child(0).setCheckState(Qt.CheckState.Checked)
     school.child(1).setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: "Would share: 1 schools" in sharing.preview.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Would share: 1 school," in sharing.preview.text(), timeout=WAIT_MS)
     qtbot.mouseClick(sharing.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sharing.ready(), timeout=WAIT_MS)
     next_to(qtbot, window, PageId.VALIDATE)

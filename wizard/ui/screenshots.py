@@ -58,6 +58,14 @@ def write_demo_vendor_roster(sis: Path, target: Path) -> Path:
     return target
 
 
+def grade_number(grade: str) -> int:
+    """A school's grade as a number for comparing: PK and K are below 1; anything unreadable sorts last."""
+    text = grade.strip().upper()
+    if text in {"PK", "TK", "K", "KG", "KINDERGARTEN"}:
+        return 0
+    return int(text) if text.isdigit() else 99
+
+
 def run(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -82,6 +90,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     from wizard.ui.hub_access import memory_only_store
     from wizard.ui.pages import add_app as add_app_module
     from wizard.ui.pages import prepare_roster as prepare_module
+    from wizard.ui.pages import sharing as sharing_module
     from wizard.ui.style import apply_style
     from wizard.ui.wizard_window import OnboardingWizard
 
@@ -214,9 +223,18 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         sharing: Any = window.page_for(PageId.SHARING)
         idle(PageId.SHARING)
         sharing.type_buttons["schools"].setChecked(True)
-        for row in range(2):
-            sharing.tree_model.item(row).setCheckState(Qt.CheckState.Checked)
-        wait(lambda: "Would share: 2 schools" in sharing.preview.text(), "the sharing preview")
+        # As Symphony Math recommends: the elementary and middle schools (up to grade 8), not the high school.
+        recommended = {
+            school.id
+            for school in window.ctx.district_directory().schools
+            if grade_number(school.high_grade) <= 8
+        }
+        for row in range(sharing.tree_model.rowCount()):
+            item = sharing.tree_model.item(row)
+            if item.data(sharing_module.ID_ROLE) in recommended:
+                item.setCheckState(Qt.CheckState.Checked)
+        wanted = f"Would share: {len(recommended)} school"
+        wait(lambda: wanted in sharing.preview.text(), "the sharing preview")
         sharing.save_button.click()
         wait(sharing.ready, "saving the sharing")
         shoot(PageId.SHARING, "sharing")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PageId
 from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import when
+from wizard.ui.text import plural, when
 
 if TYPE_CHECKING:
     from wizard.hub.models import App, Connection, HistoryEvent
@@ -338,7 +338,10 @@ class AddAppPage(BasePage):
         news = len(events) - seen if seen else 0
         if news > 0:
             self.status_text.setText(
-                self.tr("{n} new since you last looked. ").format(n=news) + self.status_text.text()
+                self.tr("{news} since you last looked. ").format(
+                    news=plural(news, "new entry", "new entries")
+                )
+                + self.status_text.text()
             )
         self.history.scrollToBottom()
         question = connection.open_question if connection is not None and connection.open_question else ""

@@ -38,7 +38,19 @@ from PySide6.QtWidgets import (
 from wizard.flow import PageId
 from wizard.hub.models import Upload
 from wizard.state import Mode, data_dir
-from wizard.ui.models import FrameModel, IssueFilter, IssueModel, MappingModel, TargetDelegate
+from wizard.ui.models import (
+    ERROR_BACKGROUND,
+    ERROR_ROW_BACKGROUND,
+    ERROR_ROW_TEXT,
+    ERROR_TEXT,
+    WARNING_BACKGROUND,
+    WARNING_TEXT,
+    FrameModel,
+    IssueFilter,
+    IssueModel,
+    MappingModel,
+    TargetDelegate,
+)
 from wizard.ui.pages.base import BasePage, set_tone
 from wizard.ui.text import plural
 
@@ -123,6 +135,11 @@ def received_summary(upload: Upload | None) -> str:
     order = ("schools", "teachers", "staff", "sections", "students", "enrollments")
     kinds = sorted(upload.counts, key=lambda kind: order.index(kind) if kind in order else len(order))
     return ", ".join(f"{upload.counts[kind]} {kind}" for kind in kinds if upload.counts[kind])
+
+
+def friendly_column(name: str) -> str:
+    """A hub column as a title people read: “Student_number” → “Student number” (the name is the tooltip)."""
+    return name.replace("_", " ").strip().capitalize() or name
 
 
 class DropList(QListWidget):
@@ -250,9 +267,12 @@ class PrepareRosterPage(BasePage):
         self.issue_view.setModel(self.issue_proxy)
         self.issue_view.setAccessibleName(self.tr("Issues"))
         self.issue_view.setSortingEnabled(False)
-        self.issue_view.setWordWrap(False)  # one line per issue; the full message is in the tooltip
+        # The message takes the room left and wraps over two lines; a longer one ends in … and is in full
+        # in the tooltip. (Rows keep one height: sizing each to its text is slow for long issue lists.)
+        self.issue_view.setWordWrap(True)
+        self.issue_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.issue_view.horizontalHeader().setStretchLastSection(True)
-        self.issue_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.issue_view.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         self.issue_count = QLabel()
         issues_layout.addLayout(filters)
         issues_layout.addWidget(self.issue_view, 1)
@@ -266,15 +286,28 @@ class PrepareRosterPage(BasePage):
         self.preview_view = QTableView()
         self.preview_view.setAccessibleName(self.tr("Preview of the output file"))
         self.preview_view.setWordWrap(False)
+        self.preview_view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.preview_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.preview_note = QLabel(
-            self.tr(
-                "Cells with an error are red, cells with a warning and rows with errors are yellow — hover for why."
+        legend = QHBoxLayout()
+        self.preview_note = QLabel(self.tr("Hover over a coloured cell for why:"))
+        legend.addWidget(self.preview_note)
+        self.legend_chips: list[QLabel] = []
+        for text, background, foreground in (
+            (self.tr("Cell with an error"), ERROR_BACKGROUND, ERROR_TEXT),
+            (self.tr("Cell with a warning"), WARNING_BACKGROUND, WARNING_TEXT),
+            (self.tr("Row with an error (left out if you choose so)"), ERROR_ROW_BACKGROUND, ERROR_ROW_TEXT),
+        ):
+            chip = QLabel(text)
+            chip.setStyleSheet(
+                f"background: {background.name()}; color: {foreground.name()}; "
+                f"border: 1px solid {foreground.name()}; border-radius: 3px; padding: 1px 6px;"
             )
-        )
+            legend.addWidget(chip)
+            self.legend_chips.append(chip)
+        legend.addStretch(1)
         preview_layout.addWidget(self.preview_choice)
         preview_layout.addWidget(self.preview_view, 1)
-        preview_layout.addWidget(self.preview_note)
+        preview_layout.addLayout(legend)
         self.tabs.addTab(preview_tab, self.tr("Preview"))
         self.content.addWidget(self.tabs, 1)
 
@@ -464,8 +497,8 @@ class PrepareRosterPage(BasePage):
         for kind, frame in result.tables.items():
             errors = len(result.error_rows.get(kind, []))
             self.preview_choice.addItem(
-                self.tr("{kind}.csv — {rows} rows, {errors} with errors").format(
-                    kind=kind, rows=len(frame), errors=errors
+                self.tr("{kind}.csv — {rows}, {errors} with errors").format(
+                    kind=kind, rows=plural(len(frame), "row"), errors=errors
                 ),
                 kind,
             )
@@ -473,11 +506,11 @@ class PrepareRosterPage(BasePage):
         self._show_preview()
         counts = ", ".join(f"{len(frame)} {kind}" for kind, frame in result.tables.items())
         self.summary.setText(
-            self.tr("{files} file(s) read: {counts}. {errors} error(s), {warnings} warning(s).").format(
-                files=len(result.inputs),
+            self.tr("{files} read: {counts}. {errors}, {warnings}.").format(
+                files=plural(len(result.inputs), "file"),
                 counts=counts or self.tr("no hub data"),
-                errors=result.error_count,
-                warnings=result.warning_count,
+                errors=plural(result.error_count, "error"),
+                warnings=plural(result.warning_count, "warning"),
             )
         )
         set_tone(self.summary, "okNote" if result.error_count == 0 else "warnNote")
@@ -516,9 +549,24 @@ class PrepareRosterPage(BasePage):
                 cell_problems=cell_problems(self.result, kind),
                 row_origins=row_origins(self.result, kind),
                 parent=self,
+                headers={str(column): friendly_column(str(column)) for column in frame.columns},
             )
             self._frame_models[kind] = model
         self.preview_view.setModel(model)
+        self._fit_preview_columns(model)
+
+    def _fit_preview_columns(self, model: FrameModel, sample_rows: int = 50) -> None:
+        """Each column as wide as its title and its first rows (measuring every row is slow on big files)."""
+        metrics = self.preview_view.fontMetrics()
+        header_metrics = self.preview_view.horizontalHeader().fontMetrics()
+        padding = 4 * metrics.averageCharWidth()
+        frame = model.frame
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            values = frame.iloc[:sample_rows, column].astype(str)
+            widest = max((metrics.horizontalAdvance(value) for value in values), default=0)
+            width = max(header_metrics.horizontalAdvance(title), widest) + padding
+            self.preview_view.setColumnWidth(column, min(width, 40 * metrics.averageCharWidth()))
 
     # --- export and upload ---------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
@@ -547,8 +595,8 @@ class PrepareRosterPage(BasePage):
             return
         if result.error_count and not allow:
             self.banner.show_error(
-                self.tr("Your files still have {n} error(s), so the hub files were not written.").format(
-                    n=result.error_count
+                self.tr("Your files still have {errors}, so the hub files were not written.").format(
+                    errors=plural(result.error_count, "error")
                 ),
                 self.tr("Fix them in your SIS and check again, or tick “Leave out rows with errors”."),
                 None,
@@ -560,7 +608,7 @@ class PrepareRosterPage(BasePage):
             self.ctx.state.roster.export_dir = str(folder)
             self.ctx.save()
             self.upload_status.setText(
-                self.tr("✓ Wrote {n} files to {folder}").format(n=len(paths), folder=folder)
+                self.tr("✓ Wrote {files} to {folder}").format(files=plural(len(paths), "file"), folder=folder)
             )
             if then is not None:
                 then(paths)

@@ -31,7 +31,7 @@ from wizard.state import OnboardingState
 from wizard.ui.pages.add_app import icon_from_bytes
 from wizard.ui.pages.base import BasePage, set_tone
 from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
-from wizard.ui.text import when
+from wizard.ui.text import plural, when
 
 if TYPE_CHECKING:
     from wizard.hub.models import PortalView, RosterUser
@@ -283,8 +283,8 @@ class RollOutPage(BasePage):
             self.portal.addItem(item)
         who = portal.name or portal.sis_id
         if portal.apps:
-            text = self.tr("{who} ({role}) will see {n} app(s) in the portal:").format(
-                who=who, role=portal.role, n=len(portal.apps)
+            text = self.tr("{who} ({role}) will see {apps} in the portal:").format(
+                who=who, role=portal.role, apps=plural(len(portal.apps), "app")
             )
         else:
             text = self.tr("{who} ({role}) will see no apps yet.").format(who=who, role=portal.role)

@@ -31,6 +31,7 @@ from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.state import SharingRule
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
@@ -108,7 +109,12 @@ class SharingPage(BasePage):
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self.setSubTitle(self.tr("Decide what the app may see. You can add sections later at any time."))
+        self.setSubTitle(
+            self.tr(
+                "Decide what the app may see. You can add schools or sections later; once the vendor has "
+                "confirmed, the sharing type itself stays as it is."
+            )
+        )
         top = QHBoxLayout()
         type_box = QGroupBox(self.tr("Sharing type"))
         type_layout = QVBoxLayout(type_box)
@@ -395,14 +401,12 @@ class SharingPage(BasePage):
     def _show_counts(self, counts: SharedCounts, *, saved: bool = False) -> None:
         lead = self.tr("Shared with the app:") if saved else self.tr("Would share:")
         self.preview.setText(
-            self.tr(
-                "{lead} {schools} schools, {teachers} teachers, {sections} sections, {students} students"
-            ).format(
+            self.tr("{lead} {schools}, {teachers}, {sections}, {students}").format(
                 lead=lead,
-                schools=counts.schools,
-                teachers=counts.teachers,
-                sections=counts.sections,
-                students=counts.students,
+                schools=plural(counts.schools, "school"),
+                teachers=plural(counts.teachers, "teacher"),
+                sections=plural(counts.sections, "section"),
+                students=plural(counts.students, "student"),
             )
         )
 

@@ -254,6 +254,20 @@ class SignUpPage(BasePage):
             return bool(self.district_id.text().strip() and self.token.text().strip())
         return not form_problems(self.read_form())
 
+    def missing(self) -> list[str]:
+        if self.existing.isChecked():
+            wanted = {
+                self.tr("type the district id"): self.district_id.text().strip(),
+                self.tr("paste the admin token"): self.token.text().strip(),
+            }
+            return [what for what, value in wanted.items() if not value]
+        problems = form_problems(self.read_form())
+        return [
+            self.tr("complete {field}").format(field=self.tr(FIELD_LABELS[name]).replace("&", ""))
+            for name in FIELD_LABELS
+            if name in problems
+        ]
+
     def validatePage(self) -> bool:
         state = self.ctx.state
         if state.signed_up:

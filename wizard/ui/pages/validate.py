@@ -51,6 +51,14 @@ MISMATCH_BACKGROUND = "#fff4d6"  # with #6b4500 text: AA contrast (see style.py)
 MISMATCH_TEXT = "#6b4500"
 
 
+def _students_have(count: int) -> str:
+    return f"{count} has" if count == 1 else f"{count} have"
+
+
+def _students_share(count: int) -> str:
+    return f"{count} shares" if count == 1 else f"{count} share"
+
+
 class ValidatePage(BasePage):
     page_id = PageId.VALIDATE
 
@@ -304,15 +312,19 @@ class ValidatePage(BasePage):
         total = check["total"]
         problems: list[str] = []
         if check["without_sis_id"]:
-            problems.append(self.tr("{n} have no SIS id").format(n=len(check["without_sis_id"])))
+            problems.append(
+                self.tr("{who} no SIS id").format(who=_students_have(len(check["without_sis_id"])))
+            )
         if check["duplicate_sis_id"]:
             problems.append(
-                self.tr("{n} share a SIS id with someone else").format(n=len(check["duplicate_sis_id"]))
+                self.tr("{who} a SIS id with someone else").format(
+                    who=_students_share(len(check["duplicate_sis_id"]))
+                )
             )
         if check["unknown_to_vendor"]:
             problems.append(
-                self.tr("{n} have a SIS id the vendor's roster does not know").format(
-                    n=len(check["unknown_to_vendor"])
+                self.tr("{who} a SIS id the vendor's roster does not know").format(
+                    who=_students_have(len(check["unknown_to_vendor"]))
                 )
             )
         against = (
