@@ -151,6 +151,7 @@ def test_locked_sharing_type_409_is_explained_and_the_page_shows_the_lock(
     assert "can no longer change" in page.banner.message.text()
     assert not page.banner.retry_button.isVisible()
     assert page.selected_type() == "district"
+    assert "its type stays" in page.lock_note.text() and "add sections" not in page.lock_note.text()
     assert not page.type_buttons["schools"].isEnabled()
     assert page.ready()  # the saved (locked) sharing lets the admin go on
 

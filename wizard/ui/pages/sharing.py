@@ -55,6 +55,13 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# What can still change once the vendor has confirmed a sharing type.
+STILL_CHANGEABLE: dict[str, str] = {
+    "schools": "You can still add or remove schools.",
+    "school_site": "You can still add or remove schools.",
+    "sections": "You can still add or remove sections.",
+    "rules": "You can still change the rules.",
+}
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
 
@@ -255,10 +262,13 @@ class SharingPage(BasePage):
         """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
         saved = sharing.settings
         self._locked_type = saved.type if sharing.locked and saved.type else ""
+        # Said here rather than in the hub's words, so the note names what this type still lets you change.
         self.lock_note.setText(
-            self.tr("Locked to “{type}”. {reason}").format(
+            self.tr(
+                "Locked to “{type}”: the vendor has confirmed this sharing, so its type stays. {still}"
+            ).format(
                 type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
-                reason=sharing.locked_reason or self.tr("The vendor has confirmed this sharing."),
+                still=self.tr(STILL_CHANGEABLE.get(self._locked_type, "")),
             )
         )
         self.lock_note.setVisible(bool(self._locked_type))

@@ -30,6 +30,7 @@ from wizard.flow import PageId
 from wizard.state import data_dir
 from wizard.ui.models import FrameModel, Index
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
 
 VENDOR_ASKED = "vendor_requested_info"
 CONNECTED = "connected"
@@ -323,10 +324,13 @@ class VendorImportPage(BasePage):
         counts = result.counts
         self.counts.setText(
             self.tr(
-                "{linked} linked to an existing account · {new} new accounts · {decide} need your decision · "
-                "{unlink} vendor accounts with no SIS student (reported, never deleted)"
+                "{linked} linked to an existing account · {new} · {decide} your decision · "
+                "{unlink} with no SIS student (reported, never deleted)"
             ).format(
-                linked=counts.linked, new=counts.new, decide=counts.needs_decision, unlink=counts.would_unlink
+                linked=counts.linked,
+                new=plural(counts.new, "new account"),
+                decide=f"{counts.needs_decision} " + ("needs" if counts.needs_decision == 1 else "need"),
+                unlink=plural(counts.would_unlink, "vendor account"),
             )
         )
         set_tone(self.counts, "warnNote" if counts.needs_decision else "okNote")
