@@ -265,8 +265,10 @@ def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_th
     wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
     assert not vendor.tell_button.isVisible()
     assert "write the file" in vendor.tell_status.text()
+    assert vendor.missing_hint.text() == "To go on: write the import file."
     vendor.write(tmp_path / "vendor_out")
     wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert not vendor.missing_hint.isVisible()
     assert "previous step" not in vendor.write_status.text()
     assert vendor.tell_button.isVisible() and vendor.tell_button.isEnabled()
     qtbot.mouseClick(vendor.tell_button, Qt.MouseButton.LeftButton)

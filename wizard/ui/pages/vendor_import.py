@@ -532,6 +532,14 @@ class VendorImportPage(BasePage):
     def ready(self) -> bool:
         return self.ctx.state.vendor.written
 
+    def missing(self) -> list[str]:
+        missing = []
+        deciding = self.result.counts.needs_decision if self.result is not None else 0
+        if deciding:
+            missing.append(self.tr("pick the account of each student marked “Needs your decision”"))
+        missing.append(self.tr("write the import file"))
+        return missing
+
     def validatePage(self) -> bool:
         self.ctx.state.mark_completed(self.page_id)
         self.ctx.save()
