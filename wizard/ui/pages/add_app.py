@@ -388,8 +388,9 @@ class AddAppPage(BasePage):
         return "; ".join(described.get(name, name).rstrip(".") for name in granted) or self.tr("nothing")
 
     def shown(self) -> None:
-        """Coming back from the vendor import step: show what the vendor did meanwhile."""
-        if self.ctx.state.app.connection_id:
+        """Coming back from the vendor import step: show what the vendor did meanwhile. (Arriving forwards,
+        the catalog is still loading; it polls once loaded, so the chosen app is selected first.)"""
+        if self.ctx.state.app.connection_id and self.catalog.rowCount() > 0:
             self._poll()
 
     def _reply_edited(self) -> None:
