@@ -31,6 +31,7 @@ from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.wizard_window import OnboardingWizard
+from wizard.ui.worker import Worker
 
 pytestmark = [pytest.mark.usefixtures("fast_polls"), pytest.mark.timeout(180)]
 
@@ -187,4 +188,6 @@ def test_every_page_resumes_with_its_inputs(qtbot: QtBot, embedded_hub: Any, tmp
     assert roll_out.launch_date.date().toPython() == later
     assert not window.ctx.state.launched
     wait_idle(qtbot, window, PageId.ROLL_OUT)
+    # The page's quiet background load (the shared users for the preview) is let finish, not cut off.
+    qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)
     window.close()
