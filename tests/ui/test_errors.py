@@ -151,6 +151,7 @@ def test_locked_sharing_type_409_is_explained_and_the_page_shows_the_lock(
     assert "can no longer change" in page.banner.message.text()
     assert not page.banner.retry_button.isVisible()
     assert page.selected_type() == "district"
+    assert "its type stays" in page.lock_note.text() and "add sections" not in page.lock_note.text()
     assert not page.type_buttons["schools"].isEnabled()
     assert page.ready()  # the saved (locked) sharing lets the admin go on
 
@@ -168,7 +169,7 @@ def test_sharing_preview_explains_an_incomplete_choice(
     qtbot.waitUntil(lambda: "at least one school" in page.preview.text(), timeout=WAIT_MS)
     assert not page.banner.isVisible()
     page.tree_model.item(1).setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: "Would share: 1 schools" in page.preview.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Would share: 1 school," in page.preview.text(), timeout=WAIT_MS)
 
 
 def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp_path: Path) -> None:
@@ -183,8 +184,8 @@ def test_validate_recovers_from_a_hub_error(qtbot: QtBot, embedded_hub: Any, tmp
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
     assert "HTTP 500" in page.banner.message.text()
     qtbot.mouseClick(page.banner.retry_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.counts.item(3, 1) is not None, timeout=WAIT_MS)
-    assert page.counts.item(3, 1).text() == "57"
+    qtbot.waitUntil(lambda: page.counts.item(3, 2) is not None, timeout=WAIT_MS)
+    assert page.counts.item(3, 2).text() == "57"
     wait_idle(qtbot, window, PageId.VALIDATE)
 
 

@@ -6,7 +6,9 @@ from pytestqt.qtbot import QtBot
 
 from wizard.ui.models import (
     ERROR_BACKGROUND,
+    ERROR_ROW_BACKGROUND,
     WARNING_BACKGROUND,
+    WARNING_TEXT,
     FrameModel,
     IssueFilter,
     IssueModel,
@@ -41,10 +43,33 @@ def test_frame_model_reads_cells_and_marks_problems(qtbot: QtBot) -> None:
     assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "Error: Bad grade"
     assert model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
     assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND
-    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole).color() == WARNING_TEXT
+    assert model.index(1, 1).data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_ROW_BACKGROUND
     assert "warning: Odd" in model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert model.headerData(0, Qt.Orientation.Vertical) == "2"
+
+
+def test_the_three_preview_states_are_distinct_and_readable() -> None:
+    from wizard.ui.models import ERROR_ROW_TEXT, ERROR_TEXT
+    from wizard.ui.style import contrast_ratio
+
+    pairs = [
+        (ERROR_TEXT, ERROR_BACKGROUND),
+        (WARNING_TEXT, WARNING_BACKGROUND),
+        (ERROR_ROW_TEXT, ERROR_ROW_BACKGROUND),
+    ]
+    assert len({background.name() for _text, background in pairs}) == 3
+    assert all(contrast_ratio(text.name(), background.name()) >= 4.5 for text, background in pairs)
+
+
+def test_friendly_column_titles_keep_the_file_name_as_tooltip(qtbot: QtBot) -> None:
+    from wizard.ui.pages.prepare_roster import friendly_column
+
+    frame = pd.DataFrame({"Student_number": ["1"]}, dtype="string")
+    model = FrameModel(frame, headers={"Student_number": friendly_column("Student_number")})
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Student number"
+    assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "Student_number"
 
 
 def test_issue_filter_by_severity_code_and_text(qtbot: QtBot) -> None:

@@ -222,3 +222,54 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
     assert isinstance(page, PrepareRosterPage)
     qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)  # checked again with the saved mapping
     assert page.result.tables["schools"]["Principal"].eq("").all()
+
+
+@pytest.mark.parametrize("choice", ["back", "close", "export"])
+def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
+    qtbot: QtBot, tmp_path: Path, choice: str
+) -> None:
+    ctx = WizardContext(None, credentials=memory_only_store())
+    window = open_wizard(qtbot, ctx)
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    asked: list[str] = []
+
+    def ask(text: str) -> str:
+        asked.append(text)
+        return choice
+
+    page.ask_before_closing = ask  # type: ignore[method-assign]
+    out = tmp_path / "hub_files"
+    page.choose_export_folder = lambda: out  # type: ignore[method-assign]
+    finish = window.button(QWizard.WizardButton.FinishButton)
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    assert asked and "not exported" in asked[0]
+    if choice == "back":
+        assert window.isVisible() and window.currentId() == PageId.PREPARE_ROSTER
+    elif choice == "close":
+        assert not window.isVisible()
+    else:
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
+        assert (out / "students.csv").is_file()
+    saved = load_state()
+    assert saved is not None and saved.roster.input_paths  # the prepared work is kept either way
+    assert PageId.PREPARE_ROSTER in saved.completed_pages
+
+
+def test_finishing_offline_after_an_export_does_not_ask(qtbot: QtBot, tmp_path: Path) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    page.export(tmp_path / "out")
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    page.ask_before_closing = lambda text: pytest.fail("asked although everything was exported")  # type: ignore[method-assign]
+    qtbot.mouseClick(window.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert not window.isVisible()

@@ -74,7 +74,7 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     school = sharing.tree_model.item(0)
     school.child(0).setCheckState(Qt.CheckState.Checked)
     school.child(1).setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: "Would share: 1 schools" in sharing.preview.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Would share: 1 school," in sharing.preview.text(), timeout=WAIT_MS)
     qtbot.mouseClick(sharing.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sharing.ready(), timeout=WAIT_MS)
     next_to(qtbot, window, PageId.VALIDATE)
@@ -83,7 +83,7 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     assert isinstance(validate, ValidatePage)
     wait_idle(qtbot, window, PageId.VALIDATE)
     assert "✓ The hub holds exactly what your SIS files hold." in validate.mismatch_note.text()
-    assert validate.counts.item(3, 0).text() == validate.counts.item(3, 1).text()  # students: SIS == hub
+    assert validate.counts.item(3, 0).text() == validate.counts.item(3, 2).text()  # students: SIS == hub
     qtbot.waitUntil(lambda: "Instant Login" in validate.login_check.text(), timeout=WAIT_MS)
     if not window.ctx.state.app.uses_secure_sync:  # checked against the import file written for the vendor
         assert "checked against the vendor's roster" in validate.login_check.text()
@@ -242,6 +242,68 @@ def test_non_secure_sync_app_answers_the_vendor_and_gets_the_vendor_page(
         assert [app.app_id for app in portal.apps] + [app.app_id for app in portal.hidden] == [
             "symphony-math"
         ]
+
+
+def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_there(
+    qtbot: QtBot, embedded_hub: Any, fast_polls: None, tmp_path: Path
+) -> None:
+    sis = write_sis_files(tmp_path / "sis")
+    window = _open(qtbot, embedded_hub)
+    _walk_to_add_app(qtbot, window, sis)
+    add_app = window.page_for(PageId.ADD_APP)
+    assert isinstance(add_app, AddAppPage)
+    choose_app(qtbot, add_app, "Symphony Math")
+    qtbot.mouseClick(add_app.authorize_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: add_app.question.isVisibleTo(add_app), timeout=WAIT_MS)
+    assert add_app.reply.toPlainText() == ""  # never an answer the admin did not write
+    assert "not written yet" in add_app.status_text.text() and "Next" in add_app.status_text.text()
+    history = [add_app.history.item(row).text() for row in range(add_app.history.count())]
+    assert "You added Symphony Math." in history[0]
+    assert "read:" not in " ".join(history)  # scopes in the catalog's words
+    assert "The district added the app" not in " ".join(history)
+    next_to(qtbot, window, PageId.VENDOR_IMPORT)  # the question may stay open meanwhile
+
+    vendor = window.page_for(PageId.VENDOR_IMPORT)
+    assert isinstance(vendor, VendorImportPage)
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert not vendor.tell_button.isVisible()
+    assert "write the file" in vendor.tell_status.text()
+    assert vendor.missing_hint.text() == "To go on: write the import file."
+    vendor.write(tmp_path / "vendor_out")
+    wait_idle(qtbot, window, PageId.VENDOR_IMPORT)
+    assert not vendor.missing_hint.isVisible()
+    assert "previous step" not in vendor.write_status.text()
+    assert vendor.tell_button.isVisible() and vendor.tell_button.isEnabled()
+    qtbot.mouseClick(vendor.tell_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: vendor.tell_status.text().startswith("✓ Sent"), timeout=WAIT_MS)
+    assert not vendor.tell_button.isVisible()
+
+    window.back()
+    assert window.currentId() == PageId.ADD_APP
+
+    def history_lines() -> list[str]:
+        return [add_app.history.item(row).text() for row in range(add_app.history.count())]
+
+    qtbot.waitUntil(lambda: any("The vendor accepted" in line for line in history_lines()), timeout=WAIT_MS)
+    assert any("You answered: “Our students are now imported" in line for line in history_lines())
+    assert add_app.status_text.objectName() == "okNote"  # success looks like success
+
+
+def test_launching_before_the_vendor_accepts_says_who_must_act(qtbot: QtBot) -> None:
+    from wizard.hub.errors import Conflict
+    from wizard.state import OnboardingState
+    from wizard.ui.hub_access import memory_only_store
+
+    state = OnboardingState()
+    state.app.app_name = "Symphony Math"
+    page = RollOutPage(WizardContext(state, credentials=memory_only_store()))
+    qtbot.addWidget(page)
+    refused = Conflict(
+        "Could not launch the app: it clashes with the current state.", "", code="not_connected"
+    )
+    assert page._launch_refused(refused)
+    assert "vendor has not accepted" in page.banner.message.text()
+    assert "Reload" not in page.banner.hint.text() and "vendor has to act" in page.banner.hint.text()
 
 
 pytestmark = pytest.mark.timeout(120)

@@ -9,8 +9,10 @@ block: pages call them inside a Worker.
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,22 @@ COUNTED_FILES = {
     "teachers": "teachers.csv",
     "sections": "sections.csv",
     "students": "students.csv",
+    "enrollments": "enrollments.csv",
 }
+EXPORT_SUMMARY_NAME = "summary.json"
+
+
+@dataclass(frozen=True)
+class SisCount:
+    """One kind of record in the district's SIS files: all rows read, and how many were left out of the hub
+    files because they had errors (“Leave out rows with errors”)."""
+
+    read: int
+    left_out: int = 0
+
+    @property
+    def sent(self) -> int:
+        return self.read - self.left_out
 
 
 class WizardContext:
@@ -173,17 +190,21 @@ class WizardContext:
         """The district's schools and sections with the hub's ids, for the sharing picker and the printouts."""
         return self.district_hub().directory()
 
-    def sis_file_counts(self) -> dict[str, int] | None:
-        """Rows per hub file in the folder the wizard exported to, or None when nothing was exported."""
+    def sis_file_counts(self) -> dict[str, SisCount] | None:
+        """Per kind, the records read from the SIS files and those left out for errors, from the export's
+        summary.json; without one, the rows of each hub file. None when nothing was exported."""
         folder = Path(self.state.roster.export_dir) if self.state.roster.export_dir else None
         if folder is None or not folder.is_dir():
             return None
-        counts: dict[str, int] = {}
+        from_summary = _counts_from_summary(folder / EXPORT_SUMMARY_NAME)
+        if from_summary:
+            return from_summary
+        counts: dict[str, SisCount] = {}
         for kind, name in COUNTED_FILES.items():
             path = folder / name
             if path.is_file():
                 with path.open(encoding="utf-8", newline="") as stream:
-                    counts[kind] = max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+                    counts[kind] = SisCount(max(sum(1 for _ in csv.reader(stream)) - 1, 0))
         return counts or None
 
     def shared_users(self, role: str = "student") -> list[RosterUser]:
@@ -198,6 +219,22 @@ class WizardContext:
 
         vendor_ids = read_vendor_ids(vendor_roster) if vendor_roster else None
         return login_link_check(self.shared_users("student"), vendor_ids)
+
+
+def _counts_from_summary(path: Path) -> dict[str, SisCount]:
+    """summary.json (written with the hub files) counts the kept rows and, apart, the rows with errors."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        kept, with_errors = summary["counts"], summary.get("rows_with_errors", {})
+        left_out_applies = bool(summary.get("upload_files_written", True))
+        counts = {}
+        for kind, name in COUNTED_FILES.items():
+            if name in kept:
+                errors = int(with_errors.get(name, 0)) if left_out_applies else 0
+                counts[kind] = SisCount(int(kept[name]) + int(with_errors.get(name, 0)), errors)
+        return counts
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 VENDOR_ID_COLUMNS = ("ExternalID", "External ID", "external_id", "SIS ID", "sis_id", "Student_id")

@@ -15,9 +15,13 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
-ERROR_BACKGROUND = QColor("#fdecee")  # with the default text colour: AA contrast (see style.py)
+# The preview's three states, each its own colour; every text/background pair is AA (see style.py).
+ERROR_BACKGROUND = QColor("#fdecee")  # a cell with an error: red
 ERROR_TEXT = QColor("#8a1620")
-WARNING_BACKGROUND = QColor("#fff4d6")
+WARNING_BACKGROUND = QColor("#fff4d6")  # a cell with a warning: yellow
+WARNING_TEXT = QColor("#6b4500")
+ERROR_ROW_BACKGROUND = QColor("#e8eaf6")  # the other cells of a row with an error: grey-blue
+ERROR_ROW_TEXT = QColor("#1b1f24")
 ISSUE_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message")
 ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message")
 
@@ -79,21 +83,32 @@ class FrameModel(QAbstractTableModel):
             return text
         if role == Qt.ItemDataRole.ToolTipRole and problem:
             return f"{severity.capitalize()}: {problem}"
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if severity == "error":
-                return QBrush(ERROR_BACKGROUND)
-            if problem or row in self._error_rows:
-                return QBrush(WARNING_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and severity == "error":
-            return QBrush(ERROR_TEXT)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            background, foreground = self._colours(row, severity, problem)
+            if background is not None:
+                return QBrush(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         return None
+
+    def _colours(self, row: int, severity: str, problem: str) -> tuple[QColor | None, QColor]:
+        """Error cell red, warning cell yellow, the rest of a row with an error grey-blue; else none."""
+        if severity == "error":
+            return ERROR_BACKGROUND, ERROR_TEXT
+        if problem:
+            return WARNING_BACKGROUND, WARNING_TEXT
+        if row in self._error_rows:
+            return ERROR_ROW_BACKGROUND, ERROR_ROW_TEXT
+        return None, ERROR_ROW_TEXT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             name = str(self._frame.columns[section])
-            return self._headers.get(name, name) if role == Qt.ItemDataRole.DisplayRole else None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers.get(name, name)
+            if role == Qt.ItemDataRole.ToolTipRole and self._headers.get(name, name) != name:
+                return name  # the column's own name in the file
+            return None
         if section < len(self._origins):  # the input row, as in the issue list
             file, row = self._origins[section]
             if role == Qt.ItemDataRole.DisplayRole:

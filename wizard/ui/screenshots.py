@@ -58,6 +58,14 @@ def write_demo_vendor_roster(sis: Path, target: Path) -> Path:
     return target
 
 
+def grade_number(grade: str) -> int:
+    """A school's grade as a number for comparing: PK and K are below 1; anything unreadable sorts last."""
+    text = grade.strip().upper()
+    if text in {"PK", "TK", "K", "KG", "KINDERGARTEN"}:
+        return 0
+    return int(text) if text.isdigit() else 99
+
+
 def run(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -82,6 +90,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     from wizard.ui.hub_access import memory_only_store
     from wizard.ui.pages import add_app as add_app_module
     from wizard.ui.pages import prepare_roster as prepare_module
+    from wizard.ui.pages import sharing as sharing_module
     from wizard.ui.style import apply_style
     from wizard.ui.wizard_window import OnboardingWizard
 
@@ -182,13 +191,9 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             if add_app.catalog.item(row).data(add_app_module.APP_ROLE).id == "symphony-math":
                 add_app.app_list.setCurrentIndex(add_app.catalog.index(row, 0))
         add_app.authorize_button.click()
-        wait(lambda: add_app.send_button.isVisibleTo(add_app), "the vendor's question")
-        add_app.reply.setPlainText("Yes: all students are imported, with the SIS id in ExternalID.")
+        wait(lambda: add_app.question.isVisibleTo(add_app), "the vendor's question")
         shoot(PageId.ADD_APP, "add-app-vendor-question")
-        add_app.send_button.click()
-        wait(lambda: window.ctx.state.app.connection_status == "connected", "the vendor accepting")
-        shoot(PageId.ADD_APP, "add-app-connected")
-        next_page(PageId.VENDOR_IMPORT)
+        next_page(PageId.VENDOR_IMPORT)  # the import comes first; the vendor's question waits for it
         vendor: Any = window.page_for(PageId.VENDOR_IMPORT)
         idle(PageId.VENDOR_IMPORT)
         vendor.choose_roster_path = lambda: write_demo_vendor_roster(sis, workdir / "symphony_export.csv")
@@ -200,13 +205,36 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         wait(lambda: vendor.result is not None and vendor.result.counts.needs_decision == 0, "the decision")
         vendor.write(workdir / "vendor_out")
         wait(lambda: window.ctx.state.vendor.written, "writing the import file")
+        wait(vendor.tell_button.isVisible, "the offer to tell the vendor")
+        vendor.tell_button.click()
+        wait(lambda: vendor.tell_status.text().startswith("✓"), "telling the vendor")
+        shoot(PageId.VENDOR_IMPORT, "vendor-import-told")
+        window.back()
+        wait(
+            lambda: any(
+                "accepted" in add_app.history.item(row).text() for row in range(add_app.history.count())
+            ),
+            "the vendor accepting",
+        )
+        shoot(PageId.ADD_APP, "add-app-connected")
+        next_page(PageId.VENDOR_IMPORT)
+        idle(PageId.VENDOR_IMPORT)
         next_page(PageId.SHARING)
         sharing: Any = window.page_for(PageId.SHARING)
         idle(PageId.SHARING)
         sharing.type_buttons["schools"].setChecked(True)
-        for row in range(2):
-            sharing.tree_model.item(row).setCheckState(Qt.CheckState.Checked)
-        wait(lambda: "Would share: 2 schools" in sharing.preview.text(), "the sharing preview")
+        # As Symphony Math recommends: the elementary and middle schools (up to grade 8), not the high school.
+        recommended = {
+            school.id
+            for school in window.ctx.district_directory().schools
+            if grade_number(school.high_grade) <= 8
+        }
+        for row in range(sharing.tree_model.rowCount()):
+            item = sharing.tree_model.item(row)
+            if item.data(sharing_module.ID_ROLE) in recommended:
+                item.setCheckState(Qt.CheckState.Checked)
+        wanted = f"Would share: {len(recommended)} school"
+        wait(lambda: wanted in sharing.preview.text(), "the sharing preview")
         sharing.save_button.click()
         wait(sharing.ready, "saving the sharing")
         shoot(PageId.SHARING, "sharing")

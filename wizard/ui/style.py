@@ -33,6 +33,9 @@ STYLESHEET_PAIRS: list[tuple[str, str]] = [
     ("#1b1f24", "#fdecee"),
     ("#0f5132", "#e3f4ea"),  # success
     ("#6b4500", "#fff4d6"),  # warning / mismatch
+    ("#6b4500", "#f6f7f9"),  # what is missing to go on
+    ("#8a1620", "#fdecee"),  # preview: a cell with an error
+    ("#1b1f24", "#e8eaf6"),  # preview: the other cells of a row with an error
     ("#1b1f24", "#ffffff"),
     (DISABLED_TEXT, "#f6f7f9"),
     ("#ffffff", "#0b5cad"),

@@ -45,6 +45,9 @@ class OnboardingWizard(QWizard):
         if previous is not None:
             previous.leave()
         self._previous_id = new_id
+        current = self._pages.get(PageId(new_id)) if new_id in set(PageId) else None
+        if current is not None:
+            current.shown()
         if new_id in set(PageId) and PageId(new_id) is not PageId.WELCOME:
             self.ctx.state.current_page = new_id
             self.ctx.save()

@@ -4,6 +4,7 @@ timeline with the vendor's questions and a reply box. Waiting can last days: the
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt
@@ -25,30 +26,34 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PageId
 from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import when
+from wizard.ui.text import plural, when
 
 if TYPE_CHECKING:
-    from wizard.hub.models import App, Connection
+    from wizard.hub.models import App, Connection, HistoryEvent
 
 POLL_INTERVAL_MS = 2000
 APP_ROLE = Qt.ItemDataRole.UserRole + 1
 
-# The three milestones of the timeline, and the statuses at which each is reached.
-ACTORS = {"district": "You", "vendor": "The vendor", "hub": "The hub"}
-ACTIONS = {
-    "added": "added the app",
-    "authorized": "authorized it",
-    "asked": "asked",
-    "replied": "replied",
-    "message": "wrote",
-    "accepted": "accepted",
-    "rejected": "declined",
-    "sharing_saved": "saved the sharing",
-    "launched": "launched the app",
+# How each kind of history entry reads. The hub's own note on an entry is shown only where it carries words
+# someone wrote (a question, an answer, the vendor's message); for the rest the wizard says it in plain words.
+HISTORY_WORDS: dict[str, str] = {
+    "added": "You added {app}.",
+    "authorized": "You authorized {app} to see: {scopes}.",
+    "asked": "The vendor asked: “{message}”",
+    "replied": "You answered: “{message}”",
+    "message": "You wrote: “{message}”",
+    "accepted": "The vendor accepted the connection.",
+    "accepted_with_message": "The vendor accepted the connection: “{message}”",
+    "rejected": "The vendor declined: “{message}”",
+    "sharing_saved": "You chose what {app} may see.",
+    "launched": "You set the launch date: {date}.",
 }
+DEFAULT_HUB_NOTES = frozenset({"The vendor accepted the connection.", "The vendor rejected the connection."})
+ACTORS = {"district": "You", "vendor": "The vendor", "hub": "The hub"}
 PENDING_AUTHORIZATION = "pending_district_authorization"
 CONNECTED = "connected"
 REJECTED = "rejected"
+# The three milestones of the timeline, and the statuses at which each is reached.
 MILESTONES: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "Requested",
@@ -61,6 +66,15 @@ MILESTONES: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"pending_vendor_acceptance", "vendor_requested_info", CONNECTED, REJECTED}),
     ),
     ("Accepted by the vendor", frozenset({CONNECTED})),
+)
+AWAITING_IMPORT = (
+    "The vendor asks whether your students are imported into the app. The import file is not written yet: "
+    "click Next to make it on the “Vendor roster import” step, where you can tell the vendor once it is "
+    "imported."
+)
+IMPORT_WRITTEN = (
+    "The vendor asks whether your students are imported. Your import file is written: import it in the "
+    "vendor's admin panel, then tell the vendor on the “Vendor roster import” step, or answer below."
 )
 STATUS_WORDS: dict[str, str] = {
     PENDING_AUTHORIZATION: "Added — authorize it to send the request to the vendor.",
@@ -310,22 +324,24 @@ class AddAppPage(BasePage):
             label.setText(("✓ " if reached else "○ ") + self.tr(name))
             set_tone(label, "okNote" if reached else "")
             label.setAccessibleDescription(self.tr("done") if reached else self.tr("not yet"))
-        self.status_text.setText(self.tr(STATUS_WORDS.get(status, status)))
+        self.status_text.setText(self.tr(self._status_words(status)))
+        set_tone(self.status_text, "okNote" if status == CONNECTED else "warnNote")
         self.history.clear()
         # Entries the admin had not seen when they last closed the wizard are marked, so a resumed
         # wizard shows at a glance what changed while they were away.
         seen = self._seen_when_opened
         events = connection.history if connection is not None else ()
         for number, event in enumerate(events):
-            text = f"{when(event.at)} — {ACTORS.get(event.actor, event.actor)} {ACTIONS.get(event.action, event.action)}"
-            if event.message:
-                text += f": “{event.message}”"
+            text = f"{when(event.at)} — {self.history_text(event)}"
             item = QListWidgetItem(("★ " + self.tr("New") + " · " if 0 < seen <= number else "") + text)
             self.history.addItem(item)
         news = len(events) - seen if seen else 0
         if news > 0:
             self.status_text.setText(
-                self.tr("{n} new since you last looked. ").format(n=news) + self.status_text.text()
+                self.tr("{news} since you last looked. ").format(
+                    news=plural(news, "new entry", "new entries")
+                )
+                + self.status_text.text()
             )
         self.history.scrollToBottom()
         question = connection.open_question if connection is not None and connection.open_question else ""
@@ -335,6 +351,47 @@ class AddAppPage(BasePage):
         self._update_reply_button()
         app = self.selected_app()
         self.authorize_button.setEnabled(app is not None and not self._connection_authorized())
+
+    def awaits_import(self, status: str | None = None) -> bool:
+        """Whether the vendor waits on the district's import of its students (apps without Secure Sync)."""
+        status = status if status is not None else self.ctx.state.app.connection_status
+        return status == "vendor_requested_info" and self.ctx.state.app.uses_secure_sync is False
+
+    def _status_words(self, status: str) -> str:
+        if self.awaits_import(status):
+            return IMPORT_WRITTEN if self.ctx.state.vendor.written else AWAITING_IMPORT
+        return STATUS_WORDS.get(status, status)
+
+    def history_text(self, event: HistoryEvent) -> str:
+        """One history entry as a sentence: who did what, in plain words."""
+        app = self.ctx.state.app.app_name or self.tr("the app")
+        action = event.action
+        if action == "accepted" and event.message and event.message not in DEFAULT_HUB_NOTES:
+            action = "accepted_with_message"
+        template = HISTORY_WORDS.get(action)
+        if template is None:
+            actor = ACTORS.get(event.actor, event.actor)
+            return f"{actor}: {event.message}" if event.message else f"{actor}: {event.action}"
+        date = re.search(r"\d{4}-\d{2}-\d{2}", event.message or "")
+        return self.tr(template).format(
+            app=app,
+            message=event.message or "",
+            scopes=self._scope_words(),
+            date=when(date.group(0)) if date else self.tr("set"),
+        )
+
+    def _scope_words(self) -> str:
+        """The authorized scopes as the catalog describes them (“Student names and grades”), not their ids."""
+        granted = self._connection.scopes if self._connection is not None else ()
+        app = self.selected_app()
+        described = {scope.name: scope.description for scope in app.scopes} if app is not None else {}
+        return "; ".join(described.get(name, name).rstrip(".") for name in granted) or self.tr("nothing")
+
+    def shown(self) -> None:
+        """Coming back from the vendor import step: show what the vendor did meanwhile. (Arriving forwards,
+        the catalog is still loading; it polls once loaded, so the chosen app is selected first.)"""
+        if self.ctx.state.app.connection_id and self.catalog.rowCount() > 0:
+            self._poll()
 
     def _reply_edited(self) -> None:
         draft = self.reply.toPlainText()

@@ -165,13 +165,21 @@ class BasePage(QWizardPage):
         self.banner = ErrorBanner(self)
         self.busy = BusyBar(self)
         self.content = QVBoxLayout()
+        # Why Next is disabled, when a page can tell (see `missing`).
+        self.missing_hint = QLabel()
+        self.missing_hint.setObjectName("missingHint")
+        self.missing_hint.setWordWrap(True)
+        self.missing_hint.setAccessibleName(self.tr("What is missing to go on"))
+        self.missing_hint.hide()
         outer.addWidget(self.banner)
         outer.addLayout(self.content, 1)
+        outer.addWidget(self.missing_hint)
         outer.addWidget(self.busy)
         self._workers: dict[Worker, bool] = {}  # worker -> blocks Next (quiet background polls do not)
         self._timers: list[QTimer] = []
         self._commit_done = False
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
+        self.completeChanged.connect(self._show_missing)
 
     # --- routing -------------------------------------------------------------------------------------------
     def nextId(self) -> int:
@@ -190,6 +198,15 @@ class BasePage(QWizardPage):
 
     def isComplete(self) -> bool:
         return not self.is_busy and self.ready()
+
+    def missing(self) -> list[str]:
+        """What the admin still has to do before Next is enabled, in words (pages that can tell override)."""
+        return []
+
+    def _show_missing(self) -> None:
+        missing = [] if self.is_busy or self.ready() else self.missing()
+        self.missing_hint.setText(self.tr("To go on: ") + "; ".join(missing) + "." if missing else "")
+        self.missing_hint.setVisible(bool(missing))
 
     # --- background work -----------------------------------------------------------------------------------
     def run_task(
@@ -309,6 +326,9 @@ class BasePage(QWizardPage):
         self.stop_timers()
         self._detach_workers()
         self.banner.clear()
+
+    def shown(self) -> None:
+        """The page became the current one, going forwards or back (QWizard re-initializes only forwards)."""
 
     def leave(self) -> None:
         """Leaving forwards or closing: nothing of this page keeps running."""

@@ -107,6 +107,14 @@ class IdentitySyncPage(BasePage):
     def ready(self) -> bool:
         return bool(self._selected(self.identity_group) and self._selected(self.sync_group))
 
+    def missing(self) -> list[str]:
+        missing = []
+        if not self._selected(self.identity_group):
+            missing.append(self.tr("choose how people sign in"))
+        if not self._selected(self.sync_group):
+            missing.append(self.tr("choose how your roster reaches the hub"))
+        return missing
+
     def validatePage(self) -> bool:
         provider, method = self._selected(self.identity_group), self._selected(self.sync_group)
 

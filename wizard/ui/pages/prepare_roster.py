@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -37,10 +38,25 @@ from PySide6.QtWidgets import (
 from wizard.flow import PageId
 from wizard.hub.models import Upload
 from wizard.state import Mode, data_dir
-from wizard.ui.models import FrameModel, IssueFilter, IssueModel, MappingModel, TargetDelegate
+from wizard.ui.models import (
+    ERROR_BACKGROUND,
+    ERROR_ROW_BACKGROUND,
+    ERROR_ROW_TEXT,
+    ERROR_TEXT,
+    WARNING_BACKGROUND,
+    WARNING_TEXT,
+    FrameModel,
+    IssueFilter,
+    IssueModel,
+    MappingModel,
+    TargetDelegate,
+)
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
 
 UPLOAD_POLL_MS = 1500
+# What the admin may do when finishing offline with nothing (or not everything) exported.
+EXPORT_NOW, CLOSE_ANYWAY, GO_BACK = "export", "close", "back"
 
 
 def mapping_file(district_key: str) -> Path:
@@ -110,6 +126,20 @@ def change_summary(upload: Upload | None) -> str:
         if counts:
             parts.append(f"{verb} " + ", ".join(counts))
     return "; ".join(parts)
+
+
+def received_summary(upload: Upload | None) -> str:
+    """“4 schools, 12 teachers, 30 sections, 57 students, 240 enrollments” — what the upload carried."""
+    if upload is None:
+        return ""
+    order = ("schools", "teachers", "staff", "sections", "students", "enrollments")
+    kinds = sorted(upload.counts, key=lambda kind: order.index(kind) if kind in order else len(order))
+    return ", ".join(f"{upload.counts[kind]} {kind}" for kind in kinds if upload.counts[kind])
+
+
+def friendly_column(name: str) -> str:
+    """A hub column as a title people read: “Student_number” → “Student number” (the name is the tooltip)."""
+    return name.replace("_", " ").strip().capitalize() or name
 
 
 class DropList(QListWidget):
@@ -237,9 +267,12 @@ class PrepareRosterPage(BasePage):
         self.issue_view.setModel(self.issue_proxy)
         self.issue_view.setAccessibleName(self.tr("Issues"))
         self.issue_view.setSortingEnabled(False)
-        self.issue_view.setWordWrap(False)  # one line per issue; the full message is in the tooltip
+        # The message takes the room left and wraps over two lines; a longer one ends in … and is in full
+        # in the tooltip. (Rows keep one height: sizing each to its text is slow for long issue lists.)
+        self.issue_view.setWordWrap(True)
+        self.issue_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.issue_view.horizontalHeader().setStretchLastSection(True)
-        self.issue_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.issue_view.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         self.issue_count = QLabel()
         issues_layout.addLayout(filters)
         issues_layout.addWidget(self.issue_view, 1)
@@ -253,15 +286,28 @@ class PrepareRosterPage(BasePage):
         self.preview_view = QTableView()
         self.preview_view.setAccessibleName(self.tr("Preview of the output file"))
         self.preview_view.setWordWrap(False)
+        self.preview_view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.preview_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.preview_note = QLabel(
-            self.tr(
-                "Cells with an error are red, cells with a warning and rows with errors are yellow — hover for why."
+        legend = QHBoxLayout()
+        self.preview_note = QLabel(self.tr("Hover over a coloured cell for why:"))
+        legend.addWidget(self.preview_note)
+        self.legend_chips: list[QLabel] = []
+        for text, background, foreground in (
+            (self.tr("Cell with an error"), ERROR_BACKGROUND, ERROR_TEXT),
+            (self.tr("Cell with a warning"), WARNING_BACKGROUND, WARNING_TEXT),
+            (self.tr("Row with an error (left out if you choose so)"), ERROR_ROW_BACKGROUND, ERROR_ROW_TEXT),
+        ):
+            chip = QLabel(text)
+            chip.setStyleSheet(
+                f"background: {background.name()}; color: {foreground.name()}; "
+                f"border: 1px solid {foreground.name()}; border-radius: 3px; padding: 1px 6px;"
             )
-        )
+            legend.addWidget(chip)
+            self.legend_chips.append(chip)
+        legend.addStretch(1)
         preview_layout.addWidget(self.preview_choice)
         preview_layout.addWidget(self.preview_view, 1)
-        preview_layout.addWidget(self.preview_note)
+        preview_layout.addLayout(legend)
         self.tabs.addTab(preview_tab, self.tr("Preview"))
         self.content.addWidget(self.tabs, 1)
 
@@ -287,6 +333,7 @@ class PrepareRosterPage(BasePage):
         self.content.addWidget(self.upload_status)
 
         self.result: Any = None
+        self._exported = False  # whether the current result was exported in this session
         self._frame_models: dict[str, FrameModel] = {}
         self._upload_polling = False
         self.upload_timer = self.make_timer(UPLOAD_POLL_MS, self._poll_upload)
@@ -427,6 +474,7 @@ class PrepareRosterPage(BasePage):
 
     def _checked(self, result: Any) -> None:
         self.result = result
+        self._exported = False  # a new check: what was exported before is not this result
         headers = {
             name: [*file_mapping.columns, *file_mapping.unmapped]
             for name, file_mapping in result.mapping.files.items()
@@ -449,8 +497,8 @@ class PrepareRosterPage(BasePage):
         for kind, frame in result.tables.items():
             errors = len(result.error_rows.get(kind, []))
             self.preview_choice.addItem(
-                self.tr("{kind}.csv — {rows} rows, {errors} with errors").format(
-                    kind=kind, rows=len(frame), errors=errors
+                self.tr("{kind}.csv — {rows}, {errors} with errors").format(
+                    kind=kind, rows=plural(len(frame), "row"), errors=errors
                 ),
                 kind,
             )
@@ -458,11 +506,11 @@ class PrepareRosterPage(BasePage):
         self._show_preview()
         counts = ", ".join(f"{len(frame)} {kind}" for kind, frame in result.tables.items())
         self.summary.setText(
-            self.tr("{files} file(s) read: {counts}. {errors} error(s), {warnings} warning(s).").format(
-                files=len(result.inputs),
+            self.tr("{files} read: {counts}. {errors}, {warnings}.").format(
+                files=plural(len(result.inputs), "file"),
                 counts=counts or self.tr("no hub data"),
-                errors=result.error_count,
-                warnings=result.warning_count,
+                errors=plural(result.error_count, "error"),
+                warnings=plural(result.warning_count, "warning"),
             )
         )
         set_tone(self.summary, "okNote" if result.error_count == 0 else "warnNote")
@@ -501,9 +549,24 @@ class PrepareRosterPage(BasePage):
                 cell_problems=cell_problems(self.result, kind),
                 row_origins=row_origins(self.result, kind),
                 parent=self,
+                headers={str(column): friendly_column(str(column)) for column in frame.columns},
             )
             self._frame_models[kind] = model
         self.preview_view.setModel(model)
+        self._fit_preview_columns(model)
+
+    def _fit_preview_columns(self, model: FrameModel, sample_rows: int = 50) -> None:
+        """Each column as wide as its title and its first rows (measuring every row is slow on big files)."""
+        metrics = self.preview_view.fontMetrics()
+        header_metrics = self.preview_view.horizontalHeader().fontMetrics()
+        padding = 4 * metrics.averageCharWidth()
+        frame = model.frame
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            values = frame.iloc[:sample_rows, column].astype(str)
+            widest = max((metrics.horizontalAdvance(value) for value in values), default=0)
+            width = max(header_metrics.horizontalAdvance(title), widest) + padding
+            self.preview_view.setColumnWidth(column, min(width, 40 * metrics.averageCharWidth()))
 
     # --- export and upload ---------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
@@ -532,8 +595,8 @@ class PrepareRosterPage(BasePage):
             return
         if result.error_count and not allow:
             self.banner.show_error(
-                self.tr("Your files still have {n} error(s), so the hub files were not written.").format(
-                    n=result.error_count
+                self.tr("Your files still have {errors}, so the hub files were not written.").format(
+                    errors=plural(result.error_count, "error")
                 ),
                 self.tr("Fix them in your SIS and check again, or tick “Leave out rows with errors”."),
                 None,
@@ -541,10 +604,11 @@ class PrepareRosterPage(BasePage):
             return
 
         def exported(paths: list[Path]) -> None:
+            self._exported = True
             self.ctx.state.roster.export_dir = str(folder)
             self.ctx.save()
             self.upload_status.setText(
-                self.tr("✓ Wrote {n} files to {folder}").format(n=len(paths), folder=folder)
+                self.tr("✓ Wrote {files} to {folder}").format(files=plural(len(paths), "file"), folder=folder)
             )
             if then is not None:
                 then(paths)
@@ -619,8 +683,9 @@ class PrepareRosterPage(BasePage):
         if status == "processing":
             text = self.tr("The hub is processing your upload…")
         elif status == "succeeded":
-            text = self.tr("✓ The hub accepted your roster: {changes}.").format(
-                changes=changes or self.tr("nothing changed")
+            text = self.tr("✓ The hub accepted your roster ({received}): {changes}.").format(
+                received=received_summary(upload) or self.tr("no records"),
+                changes=changes or self.tr("nothing changed"),
             )
         elif status == "on_hold":
             text = self.tr(
@@ -652,5 +717,46 @@ class PrepareRosterPage(BasePage):
 
     def validatePage(self) -> bool:
         self.ctx.state.mark_completed(self.page_id)
-        self.ctx.save()
-        return True
+        self.ctx.save()  # the inputs and mapping are kept, whatever is chosen below
+        if self.online or self.result is None or (self._exported and not self.result.error_count):
+            return True
+        choice = self.ask_before_closing(self._closing_question())
+        if choice == CLOSE_ANYWAY:
+            return True
+        if choice == EXPORT_NOW:
+            folder = self.choose_export_folder()
+            if folder is not None:
+                self.export(folder, then=lambda _paths: self.owner().accept())
+        return False
+
+    def _closing_question(self) -> str:
+        result = self.result
+        parts = []
+        if not self._exported:
+            parts.append(self.tr("The hub files you prepared are not exported yet."))
+        if result is not None and result.error_count:
+            parts.append(
+                self.tr("Your files still have {errors}.").format(errors=plural(result.error_count, "error"))
+                + " "
+                + (
+                    self.tr("Rows with errors are left out of the export.")
+                    if self.leave_out_errors.isChecked()
+                    else self.tr("To export anyway, tick “Leave out rows with errors” first.")
+                )
+            )
+        parts.append(
+            self.tr("Your files and choices are saved either way: the wizard picks up here next time.")
+        )
+        return " ".join(parts)
+
+    def ask_before_closing(self, text: str) -> str:
+        """Export now, close anyway or go back (tests replace this; a dialog would block headless runs)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Close without exporting?"), text, parent=self)
+        export = box.addButton(self.tr("&Export now…"), QMessageBox.ButtonRole.AcceptRole)
+        close = box.addButton(self.tr("&Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(export)
+        box.setEscapeButton(back)
+        box.exec()
+        clicked = box.clickedButton()
+        return EXPORT_NOW if clicked is export else CLOSE_ANYWAY if clicked is close else GO_BACK

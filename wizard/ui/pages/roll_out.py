@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PAGE_TITLES, PageId
+from wizard.hub.errors import HubError
 from wizard.state import OnboardingState
 from wizard.ui.pages.add_app import icon_from_bytes
 from wizard.ui.pages.base import BasePage, set_tone
 from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
-from wizard.ui.text import when
+from wizard.ui.text import plural, when
 
 if TYPE_CHECKING:
     from wizard.hub.models import PortalView, RosterUser
@@ -244,7 +245,23 @@ class RollOutPage(BasePage):
             launched,
             message=self.tr("Setting the launch date…"),
             retry=self._launch,
+            on_error=self._launch_refused,
         )
+
+    def _launch_refused(self, error: object) -> bool:
+        """The hub refuses a launch before the vendor accepts: say who has to act, not “reload”."""
+        if not (isinstance(error, HubError) and error.code == "not_connected"):
+            return False
+        app = self.ctx.state.app.app_name or self.tr("the app")
+        self.banner.show_error(
+            self.tr("{app} cannot launch yet: its vendor has not accepted the connection.").format(app=app),
+            self.tr(
+                "The vendor has to act first. If they asked you something, answer it on the “Add and "
+                "authorize the app” step (use Back); otherwise contact the vendor. Then launch again."
+            ),
+            self._launch,
+        )
+        return True
 
     def _preview_portal(self) -> None:
         sis_id = self.chosen_sis_id()
@@ -266,8 +283,8 @@ class RollOutPage(BasePage):
             self.portal.addItem(item)
         who = portal.name or portal.sis_id
         if portal.apps:
-            text = self.tr("{who} ({role}) will see {n} app(s) in the portal:").format(
-                who=who, role=portal.role, n=len(portal.apps)
+            text = self.tr("{who} ({role}) will see {apps} in the portal:").format(
+                who=who, role=portal.role, apps=plural(len(portal.apps), "app")
             )
         else:
             text = self.tr("{who} ({role}) will see no apps yet.").format(who=who, role=portal.role)

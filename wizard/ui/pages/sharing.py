@@ -31,6 +31,7 @@ from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.state import SharingRule
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
@@ -54,6 +55,13 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# What can still change once the vendor has confirmed a sharing type.
+STILL_CHANGEABLE: dict[str, str] = {
+    "schools": "You can still add or remove schools.",
+    "school_site": "You can still add or remove schools.",
+    "sections": "You can still add or remove sections.",
+    "rules": "You can still change the rules.",
+}
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
 
@@ -108,7 +116,12 @@ class SharingPage(BasePage):
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self.setSubTitle(self.tr("Decide what the app may see. You can add sections later at any time."))
+        self.setSubTitle(
+            self.tr(
+                "Decide what the app may see. You can add schools or sections later; once the vendor has "
+                "confirmed, the sharing type itself stays as it is."
+            )
+        )
         top = QHBoxLayout()
         type_box = QGroupBox(self.tr("Sharing type"))
         type_layout = QVBoxLayout(type_box)
@@ -249,10 +262,13 @@ class SharingPage(BasePage):
         """Once the vendor has confirmed, only the saved type stays choosable; the reason is shown."""
         saved = sharing.settings
         self._locked_type = saved.type if sharing.locked and saved.type else ""
+        # Said here rather than in the hub's words, so the note names what this type still lets you change.
         self.lock_note.setText(
-            self.tr("Locked to “{type}”. {reason}").format(
+            self.tr(
+                "Locked to “{type}”: the vendor has confirmed this sharing, so its type stays. {still}"
+            ).format(
                 type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
-                reason=sharing.locked_reason or self.tr("The vendor has confirmed this sharing."),
+                still=self.tr(STILL_CHANGEABLE.get(self._locked_type, "")),
             )
         )
         self.lock_note.setVisible(bool(self._locked_type))
@@ -395,14 +411,12 @@ class SharingPage(BasePage):
     def _show_counts(self, counts: SharedCounts, *, saved: bool = False) -> None:
         lead = self.tr("Shared with the app:") if saved else self.tr("Would share:")
         self.preview.setText(
-            self.tr(
-                "{lead} {schools} schools, {teachers} teachers, {sections} sections, {students} students"
-            ).format(
+            self.tr("{lead} {schools}, {teachers}, {sections}, {students}").format(
                 lead=lead,
-                schools=counts.schools,
-                teachers=counts.teachers,
-                sections=counts.sections,
-                students=counts.students,
+                schools=plural(counts.schools, "school"),
+                teachers=plural(counts.teachers, "teacher"),
+                sections=plural(counts.sections, "section"),
+                students=plural(counts.students, "student"),
             )
         )
 

@@ -24,7 +24,7 @@ from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
 from wizard.state import DistrictForm
 from wizard.ui.pages.base import BasePage, repolish
-from wizard.us_states import is_us_state, us_states
+from wizard.us_states import is_us_state, nces_state_problem, us_states
 
 SIS_VENDORS = ("PowerSchool", "Infinite Campus", "Skyward", "Aeries", "Synergy", "Focus", "Other")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -55,6 +55,8 @@ def form_problems(form: DistrictForm) -> dict[str, str]:
         problems["state"] = "Choose the state your district is in."
     if not re.fullmatch(r"\d{7}", form.nces_id.strip()):
         problems["nces_id"] = "The NCES district id has 7 digits, e.g. 0601234 (look it up at nces.ed.gov)."
+    elif (mismatch := nces_state_problem(form.nces_id, form.state)) is not None:
+        problems["nces_id"] = mismatch
     if not form.sis_vendor.strip():
         problems["sis_vendor"] = "Choose your student information system."
     if not form.admin_name.strip():
@@ -251,6 +253,20 @@ class SignUpPage(BasePage):
         if self.existing.isChecked():
             return bool(self.district_id.text().strip() and self.token.text().strip())
         return not form_problems(self.read_form())
+
+    def missing(self) -> list[str]:
+        if self.existing.isChecked():
+            wanted = {
+                self.tr("type the district id"): self.district_id.text().strip(),
+                self.tr("paste the admin token"): self.token.text().strip(),
+            }
+            return [what for what, value in wanted.items() if not value]
+        problems = form_problems(self.read_form())
+        return [
+            self.tr("complete {field}").format(field=self.tr(FIELD_LABELS[name]).replace("&", ""))
+            for name in FIELD_LABELS
+            if name in problems
+        ]
 
     def validatePage(self) -> bool:
         state = self.ctx.state

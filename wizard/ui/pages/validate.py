@@ -25,12 +25,20 @@ from PySide6.QtWidgets import (
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import when
+from wizard.ui.text import plural, when
 
 if TYPE_CHECKING:
-    from wizard.hub.models import Validation
+    from wizard.hub.models import Upload, Validation
+    from wizard.ui.context import SisCount
 
-COUNTED_KINDS = ("schools", "teachers", "sections", "students")
+COUNTED_KINDS = ("schools", "teachers", "sections", "students", "enrollments")
+SIS_COLUMN, LEFT_OUT_COLUMN, HUB_COLUMN, SHARED_COLUMN = range(4)
+SYNC_METHOD_WORDS = {
+    "sftp": "File upload",
+    "clever_managed": "Hub-managed auto sync",
+    "sis_managed": "SIS-managed auto sync",
+}
+ACCEPTED_UPLOADS = frozenset({"succeeded", "approved"})
 SYNC_WORDS = {
     "": "not started",
     "pending": "waiting for the first roster",
@@ -41,6 +49,14 @@ SYNC_WORDS = {
 SHARING_WORDS = {"not_set": "not set yet", "set": "set", "confirmed": "confirmed by the vendor"}
 MISMATCH_BACKGROUND = "#fff4d6"  # with #6b4500 text: AA contrast (see style.py)
 MISMATCH_TEXT = "#6b4500"
+
+
+def _students_have(count: int) -> str:
+    return f"{count} has" if count == 1 else f"{count} have"
+
+
+def _students_share(count: int) -> str:
+    return f"{count} shares" if count == 1 else f"{count} share"
 
 
 class ValidatePage(BasePage):
@@ -65,12 +81,22 @@ class ValidatePage(BasePage):
 
         counts_box = QGroupBox(self.tr("Counts"))
         counts_layout = QVBoxLayout(counts_box)
-        self.counts = QTableWidget(len(COUNTED_KINDS), 3)
+        self.counts = QTableWidget(len(COUNTED_KINDS), 4)
         self.counts.setHorizontalHeaderLabels(
-            [self.tr("In your SIS files"), self.tr("On the hub"), self.tr("Shared with the app")]
+            [
+                self.tr("In your SIS files"),
+                self.tr("Left out (errors)"),
+                self.tr("On the hub"),
+                self.tr("Shared with the app"),
+            ]
         )
+        left_out_header = self.counts.horizontalHeaderItem(LEFT_OUT_COLUMN)
+        if left_out_header is not None:
+            left_out_header.setToolTip(
+                self.tr("Rows left out of the upload because they had errors (“Leave out rows with errors”).")
+            )
         self.counts.setVerticalHeaderLabels([self.tr(kind.capitalize()) for kind in COUNTED_KINDS])
-        self.counts.setAccessibleName(self.tr("Counts: SIS files, hub, shared"))
+        self.counts.setAccessibleName(self.tr("Counts: SIS files, left out, hub, shared"))
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.counts.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
@@ -114,9 +140,13 @@ class ValidatePage(BasePage):
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
 
+        upload_id = self.ctx.state.roster.upload_id
+
         def check(progress, cancel):  # type: ignore[no-untyped-def]
-            report = self.ctx.district_hub().validation(connection_id)
-            return report, self.ctx.sis_file_counts()
+            hub = self.ctx.district_hub()
+            report = hub.validation(connection_id)
+            upload = hub.upload_status(upload_id) if upload_id else None
+            return report, self.ctx.sis_file_counts(), upload
 
         self.run_task(check, self._show, message=self.tr("Checking sync, counts and sharing…"))
         self.run_login_check(self._written_vendor_import())
@@ -129,13 +159,16 @@ class ValidatePage(BasePage):
         path = Path(vendor.output_dir) / "vendor_import.csv"
         return path if path.is_file() else None
 
-    def _show(self, loaded: tuple[Validation, dict[str, int] | None]) -> None:
-        report, sis_counts = loaded
+    def _show(self, loaded: tuple[Validation, dict[str, SisCount] | None, Upload | None]) -> None:
+        report, sis_counts, upload = loaded
         healthy = report.sync_state == "success"
+        method = report.sync_method or ""
         self.sync_status.setText(
-            self.tr("{mark} Sync ({method}): {status}. Last success: {last}.").format(
+            self.tr("{mark} {method}: {status}. Last success: {last}.").format(
                 mark="✓" if healthy else "!",
-                method=(report.sync_method or self.tr("not chosen")).replace("_", " "),
+                method=self.tr(SYNC_METHOD_WORDS.get(method, method.replace("_", " ")))
+                if method
+                else self.tr("Roster sync not chosen"),
                 status=self.tr(SYNC_WORDS.get(report.sync_state, report.sync_state)),
                 last=when(report.last_success, never=self.tr("never")),
             )
@@ -151,7 +184,7 @@ class ValidatePage(BasePage):
             )
         )
         self._mark(self.sharing_status, shared_ok)
-        self._fill_counts(report, sis_counts)
+        self._fill_counts(report, sis_counts, upload)
         self._fill_warnings(report)
         self.ctx.state.mark_completed(self.page_id)
         self.ctx.save()
@@ -160,42 +193,77 @@ class ValidatePage(BasePage):
     def _mark(label: QLabel, good: bool) -> None:
         set_tone(label, "okNote" if good else "warnNote")
 
-    def _fill_counts(self, report: Validation, sis_counts: dict[str, int] | None) -> None:
+    def _fill_counts(
+        self, report: Validation, sis_counts: dict[str, SisCount] | None, upload: Upload | None
+    ) -> None:
         mismatches: list[str] = []
+        left_out: list[str] = []
         for row, kind in enumerate(COUNTED_KINDS):
-            pair = report.counts.get(kind)
-            hub = pair.hub if pair is not None else None
-            shared = pair.shared if pair is not None else None
+            hub, shared = self._hub_counts(report, upload, kind)
             sis = (sis_counts or {}).get(kind)
-            mismatch = sis is not None and hub is not None and sis != hub
+            mismatch = sis is not None and hub is not None and sis.sent != hub
             if mismatch:
                 mismatches.append(
-                    self.tr("{kind}: {sis} in your files but {hub} on the hub").format(
-                        kind=kind, sis=sis, hub=hub
+                    self.tr("{kind}: {sent} sent from your files but {hub} on the hub").format(
+                        kind=kind, sent=sis.sent if sis else 0, hub=hub
                     )
                 )
-            for column, value in enumerate((sis, hub, shared)):
+            if sis is not None and sis.left_out:
+                left_out.append(plural(sis.left_out, kind.rstrip("s"), kind))
+            values = (
+                sis.read if sis else None,
+                sis.left_out if sis else None,
+                hub,
+                shared,
+            )
+            for column, value in enumerate(values):
                 item = QTableWidgetItem("—" if value is None else str(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if mismatch and column < 2:
+                flagged = (mismatch and column in (SIS_COLUMN, HUB_COLUMN)) or (
+                    column == LEFT_OUT_COLUMN and bool(value)
+                )
+                if flagged:
                     item.setBackground(QBrush(QColor(MISMATCH_BACKGROUND)))
                     item.setForeground(QBrush(QColor(MISMATCH_TEXT)))
-                    item.setToolTip(self.tr("The hub does not hold what your files hold."))
+                    item.setToolTip(
+                        self.tr("Rows with errors were left out of the upload.")
+                        if column == LEFT_OUT_COLUMN
+                        else self.tr("The hub does not hold what your files hold.")
+                    )
                     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, self.tr("mismatch"))
                 self.counts.setItem(row, column, item)
+        notes: list[str] = []
         if sis_counts is None:
-            self.mismatch_note.setText(
+            notes.append(
                 self.tr("No SIS files were exported by this wizard, so only the hub's counts are shown.")
             )
-        elif mismatches:
-            self.mismatch_note.setText(
+        if left_out:
+            notes.append(
+                self.tr(
+                    "! Left out for errors: {rows}. The hub does not have them: fix them in your SIS, "
+                    "then prepare and upload again."
+                ).format(rows=", ".join(left_out))
+            )
+        if mismatches:
+            notes.append(
                 self.tr("! Mismatches (highlighted): ")
                 + "; ".join(mismatches)
                 + self.tr(". Upload your latest files again, or look at the upload's errors.")
             )
-        else:
-            self.mismatch_note.setText(self.tr("✓ The hub holds exactly what your SIS files hold."))
-        self._mark(self.mismatch_note, sis_counts is not None and not mismatches)
+        if sis_counts is not None and not left_out and not mismatches:
+            notes.append(self.tr("✓ The hub holds exactly what your SIS files hold."))
+        self.mismatch_note.setText(" ".join(notes))
+        self._mark(self.mismatch_note, sis_counts is not None and not mismatches and not left_out)
+
+    @staticmethod
+    def _hub_counts(report: Validation, upload: Upload | None, kind: str) -> tuple[int | None, int | None]:
+        """(on the hub, shared) for `kind`; the hub reports enrollments only with the upload that sent them."""
+        pair = report.counts.get(kind)
+        if pair is not None:
+            return pair.hub, pair.shared
+        if upload is not None and upload.status in ACCEPTED_UPLOADS and kind in upload.counts:
+            return upload.counts[kind], None
+        return None, None
 
     def _fill_warnings(self, report: Validation) -> None:
         self.warnings.setRowCount(len(report.warnings))
@@ -244,15 +312,19 @@ class ValidatePage(BasePage):
         total = check["total"]
         problems: list[str] = []
         if check["without_sis_id"]:
-            problems.append(self.tr("{n} have no SIS id").format(n=len(check["without_sis_id"])))
+            problems.append(
+                self.tr("{who} no SIS id").format(who=_students_have(len(check["without_sis_id"])))
+            )
         if check["duplicate_sis_id"]:
             problems.append(
-                self.tr("{n} share a SIS id with someone else").format(n=len(check["duplicate_sis_id"]))
+                self.tr("{who} a SIS id with someone else").format(
+                    who=_students_share(len(check["duplicate_sis_id"]))
+                )
             )
         if check["unknown_to_vendor"]:
             problems.append(
-                self.tr("{n} have a SIS id the vendor's roster does not know").format(
-                    n=len(check["unknown_to_vendor"])
+                self.tr("{who} a SIS id the vendor's roster does not know").format(
+                    who=_students_have(len(check["unknown_to_vendor"]))
                 )
             )
         against = (

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,10 @@ from wizard.flow import PageId
 from wizard.state import data_dir
 from wizard.ui.models import FrameModel, Index
 from wizard.ui.pages.base import BasePage, set_tone
+from wizard.ui.text import plural
+
+VENDOR_ASKED = "vendor_requested_info"
+CONNECTED = "connected"
 
 OUTCOME_WORDS: dict[str, str] = {
     "linked_by_external_id": "Linked by ExternalID",
@@ -205,8 +209,19 @@ class VendorImportPage(BasePage):
         write_row.addWidget(self.write_button)
         self.content.addLayout(write_row)
 
+        tell_row = QHBoxLayout()
+        self.tell_status = QLabel()
+        self.tell_status.setWordWrap(True)
+        self.tell_status.setAccessibleName(self.tr("Answer to the vendor"))
+        self.tell_button = QPushButton(self.tr("&Tell the vendor the import is done"))
+        self.tell_button.setAccessibleName(self.tr("Tell the vendor the import is done"))
+        tell_row.addWidget(self.tell_status, 1)
+        tell_row.addWidget(self.tell_button)
+        self.content.addLayout(tell_row)
+
         self.result: Any = None
         self._student_for_choice = ""
+        self._reply_sent = False
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.roster_button.clicked.connect(self._pick_roster)
         self.clear_roster_button.clicked.connect(self._clear_roster)
@@ -215,6 +230,7 @@ class VendorImportPage(BasePage):
         )
         self.decide_button.clicked.connect(self._decide)
         self.write_button.clicked.connect(self._write_clicked)
+        self.tell_button.clicked.connect(self.tell_vendor)
 
     # --- state ---------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
@@ -321,10 +337,13 @@ class VendorImportPage(BasePage):
         counts = result.counts
         self.counts.setText(
             self.tr(
-                "{linked} linked to an existing account · {new} new accounts · {decide} need your decision · "
-                "{unlink} vendor accounts with no SIS student (reported, never deleted)"
+                "{linked} linked to an existing account · {new} · {decide} your decision · "
+                "{unlink} with no SIS student (reported, never deleted)"
             ).format(
-                linked=counts.linked, new=counts.new, decide=counts.needs_decision, unlink=counts.would_unlink
+                linked=counts.linked,
+                new=plural(counts.new, "new account"),
+                decide=f"{counts.needs_decision} " + ("needs" if counts.needs_decision == 1 else "need"),
+                unlink=plural(counts.would_unlink, "vendor account"),
             )
         )
         set_tone(self.counts, "warnNote" if counts.needs_decision else "okNote")
@@ -400,9 +419,18 @@ class VendorImportPage(BasePage):
     def choose_output_folder(self) -> Path | None:
         """Ask for the folder (tests replace this; a file dialog cannot run headless)."""
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Write the vendor files to"), str(self._sis_folder())
+            self, self.tr("Write the vendor files to"), str(self.output_folder_start())
         )
         return Path(folder) if folder else None
+
+    def output_folder_start(self) -> Path:
+        """Where the folder picker opens: the folder used last time, else the user's Documents (or home) —
+        never the wizard's own data folder, which the admin would not find again."""
+        last = self.ctx.state.vendor.output_dir
+        if last and Path(last).is_dir():
+            return Path(last)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
     def _write_clicked(self) -> None:
         folder = self.choose_output_folder()
@@ -443,17 +471,87 @@ class VendorImportPage(BasePage):
             self.write_status.setText(
                 self.tr(
                     "✓ vendor_import.csv and vendor_match_report.csv are in {folder}. Import the file in the "
-                    "vendor's admin panel, then answer the vendor on the previous step."
+                    "vendor's admin panel."
                 ).format(folder=vendor.output_dir)
             )
             set_tone(self.write_status, "okNote")
         else:
             self.write_status.setText(self.tr("The import file has not been written yet."))
             set_tone(self.write_status, "")
+        self._show_vendor_question()
         self.completeChanged.emit()
+
+    # --- telling the vendor --------------------------------------------------------------------------------
+    def _vendor_waits(self) -> bool:
+        return self.ctx.state.app.connection_status == VENDOR_ASKED
+
+    def _show_vendor_question(self) -> None:
+        """Once the file is written, the vendor's open question about the import can be answered from here."""
+        waits, written, reply_sent = self._vendor_waits(), self.ctx.state.vendor.written, self._reply_sent
+        self.tell_button.setVisible(waits and written)
+        self.tell_button.setEnabled(waits and written)
+        status = self.ctx.state.app.connection_status
+        if waits and written:
+            text, tone = (
+                self.tr(
+                    "The vendor is waiting to hear that your students are imported. Once you have imported "
+                    "vendor_import.csv in their admin panel, tell them here."
+                ),
+                "warnNote",
+            )
+        elif waits:
+            text, tone = (
+                self.tr("The vendor waits for this import: write the file, import it, then tell them here."),
+                "warnNote",
+            )
+        elif reply_sent and status == CONNECTED:
+            text, tone = self.tr("✓ Sent. The vendor accepted the connection."), "okNote"
+        elif reply_sent:
+            text, tone = (
+                self.tr(
+                    "✓ Sent. The vendor has your answer; their reply shows on the “Add and authorize” step."
+                ),
+                "okNote",
+            )
+        else:
+            text, tone = "", ""
+        self.tell_status.setText(text)
+        self.tell_status.setVisible(bool(text))
+        set_tone(self.tell_status, tone)
+
+    def tell_vendor(self) -> None:
+        """Answer the vendor's question about the import (through the hub), and show what they did."""
+        connection_id = self.ctx.state.app.connection_id
+        app_name = self.ctx.state.app.app_name or self.tr("the app")
+        message = self.tr(
+            "Our students are now imported into {app} with the import file from the onboarding wizard: each "
+            "student's SIS id is in ExternalID."
+        ).format(app=app_name)
+
+        def send(progress, cancel):  # type: ignore[no-untyped-def]
+            return self.ctx.district_hub().reply(connection_id, message)
+
+        def sent(connection: Any) -> None:
+            app = self.ctx.state.app
+            app.connection_status = connection.status
+            app.reply_draft = ""
+            self.ctx.save()
+            self._reply_sent = True
+
+        self.tell_button.setEnabled(False)  # one answer per click
+        worker = self.run_task(send, sent, message=self.tr("Telling the vendor…"), retry=self.tell_vendor)
+        worker.finished.connect(self._show_vendor_question)
 
     def ready(self) -> bool:
         return self.ctx.state.vendor.written
+
+    def missing(self) -> list[str]:
+        missing = []
+        deciding = self.result.counts.needs_decision if self.result is not None else 0
+        if deciding:
+            missing.append(self.tr("pick the account of each student marked “Needs your decision”"))
+        missing.append(self.tr("write the import file"))
+        return missing
 
     def validatePage(self) -> bool:
         self.ctx.state.mark_completed(self.page_id)
