@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import TypeVar
 
 from wizard.state import data_dir
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_LOG_BYTES = 1_000_000
 KEPT_LOG_FILES = 3
+_H = TypeVar("_H", bound=logging.Handler)
 
 
 def log_file_path() -> Path:
@@ -24,8 +26,9 @@ def log_file_path() -> Path:
 def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
     """Log to stderr (WARNING, or DEBUG when verbose) and, for the GUI, to a rotating file; returns its path."""
     root = logging.getLogger()
+    _remove_own_handlers(root)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    console = logging.StreamHandler()
+    console = _own(logging.StreamHandler())
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(console)
@@ -34,8 +37,10 @@ def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
     path = log_file_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOG_FILES, encoding="utf-8"
+        file_handler = _own(
+            logging.handlers.RotatingFileHandler(
+                path, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOG_FILES, encoding="utf-8"
+            )
         )
     except OSError as error:
         logging.getLogger(__name__).warning("cannot write the log file %s: %s", path, error)
@@ -44,3 +49,18 @@ def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(file_handler)
     return path
+
+
+_OWN_HANDLER_MARK = "_wizard_handler"
+
+
+def _own(handler: _H) -> _H:
+    setattr(handler, _OWN_HANDLER_MARK, True)
+    return handler
+
+
+def _remove_own_handlers(root: logging.Logger) -> None:
+    """Calling configure_logging again (main() in tests, a second run) replaces its handlers, never stacks them."""
+    for handler in [h for h in root.handlers if getattr(h, _OWN_HANDLER_MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()

@@ -27,7 +27,8 @@ def test_gui_logging_writes_a_file_in_the_data_folder(isolated_user_dirs: Path) 
     assert path is not None and path.is_relative_to(isolated_user_dirs)
     logging.getLogger("wizard.test").info("a step was saved")
     for handler in logging.getLogger().handlers:
-        handler.flush()
+        if isinstance(handler, logging.FileHandler):
+            handler.flush()
     assert "a step was saved" in path.read_text(encoding="utf-8")
 
 
@@ -35,3 +36,11 @@ def test_gui_logging_writes_a_file_in_the_data_folder(isolated_user_dirs: Path) 
 def test_command_line_logging_writes_no_file() -> None:
     assert configure_logging(verbose=True, to_file=False) is None
     assert not log_file_path().exists()
+
+
+@pytest.mark.usefixtures("clean_root_logger")
+def test_configuring_twice_replaces_the_handlers() -> None:
+    configure_logging(verbose=False, to_file=True)
+    count = len(logging.getLogger().handlers)
+    configure_logging(verbose=False, to_file=True)
+    assert len(logging.getLogger().handlers) == count
