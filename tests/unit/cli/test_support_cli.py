@@ -124,3 +124,36 @@ def test_lookup_with_the_districts_admin_token_names_the_sharing_setting(
     assert "is in the roster, but: The sharing setting does not include this user." in err
     html = (tmp_path / "diagnostic-report.html").read_text(encoding="utf-8")
     assert lakeside["Last_name"] in html  # the agent chose to include names
+
+
+def test_secret_piped_on_stdin_is_used_and_kept(
+    demo: Demo,
+    store: credentials.CredentialStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(demo.symphony.client_secret + "\n"))
+    code, err = run(demo, tmp_path, capsys, "--secret-stdin")
+    assert code == 1 and "warning: sections with no students: 3" in err
+    assert demo.symphony.client_secret not in err
+    assert store.app_secret(demo.hub.base_url, demo.symphony.client_id) == demo.symphony.client_secret
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    code, err = run(demo, tmp_path / "empty", capsys, "--secret-stdin")
+    assert code == 2 and "No client secret on standard input" in err and err.count("\n") == 1
+
+
+def test_without_a_keyring_one_plain_notice_and_command_line_advice(
+    demo: Demo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyring.backends.null import Keyring as NullKeyring
+
+    monkeypatch.setattr(credentials, "_default_store", None)
+    monkeypatch.setattr(credentials.keyring, "get_keyring", NullKeyring)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, err = run(demo, tmp_path / "out", capsys)
+    assert code == 2 and "--secret-stdin" in err and "support view" not in err
+    assert "WARNING" not in err and err.count("note: no system keyring") == 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO(demo.symphony.client_secret + "\n"))
+    code, err = run(demo, tmp_path / "out", capsys, "--secret-stdin")
+    assert code == 1 and "WARNING" not in err and err.count("note: no system keyring") == 1
