@@ -6,8 +6,9 @@ The client secret comes from standard input with --secret-stdin (one line, for s
 `pass show hub/app | python main.py support --secret-stdin ...`), else from the keyring (saved there by the
 support view or by an earlier run), else it is asked for without echo; it is never a command-line argument.
 Without a system keyring it is kept for this run only (one notice line says so). Writes counts-by-school.csv, data-warnings.csv,
-login-links.csv (with --vendor-roster) and diagnostic-report.html (names and ids redacted unless
---include-names), and prints a summary on stderr.
+login-links.csv and not-linked.csv (with --vendor-roster) and diagnostic-report.html, and prints a summary
+on stderr. The report is redacted (ids hashed, names left out) unless --include-names; the check CSVs name
+students, because the district or vendor needs them to fix the records, unless --redact.
 
 Exit 0: checks ran, nothing to fix. 1: checks ran and found students who will not be linked or data warnings.
 2: the command, the roster file or the output folder cannot be used. 3: the hub cannot be reached or refuses
@@ -76,6 +77,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--include-names",
         action="store_true",
         help="show names, emails and ids in the diagnostic report (default: redacted)",
+    )
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="hash ids and leave out names in the check CSVs too (default: they name students, for the "
+        "district or vendor who fixes the records)",
     )
     parser.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="judge terms and launch dates as of this day (default today)"
@@ -200,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             generated=dt.datetime.now(dt.UTC),
             include_names=args.include_names,
+            redact_csvs=args.redact,
             diagnoses=diagnoses,
             hash_key=report_key(default_store(), support.district.id),
         )
@@ -216,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         vendor.close()
     progress.finish()
     print_summary(support, diagnoses, written, time.monotonic() - started, sys.stderr)
+    print_privacy(written, include_names=args.include_names, redacted_csvs=args.redact, stream=sys.stderr)
     found = support.health.findings or (support.links is not None and support.links.not_linked)
     return EXIT_FINDINGS if found else EXIT_OK
 
@@ -284,3 +293,23 @@ def print_summary(
     lines += [f"  {path}" for path in written]
     lines.append(f"Done in {seconds:.1f} s.")
     stream.write("\n".join(lines) + "\n")
+
+
+def print_privacy(written: list[Path], *, include_names: bool, redacted_csvs: bool, stream: TextIO) -> None:
+    """Which files are safe to attach to a ticket and which name students."""
+    from wizard.support.run import FILES_NAMING_STUDENTS, REPORT_FILE
+
+    naming = [path.name for path in written if path.name in FILES_NAMING_STUDENTS and not redacted_csvs]
+    redacted = [path.name for path in written if path.name in FILES_NAMING_STUDENTS and redacted_csvs]
+    if include_names:
+        naming.append(REPORT_FILE)
+    else:
+        redacted.append(REPORT_FILE)
+    if redacted:
+        stream.write(f"Redacted: {', '.join(redacted)} (ids hashed, names left out).\n")
+    if naming:
+        hint = " (--redact hashes the CSVs)" if not redacted_csvs and len(naming) > include_names else ""
+        stream.write(
+            f"Contain student names and ids: {', '.join(naming)} — for the district or the vendor who fixes "
+            f"the records, not for a ticket{hint}.\n"
+        )
