@@ -8,7 +8,7 @@ per school, who will be linked, who will not (and why), and which accounts no sh
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,8 +204,19 @@ def check_login_links(
     cancel: CancelToken | None = None,
 ) -> LinkCheck:
     """Per shared student: linked, or why not; and the vendor accounts no shared student points to."""
+    return link_students(snapshot.students, snapshot.school_name, roster, progress, cancel)
+
+
+def link_students(
+    shared: Sequence[DataUser],
+    school_name: Callable[[str | None], str],
+    roster: VendorRoster,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> LinkCheck:
+    """`check_login_links` for students read elsewhere (the wizard's own district): the one implementation."""
     cancel = cancel or CancelToken()
-    students = sorted(snapshot.students, key=lambda u: (snapshot.school_name(u.school), u.last_name, u.id))
+    students = sorted(shared, key=lambda u: (school_name(u.school), u.last_name, u.id))
     accounts = roster.accounts
     progress(0, 2, "Comparing SIS ids with the vendor's ExternalIDs…")
     account_ids = _ids([a.external_id for a in accounts])
@@ -223,7 +234,7 @@ def check_login_links(
     for index, (student, key, name) in enumerate(zip(students, student_ids, student_names, strict=True)):
         if index % 1000 == 0:
             cancel.raise_if_cancelled()
-        school = snapshot.school_name(student.school)
+        school = school_name(student.school)
         stripped = key.lstrip("0")
         if not key:
             links.append(StudentLink(student, school, NO_SIS_ID, None))
