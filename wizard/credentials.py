@@ -69,10 +69,8 @@ class CredentialStore:
         self._memory: dict[_Key, str] = {}
         self._lock = threading.Lock()
         self._persistent = backend_is_usable(self._backend)
-        if not self._persistent:
-            log.warning(
-                "no usable keyring backend (%s); secrets kept in memory", type(self._backend).__name__
-            )
+        if not self._persistent:  # not a fault: callers show `warning` to the user in their own words
+            log.info("no usable keyring backend (%s); secrets kept in memory", type(self._backend).__name__)
 
     def __repr__(self) -> str:
         where = type(self._backend).__name__ if self._persistent else "memory only"

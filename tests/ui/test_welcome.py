@@ -114,3 +114,22 @@ def test_colours_meet_wcag_aa() -> None:
     ]
     for foreground, background in pairs:
         assert contrast_ratio(foreground, background) >= 4.5, (foreground, background)
+
+
+def test_support_view_choice_opens_the_support_window_on_the_chosen_hub(qtbot: QtBot) -> None:
+    window = _open(qtbot)
+    page = window.page_for(PageId.WELCOME)
+    assert page.support.isEnabled()
+    page.support.setChecked(True)
+    page.remote.setChecked(True)
+    page.hub_url.setText("https://hub.example.org/")
+    window.next()
+    assert window.currentId() == PageId.WELCOME  # the wizard stays; the support view is its own window
+    support = page.support_window
+    assert support is not None and support.isVisible()
+    assert support.hub_edit.text() == "https://hub.example.org"
+    support.close()
+    page.embedded.setChecked(True)
+    window.next()
+    assert page.support_window is not None and page.support_window.hub_edit.text() == ""
+    page.support_window.close()

@@ -2,10 +2,13 @@
 
     python main.py support --hub URL --client-id ID [--district ID] [--vendor-roster FILE] --out DIR
 
-The client secret comes from the keyring (saved there by the support view or by an earlier run), else it is
-asked for without echo; it is never a command-line argument. Writes counts-by-school.csv, data-warnings.csv,
-login-links.csv (with --vendor-roster) and diagnostic-report.html (names and ids redacted unless
---include-names), and prints a summary on stderr.
+The client secret comes from standard input with --secret-stdin (one line, for scripts:
+`pass show hub/app | python main.py support --secret-stdin ...`), else from the keyring (saved there by the
+support view or by an earlier run), else it is asked for without echo; it is never a command-line argument.
+Without a system keyring it is kept for this run only (one notice line says so). Writes counts-by-school.csv, data-warnings.csv,
+login-links.csv and not-linked.csv (with --vendor-roster) and diagnostic-report.html, and prints a summary
+on stderr. The report is redacted (ids hashed, names left out) unless --include-names; the check CSVs name
+students, because the district or vendor needs them to fix the records, unless --redact.
 
 Exit 0: checks ran, nothing to fix. 1: checks ran and found students who will not be linked or data warnings.
 2: the command, the roster file or the output folder cannot be used. 3: the hub cannot be reached or refuses
@@ -36,7 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="check a district's data and login links with an app's credentials",
         description="Run the support view's checks for one district connected to your app: shared counts by "
         "school, data warnings, the login-link check against the vendor's roster export, and a diagnostic "
-        "report. The client secret is read from the keyring or asked for; never give it on the command line. "
+        "report. The client secret is read from stdin (--secret-stdin), the keyring, or asked for; never give it "
+        "on the command line. "
         "Exit 0: nothing to fix; 1: problems found; 2: unusable command or files; 3: hub unreachable or "
         "credentials refused.",
     )
@@ -56,6 +60,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NAME",
         help="which vendor's roster columns to expect (default symphony-math)",
     )
+    parser.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the client secret from the first line of standard input (for scripts and pipes)",
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the files")
     parser.add_argument(
         "--lookup",
@@ -70,23 +79,46 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="show names, emails and ids in the diagnostic report (default: redacted)",
     )
     parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="hash ids and leave out names in the check CSVs too (default: they name students, for the "
+        "district or vendor who fixes the records)",
+    )
+    parser.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="judge terms and launch dates as of this day (default today)"
     )
     parser.set_defaults(handler=run)
 
 
-def _secret(hub_url: str, client_id: str, stream: TextIO) -> tuple[str, bool]:
+NO_KEYRING_NOTE = (
+    "note: no system keyring on this computer, so the client secret is not saved between runs; "
+    "pipe it in with --secret-stdin or type it when asked."
+)
+
+
+def _secret(hub_url: str, client_id: str, *, from_stdin: bool, stream: TextIO) -> tuple[str, bool]:
     """(secret, came_from_keyring)."""
     from wizard.credentials import default_store
     from wizard.errors import UsageError
 
-    stored = default_store().app_secret(hub_url, client_id)
+    if from_stdin:
+        secret = sys.stdin.readline().strip()
+        if not secret:
+            raise UsageError(
+                "No client secret on standard input (--secret-stdin reads its first line).",
+                "Pipe the app's client secret into the command, one line.",
+            )
+        return secret, False
+    store = default_store()
+    stored = store.app_secret(hub_url, client_id)
     if stored:
         return stored, True
     if not sys.stdin.isatty():
+        where = "in the keyring" if store.persistent else "saved (this computer has no system keyring)"
         raise UsageError(
-            f"No client secret for {client_id} at {hub_url} is in the keyring, and there is no terminal to ask.",
-            "Sign in once in the support view (or run this command in a terminal) to save it in the keyring.",
+            f"No client secret for {client_id} at {hub_url} is {where}, and there is no terminal to ask.",
+            "Pipe it in with --secret-stdin (for example `pass show hub/app | python main.py support "
+            "--secret-stdin ...`), or run this command in a terminal to be asked for it.",
         )
     secret = getpass.getpass(f"Client secret for {client_id}: ", stream=stream).strip()
     if not secret:
@@ -134,7 +166,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         hub_url = checked_base_url(args.hub)
         today = _today(args.as_of)
-        secret, from_keyring = _secret(hub_url, args.client_id, sys.stderr)
+        if not default_store().persistent:
+            print(NO_KEYRING_NOTE, file=sys.stderr)
+        secret, from_keyring = _secret(
+            hub_url, args.client_id, from_stdin=args.secret_stdin, stream=sys.stderr
+        )
     except UserFacingError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -171,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             generated=dt.datetime.now(dt.UTC),
             include_names=args.include_names,
+            redact_csvs=args.redact,
             diagnoses=diagnoses,
             hash_key=report_key(default_store(), support.district.id),
         )
@@ -187,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         vendor.close()
     progress.finish()
     print_summary(support, diagnoses, written, time.monotonic() - started, sys.stderr)
+    print_privacy(written, include_names=args.include_names, redacted_csvs=args.redact, stream=sys.stderr)
     found = support.health.findings or (support.links is not None and support.links.not_linked)
     return EXIT_FINDINGS if found else EXIT_OK
 
@@ -255,3 +293,23 @@ def print_summary(
     lines += [f"  {path}" for path in written]
     lines.append(f"Done in {seconds:.1f} s.")
     stream.write("\n".join(lines) + "\n")
+
+
+def print_privacy(written: list[Path], *, include_names: bool, redacted_csvs: bool, stream: TextIO) -> None:
+    """Which files are safe to attach to a ticket and which name students."""
+    from wizard.support.run import FILES_NAMING_STUDENTS, REPORT_FILE
+
+    naming = [path.name for path in written if path.name in FILES_NAMING_STUDENTS and not redacted_csvs]
+    redacted = [path.name for path in written if path.name in FILES_NAMING_STUDENTS and redacted_csvs]
+    if include_names:
+        naming.append(REPORT_FILE)
+    else:
+        redacted.append(REPORT_FILE)
+    if redacted:
+        stream.write(f"Redacted: {', '.join(redacted)} (ids hashed, names left out).\n")
+    if naming:
+        hint = " (--redact hashes the CSVs)" if not redacted_csvs and len(naming) > include_names else ""
+        stream.write(
+            f"Contain student names and ids: {', '.join(naming)} — for the district or the vendor who fixes "
+            f"the records, not for a ticket{hint}.\n"
+        )

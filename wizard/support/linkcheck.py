@@ -8,6 +8,7 @@ per school, who will be linked, who will not (and why), and which accounts no sh
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,8 +204,19 @@ def check_login_links(
     cancel: CancelToken | None = None,
 ) -> LinkCheck:
     """Per shared student: linked, or why not; and the vendor accounts no shared student points to."""
+    return link_students(snapshot.students, snapshot.school_name, roster, progress, cancel)
+
+
+def link_students(
+    shared: Sequence[DataUser],
+    school_name: Callable[[str | None], str],
+    roster: VendorRoster,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> LinkCheck:
+    """`check_login_links` for students read elsewhere (the wizard's own district): the one implementation."""
     cancel = cancel or CancelToken()
-    students = sorted(snapshot.students, key=lambda u: (snapshot.school_name(u.school), u.last_name, u.id))
+    students = sorted(shared, key=lambda u: (school_name(u.school), u.last_name, u.id))
     accounts = roster.accounts
     progress(0, 2, "Comparing SIS ids with the vendor's ExternalIDs…")
     account_ids = _ids([a.external_id for a in accounts])
@@ -222,7 +234,7 @@ def check_login_links(
     for index, (student, key, name) in enumerate(zip(students, student_ids, student_names, strict=True)):
         if index % 1000 == 0:
             cancel.raise_if_cancelled()
-        school = snapshot.school_name(student.school)
+        school = school_name(student.school)
         stripped = key.lstrip("0")
         if not key:
             links.append(StudentLink(student, school, NO_SIS_ID, None))
@@ -289,8 +301,17 @@ def what_to_do(outcome: str, sis_id: str, username: str, app: str) -> str:
     return ""
 
 
-def csv_rows(check: LinkCheck) -> list[dict[str, str]]:
-    """One row per shared student and per unclaimed vendor account, in CSV_COLUMNS order."""
+REDACTED_NAME = "(redacted)"
+
+
+def csv_rows(check: LinkCheck, *, pseudonym: Callable[[str], str] | None = None) -> list[dict[str, str]]:
+    """One row per shared student and per unclaimed vendor account, in CSV_COLUMNS order. With `pseudonym`,
+    ids (also inside what_to_do) are replaced by it and names are left out."""
+    key = pseudonym or (lambda value: value)
+
+    def name(value: str) -> str:
+        return REDACTED_NAME if pseudonym and value else value
+
     rows = []
     for link in check.students:
         student, account = link.student, link.account
@@ -303,15 +324,18 @@ def csv_rows(check: LinkCheck) -> list[dict[str, str]]:
                 "reason": PLAIN_WORDS[link.outcome],
                 "who_must_act": WHO_ACTS[link.outcome],
                 "what_to_do": what_to_do(
-                    link.outcome, student.sis_id or "", account.username if account else "", check.app_title
+                    link.outcome,
+                    key(student.sis_id or ""),
+                    key(account.username) if account else "",
+                    check.app_title,
                 ),
-                "hub_id": student.id,
-                "sis_id": student.sis_id or "",
-                "first_name": student.first_name,
-                "last_name": student.last_name,
+                "hub_id": key(student.id),
+                "sis_id": key(student.sis_id or ""),
+                "first_name": name(student.first_name),
+                "last_name": name(student.last_name),
                 "grade": student.grade or "",
-                "vendor_username": account.username if account else "",
-                "vendor_external_id": account.external_id if account else "",
+                "vendor_username": key(account.username) if account else "",
+                "vendor_external_id": key(account.external_id) if account else "",
                 "vendor_roster_row": str(account.row) if account else "",
             }
         )
@@ -325,14 +349,14 @@ def csv_rows(check: LinkCheck) -> list[dict[str, str]]:
                 "will_link": "no",
                 "reason": PLAIN_WORDS[unclaimed.outcome],
                 "who_must_act": WHO_ACTS[unclaimed.outcome],
-                "what_to_do": what_to_do(unclaimed.outcome, "", account.username, check.app_title),
+                "what_to_do": what_to_do(unclaimed.outcome, "", key(account.username), check.app_title),
                 "hub_id": "",
                 "sis_id": "",
-                "first_name": account.first_name,
-                "last_name": account.last_name,
+                "first_name": name(account.first_name),
+                "last_name": name(account.last_name),
                 "grade": account.grade,
-                "vendor_username": account.username,
-                "vendor_external_id": account.external_id,
+                "vendor_username": key(account.username),
+                "vendor_external_id": key(account.external_id),
                 "vendor_roster_row": str(account.row),
             }
         )

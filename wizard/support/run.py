@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +21,18 @@ from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.roster.vendor.profiles import load_profile
 from wizard.support.export import write_report_csv, write_text_atomically
 from wizard.support.health import HealthReport, assess_health
-from wizard.support.linkcheck import CSV_COLUMNS, DEFAULT_PROFILE, LinkCheck, check_login_links, csv_rows
+from wizard.support.linkcheck import (
+    CSV_COLUMNS,
+    DEFAULT_PROFILE,
+    REDACTED_NAME,
+    LinkCheck,
+    check_login_links,
+    csv_rows,
+)
 from wizard.support.linkcheck import read_vendor_roster as read_roster
 from wizard.support.onboarding_state import OnboardingState, onboarding_state
 from wizard.support.reading import ConnectedDistrict, DistrictSnapshot, connected_districts, read_district
-from wizard.support.report import ReportContext, render_report
+from wizard.support.report import ReportContext, hashed, render_report
 from wizard.support.troubleshoot import LoginDiagnosis
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
@@ -34,6 +42,8 @@ WARNINGS_FILE = "data-warnings.csv"
 COUNTS_FILE = "counts-by-school.csv"
 REPORT_FILE = "diagnostic-report.html"
 WARNING_COLUMNS = ("warning", "title", "who_must_act", "hub_id", "sis_id", "name", "school")
+# The check CSVs name students (the district or vendor needs them to fix records); the report does not.
+FILES_NAMING_STUDENTS = (WARNINGS_FILE, LINKS_FILE, NOT_LINKED_FILE)
 
 
 class NoDistrict(UserFacingError):
@@ -132,15 +142,19 @@ def run_support_checks(
     )
 
 
-def warning_rows(health: HealthReport) -> list[dict[str, str]]:
+def warning_rows(
+    health: HealthReport, *, pseudonym: Callable[[str], str] | None = None
+) -> list[dict[str, str]]:
+    """One row per record behind a warning; with `pseudonym`, ids are replaced by it and names left out."""
+    key = pseudonym or (lambda value: value)
     return [
         {
             "warning": finding.code,
             "title": finding.title,
             "who_must_act": finding.actor,
-            "hub_id": hub_id,
-            "sis_id": sis_id,
-            "name": label,
+            "hub_id": key(hub_id),
+            "sis_id": key(sis_id),
+            "name": REDACTED_NAME if pseudonym and label else label,
             "school": school,
         }
         for finding in health.findings
@@ -148,9 +162,15 @@ def warning_rows(health: HealthReport) -> list[dict[str, str]]:
     ]
 
 
-def write_links_csv(links: LinkCheck, path: Path, *, only_problems: bool = False) -> Path:
+def write_links_csv(
+    links: LinkCheck,
+    path: Path,
+    *,
+    only_problems: bool = False,
+    pseudonym: Callable[[str], str] | None = None,
+) -> Path:
     """Every shared student and unclaimed account; or, with `only_problems`, just those that will not link."""
-    rows = csv_rows(links)
+    rows = csv_rows(links, pseudonym=pseudonym)
     if only_problems:
         rows = [row for row in rows if row["will_link"] != "yes"]
     return write_report_csv(rows, CSV_COLUMNS, path)
@@ -179,10 +199,15 @@ def write_outputs(
     *,
     generated: dt.datetime,
     include_names: bool = False,
+    redact_csvs: bool = False,
     diagnoses: tuple[LoginDiagnosis, ...] = (),
     hash_key: bytes | None = None,
 ) -> list[Path]:
-    """The run's files in `out`: counts, data warnings, login links (when checked) and the HTML report."""
+    """The run's files in `out`: counts, data warnings, login links (when checked) and the HTML report. The
+    report is redacted unless `include_names`; the CSVs name students unless `redact_csvs` (ids hashed with
+    the report's key, so both match)."""
+    key = hash_key if hash_key is not None else secrets.token_bytes(32)
+    pseudonym: Callable[[str], str] | None = (lambda value: hashed(value, key)) if redact_csvs else None
     paths = [
         write_report_csv(
             (
@@ -198,14 +223,16 @@ def write_outputs(
             out / COUNTS_FILE,
         ),
         write_report_csv(
-            warning_rows(run.health),
+            warning_rows(run.health, pseudonym=pseudonym),
             WARNING_COLUMNS,
             out / WARNINGS_FILE,
         ),
     ]
     if run.links is not None:
-        paths.append(write_links_csv(run.links, out / LINKS_FILE))
-        paths.append(write_links_csv(run.links, out / NOT_LINKED_FILE, only_problems=True))
+        paths.append(write_links_csv(run.links, out / LINKS_FILE, pseudonym=pseudonym))
+        paths.append(
+            write_links_csv(run.links, out / NOT_LINKED_FILE, only_problems=True, pseudonym=pseudonym)
+        )
     paths.append(
         write_report(
             run,
@@ -213,7 +240,7 @@ def write_outputs(
             generated=generated,
             include_names=include_names,
             diagnoses=diagnoses,
-            hash_key=hash_key,
+            hash_key=key,
         )
     )
     return paths

@@ -214,11 +214,15 @@ class WizardContext:
         return self.district_hub().shared_users(self.state.app.connection_id, role)
 
     def login_check(self, vendor_roster: Path | None) -> dict[str, Any]:
-        """The Instant Login link check for the chosen app, optionally against the vendor's roster export."""
+        """The Instant Login link check for the chosen app, optionally against the vendor's roster export
+        (read as the support view reads it: any encoding, CSV/XLSX, the app's profile's column names)."""
+        from wizard.roster.vendor.profiles import load_profile
+        from wizard.support.linkcheck import DEFAULT_PROFILE, read_vendor_roster
         from wizard.ui.hub_access import login_link_check
 
-        vendor_ids = read_vendor_ids(vendor_roster) if vendor_roster else None
-        return login_link_check(self.shared_users("student"), vendor_ids)
+        profile = load_profile(self.state.vendor.profile or DEFAULT_PROFILE)
+        roster = read_vendor_roster(vendor_roster, profile) if vendor_roster else None
+        return login_link_check(self.shared_users("student"), roster)
 
 
 def _counts_from_summary(path: Path) -> dict[str, SisCount]:
@@ -235,25 +239,3 @@ def _counts_from_summary(path: Path) -> dict[str, SisCount]:
         return counts
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-
-
-VENDOR_ID_COLUMNS = ("ExternalID", "External ID", "external_id", "SIS ID", "sis_id", "Student_id")
-
-
-def read_vendor_ids(path: Path) -> set[str]:
-    """The SIS ids a vendor's roster export links to (its ExternalID column, or the closest equivalent)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.DictReader(stream)
-            column = next((name for name in VENDOR_ID_COLUMNS if name in (reader.fieldnames or [])), None)
-            if column is None:
-                raise UserFacingError(
-                    f"{path.name} has no ExternalID column, so the wizard cannot tell which SIS id each account has.",
-                    "Export the vendor's roster with its ExternalID (SIS id) column.",
-                )
-            return {row[column].strip() for row in reader if (row.get(column) or "").strip()}
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise UserFacingError(
-            f"The vendor's roster {path.name} cannot be read ({error}).",
-            "Save it as a UTF-8 CSV file and try again.",
-        ) from None

@@ -252,7 +252,47 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             "the portal preview",
         )
         shoot(PageId.ROLL_OUT, "roll-out")
+        _shoot_support_view(window.ctx, wait, out, saved)
         window.close()
     finally:
         hub.stop()
     return saved
+
+
+SUPPORT_WINDOW_SIZE = (1280, 860)
+DEMO_DISTRICT = "Maple Valley Unified School District"
+
+
+def _shoot_support_view(
+    ctx: Any, wait: Callable[[Callable[[], bool], str], None], out: Path, saved: list[Path]
+) -> None:
+    """The support view on the same embedded hub: the demo district signed in, its login links checked."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from wizard.ui.support.launch import open_support_view
+
+    support = open_support_view(ctx, None, hub_url="")
+    support.resize(*SUPPORT_WINDOW_SIZE)
+    support.demo_button.click()
+    wait(lambda: support.signed_in is not None and not support.is_busy, "the support view's demo sign-in")
+    if support.run is None:  # the tour's own district uses the app too: pick the demo district
+        table = support.districts_table
+        row = next(
+            r
+            for r in range(table.rowCount())
+            if (table.item(r, 0) or QTableWidgetItem()).text() == DEMO_DISTRICT
+        )
+        table.selectRow(row)
+        support.check_district()
+    wait(lambda: support.run is not None and not support.is_busy, "the support view's district read")
+    support.links_tab.check_button.click()
+    wait(lambda: support.run is not None and support.run.links is not None and not support.is_busy, "links")
+    support.tabs.setCurrentWidget(support.links_tab)
+    settle = QEventLoop()
+    QTimer.singleShot(150, settle.quit)
+    settle.exec()
+    path = out / f"{len(saved) + 1:02d}-support-view.png"
+    support.grab().save(str(path))
+    saved.append(path)
+    support.close()

@@ -124,3 +124,64 @@ def test_lookup_with_the_districts_admin_token_names_the_sharing_setting(
     assert "is in the roster, but: The sharing setting does not include this user." in err
     html = (tmp_path / "diagnostic-report.html").read_text(encoding="utf-8")
     assert lakeside["Last_name"] in html  # the agent chose to include names
+
+
+def test_secret_piped_on_stdin_is_used_and_kept(
+    demo: Demo,
+    store: credentials.CredentialStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(demo.symphony.client_secret + "\n"))
+    code, err = run(demo, tmp_path, capsys, "--secret-stdin")
+    assert code == 1 and "warning: sections with no students: 3" in err
+    assert demo.symphony.client_secret not in err
+    assert store.app_secret(demo.hub.base_url, demo.symphony.client_id) == demo.symphony.client_secret
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    code, err = run(demo, tmp_path / "empty", capsys, "--secret-stdin")
+    assert code == 2 and "No client secret on standard input" in err and err.count("\n") == 1
+
+
+def test_without_a_keyring_one_plain_notice_and_command_line_advice(
+    demo: Demo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyring.backends.null import Keyring as NullKeyring
+
+    monkeypatch.setattr(credentials, "_default_store", None)
+    monkeypatch.setattr(credentials.keyring, "get_keyring", NullKeyring)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, err = run(demo, tmp_path / "out", capsys)
+    assert code == 2 and "--secret-stdin" in err and "support view" not in err
+    assert "WARNING" not in err and err.count("note: no system keyring") == 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO(demo.symphony.client_secret + "\n"))
+    code, err = run(demo, tmp_path / "out", capsys, "--secret-stdin")
+    assert code == 1 and "WARNING" not in err and err.count("note: no system keyring") == 1
+
+
+def test_stderr_says_which_files_name_students_and_redact_hashes_them(
+    demo: Demo, store: credentials.CredentialStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_app_secret(demo.hub.base_url, demo.symphony.client_id, demo.symphony.client_secret)
+    code, err = run(demo, tmp_path / "plain", capsys, "--vendor-roster", str(demo.roster_path))
+    assert code == 1
+    assert "Redacted: diagnostic-report.html" in err
+    assert "Contain student names and ids" in err and "not-linked.csv" in err and "not for a ticket" in err
+    code, err = run(demo, tmp_path / "redacted", capsys, "--vendor-roster", str(demo.roster_path), "--redact")
+    assert code == 1 and "Contain student names and ids" not in err
+    students = demo_tables(random.Random(2026))["students"]
+    for name in ("not-linked.csv", "login-links.csv", "data-warnings.csv"):
+        plain = (tmp_path / "plain" / name).read_text(encoding="utf-8")
+        redacted = (tmp_path / "redacted" / name).read_text(encoding="utf-8")
+        assert (
+            any(s["Last_name"] in plain and s["Student_id"] in plain for s in students)
+            or not plain.count("\n") > 1
+        )
+        assert not any(
+            f",{s['Student_id']}," in redacted or f",{s['Last_name']}," in redacted for s in students
+        )
+    with (tmp_path / "redacted" / "not-linked.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    students_rows = [r for r in rows if r["record"] == "shared student"]
+    assert students_rows and all(r["sis_id"].startswith("#") for r in students_rows)
+    assert {r["last_name"] for r in rows} == {"(redacted)"}

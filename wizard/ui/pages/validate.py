@@ -322,11 +322,15 @@ class ValidatePage(BasePage):
                 )
             )
         if check["unknown_to_vendor"]:
-            problems.append(
-                self.tr("{who} a SIS id the vendor's roster does not know").format(
-                    who=_students_have(len(check["unknown_to_vendor"]))
-                )
+            unknown = self.tr("{who} a SIS id the vendor's roster does not know").format(
+                who=_students_have(len(check["unknown_to_vendor"]))
             )
+            if check.get("lost_leading_zeros"):
+                unknown += self.tr(
+                    " (for {z} of them the vendor's ExternalID lost the SIS id's leading zeros: the file went "
+                    "through a spreadsheet; re-import the wizard's file without opening it)"
+                ).format(z=check["lost_leading_zeros"])
+            problems.append(unknown)
         against = (
             self.tr("checked against the vendor's roster")
             if check["checked_against_vendor"]

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QRadioButton,
     QVBoxLayout,
 )
@@ -64,9 +65,8 @@ class WelcomePage(BasePage):
         self.online = QRadioButton(self.tr("&Connect my district to the hub (online)"))
         self.offline = QRadioButton(self.tr("&Prepare roster files only (offline, no account needed)"))
         self.resume = QRadioButton(self.tr("&Resume where I left off"))
-        self.support = QRadioButton(self.tr("&Support view for hub and vendor staff — not available yet"))
-        self.support.setEnabled(False)
-        self.support.setToolTip(self.tr("The support view is still being built."))
+        self.support = QRadioButton(self.tr("&Support view for hub and vendor staff (opens its own window)"))
+        self.support_window: QMainWindow | None = None
         for number, button in enumerate((self.online, self.offline, self.resume, self.support)):
             button.setAccessibleName(button.text().replace("&", ""))
             self.choices.addButton(button, number)
@@ -140,6 +140,9 @@ class WelcomePage(BasePage):
         return not (self.remote.isChecked() and hub_url_problem(self.hub_url.text()))
 
     def validatePage(self) -> bool:
+        if self.support.isChecked():
+            self._open_support_view()
+            return False  # the wizard stays on Welcome; the support view is its own window
         state = self.ctx.state
         resuming = self.resume.isChecked()
         if not resuming:
@@ -148,3 +151,9 @@ class WelcomePage(BasePage):
         self.owner().resume_requested = resuming
         self.ctx.save()
         return True
+
+    def _open_support_view(self) -> None:
+        from wizard.ui.support.launch import open_support_view  # the support view loads only when asked for
+
+        hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
+        self.support_window = open_support_view(self.ctx, self.window(), hub_url=hub_url)

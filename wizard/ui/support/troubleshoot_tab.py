@@ -23,14 +23,15 @@ from wizard.support.troubleshoot import LoginDiagnosis, explain_login
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.widgets import Host, fill_table, make_table, wrapping_label
 
-AdminToken = Callable[[], str | None]  # the district's admin token when this computer keeps it
+# Bound on the GUI thread to the signed-in hub and district; called in the Worker (the keyring may block).
+AdminTokenReader = Callable[[], str | None]  # the district's admin token when this computer keeps it
 
 
 class TroubleshootTab(QWidget):
     def __init__(
         self,
         host: Host,
-        admin_token: AdminToken,
+        admin_token: Callable[[], AdminTokenReader],
         today: Callable[[], dt.date],
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -75,10 +76,11 @@ class TroubleshootTab(QWidget):
         run, query = self.host.run, self.lookup_edit.text().strip()
         if run is None or not query:
             return
-        today, admin_token, sleep = self.today(), self.admin_token(), self.sleep
+        today, read_admin_token, sleep = self.today(), self.admin_token(), self.sleep
 
         def task(progress: ProgressCallback, cancel: CancelToken) -> LoginDiagnosis:
             portal = None
+            admin_token = read_admin_token()
             if admin_token:  # this computer onboarded the district: the portal preview can say more
                 admin = OnboardingClient(run.hub_url, admin_token, sleep=sleep)
                 portal = functools.partial(admin.portal, run.district.id)

@@ -256,11 +256,13 @@ class SupportWindow(QMainWindow):
             self.signed_in.client.close()
             self.signed_in.vendor.close()
 
-    def _admin_token(self) -> str | None:
-        """The district's admin token when this computer keeps it (it onboarded the district)."""
+    def _admin_token(self) -> Callable[[], str | None]:
+        """A reader for the district's admin token, when this computer keeps it (it onboarded the district);
+        bound here, called in the Worker."""
         if self.signed_in is None or self._run is None:
-            return None
-        return self.hub.credentials.admin_token(self.signed_in.scope, self._run.district.id)
+            return lambda: None
+        credentials, scope, district_id = self.hub.credentials, self.signed_in.scope, self._run.district.id
+        return lambda: credentials.admin_token(scope, district_id)
 
     # --- sign in and districts ----------------------------------------------------------------------------
     def _fill_saved_secret(self) -> None:
@@ -271,10 +273,21 @@ class SupportWindow(QMainWindow):
             scope = checked_base_url(typed) if typed else EMBEDDED_SCOPE
         except UserFacingError:
             return  # the address is shown as wrong when signing in
-        saved = self.hub.credentials.app_secret(scope, client_id)
-        if saved:
-            self.secret_edit.setText(saved)
-            self.keyring_note.setText(self.tr("Using the client secret saved in your keyring."))
+        credentials = self.hub.credentials
+
+        def task(progress: ProgressCallback, cancel: CancelToken) -> str | None:
+            return credentials.app_secret(scope, client_id)
+
+        def found(saved: str | None) -> None:
+            unchanged = (self.hub_edit.text().strip(), self.client_id_edit.text().strip()) == (
+                typed,
+                client_id,
+            )
+            if saved and unchanged and not self.secret_edit.text():
+                self.secret_edit.setText(saved)
+                self.keyring_note.setText(self.tr("Using the client secret saved in your keyring."))
+
+        self.run_task(task, found, self.tr("Looking for a saved client secret…"))
 
     def try_demo(self) -> None:
         demo = self.hub.demo
@@ -303,18 +316,20 @@ class SupportWindow(QMainWindow):
             )
             return
 
+        credentials = self.hub.credentials
+
         def task(progress: ProgressCallback, cancel: CancelToken) -> SignedIn:
             base_url, scope = self.hub.resolve(typed)
             client = DataApiClient(base_url, client_id, secret, sleep=sleep)
             districts = connected_districts(client, progress, cancel, sleep=sleep)
+            credentials.set_app_secret(scope, client_id, secret)  # accepted: keep it (may block, so here)
             return SignedIn(client, VendorClient(base_url, client_id, secret, sleep=sleep), scope, districts)
 
-        self.run_task(task, lambda result: self._signed_in(result, client_id, secret), self.tr("Signing in…"))
+        self.run_task(task, self._signed_in, self.tr("Signing in…"))
 
-    def _signed_in(self, signed: SignedIn, client_id: str, secret: str) -> None:
+    def _signed_in(self, signed: SignedIn) -> None:
         self._close_clients()
         self.signed_in = signed
-        self.hub.credentials.set_app_secret(signed.scope, client_id, secret)
         where = (
             self.tr("your keyring") if self.hub.credentials.persistent else self.tr("memory for this session")
         )
