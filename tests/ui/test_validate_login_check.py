@@ -52,5 +52,5 @@ def test_a_cp1252_vendor_export_is_read_and_lost_leading_zeros_are_named(
     qtbot.waitUntil(lambda: "checked against the vendor's roster" in page.login_check.text(), timeout=WAIT_MS)
     text = page.login_check.text()
     assert "cannot be read" not in text
-    assert f"of {len(students)} shared students, 1 have a SIS id the vendor's roster does not know" in text
+    assert f"of {len(students)} shared students, 1 has a SIS id the vendor's roster does not know" in text
     assert "for 1 of them the vendor's ExternalID lost the SIS id's leading zeros" in text
