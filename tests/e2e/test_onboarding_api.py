@@ -152,6 +152,41 @@ def test_upload_succeeds_then_counts_changes_and_holds_a_big_change(
         client.approve_upload(district_id, held.id)
 
 
+def test_an_old_held_upload_cannot_roll_back_a_newer_roster(district: SignedUp, tmp_path: Path) -> None:
+    client, district_id = district.client, district.district_id
+    full = small_roster()
+    assert upload_roster(district, tmp_path / "full", full) == "succeeded"
+    few = {**full, "students": full["students"][:3]}
+    kept = {row["Student_id"] for row in few["students"]}
+    few["enrollments"] = [e for e in full["enrollments"] if e["Student_id"] in kept]
+    assert upload_roster(district, tmp_path / "few", few) == "on_hold"
+    held = client.uploads(district_id)[0]
+    assert upload_roster(district, tmp_path / "newer", full) == "succeeded"
+
+    assert client.upload(district_id, held.id).status == "superseded"
+    with pytest.raises(Conflict) as refused:
+        client.approve_upload(district_id, held.id)
+    assert refused.value.code == "upload_superseded" and "newer upload" in str(refused.value)
+    assert upload_roster(district, tmp_path / "again", full) == "succeeded"
+    unchanged = client.uploads(district_id)[0]
+    assert all(count.added == count.removed == 0 for count in unchanged.changes.values())
+
+
+def test_a_newer_held_upload_supersedes_an_older_held_one(district: SignedUp, tmp_path: Path) -> None:
+    client, district_id = district.client, district.district_id
+    full = small_roster()
+    assert upload_roster(district, tmp_path / "full", full) == "succeeded"
+    few = {**full, "students": full["students"][:3]}
+    kept = {row["Student_id"] for row in few["students"]}
+    few["enrollments"] = [e for e in full["enrollments"] if e["Student_id"] in kept]
+    assert upload_roster(district, tmp_path / "few", few) == "on_hold"
+    older = client.uploads(district_id)[0]
+    assert upload_roster(district, tmp_path / "few2", few) == "on_hold"
+    newer = client.uploads(district_id)[0]
+    assert client.upload(district_id, older.id).status == "superseded"
+    assert client.approve_upload(district_id, newer.id).status == "succeeded"
+
+
 def test_upload_with_a_missing_file_fails_with_a_readable_error(district: SignedUp, tmp_path: Path) -> None:
     tables = small_roster()
     del tables["enrollments"]

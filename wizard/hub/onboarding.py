@@ -272,7 +272,7 @@ class OnboardingClient:
         interval: float = 0.5,
         cancel: CancelToken | None = None,
     ) -> Upload:
-        """Poll until the hub has processed the upload (succeeded, failed or on_hold)."""
+        """Poll until the hub has processed the upload (succeeded, failed, on_hold or superseded)."""
         deadline = time.monotonic() + timeout
         while True:
             upload = self.upload(district_id, upload_id)
