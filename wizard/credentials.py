@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import cast
 
 import keyring
 import keyring.backend
@@ -167,3 +168,14 @@ def default_store() -> CredentialStore:
         if _default_store is None:
             _default_store = CredentialStore()
         return _default_store
+
+
+class _NoKeyring:
+    """A keyring backend that never stores anything (priority 0), so the store keeps secrets in memory."""
+
+    priority = 0
+
+
+def memory_only_store() -> CredentialStore:
+    """A credential store that keeps secrets in memory for this run only (demo tours, never the user's keyring)."""
+    return CredentialStore(backend=cast("keyring.backend.KeyringBackend", _NoKeyring()))

@@ -52,7 +52,7 @@ class RosterState:
     input_paths: list[str] = field(default_factory=list)
     export_dir: str = ""
     upload_id: str = ""
-    upload_status: str = ""  # processing | succeeded | failed | on_hold | approved
+    upload_status: str = ""  # processing | succeeded | failed | on_hold | superseded | approved
 
 
 @dataclass

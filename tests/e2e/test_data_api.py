@@ -26,7 +26,7 @@ from wizard.hub.transport import RetryPolicy
 from wizard.sandbox.server import RunningHub
 from wizard.sandbox.settings import FaultRule
 
-REDIRECT = "https://app.example.com/callback"
+REDIRECT = "https://app.symphonymath.example/auth/hub/callback"  # registered in resources/app_catalog.json
 
 
 def test_district_tokens_need_the_apps_credentials(
@@ -253,6 +253,26 @@ def test_instant_login_code_is_single_use_and_expires(
         timeout=5,
     )
     assert answer.status_code == 200 and answer.json()["token_type"] == "bearer"
+
+
+def test_instant_login_sends_codes_only_to_registered_addresses_and_needs_them_again(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "symphony-math", tmp_path, SharingSettings("district"))
+    login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    student = small_roster()["students"][0]["Student_id"]
+    with pytest.raises(ValidationFailed) as elsewhere:
+        login.code_from_authorize(login.authorize_url("https://attacker.example/cb", login_hint=student))
+    assert "not one registered for Symphony Math" in str(elsewhere.value)
+    code = login.code_from_authorize(login.authorize_url(REDIRECT, login_hint=student))
+    answer = requests.post(
+        f"{hub.base_url}/oauth/tokens",
+        json={"grant_type": "authorization_code", "code": code},
+        auth=(credentials.client_id, credentials.client_secret),
+        timeout=5,
+    )
+    assert answer.status_code == 400 and "redirect_uri" in answer.json()["error_description"]
+    assert login.exchange_code(code, REDIRECT).access_token  # the refused attempt did not use the code up
 
 
 def test_instant_login_refuses_users_not_shared_and_wrong_clients(

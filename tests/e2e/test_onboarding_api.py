@@ -19,7 +19,7 @@ from tests.hub_support import (
     small_roster,
     upload_roster,
 )
-from wizard.hub.errors import AuthError, Conflict, NotFound, ValidationFailed
+from wizard.hub.errors import AuthError, Conflict, NotFound, SignupAlreadyCompleted, ValidationFailed
 from wizard.hub.models import SharingRule, SharingSettings
 from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.sandbox.server import RunningHub
@@ -43,13 +43,34 @@ def test_signup_returns_district_and_token_and_the_token_signs_in(hub: RunningHu
     assert district.progress.steps["signed_up"] and district.progress.next_step == "sync_method_chosen"
 
 
-def test_signup_retried_with_same_key_returns_the_same_district(hub: RunningHub) -> None:
+def test_signup_retried_with_same_key_names_the_same_district_without_its_token(hub: RunningHub) -> None:
     client = OnboardingClient(hub.base_url)
     first = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
-    again = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
+    with pytest.raises(SignupAlreadyCompleted) as again:
+        client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
     other = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-2")
-    assert again.district.id == first.district.id and again.admin_token == first.admin_token
+    assert again.value.district_id == first.district.id and again.value.status == 409
     assert other.district.id != first.district.id
+    raw = requests.post(
+        f"{hub.base_url}/api/v1/signups",
+        json={"district": SIGNUP_DISTRICT, "admin": SIGNUP_ADMIN},
+        headers={"Idempotency-Key": "retry-1"},
+        timeout=5,
+    )
+    assert raw.status_code == 409 and first.admin_token not in raw.text
+    with hub.context.db.read() as conn:  # the token is not kept for replays either
+        stored = b"".join(bytes(row["body"]) for row in conn.execute("SELECT body FROM idempotency"))
+    assert first.admin_token.encode() not in stored
+
+
+def test_a_signup_key_replayed_with_another_body_is_refused(hub: RunningHub) -> None:
+    client = OnboardingClient(hub.base_url)
+    client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="leaked-key")
+    answer = requests.post(
+        f"{hub.base_url}/api/v1/signups", json={}, headers={"Idempotency-Key": "leaked-key"}, timeout=5
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "idempotency_key_reused" and "admin_token" not in answer.text
 
 
 def test_signup_names_each_invalid_field(hub: RunningHub) -> None:
@@ -129,6 +150,41 @@ def test_upload_succeeds_then_counts_changes_and_holds_a_big_change(
     assert approved.status == "succeeded"
     with pytest.raises(Conflict):
         client.approve_upload(district_id, held.id)
+
+
+def test_an_old_held_upload_cannot_roll_back_a_newer_roster(district: SignedUp, tmp_path: Path) -> None:
+    client, district_id = district.client, district.district_id
+    full = small_roster()
+    assert upload_roster(district, tmp_path / "full", full) == "succeeded"
+    few = {**full, "students": full["students"][:3]}
+    kept = {row["Student_id"] for row in few["students"]}
+    few["enrollments"] = [e for e in full["enrollments"] if e["Student_id"] in kept]
+    assert upload_roster(district, tmp_path / "few", few) == "on_hold"
+    held = client.uploads(district_id)[0]
+    assert upload_roster(district, tmp_path / "newer", full) == "succeeded"
+
+    assert client.upload(district_id, held.id).status == "superseded"
+    with pytest.raises(Conflict) as refused:
+        client.approve_upload(district_id, held.id)
+    assert refused.value.code == "upload_superseded" and "newer upload" in str(refused.value)
+    assert upload_roster(district, tmp_path / "again", full) == "succeeded"
+    unchanged = client.uploads(district_id)[0]
+    assert all(count.added == count.removed == 0 for count in unchanged.changes.values())
+
+
+def test_a_newer_held_upload_supersedes_an_older_held_one(district: SignedUp, tmp_path: Path) -> None:
+    client, district_id = district.client, district.district_id
+    full = small_roster()
+    assert upload_roster(district, tmp_path / "full", full) == "succeeded"
+    few = {**full, "students": full["students"][:3]}
+    kept = {row["Student_id"] for row in few["students"]}
+    few["enrollments"] = [e for e in full["enrollments"] if e["Student_id"] in kept]
+    assert upload_roster(district, tmp_path / "few", few) == "on_hold"
+    older = client.uploads(district_id)[0]
+    assert upload_roster(district, tmp_path / "few2", few) == "on_hold"
+    newer = client.uploads(district_id)[0]
+    assert client.upload(district_id, older.id).status == "superseded"
+    assert client.approve_upload(district_id, newer.id).status == "succeeded"
 
 
 def test_upload_with_a_missing_file_fails_with_a_readable_error(district: SignedUp, tmp_path: Path) -> None:
@@ -504,5 +560,5 @@ def test_only_successful_answers_are_replayed_for_an_idempotency_key(hub: Runnin
     )
     assert (
         answer.headers["Idempotent-Replayed"] == "true"
-        and answer.json()["district"]["id"] == fixed.district.id
+        and answer.json()["error"]["district_id"] == fixed.district.id
     )

@@ -61,8 +61,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         ).json()["data"][0]["access_token"]
         admin = f"Bearer {signed.admin_token}"
         login = InstantLoginClient(hub.base_url, credentials.client_id, credentials.client_secret)
-        code = login.code_from_authorize(login.authorize_url("https://app.example/cb", login_hint="010001"))
-        user_token = login.exchange_code(code, "https://app.example/cb").access_token
+        redirect = "https://learning.amplify.example/auth/hub/callback"  # registered for the app
+        code = login.code_from_authorize(login.authorize_url(redirect, login_hint="010001"))
+        user_token = login.exchange_code(code, redirect).access_token
         ids = {
             "district_id": [signed.district_id],
             "connection_id": [connection.id],

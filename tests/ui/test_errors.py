@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, prepared_district, resume, wait_idle
+from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import SharingSettings
@@ -322,3 +323,24 @@ def test_catalog_search_and_scopes_in_plain_words(qtbot: QtBot, embedded_hub: An
     assert "read:students" not in page.details.text()  # plain words, not scope codes
     assert page.authorize_button.isEnabled()
     wait_idle(qtbot, window, PageId.ADD_APP)
+
+
+def test_a_repeated_sign_up_signs_in_with_the_saved_token_and_the_key_is_then_forgotten(
+    qtbot: QtBot, embedded_hub: Any
+) -> None:
+    store = memory_only_store()
+    window, _page = _sign_up_page(qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=store))
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
+    ctx = window.ctx
+    assert ctx.state.signup_key == ""  # the token is in the keyring: the key has no further use
+    form = ctx.state.district_form
+    key = "key-of-a-sign-up-whose-answer-was-lost"
+    first = ctx.sign_up(form, key)
+    assert ctx.sign_up(form, key).id == first.id  # the hub replays only "done"; the saved token signs in
+    elsewhere = WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+    with pytest.raises(UserFacingError) as no_token:
+        elsewhere.sign_up(form, key)
+    assert first.id in str(no_token.value) and "Sign in to a district already registered" in str(
+        no_token.value
+    )

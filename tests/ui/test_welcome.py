@@ -61,6 +61,8 @@ def test_hub_url_rules() -> None:
     assert hub_url_problem("http://localhost:1") == ""
     assert hub_url_problem("ftp://x") != ""
     assert hub_url_problem("hub.example.org") != ""
+    assert hub_url_problem("http://127.0.0.2:8765") == ""  # the same rule as the hub client's
+    assert "s3cret" not in hub_url_problem("https://admin:s3cret@hub.example.org") != ""
 
 
 def test_resume_is_offered_and_jumps_to_the_saved_page(qtbot: QtBot) -> None:

@@ -6,6 +6,12 @@ import argparse
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.cli import arguments
+
+if TYPE_CHECKING:
+    from wizard.sandbox.server import RunningHub
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,7 +23,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=8765, help="port to listen on (default 8765; 0 = any free port)"
+        "--port",
+        type=arguments.port,
+        default=8765,
+        help="port to listen on (default 8765; 0 = any free port)",
     )
     parser.add_argument(
         "--db", type=Path, default=None, help="SQLite file (default: in the user data folder)"
@@ -25,13 +34,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--seed", choices=["demo"], help="create the demo district and print its credentials")
     parser.add_argument(
         "--vendor-delay",
-        type=float,
+        type=arguments.seconds,
         default=None,
         help="seconds the simulated vendors take to answer (default 20)",
     )
     parser.add_argument(
         "--hold-threshold",
-        type=float,
+        type=arguments.share,
         default=None,
         help="share of records an upload may change before it is put on hold (default 0.25)",
     )
@@ -57,7 +66,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.seed import write_demo_vendor_roster
     from wizard.sandbox.server import default_hub_db, start_hub
     from wizard.sandbox.settings import HubSettings, parse_fault_rules
 
@@ -67,6 +75,26 @@ def run(args: argparse.Namespace) -> int:
         settings.hold_threshold = args.hold_threshold
     db_path: Path = args.db or default_hub_db()
     hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
+    try:
+        _announce(hub, db_path, args)
+    except BaseException:
+        hub.stop()  # e.g. the vendor roster cannot be written: stop serving before the error is shown
+        raise
+    print("Press Ctrl+C to stop.", flush=True)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill` stops it as cleanly as Ctrl+C
+    try:
+        stop.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        hub.stop()
+    return 0
+
+
+def _announce(hub: RunningHub, db_path: Path, args: argparse.Namespace) -> None:
+    """Print where the hub serves and the credentials it issued (seeding the demo first when asked)."""
+    from wizard.sandbox.seed import write_demo_vendor_roster
+
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
     credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
     if args.new_app_secrets:
@@ -88,12 +116,3 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  try: curl -u {app.client_id}:{app.client_secret} '{hub.base_url}/oauth/tokens?owner_type=district'"
         )
-    print("Press Ctrl+C to stop.", flush=True)
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill` stops it as cleanly as Ctrl+C
-    try:
-        stop.wait()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        hub.stop()
-    return 0

@@ -33,6 +33,20 @@ class Conflict(HubError):
     """The request clashes with the record's current state (409), e.g. `sharing_type_locked`."""
 
 
+class SignupAlreadyCompleted(Conflict):
+    """A retried sign-up whose first attempt already registered `district_id`; the hub no longer hands out
+    its admin token, so the caller signs in with the token it saved then."""
+
+    def __init__(self, district_id: str) -> None:
+        super().__init__(
+            f"Your district is already registered (district id {district_id}).",
+            "Sign in with the admin token saved when the sign-up completed.",
+            status=409,
+            code="signup_already_completed",
+        )
+        self.district_id = district_id
+
+
 class ValidationFailed(HubError):
     """The hub rejected what was sent (400/422). `fields` maps a field name to what is wrong with it."""
 

@@ -128,13 +128,13 @@ class ChangeCounts:
     removed: int
 
 
-UPLOAD_DONE = frozenset({"succeeded", "failed", "on_hold"})
+UPLOAD_DONE = frozenset({"succeeded", "failed", "on_hold", "superseded"})
 
 
 @dataclass(frozen=True)
 class Upload:
     id: str
-    status: str  # processing | succeeded | failed | on_hold
+    status: str  # processing | succeeded | failed | on_hold | superseded (a newer upload replaced it)
     created: str
     finished: str | None
     counts: dict[str, int]

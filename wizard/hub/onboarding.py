@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from urllib3 import encode_multipart_formdata
 
 from wizard.hub.dataapi import MAX_PAGE_SIZE
-from wizard.hub.errors import HubError
+from wizard.hub.errors import HubError, SignupAlreadyCompleted
 from wizard.hub.models import (
     App,
     Connection,
@@ -31,7 +31,7 @@ from wizard.hub.models import (
     Validation,
     malformed,
 )
-from wizard.hub.transport import HubTransport, RetryPolicy, new_idempotency_key, next_link
+from wizard.hub.transport import HubTransport, RetryPolicy, error_for, new_idempotency_key, next_link
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 DEFAULT_PAGE_SIZE = 1000
@@ -73,6 +73,21 @@ def _json(response: Any, what: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise malformed(what)
     return body
+
+
+def _signup_conflict(response: Any) -> HubError:
+    """A 409 to a sign-up: `signup_already_completed` names the district a retried sign-up registered."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        error = None
+    if (
+        isinstance(error, dict)
+        and error.get("code") == "signup_already_completed"
+        and error.get("district_id")
+    ):
+        return SignupAlreadyCompleted(str(error["district_id"]))
+    return error_for(response, "sign your district up")
 
 
 class OnboardingClient:
@@ -147,7 +162,10 @@ class OnboardingClient:
             "sign your district up",
             json={"district": dict(district), "admin": dict(admin)},
             idempotency_key=idempotency_key or new_idempotency_key(),
+            expected=frozenset({201, 409}),
         )
+        if response.status_code == 409:
+            raise _signup_conflict(response)
         body = _json(response, "signup")
         token = body.get("admin_token")
         if not isinstance(token, str) or not isinstance(body.get("district"), dict):
@@ -254,7 +272,7 @@ class OnboardingClient:
         interval: float = 0.5,
         cancel: CancelToken | None = None,
     ) -> Upload:
-        """Poll until the hub has processed the upload (succeeded, failed or on_hold)."""
+        """Poll until the hub has processed the upload (succeeded, failed, on_hold or superseded)."""
         deadline = time.monotonic() + timeout
         while True:
             upload = self.upload(district_id, upload_id)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -64,8 +64,26 @@ def is_loopback(host: str) -> bool:
 
 
 def checked_base_url(url: str) -> str:
-    """The base URL without a trailing slash; refuses what would send credentials in the clear."""
+    """The base URL without a trailing slash. The one check of a hub address (CLI, GUI, clients): refuses
+    what would send credentials in the clear, and a user:password@, query or #fragment part (a password
+    in the address would show in messages and logs; the others make every path built on it wrong)."""
+    parts = _checked_parts(url)
+    if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
+        raise InsecureHubUrl(
+            f"The hub address {parts.scheme}://{parts.netloc}{parts.path} must not end in a ?query or #part.",
+            "Enter only the hub's address, e.g. https://api.example.com.",
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def _checked_parts(url: str) -> SplitResult:
     parts = urlsplit(url.strip())
+    if "@" in parts.netloc or (not parts.netloc and "@" in url):
+        raise InsecureHubUrl(
+            "The hub address contains a user name or password (user:password@…).",
+            "Remove that part: enter only the hub's address, e.g. https://api.example.com; "
+            "the wizard asks for credentials separately and keeps them in the system keyring.",
+        )
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise InsecureHubUrl(
             f"{url!r} is not a hub address.",
@@ -76,7 +94,7 @@ def checked_base_url(url: str) -> str:
             f"The hub address {parts.scheme}://{parts.netloc} is not encrypted.",
             "Use its https:// address: plain http is only allowed for the embedded hub on this computer.",
         )
-    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+    return parts
 
 
 def next_link(links: Any) -> str | None:
@@ -231,8 +249,8 @@ class HubTransport:
 
     def url(self, path_or_uri: str) -> str:
         if path_or_uri.startswith(("http://", "https://")):
-            target = checked_base_url(path_or_uri)
-            if urlsplit(target).netloc != urlsplit(self.base_url).netloc:
+            target = _checked_parts(path_or_uri)  # a next-page link keeps its query
+            if target.netloc != urlsplit(self.base_url).netloc:
                 raise InsecureHubUrl("The hub pointed us at another server.", "Report this to hub support.")
             return path_or_uri
         return urljoin(self.base_url + "/", path_or_uri.lstrip("/"))

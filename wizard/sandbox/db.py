@@ -79,6 +79,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE districts ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0
     """,
+    # 3: a replay key is bound to its request body; answers stored before held admin tokens, so they go.
+    """
+    DELETE FROM idempotency;
+    ALTER TABLE idempotency ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 

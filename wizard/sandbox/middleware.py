@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -99,9 +100,13 @@ class FaultInjection:
 
 
 class IdempotentPosts:
-    """A POST repeated with the same `Idempotency-Key` (same caller, same path) gets the first answer again.
+    """A POST repeated with the same `Idempotency-Key` (same caller, same path, same body) gets the first answer.
 
-    Only successful answers are remembered, so a request that failed can be retried for real.
+    Only successful answers are remembered, so a request that failed can be retried for real. The key is
+    bound to the body it first came with: the same key with another body is refused, so a leaked key
+    cannot be replayed with a made-up request. Answers carrying an admin token are never stored: a replay
+    learns only that the sign-up is done (409 `signup_already_completed`, with the district id), and the
+    client that started it signs in with the token it saved.
     """
 
     def __init__(self, app: ASGIApp, db: Database) -> None:
@@ -113,14 +118,19 @@ class IdempotentPosts:
         if not key or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        request_body, receive = await _buffered(receive)
+        body_hash = hashlib.sha256(request_body).hexdigest()
         caller = _header(scope, b"authorization")
         fingerprint = hashlib.sha256(f"{caller}\x1f{scope['path']}".encode()).hexdigest()
         with self.db.read() as conn:
             stored = conn.execute(
-                "SELECT status, headers, body FROM idempotency WHERE scope = ? AND key = ?",
+                "SELECT status, headers, body, body_hash FROM idempotency WHERE scope = ? AND key = ?",
                 (fingerprint, key),
             ).fetchone()
         if stored is not None:
+            if not hmac.compare_digest(stored["body_hash"], body_hash):
+                await _send_json(send, 422, _KEY_REUSED, [])
+                return
             headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(stored["headers"])]
             await send(
                 {
@@ -149,13 +159,64 @@ class IdempotentPosts:
                 for k, v in started.get("headers", [])
                 if bytes(k).lower() in {b"content-type", b"location"}
             ]
+            status, stored_body = _replayable(status, bytes(body))
             with self.db.transaction() as conn:
-                # A day is long enough for any retry; older answers (signup's holds a token) are dropped.
+                # A day is long enough for any retry.
                 conn.execute(
                     "DELETE FROM idempotency WHERE created < strftime('%s','now') - ?", (KEEP_SECONDS,)
                 )
                 conn.execute(
-                    "INSERT OR IGNORE INTO idempotency (scope, key, status, headers, body, created) "
-                    "VALUES (?, ?, ?, ?, ?, strftime('%s','now'))",
-                    (fingerprint, key, status, json.dumps(headers), bytes(body)),
+                    "INSERT OR IGNORE INTO idempotency (scope, key, status, headers, body, body_hash, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, strftime('%s','now'))",
+                    (fingerprint, key, status, json.dumps(headers), stored_body, body_hash),
                 )
+
+
+_KEY_REUSED = {
+    "error": {
+        "code": "idempotency_key_reused",
+        "message": "This Idempotency-Key was already used for a different request.",
+    }
+}
+
+
+async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a `receive` that hands it to the app again."""
+    messages: list[Message] = []
+    body = bytearray()
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        body.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return bytes(body), replay
+
+
+def _replayable(status: int, body: bytes) -> tuple[int, bytes]:
+    """What a replay may answer: a sign-up's answer holds the admin token, so only its district id is kept."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return status, body
+    if not isinstance(answer, dict) or "admin_token" not in answer:
+        return status, body
+    district = answer.get("district")
+    district_id = str(district.get("id", "")) if isinstance(district, dict) else ""
+    done = {
+        "error": {
+            "code": "signup_already_completed",
+            "message": (
+                f"This sign-up was already completed (district id {district_id}). "
+                "Sign in with the admin token saved when it completed."
+            ),
+            "district_id": district_id,
+        }
+    }
+    return 409, json.dumps(done).encode()

@@ -456,6 +456,13 @@ def authorize(
         app = conn.execute("SELECT * FROM apps WHERE client_id = ?", (client_id,)).fetchone()
         if app is None:
             raise ApiError(400, "invalid_client", "No app has that client id.")
+        registered = app_entry(app).get("redirect_uris", [])
+        if redirect_uri not in registered:  # exact match, so a code is never sent to someone else's address
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"redirect_uri is not one registered for {app['name']} ({', '.join(registered) or 'none'}).",
+            )
         connected = [
             row["district_id"]
             for row in conn.execute(
@@ -522,7 +529,9 @@ async def exchange_code(request: Request, context: Context) -> dict[str, Any]:
             )
         if now >= row["expires"]:
             raise ApiError(400, "invalid_grant", "This sign-in code has expired (codes last one minute).")
-        if redirect_uri and redirect_uri != row["redirect_uri"]:
+        if not redirect_uri:  # RFC 6749 §4.1.3: required when the authorization request carried one
+            raise ApiError(400, "invalid_request", "Send the redirect_uri used to sign in with the code.")
+        if redirect_uri != row["redirect_uri"]:
             raise ApiError(400, "invalid_grant", "redirect_uri does not match the one used to sign in.")
         conn.execute("UPDATE auth_codes SET used = 1 WHERE code_hash = ?", (row["code_hash"],))
         token = new_token()

@@ -438,12 +438,22 @@ def get_upload(district_id: District, upload_id: str, context: Context) -> dict[
 @router.post("/districts/{district_id}/uploads/{upload_id}/approve")
 def approve_upload(district_id: District, upload_id: str, context: Context) -> dict[str, Any]:
     with context.db.read() as conn:
-        status = _upload_row(conn, district_id, upload_id)["status"]
-    if status != uploads.ON_HOLD:
+        _upload_row(conn, district_id, upload_id)  # 404 for another district's upload
+    try:
+        uploads.approve_upload(context, district_id, upload_id)
+    except uploads.NotApprovable as refused:
+        if refused.status == uploads.SUPERSEDED:
+            raise ApiError(
+                409,
+                "upload_superseded",
+                "A newer upload replaced this one, so approving it would roll your roster back. "
+                "Approve the newest upload, or upload the roster again.",
+            ) from None
         raise ApiError(
-            409, "not_on_hold", f"This upload is {status.replace('_', ' ')}, not on hold: nothing to approve."
-        )
-    uploads.approve_upload(context, district_id, upload_id)
+            409,
+            "not_on_hold",
+            f"This upload is {refused.status.replace('_', ' ')}, not on hold: nothing to approve.",
+        ) from None
     with context.db.read() as conn:
         return uploads.upload_view(_upload_row(conn, district_id, upload_id))
 

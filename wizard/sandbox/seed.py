@@ -8,6 +8,7 @@ section, a shared email address.
 from __future__ import annotations
 
 import csv
+import io
 import random
 import sqlite3
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from wizard.sandbox.records import build_roster, hub_id
 from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.sharing import Sharing
 from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_token, save_roster, token_hash
+from wizard.support.export import write_text_atomically
 
 DEMO_DISTRICT_ID = hub_id("demo", "district", "maple-valley")
 SCHOOLS: tuple[tuple[str, str, str, str], ...] = (
@@ -273,12 +275,11 @@ def demo_vendor_roster(tables: dict[str, list[dict[str, str]]] | None = None) ->
 
 def write_demo_vendor_roster(path: Path) -> Path:
     """Write the demo's Symphony Math roster export as CSV (UTF-8), e.g. for the support view's link check."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=VENDOR_ROSTER_COLUMNS)
-        writer.writeheader()
-        writer.writerows(demo_vendor_roster())
-    return path
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=VENDOR_ROSTER_COLUMNS)
+    writer.writeheader()
+    writer.writerows(demo_vendor_roster())
+    return write_text_atomically(text.getvalue(), path)  # an unwritable path is a UserFacingError
 
 
 def seed_demo(db: Database, settings: HubSettings) -> DemoSeed:

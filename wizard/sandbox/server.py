@@ -112,10 +112,10 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
-    except OSError as error:
+    except (OSError, OverflowError) as error:  # OverflowError: a port beyond 65535
         sock.close()
         raise HubStartError(
-            f"The embedded hub cannot listen on {host}:{port} ({error.strerror}).",
+            f"The embedded hub cannot listen on {host}:{port} ({getattr(error, 'strerror', None) or error}).",
             "Choose another port with --port, or stop the program using it.",
         ) from None
     return sock

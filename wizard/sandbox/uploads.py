@@ -27,6 +27,18 @@ from wizard.sandbox.store import iso, load_roster, save_roster
 log = logging.getLogger(__name__)
 
 PROCESSING, SUCCEEDED, FAILED, ON_HOLD = "processing", "succeeded", "failed", "on_hold"
+SUPERSEDED = "superseded"  # an upload held, then overtaken by a newer one: approving it would roll back
+SUPERSEDED_REASON = "A newer upload replaced this one; approve or upload the newest roster instead."
+
+
+class NotApprovable(Exception):
+    """Only the newest held upload can be approved; `status` is what this one is now."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_LISTED_ISSUES = 1000  # per severity; the counts say how many there are in all
@@ -123,8 +135,18 @@ def process_upload(context: HubContext, district_id: str, upload_id: str) -> Non
 
 
 def approve_upload(context: HubContext, district_id: str, upload_id: str) -> None:
+    """Apply a held upload. Raises NotApprovable unless it is still on hold (checked in the applying
+    transaction, so a newer upload applied meanwhile cannot be rolled back)."""
     check = _check_files(context, upload_id)
     _apply(context, district_id, upload_id, check, approved=True)
+
+
+def _supersede_older_holds(conn: sqlite3.Connection, district_id: str, upload_id: str) -> None:
+    conn.execute(
+        "UPDATE uploads SET status = ?, hold_reason = ? WHERE district_id = ? AND status = ? AND id != ? "
+        "AND (created, rowid) < (SELECT created, rowid FROM uploads WHERE id = ?)",
+        (SUPERSEDED, SUPERSEDED_REASON, district_id, ON_HOLD, upload_id, upload_id),
+    )
 
 
 def _apply(
@@ -132,6 +154,12 @@ def _apply(
 ) -> None:
     now = context.now()
     with context.db.transaction() as conn:
+        if approved:
+            status = conn.execute("SELECT status FROM uploads WHERE id = ?", (upload_id,)).fetchone()[
+                "status"
+            ]
+            if status != ON_HOLD:
+                raise NotApprovable(status)
         previous = load_roster(conn, district_id)
         current = build_roster(district_id, check.tables if not check.errors else {}, iso(now))
         changes = compare(previous, current)
@@ -154,9 +182,11 @@ def _apply(
                 f"{context.settings.hold_threshold:.0%}). Check the added, updated and removed counts, then approve it."
             )
             _finish(conn, context, district_id, upload_id, ON_HOLD, result, reason)
+            _supersede_older_holds(conn, district_id, upload_id)
             return
         save_roster(conn, district_id, current)
         _finish(conn, context, district_id, upload_id, SUCCEEDED, result, None)
+        _supersede_older_holds(conn, district_id, upload_id)
 
 
 def _finish(

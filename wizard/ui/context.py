@@ -124,9 +124,23 @@ class WizardContext:
 
     # --- signing up and in ---------------------------------------------------------------------------------
     def sign_up(self, form: DistrictForm, idempotency_key: str) -> District:
+        from wizard.hub.errors import SignupAlreadyCompleted
         from wizard.ui.hub_access import sign_up
 
-        district, token = sign_up(self.hub_base_url(), form, idempotency_key)
+        try:
+            district, token = sign_up(self.hub_base_url(), form, idempotency_key)
+        except SignupAlreadyCompleted as done:
+            # A retry of a sign-up that went through: the hub keeps no token to hand out again, so use
+            # the one saved to the keyring when the first attempt completed.
+            saved = self.credentials.admin_token(self.credential_scope(), done.district_id)
+            if not saved:
+                raise UserFacingError(
+                    f"Your district is already registered (district id {done.district_id}), "
+                    "but this computer has no admin token saved for it.",
+                    "Choose “Sign in to a district already registered” and enter the district id and the admin "
+                    "token you were given, or ask hub support to issue a new one.",
+                ) from None
+            return self.sign_in(done.district_id, saved)
         self._remember_token(district.id, token)
         return district
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from wizard.credentials import CredentialStore
+from wizard.credentials import memory_only_store as memory_only_store  # re-exported for pages and tests
 from wizard.errors import UserFacingError
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
@@ -34,8 +35,6 @@ from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
-    from keyring.backend import KeyringBackend
-
     from wizard.hub.dataapi import DataUser
     from wizard.support.linkcheck import VendorRoster
 
@@ -157,17 +156,6 @@ def sign_up(base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[Di
 
 def open_district(base_url: str, district_id: str, token: str) -> DistrictSession:
     return DistrictSession(client(base_url, token), district_id)
-
-
-class _NoKeyring:
-    """A keyring backend that never stores anything (priority 0), so the store keeps secrets in memory."""
-
-    priority = 0
-
-
-def memory_only_store() -> CredentialStore:
-    """A credential store that keeps secrets in memory for this run only (demo tours, never the user's keyring)."""
-    return CredentialStore(backend=cast("KeyringBackend", _NoKeyring()))
 
 
 def store_token(store: CredentialStore, scope: str, district_id: str, token: str) -> None:

@@ -15,6 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wizard.cli.arguments import output_folder
+from wizard.errors import UserFacingError
+
 WINDOW_SIZE = (1180, 820)
 STEP_TIMEOUT_MS = 30_000
 
@@ -23,7 +26,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "screenshots", help="walk every wizard page against the embedded hub with demo data and save PNGs"
     )
-    parser.add_argument("out", type=Path, help="folder for the PNG files (created if missing)")
+    parser.add_argument("out", type=output_folder, help="folder for the PNG files (created if missing)")
     parser.set_defaults(handler=run)
 
 
@@ -67,10 +70,16 @@ def grade_number(grade: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserFacingError(
+            f"Cannot create the screenshot folder {out} ({error.strerror or error}).",
+            "Name a folder you can write to, e.g. docs/screenshots.",
+        ) from None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wizard-tour-") as temporary:
         os.environ["WIZARD_DATA_DIR"] = str(Path(temporary) / "data")
         saved = _tour(Path(temporary), out)
@@ -141,7 +150,10 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             QTimer.singleShot(150, settle.quit)  # let layouts and icons settle before grabbing
             settle.exec()
             path = out / f"{len(saved) + 1:02d}-{label}.png"
-            window.grab().save(str(path))
+            if not window.grab().save(str(path)):
+                raise UserFacingError(
+                    f"Cannot save the screenshot {path}.", "Name a folder you can write to."
+                )
             saved.append(path)
 
         def next_page(expected: PageId) -> None:

@@ -45,6 +45,40 @@ def test_plain_http_elsewhere_and_non_urls_are_refused(url: str) -> None:
     assert caught.value.hint
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://admin:s3cret@hub.example.com",
+        "https://admin@hub.example.com/",
+        "http://admin:s3cret@127.0.0.1:8765",
+        "ftp://admin:s3cret@hub",
+        "admin:s3cret@hub.example.com",
+    ],
+)
+def test_a_hub_address_with_a_user_or_password_is_refused_without_echoing_it(url: str) -> None:
+    with pytest.raises(InsecureHubUrl) as caught:
+        checked_base_url(url)
+    assert "s3cret" not in str(caught.value) and "user:password" in str(caught.value)
+    with pytest.raises(InsecureHubUrl):
+        HubTransport(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hub.example.com/?x=1", "https://hub.example.com/#top", "https://h.io?"]
+)
+def test_a_hub_address_with_a_query_or_fragment_is_refused(url: str) -> None:
+    with pytest.raises(InsecureHubUrl) as caught:
+        checked_base_url(url)
+    assert "query" in str(caught.value)
+
+
+def test_next_page_links_keep_their_query() -> None:
+    transport = HubTransport("https://hub.example.com")
+    assert transport.url("https://hub.example.com/v3.0/users?starting_after=9") == (
+        "https://hub.example.com/v3.0/users?starting_after=9"
+    )
+
+
 def test_errors_map_to_types_with_the_hubs_message() -> None:
     body = {"error": {"code": "sharing_type_locked", "message": "The type is locked."}}
     conflict = error_for(response(409, body), "save the sharing")

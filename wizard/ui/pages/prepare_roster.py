@@ -693,6 +693,11 @@ class PrepareRosterPage(BasePage):
                 "Approve only if you expect these changes."
             ).format(reason=(upload.hold_reason if upload else "") or "", changes=changes)
             self.approve_button.setVisible(upload is not None)
+        elif status == "superseded":
+            text = self.tr(
+                "! A newer upload replaced this one, so it can no longer be approved. "
+                "Upload your roster again to see its current state."
+            )
         elif status == "failed":
             errors = "; ".join(issue.message for issue in (upload.errors if upload else ())[:5])
             text = self.tr("! The hub could not use this upload: {errors}").format(errors=errors)

@@ -314,6 +314,7 @@ class SignUpPage(BasePage):
         if steps.get("roster_uploaded"):
             state.mark_completed(PageId.PREPARE_ROSTER)
         state.mark_completed(self.page_id)
+        state.signup_key = ""  # the token is in the keyring now; the key must not outlive the sign-up
         self.token.clear()
         self.ctx.save()
         self._keyring_warning = self.ctx.keyring_warning() or ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -15,19 +13,18 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PAGE_TITLES, PageId, resume_page
+from wizard.hub.errors import InsecureHubUrl
+from wizard.hub.transport import checked_base_url
 from wizard.state import Mode
 from wizard.ui.pages.base import BasePage, repolish
 
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
-
 
 def hub_url_problem(text: str) -> str:
-    """Why a typed hub address cannot be used, or "" when it can (plain http only on this computer)."""
-    url = urlparse(text.strip())
-    if url.scheme not in {"http", "https"} or not url.hostname:
-        return "Type the hub's address, starting with https://"
-    if url.scheme == "http" and url.hostname not in LOOPBACK_HOSTS:
-        return "Use https:// — plain http:// is only allowed for a hub on this computer."
+    """Why a typed hub address cannot be used, or "" when it can (the clients' own check)."""
+    try:
+        checked_base_url(text)
+    except InsecureHubUrl as problem:
+        return str(problem)
     return ""
 
 
