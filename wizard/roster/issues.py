@@ -232,6 +232,11 @@ def frame_to_issues(frame: pd.DataFrame) -> list[Issue]:
     ]
 
 
+def neutralise_cell(value: str) -> str:
+    """One report cell: the scalar form of `neutralise_formulas`, for code that writes rows one by one."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
 def neutralise_formulas(values: pd.Series) -> pd.Series:
     """Report cells only: prefix a quote to text a spreadsheet would run as a formula. Never for upload files."""
     text = values.astype("str").fillna("")

@@ -14,13 +14,12 @@ import pandas as pd
 
 from wizard.roster import normalise, spec
 from wizard.roster.arrowtext import empty_text, isin, lookup, matches, starts_with_any
-from wizard.roster.issues import IssueLog, severity_of
+from wizard.roster.issues import FORMULA_PREFIXES, IssueLog, severity_of
 from wizard.roster.normalise import DateOrder
 from wizard.roster.staging import Staged
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wording import counted
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 # the date order of a file's column, inferred from its dates (see Validator.date_orders)
 UNKNOWN_ORDER, MONTH_FIRST, DAY_FIRST, MIXED_ORDER = 0, 1, 2, 3
 VALIDATION_ORDER = ("schools", "teachers", "staff", "students", "sections", "enrollments")
@@ -433,7 +432,7 @@ class Validator:
     def check_formulas(self, table: Staged) -> None:
         for column in table.present:
             values = table.frame[column]
-            risky = starts_with_any(values, FORMULA_STARTS)
+            risky = starts_with_any(values, FORMULA_PREFIXES)
             self.report(
                 "formula_like_value",
                 table,

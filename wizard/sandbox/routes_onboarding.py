@@ -13,6 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFi
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from wizard.roster.issues import neutralise_cell
 from wizard.sandbox import connections as lifecycle
 from wizard.sandbox import sharing as share
 from wizard.sandbox import uploads
@@ -46,7 +47,6 @@ router = APIRouter(
 SYNC_METHODS = ("clever_managed", "sis_managed", "sftp")
 SSO_PROVIDERS = ("clever_passwords", "google", "microsoft", "saml", "badges")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---- bodies -------------------------------------------------------------------------------------------------
@@ -235,11 +235,6 @@ def _checked_sharing(body: SharingIn, roster: RosterData) -> share.Sharing:
     if problems:
         raise invalid_fields(problems)
     return sharing
-
-
-def neutralise(value: str) -> str:
-    """Spreadsheet programs run cells starting with these characters as formulas: make them plain text."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def app_view(entry: dict[str, Any]) -> dict[str, Any]:
@@ -708,7 +703,7 @@ def warning_csv(district_id: District, connection_id: str, code: str, context: C
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["hub_id"], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: neutralise_cell(value) for key, value in row.items()} for row in rows)
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -8,6 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from wizard.roster.issues import FORMULA_PREFIXES
+from wizard.roster.issues import neutralise_formulas as neutralise_column
+
 # Letters that Unicode decomposition does not reduce to an ASCII base letter.
 _EXTRA_LETTERS = str.maketrans(
     {
@@ -113,7 +116,7 @@ def grade_key(series: pd.Series, vendor_grades: dict[str, str]) -> pd.Series:
     return key.where(~key.str.fullmatch(r"0+\d+"), key.str.lstrip("0"))
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = FORMULA_PREFIXES
 
 
 def looks_like_formula(series: pd.Series) -> pd.Series:
@@ -129,8 +132,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy for spreadsheets: cells that a spreadsheet would run as a formula get a leading apostrophe."""
     safe = frame.copy()
     for column in safe.columns:
-        values = text_raw(safe[column])
-        safe[column] = values.where(~values.str.startswith(FORMULA_START), "'" + values)
+        safe[column] = neutralise_column(text_raw(safe[column]))
     return safe
 
 
