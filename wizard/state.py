@@ -199,10 +199,6 @@ def load_state(path: Path | None = None) -> OnboardingState | None:
         raise
 
 
-def clear_state(path: Path | None = None) -> None:
-    (path or state_path()).unlink(missing_ok=True)
-
-
 def _refuse_secret_keys(value: Any, where: str = "") -> None:
     if isinstance(value, dict):
         for key, item in value.items():

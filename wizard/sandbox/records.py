@@ -67,9 +67,6 @@ class RosterData:
     def count(self, kind: str) -> int:
         return len(self.records.get(kind, {}))
 
-    def by_sis_id(self, kind: str) -> dict[str, Record]:
-        return {sis_id_of(record): record for record in self.records.get(kind, {}).values()}
-
 
 def sis_id_of(record: Record) -> str:
     roles = record.get("roles")

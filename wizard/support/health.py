@@ -55,10 +55,6 @@ class HealthReport:
     findings: tuple[Finding, ...]  # only the kinds with at least one record
     unreadable: tuple[str, ...] = ()  # resources the app may not read, so their checks did not run
 
-    @property
-    def problem_count(self) -> int:
-        return sum(f.count for f in self.findings)
-
 
 def _user_row(user: DataUser, snapshot: DistrictSnapshot) -> tuple[str, str, str, str]:
     return (user.id, user.sis_id or "", user.name or "(no name)", snapshot.school_name(user.school))

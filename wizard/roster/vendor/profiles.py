@@ -94,11 +94,6 @@ class VendorProfile:
     def required_headers(self) -> list[str]:
         return [column.header for column in self.columns if column.required]
 
-    def hub_columns_used(self, table: str) -> list[str]:
-        """The hub columns of `table` ("students" or "schools") that the import file reads."""
-        prefix = f"{table}."
-        return [c.source[len(prefix) :] for c in self.columns if c.source.startswith(prefix)]
-
 
 def list_profiles(directory: Path = PROFILES_DIR) -> list[str]:
     """The names of the shipped vendor profiles, sorted."""
