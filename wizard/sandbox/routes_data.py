@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -273,59 +274,24 @@ Limit = Annotated[int | None, Query()]
 Cursor = Annotated[str | None, Query()]
 
 
-@router.get("/v3.0/districts", tags=["data"])
-def districts(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-) -> dict[str, Any]:
-    return _list("districts", access, context, limit, starting_after, ending_before)
+def _list_route(resource: str) -> Callable[..., dict[str, Any]]:
+    """One list endpoint per plain resource; they differ only in the records they list."""
+
+    def list_records(
+        access: Access,
+        context: Context,
+        limit: Limit = None,
+        starting_after: Cursor = None,
+        ending_before: Cursor = None,
+    ) -> dict[str, Any]:
+        return _list(resource, access, context, limit, starting_after, ending_before)
+
+    list_records.__name__ = f"list_{resource}"
+    return list_records
 
 
-@router.get("/v3.0/schools", tags=["data"])
-def schools(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-) -> dict[str, Any]:
-    return _list("schools", access, context, limit, starting_after, ending_before)
-
-
-@router.get("/v3.0/sections", tags=["data"])
-def sections(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-) -> dict[str, Any]:
-    return _list("sections", access, context, limit, starting_after, ending_before)
-
-
-@router.get("/v3.0/terms", tags=["data"])
-def terms(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-) -> dict[str, Any]:
-    return _list("terms", access, context, limit, starting_after, ending_before)
-
-
-@router.get("/v3.0/courses", tags=["data"])
-def courses(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-) -> dict[str, Any]:
-    return _list("courses", access, context, limit, starting_after, ending_before)
+for _resource in ("districts", "schools", "sections", "terms", "courses"):
+    router.add_api_route(f"/v3.0/{_resource}", _list_route(_resource), methods=["GET"], tags=["data"])
 
 
 @router.get("/v3.0/users", tags=["data"])
