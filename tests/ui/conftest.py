@@ -69,3 +69,12 @@ def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         hub_access, "CLIENT_POLICY", RetryPolicy(attempts=1, connect_timeout=2, read_timeout=10)
     )
+
+
+@pytest.fixture(autouse=True)
+def no_modal_close_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal question would block a headless run when a test closes the wizard on the offline Prepare page;
+    tests about that question replace it on their page instance."""
+    from wizard.ui.pages.prepare_roster import CLOSE_ANYWAY, PrepareRosterPage
+
+    monkeypatch.setattr(PrepareRosterPage, "ask_before_closing", lambda self, text: CLOSE_ANYWAY)

@@ -273,3 +273,21 @@ def test_finishing_offline_after_an_export_does_not_ask(qtbot: QtBot, tmp_path: 
     page.ask_before_closing = lambda text: pytest.fail("asked although everything was exported")  # type: ignore[method-assign]
     qtbot.mouseClick(window.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert not window.isVisible()
+
+
+@pytest.mark.parametrize("choice", ["back", "close"])
+def test_closing_the_window_offline_with_nothing_exported_asks_too(qtbot: QtBot, choice: str) -> None:
+    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    asked: list[str] = []
+    page.ask_before_closing = lambda text: asked.append(text) or choice  # type: ignore[method-assign]
+    window.close()
+    assert asked and "not exported" in asked[0]
+    assert window.isVisible() == (choice == "back")
+    saved = load_state()
+    assert saved is not None and saved.roster.input_paths

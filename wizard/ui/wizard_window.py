@@ -9,6 +9,7 @@ from wizard.flow import PageId, next_page
 from wizard.ui.context import WizardContext
 from wizard.ui.pages import build_pages
 from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.prepare_roster import PrepareRosterPage
 
 
 class OnboardingWizard(QWizard):
@@ -51,6 +52,13 @@ class OnboardingWizard(QWizard):
         if new_id in set(PageId) and PageId(new_id) is not PageId.WELCOME:
             self.ctx.state.current_page = new_id
             self.ctx.save()
+
+    def reject(self) -> None:
+        """Cancel, Escape and the window's close button: offline work not yet exported is offered first."""
+        page = self.currentPage()
+        if isinstance(page, PrepareRosterPage) and not page.may_close():
+            return
+        super().reject()
 
     def done(self, result: int) -> None:
         for page in self._pages.values():

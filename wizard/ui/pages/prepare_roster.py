@@ -722,6 +722,12 @@ class PrepareRosterPage(BasePage):
 
     def validatePage(self) -> bool:
         self.ctx.state.mark_completed(self.page_id)
+        return self.may_close()
+
+    def may_close(self) -> bool:
+        """Offline with prepared files not exported (or with errors), ask first; True when closing may go on.
+
+        Used by Finish and by closing the window (Cancel, Escape, the title bar)."""
         self.ctx.save()  # the inputs and mapping are kept, whatever is chosen below
         if self.online or self.result is None or (self._exported and not self.result.error_count):
             return True
