@@ -43,3 +43,27 @@ def test_a_typed_hub_hides_nothing_but_disables_the_demo(qtbot: QtBot, embedded_
     window.hub_edit.clear()
     assert window.demo_button.isEnabled()
     window.close()
+
+
+def test_welcome_opens_the_support_view_on_the_chosen_hub(qtbot: QtBot, embedded_hub: RunningHub) -> None:
+    from wizard.flow import PageId
+    from wizard.ui.support.window import SupportWindow
+    from wizard.ui.wizard_window import OnboardingWizard
+
+    ctx = WizardContext(
+        OnboardingState(), embedded_hub=embedded_hub, credentials=CredentialStore(MemoryKeyring())
+    )
+    wizard = OnboardingWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.page_for(PageId.WELCOME)
+    assert page.support.isEnabled()
+    page.support.setChecked(True)
+    page.remote.setChecked(True)
+    page.hub_url.setText("https://hub.example.org/")
+    wizard.next()
+    assert wizard.currentId() == PageId.WELCOME  # the wizard stays; the view is its own window
+    support = page.support_window
+    assert isinstance(support, SupportWindow) and support.isVisible() and support.isWindow()
+    assert support.hub_edit.text() == "https://hub.example.org" and not support.demo_button.isEnabled()
+    support.close()
