@@ -216,14 +216,9 @@ def _body(response: Any, what: str) -> dict[str, Any]:
     return body
 
 
-class DataApiClient:
-    """An app's view of the hub: its districts' tokens, then each district's shared data.
-
-    `client = DataApiClient(base_url, client_id, client_secret)`; `client.district_tokens()`; then
-    `client.for_district(token)` gives a `DistrictData` whose iterators page through everything.
-    `oauth_base_url` is for hubs that serve /oauth from another host (the real one: https://clever.com,
-    with the API on https://api.clever.com); by default it is `base_url`.
-    """
+class _AppClient:
+    """Shared by the app's clients: the API transport, the OAuth transport (maybe another host) and the
+    app's client credentials, which never appear in a repr."""
 
     def __init__(
         self,
@@ -242,16 +237,26 @@ class DataApiClient:
         self.client_id = client_id
         self._secret = client_secret
 
+    def close(self) -> None:
+        self._transport.close()
+        self._oauth.close()
+
+
+class DataApiClient(_AppClient):
+    """An app's view of the hub: its districts' tokens, then each district's shared data.
+
+    `client = DataApiClient(base_url, client_id, client_secret)`; `client.district_tokens()`; then
+    `client.for_district(token)` gives a `DistrictData` whose iterators page through everything.
+    `oauth_base_url` is for hubs that serve /oauth from another host (the real one: https://clever.com,
+    with the API on https://api.clever.com); by default it is `base_url`.
+    """
+
     @property
     def base_url(self) -> str:
         return self._transport.base_url
 
     def __repr__(self) -> str:
         return f"DataApiClient({self.base_url!r}, client_id={self.client_id!r})"
-
-    def close(self) -> None:
-        self._transport.close()
-        self._oauth.close()
 
     def district_tokens(self) -> list[DistrictToken]:
         response = self._oauth.request(
@@ -395,28 +400,11 @@ class UserInfo:
     email: str
 
 
-class InstantLoginClient:
+class InstantLoginClient(_AppClient):
     """The app's half of Instant Login: build the authorize URL, exchange the code, ask who signed in.
 
     `oauth_base_url` as for DataApiClient: /oauth/authorize and /oauth/tokens may live on another host.
     """
-
-    def __init__(
-        self,
-        base_url: str,
-        client_id: str,
-        client_secret: str,
-        *,
-        oauth_base_url: str | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
-        self._oauth = (
-            HubTransport(oauth_base_url, policy=policy, sleep=sleep) if oauth_base_url else self._transport
-        )
-        self.client_id = client_id
-        self._secret = client_secret
 
     def __repr__(self) -> str:
         return f"InstantLoginClient({self._transport.base_url!r}, client_id={self.client_id!r})"
@@ -484,7 +472,3 @@ class InstantLoginClient:
             _s(d, "family_name"),
             _s(d, "email"),
         )
-
-    def close(self) -> None:
-        self._transport.close()
-        self._oauth.close()
