@@ -1,68 +1,12 @@
-"""Composition root: logging, the command line, and the GUI entry point.
-
-python main.py                  the wizard (GUI)
-python main.py prepare ...      offline roster preparation, no network
-python main.py hub ...          the embedded hub as a standalone server
-python main.py support ...      a district's data and login-link checks with an app's credentials
-"""
+"""The checkout's entry point: `python main.py [COMMAND] ...` runs the same function as `district-wizard`."""
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
-from collections.abc import Callable, Sequence
 
-from wizard.errors import UserFacingError
-from wizard.logs import configure_logging
+from wizard.app.main import main
 
-log = logging.getLogger("wizard")
-
-# Each subcommand lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
-# they are imported lazily so `prepare` never loads Qt or the web stack.
-SUBCOMMAND_MODULES: dict[str, str] = {
-    "prepare": "wizard.cli.prepare",
-    "hub": "wizard.cli.hub",
-    "screenshots": "wizard.ui.screenshots",
-    "support": "wizard.cli.support",
-}
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="main.py",
-        description="District Onboarding Wizard: onboard a district to the rostering and sign-on hub.",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    subparsers.add_parser("gui", help="open the wizard (the default)")
-    for module_name in SUBCOMMAND_MODULES.values():
-        module = __import__(module_name, fromlist=["add_parser"])
-        module.add_parser(subparsers)
-    return parser
-
-
-def _run_gui() -> int:
-    from wizard.ui.app import run_gui
-
-    return run_gui()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    command = args.command or "gui"
-    configure_logging(verbose=args.verbose, to_file=command == "gui")
-    handler: Callable[[argparse.Namespace], int] = args.handler if command != "gui" else lambda _: _run_gui()
-    try:
-        return handler(args)
-    except UserFacingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-
+__all__ = ["main"]
 
 if __name__ == "__main__":
     sys.exit(main())
