@@ -15,9 +15,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from wizard.hub.errors import HubError
 from wizard.hub.models import malformed
 from wizard.hub.transport import HubTransport, RetryPolicy, next_link
+from wizard.wire.vocab import DataUserRole
 
 MAX_PAGE_SIZE = 10000
-USER_ROLES = ("student", "teacher", "staff", "districtadmin", "contact")
+USER_ROLES = tuple(DataUserRole)
 
 
 def _s(data: Mapping[str, Any], key: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.hub.errors import HubError
+from wizard.wire.vocab import ConnectionStatus, RuleOp, SharingType, UploadStatus
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -128,7 +129,7 @@ class ChangeCounts:
     removed: int
 
 
-UPLOAD_DONE = frozenset({"succeeded", "failed", "on_hold", "superseded"})
+UPLOAD_DONE = frozenset(status for status in UploadStatus if status.done)
 
 
 @dataclass(frozen=True)
@@ -230,13 +231,7 @@ class HistoryEvent:
     message: str
 
 
-CONNECTION_STATUSES = (
-    "pending_district_authorization",
-    "pending_vendor_acceptance",
-    "vendor_requested_info",
-    "connected",
-    "rejected",
-)
+CONNECTION_STATUSES = tuple(ConnectionStatus)
 
 
 @dataclass(frozen=True)
@@ -282,8 +277,8 @@ class Connection:
             raise malformed("connection") from None
 
 
-SHARING_TYPES = ("district", "schools", "sections", "rules", "school_site")
-RULE_OPS = ("is", "is_not", "contains")
+SHARING_TYPES = tuple(SharingType)
+RULE_OPS = tuple(RuleOp)
 
 
 @dataclass(frozen=True)

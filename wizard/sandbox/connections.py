@@ -13,14 +13,13 @@ from typing import Any
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_id, new_token
+from wizard.wire.vocab import ConnectionStatus
 
-PENDING_AUTHORIZATION = "pending_district_authorization"
-PENDING_VENDOR = "pending_vendor_acceptance"
-INFO_REQUESTED = "vendor_requested_info"
-CONNECTED = "connected"
-REJECTED = "rejected"
-STATUSES = (PENDING_AUTHORIZATION, PENDING_VENDOR, INFO_REQUESTED, CONNECTED, REJECTED)
-VENDOR_DECISIONS = ("accept", "reject", "request_info")
+PENDING_AUTHORIZATION = ConnectionStatus.PENDING_DISTRICT_AUTHORIZATION
+PENDING_VENDOR = ConnectionStatus.PENDING_VENDOR_ACCEPTANCE
+INFO_REQUESTED = ConnectionStatus.VENDOR_REQUESTED_INFO
+CONNECTED = ConnectionStatus.CONNECTED
+REJECTED = ConnectionStatus.REJECTED
 
 
 def set_status(

@@ -30,6 +30,7 @@ from wizard.sandbox.store import (
     new_token,
     token_hash,
 )
+from wizard.wire.vocab import DataUserRole
 
 router = APIRouter(
     responses={
@@ -40,7 +41,7 @@ router = APIRouter(
 Context = Annotated[HubContext, Depends(hub_context)]
 USER_TOKEN_LIFETIME = 3600.0
 ROLE_ALIASES = {"district_admin": "districtadmin"}
-USER_ROLES = ("student", "teacher", "staff", "districtadmin", "contact")
+USER_ROLES = tuple(DataUserRole)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from wizard.sandbox.store import (
     token_hash,
 )
 from wizard.us_states import is_us_state
+from wizard.wire.vocab import SsoProvider, SyncMethod, VendorDecision
 
 ERROR_BODY = {"description": 'error: {"error": {"code", "message", "fields"?}}'}
 router = APIRouter(
@@ -44,8 +45,8 @@ router = APIRouter(
     responses=dict.fromkeys((400, 401, 404, 409, 413, 422), ERROR_BODY),
 )
 
-SYNC_METHODS = ("clever_managed", "sis_managed", "sftp")
-SSO_PROVIDERS = ("clever_passwords", "google", "microsoft", "saml", "badges")
+SYNC_METHODS = tuple(SyncMethod)
+SSO_PROVIDERS = tuple(SsoProvider)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -804,8 +805,8 @@ def vendor_decision(
     connection_id: str, body: DecisionIn, request: Request, context: Context
 ) -> dict[str, Any]:
     client_id, secret = basic_credentials(request)
-    if body.decision not in lifecycle.VENDOR_DECISIONS:
-        raise invalid_fields({"decision": f"Choose one of: {', '.join(lifecycle.VENDOR_DECISIONS)}."})
+    if body.decision not in tuple(VendorDecision):
+        raise invalid_fields({"decision": f"Choose one of: {', '.join(tuple(VendorDecision))}."})
     with context.db.transaction() as conn:
         app = app_for_credentials(conn, client_id, secret)
         if app is None:

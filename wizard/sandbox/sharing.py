@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.sandbox.records import Record, RosterData, sis_id_of
+from wizard.wire.vocab import RuleOp, SharingType
 
-SHARING_TYPES: tuple[str, ...] = ("district", "schools", "sections", "rules", "school_site")
-RULE_OPS: tuple[str, ...] = ("is", "is_not", "contains")
+SHARING_TYPES: tuple[str, ...] = tuple(SharingType)
+RULE_OPS: tuple[str, ...] = tuple(RuleOp)
 COUNTED_KINDS: tuple[str, ...] = ("schools", "teachers", "sections", "students")
 
 

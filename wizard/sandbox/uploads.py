@@ -23,11 +23,17 @@ from wizard.sandbox.app import HubContext
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.records import CHANGE_KINDS, build_roster, changed_share, compare
 from wizard.sandbox.store import iso, load_roster, save_roster
+from wizard.wire.vocab import SyncState, UploadStatus
 
 log = logging.getLogger(__name__)
 
-PROCESSING, SUCCEEDED, FAILED, ON_HOLD = "processing", "succeeded", "failed", "on_hold"
-SUPERSEDED = "superseded"  # an upload held, then overtaken by a newer one: approving it would roll back
+PROCESSING, SUCCEEDED, FAILED, ON_HOLD = (
+    UploadStatus.PROCESSING,
+    UploadStatus.SUCCEEDED,
+    UploadStatus.FAILED,
+    UploadStatus.ON_HOLD,
+)
+SUPERSEDED = UploadStatus.SUPERSEDED  # held, then overtaken by a newer one: approving it would roll back
 SUPERSEDED_REASON = "A newer upload replaced this one; approve or upload the newest roster instead."
 
 
@@ -194,7 +200,7 @@ def _finish(
     context: HubContext,
     district_id: str,
     upload_id: str,
-    status: str,
+    status: UploadStatus,
     result: dict[str, Any],
     hold_reason: str | None,
 ) -> None:
@@ -203,7 +209,7 @@ def _finish(
         "UPDATE uploads SET status = ?, finished = ?, result = ?, hold_reason = ? WHERE id = ?",
         (status, finished, dumps(result), hold_reason, upload_id),
     )
-    sync_state = {SUCCEEDED: "success", FAILED: "error", ON_HOLD: "paused"}[status]
+    sync_state = {SUCCEEDED: SyncState.SUCCESS, FAILED: SyncState.ERROR, ON_HOLD: SyncState.PAUSED}[status]
     if status == SUCCEEDED:
         conn.execute(
             "UPDATE districts SET sync_state = ?, last_sync = ? WHERE id = ?",
