@@ -4,4 +4,4 @@ import sys
 
 from wizard.app.main import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m wizard"))

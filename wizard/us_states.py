@@ -1,27 +1,32 @@
-"""The US states, DC and territories a district can be in (resources/us_states.json), for the sign-up form
+"""The US states, DC and territories a district can be in (the shipped us_states.json), for the sign-up form
 and the hub's sign-up check alike."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
+from typing import Any
 
-US_STATES_FILE = Path(__file__).resolve().parents[1] / "resources" / "us_states.json"
+from wizard.resources import resource
+
+
+def _states() -> list[dict[str, Any]]:
+    states: list[dict[str, Any]] = json.loads(resource("us_states.json").read_text(encoding="utf-8"))[
+        "states"
+    ]
+    return states
 
 
 @cache
 def us_states() -> dict[str, str]:
     """Two-letter code -> name, in the order the form lists them."""
-    data = json.loads(US_STATES_FILE.read_text(encoding="utf-8"))
-    return {str(entry["code"]): str(entry["name"]) for entry in data["states"]}
+    return {str(entry["code"]): str(entry["name"]) for entry in _states()}
 
 
 @cache
 def fips_codes() -> dict[str, str]:
     """Two-letter code -> two-digit FIPS state code, which NCES district ids start with."""
-    data = json.loads(US_STATES_FILE.read_text(encoding="utf-8"))
-    return {str(entry["code"]): str(entry["fips"]) for entry in data["states"]}
+    return {str(entry["code"]): str(entry["fips"]) for entry in _states()}
 
 
 def nces_state_problem(nces_id: str, state_code: str) -> str | None:

@@ -26,7 +26,8 @@ from wizard.hub.transport import RetryPolicy
 from wizard.sandbox.server import RunningHub
 from wizard.sandbox.settings import FaultRule
 
-REDIRECT = "https://app.symphonymath.example/auth/hub/callback"  # registered in resources/app_catalog.json
+# Registered in wizard/resources/app_catalog.json.
+REDIRECT = "https://app.symphonymath.example/auth/hub/callback"
 
 
 def test_district_tokens_need_the_apps_credentials(

@@ -6,6 +6,8 @@ python main.py                  the wizard (GUI)
 python main.py prepare ...      offline roster preparation, no network
 python main.py hub ...          the embedded hub as a standalone server
 python main.py support ...      a district's data and login-link checks with an app's credentials
+python main.py screenshots DIR  the GUI's screenshot tour, offscreen
+python main.py --version
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from wizard.app.version import version
 from wizard.errors import UserFacingError
 from wizard.logs import configure_logging
 
@@ -30,11 +33,12 @@ SUBCOMMAND_MODULES: dict[str, str] = {
 }
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="main.py",
+        prog=prog,
         description="District Onboarding Wizard: onboard a district to the rostering and sign-on hub.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.add_parser("gui", help="open the wizard (the default)")
@@ -50,8 +54,9 @@ def _run_gui() -> int:
     return run_gui()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    """Run the command in `argv` (default sys.argv[1:]); `prog` names the program in help and --version."""
+    parser = _build_parser(prog)
     args = parser.parse_args(argv)
     command = args.command or "gui"
     configure_logging(verbose=args.verbose, to_file=command == "gui")

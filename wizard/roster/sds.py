@@ -1,4 +1,4 @@
-"""Microsoft School Data Sync v1 CSV sets -> hub tables, with the column map from resources/sds_v1.toml.
+"""Microsoft School Data Sync v1 CSV sets -> hub tables, with the column map from the shipped sds_v1.toml (wizard.resources).
 
 Sections get their teachers from TeacherRoster.csv (first listed = Teacher_id, then Teacher_2_id ...), and
 enrollments their School_id from their section.
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wizard.resources import resource
 from wizard.roster import spec
 from wizard.roster.arrowtext import isin, lookup
 from wizard.roster.issues import IssueLog
@@ -29,8 +30,7 @@ TEACHER_COLUMNS = ["Teacher_id", *(f"Teacher_{number}_id" for number in range(2,
 @cache
 def sds_files() -> dict[str, dict[str, Any]]:
     """Normalised SDS file stem -> {"name", "kind", "columns"}."""
-    with (spec.RESOURCES / "sds_v1.toml").open("rb") as handle:
-        raw = tomllib.load(handle)["files"]
+    raw = tomllib.loads(resource("sds_v1.toml").read_text(encoding="utf-8"))["files"]
     return {spec.normalise_token(name): {"name": name, **entry} for name, entry in raw.items()}
 
 

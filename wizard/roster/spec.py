@@ -1,4 +1,4 @@
-"""The hub's CSV set, read from resources/hub_spec.toml; the rest of the engine asks this module, never hard-codes."""
+"""The hub's CSV set, read from the shipped hub_spec.toml (wizard.resources); the rest of the engine asks this module, never hard-codes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from wizard.resources import resource
 
 Severity = Literal["error", "warning"]
 
@@ -51,8 +50,7 @@ def normalise_token(text: str) -> str:
 
 @cache
 def _raw_spec() -> dict[str, Any]:
-    with (RESOURCES / "hub_spec.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return tomllib.loads(resource("hub_spec.toml").read_text(encoding="utf-8"))
 
 
 @cache
@@ -116,8 +114,7 @@ def vocabulary(name: str) -> Vocabulary:
 
 @cache
 def _raw_synonyms() -> dict[str, Any]:
-    with (RESOURCES / "roster_synonyms.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return tomllib.loads(resource("roster_synonyms.toml").read_text(encoding="utf-8"))
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The app catalog: data in resources/app_catalog.json, loaded into the hub's database with client credentials.
+"""The app catalog: data in the shipped app_catalog.json (wizard.resources), loaded into the hub's database with client credentials.
 
 An app's client secret is stored only as a hash. It is shown once, when issued (first start, or
 `reset_app_secret`), which is how a vendor receives its credentials from a real hub too.
@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from wizard.errors import UsageError
+from wizard.resources import Traversable, resource
 from wizard.sandbox.db import Database, dumps
 from wizard.sandbox.store import token_hash
 
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
-CATALOG_FILE = RESOURCES_DIR / "app_catalog.json"
-ICONS_DIR = RESOURCES_DIR / "app_icons"
+CATALOG_FILE = resource("app_catalog.json")
+ICONS_DIR = resource("app_icons")
+ICON_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class AppCredentials:
     client_secret: str = field(repr=False)
 
 
-def load_catalog(path: Path = CATALOG_FILE) -> list[dict[str, Any]]:
+def load_catalog(path: Traversable = CATALOG_FILE) -> list[dict[str, Any]]:
     try:
         apps: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["apps"]
     except (OSError, ValueError, KeyError) as error:
@@ -38,7 +39,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[dict[str, Any]]:
     return apps
 
 
-def sync_catalog(db: Database, path: Path = CATALOG_FILE) -> dict[str, AppCredentials]:
+def sync_catalog(db: Database, path: Traversable = CATALOG_FILE) -> dict[str, AppCredentials]:
     """Insert new catalog apps (issuing their credentials) and refresh the others' descriptions."""
     issued: dict[str, AppCredentials] = {}
     with db.transaction() as conn:
@@ -76,9 +77,11 @@ def reset_app_secret(db: Database, app_id: str) -> AppCredentials:
     return AppCredentials(app_id, str(row["client_id"]), secret)
 
 
-def icon_file(entry: dict[str, Any]) -> Path | None:
-    name = entry.get("icon")
-    if not name:
+def icon_content(entry: dict[str, Any]) -> tuple[bytes, str] | None:
+    """The catalog app's icon (bytes, media type), or None. Only a plain file name in the shipped icons folder."""
+    name = str(entry.get("icon") or "")
+    media = ICON_TYPES.get(PurePath(name).suffix.lower())
+    if not name or media is None or PurePath(name).name != name or name.startswith("."):
         return None
-    path = (ICONS_DIR / str(name)).resolve()
-    return path if path.parent == ICONS_DIR.resolve() and path.is_file() else None
+    icon = ICONS_DIR / name
+    return (icon.read_bytes(), media) if icon.is_file() else None

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from wizard.roster.issues import neutralise_cell
@@ -18,7 +18,7 @@ from wizard.sandbox import connections as lifecycle
 from wizard.sandbox import sharing as share
 from wizard.sandbox import uploads
 from wizard.sandbox.app import ApiError, HubContext, basic_credentials, bearer_token, hub_context, not_found
-from wizard.sandbox.catalog import icon_file
+from wizard.sandbox.catalog import icon_content
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.records import RosterData
 from wizard.sandbox.store import (
@@ -479,15 +479,15 @@ def get_app(app_id: str, context: Context) -> dict[str, Any]:
     return app_view(app_entry(row))
 
 
-@router.get("/apps/{app_id}/icon", response_class=FileResponse)
-def app_icon(app_id: str, context: Context) -> FileResponse:
+@router.get("/apps/{app_id}/icon", response_class=Response)
+def app_icon(app_id: str, context: Context) -> Response:
     with context.db.read() as conn:
         row = app_row(conn, app_id)
-    path = icon_file(app_entry(row)) if row else None
-    if path is None:
+    icon = icon_content(app_entry(row)) if row else None
+    if icon is None:
         raise ApiError(404, "not_found", "This app has no icon.")
-    media = "image/svg+xml" if path.suffix == ".svg" else "image/png"
-    return FileResponse(path, media_type=media)
+    content, media = icon
+    return Response(content, media_type=media)
 
 
 # ---- connections --------------------------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """Look and feel: Fusion with an explicit light palette whose text pairs meet WCAG AA (4.5:1), plus the
-stylesheet in resources/styles. Sizes are in points or font-relative so the window scales on high-DPI screens."""
+stylesheet shipped in wizard/resources/styles. Sizes are in points or font-relative so the window scales on high-DPI screens."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-STYLE_FILE = Path(__file__).resolve().parents[2] / "resources" / "styles" / "wizard.qss"
+from wizard.resources import resource
+
+STYLE_FILE = resource("styles", "wizard.qss")
 
 # (role, colour) — every text colour has at least 4.5:1 contrast on its background (checked in the tests).
 PALETTE: dict[QPalette.ColorRole, str] = {
@@ -64,5 +64,5 @@ def apply_style(app: QApplication) -> None:
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(DISABLED_TEXT))
     app.setPalette(palette)
-    if STYLE_FILE.exists():
+    if STYLE_FILE.is_file():
         app.setStyleSheet(STYLE_FILE.read_text(encoding="utf-8"))

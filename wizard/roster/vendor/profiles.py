@@ -1,4 +1,5 @@
-"""Vendor import profiles: each vendor's import-file shape, read from resources/vendor_profiles/*.toml.
+"""Vendor import profiles: each vendor's import-file shape, read from the shipped vendor_profiles/*.toml
+(wizard.resources).
 
 Adding a vendor is a data change: a new TOML file. This module only reads and checks them.
 """
@@ -12,8 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wizard.errors import UserFacingError
+from wizard.resources import Traversable, resource
 
-PROFILES_DIR = Path(__file__).resolve().parents[3] / "resources" / "vendor_profiles"
+PROFILES_DIR = resource("vendor_profiles")
 
 PasswordPolicy = Literal["none", "generated", "column"]
 ExistingPassword = Literal["blank", "from_roster"]
@@ -95,15 +97,19 @@ class VendorProfile:
         return [column.header for column in self.columns if column.required]
 
 
-def list_profiles(directory: Path = PROFILES_DIR) -> list[str]:
+def list_profiles(directory: Traversable = PROFILES_DIR) -> list[str]:
     """The names of the shipped vendor profiles, sorted."""
-    return sorted(path.stem for path in directory.glob("*.toml"))
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in directory.iterdir()
+        if entry.name.endswith(".toml") and entry.is_file()
+    )
 
 
-def load_profile(name_or_path: str | Path, directory: Path = PROFILES_DIR) -> VendorProfile:
+def load_profile(name_or_path: str | Path, directory: Traversable = PROFILES_DIR) -> VendorProfile:
     """Load a profile by name (e.g. "symphony-math") or from a TOML file path."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
+    path: Traversable = Path(name_or_path)
+    if Path(name_or_path).suffix != ".toml":
         path = directory / f"{name_or_path}.toml"
     if not path.is_file():
         available = ", ".join(list_profiles(directory)) or "none"
@@ -116,7 +122,9 @@ def load_profile(name_or_path: str | Path, directory: Path = PROFILES_DIR) -> Ve
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ProfileError(f"The vendor profile {path.name} cannot be read: {error}.") from error
     try:
-        return _profile_from_dict(data, path)
+        return _profile_from_dict(
+            data, path.name.removesuffix(".toml"), path if isinstance(path, Path) else None
+        )
     except (KeyError, TypeError, ValueError) as error:
         raise ProfileError(
             f"The vendor profile {path.name} is not valid: {error}.",
@@ -124,7 +132,7 @@ def load_profile(name_or_path: str | Path, directory: Path = PROFILES_DIR) -> Ve
         ) from error
 
 
-def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
+def _profile_from_dict(data: dict[str, Any], stem: str, path: Path | None) -> VendorProfile:
     columns = tuple(
         ImportColumn(
             header=str(item["header"]),
@@ -142,8 +150,8 @@ def _profile_from_dict(data: dict[str, Any], path: Path) -> VendorProfile:
     password = PasswordRule(**data.get("password", {}))
     grades = {str(hub): str(vendor) for hub, vendor in data.get("grades", {}).items()}
     profile = VendorProfile(
-        name=str(data.get("name", path.stem)),
-        title=str(data.get("title", path.stem)),
+        name=str(data.get("name", stem)),
+        title=str(data.get("title", stem)),
         columns=columns,
         roster=roster,
         username=username,
