@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 import platformdirs
 
 from wizard.errors import UserFacingError
+from wizard.fileio import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -170,17 +170,7 @@ def save_state(state: OnboardingState, path: Path | None = None) -> Path:
     target = path or state_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     text = to_json(state)
-    handle, temp_name = tempfile.mkstemp(prefix=".onboarding-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temp_name).replace(target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(target, text)
 
 
 def load_state(path: Path | None = None) -> OnboardingState | None:

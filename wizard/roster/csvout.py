@@ -6,8 +6,6 @@ built with pyarrow compute kernels and their bytes written straight from the Arr
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from wizard.fileio import atomic_writer
 
 BATCH_ROWS = 256 * 1024
 LINE_END = "\r\n"
@@ -67,14 +67,8 @@ def write_frame_csv(frame: pd.DataFrame, path: Path, columns: Sequence[str] | No
     """Write `frame` (text columns) as CSV to `path` atomically; the header is `columns` (default: all)."""
     names = list(columns) if columns is not None else [str(column) for column in frame.columns]
     table = pa.Table.from_pandas(frame[names].astype("str"), preserve_index=False)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write((",".join(_quote_text(name) for name in names) + LINE_END).encode("utf-8"))
-            for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-                if batch.num_rows:
-                    _write_batch(stream, batch)
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as stream:
+        stream.write((",".join(_quote_text(name) for name in names) + LINE_END).encode("utf-8"))
+        for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+            if batch.num_rows:
+                _write_batch(stream, batch)

@@ -13,8 +13,6 @@ guessed is written down in a mapping file (TOML or JSON) the user edits and pass
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.errors import UserFacingError
+from wizard.fileio import write_text_atomically
 from wizard.roster import spec
 
 
@@ -111,7 +110,7 @@ def save_mapping(mapping: MappingSpec, path: Path) -> None:
         text = json.dumps(mapping.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
         text = _to_toml(mapping)
-    atomic_write_text(path, text)
+    write_text_atomically(path, text)
 
 
 def _toml_string(text: str) -> str:
@@ -129,22 +128,6 @@ def _to_toml(mapping: MappingSpec) -> str:
         ]
         lines.append("")
     return "\n".join(lines)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- guessing ---------------------------------------------------------------------------------------------

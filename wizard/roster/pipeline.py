@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.errors import UsageError, UserFacingError
+from wizard.fileio import write_text_atomically
 from wizard.roster import spec
 from wizard.roster.csvout import write_frame_csv
 from wizard.roster.issues import (
@@ -29,7 +30,7 @@ from wizard.roster.issues import (
     neutralise_formulas,
     summary_line_mask,
 )
-from wizard.roster.mapping import MappingSpec, atomic_write_text, load_mapping
+from wizard.roster.mapping import MappingSpec, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, detect_format, expand_inputs
 from wizard.roster.staging import Staged, concat_staged, derive_columns
@@ -311,7 +312,7 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
         if upload and result.error_count:
             # students.csv is written without these: a vendor import made from it must not call them leavers
             summary["students_left_out"] = result.left_out_ids("students")
-        atomic_write_text(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        write_text_atomically(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         written.append(summary_path)
     except OutputError:
         raise

@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.errors import UserFacingError
+from wizard.fileio import write_text_atomically
 from wizard.sandbox import connections as lifecycle
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
 from wizard.sandbox.db import Database, dumps
@@ -21,7 +23,6 @@ from wizard.sandbox.records import build_roster, hub_id
 from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.sharing import Sharing
 from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_token, save_roster, token_hash
-from wizard.support.export import write_text_atomically
 
 DEMO_DISTRICT_ID = hub_id("demo", "district", "maple-valley")
 SCHOOLS: tuple[tuple[str, str, str, str], ...] = (
@@ -279,7 +280,13 @@ def write_demo_vendor_roster(path: Path) -> Path:
     writer = csv.DictWriter(text, fieldnames=VENDOR_ROSTER_COLUMNS)
     writer.writeheader()
     writer.writerows(demo_vendor_roster())
-    return write_text_atomically(text.getvalue(), path)  # an unwritable path is a UserFacingError
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_text_atomically(path, text.getvalue())
+    except OSError as error:
+        raise UserFacingError(
+            f"Cannot write {path}: {error.strerror or error}.", "Choose a folder you can write to."
+        ) from error
 
 
 def seed_demo(db: Database, settings: HubSettings) -> DemoSeed:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from wizard import fileio
 from wizard.roster.pipeline import OutputError
 from wizard.roster.vendor.files import atomic_write_csv
 from wizard.roster.vendor.normalise import neutralise_formulas
@@ -25,19 +24,9 @@ def write_text_atomically(text: str, path: Path) -> Path:
     """UTF-8 text written to a temporary file beside `path`, then renamed over it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        return fileio.write_text_atomically(path, text)
     except OSError as error:
         raise _cannot_write(path, error) from error
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).replace(path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise _cannot_write(path, error) from error
-        raise
-    return path
 
 
 def _cannot_write(path: Path, error: OSError) -> OutputError:

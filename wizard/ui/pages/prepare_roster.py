@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.fileio import write_text_atomically
 from wizard.flow import PageId
 from wizard.hub.models import Upload
 from wizard.state import Mode, data_dir
@@ -468,9 +469,7 @@ class PrepareRosterPage(BasePage):
     def _remember_mapping(self, mapping: dict[str, Any]) -> None:
         target = mapping_file(self._district_key())
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        temporary.write_text(json.dumps(mapping, indent=2), encoding="utf-8")
-        temporary.replace(target)
+        write_text_atomically(target, json.dumps(mapping, indent=2))
 
     def _checked(self, result: Any) -> None:
         self.result = result

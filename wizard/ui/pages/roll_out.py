@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from wizard.fileio import write_text_atomically
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.hub.errors import HubError
 from wizard.state import OnboardingState
@@ -321,9 +322,7 @@ class RollOutPage(BasePage):
         )
         if target is None:
             return
-        temporary = target.with_name(target.name + ".part")
-        temporary.write_text(summary_text(self.ctx.state), encoding="utf-8")
-        temporary.replace(target)
+        write_text_atomically(target, summary_text(self.ctx.state), private=False)  # no student data
         self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
 
     def ready(self) -> bool:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.errors import UserFacingError
+from wizard.fileio import write_bytes_atomically
 from wizard.flow import PageId
 from wizard.ui.pages.base import BasePage, set_tone
 from wizard.ui.text import plural, when
@@ -367,10 +368,7 @@ class ValidatePage(BasePage):
 
         def fetch_and_write(progress, cancel):  # type: ignore[no-untyped-def]
             data = self.ctx.district_hub().warning_csv(connection_id, code)
-            temporary = target.with_name(target.name + ".part")
-            temporary.write_bytes(data)
-            temporary.replace(target)
-            return target
+            return write_bytes_atomically(target, data)  # the affected students' records: user-only
 
         self.run_task(fetch_and_write, self._saved_csv, message=self.tr("Saving the affected records…"))
 
