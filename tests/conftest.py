@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,3 +26,54 @@ def isolated_user_dirs(
     # XDG_DATA_HOME is left to the test runner: gnome-keyring keeps its keyring there.
     monkeypatch.setenv("WIZARD_DATA_DIR", str(home / "data"))
     yield home
+
+
+class WarningRecords(logging.Handler):
+    """Collects the WARNING and ERROR records the product (loggers `wizard` and `wizard.*`) emits."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "wizard" or record.name.startswith("wizard."):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warning_logs(request: pytest.FixtureRequest) -> Iterator[WarningRecords]:
+    """A warning or error the product logs during a test fails it, unless the test expects it.
+
+    A test that expects one says so: `@pytest.mark.expected_warning_log(r"regex", ...)`; each record must
+    match one of the patterns (searched in the formatted message).
+    """
+    handler = WarningRecords()
+    root = logging.getLogger()
+    handlers_before, level_before = list(root.handlers), root.level
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        # Handlers a test added (main() configures logging onto the test's captured stderr) go with it,
+        # so a later test does not log into a closed stream ("--- Logging error ---").
+        for added in [h for h in root.handlers if h not in handlers_before]:
+            root.removeHandler(added)
+            if added is not handler:
+                added.close()
+        root.setLevel(level_before)
+    patterns = [
+        re.compile(pattern)
+        for marker in request.node.iter_markers("expected_warning_log")
+        for pattern in marker.args
+    ]
+    unexpected = [
+        f"{record.levelname} {record.name}: {record.getMessage()}"
+        for record in handler.records
+        if not any(pattern.search(record.getMessage()) for pattern in patterns)
+    ]
+    if unexpected:
+        pytest.fail(
+            "unexpected warning logged by the product (mark the test expected_warning_log if it is meant):\n"
+            + "\n".join(unexpected),
+            pytrace=False,
+        )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -81,6 +82,7 @@ def test_resume_is_offered_and_jumps_to_the_saved_page(qtbot: QtBot) -> None:
     assert window.currentId() == PageId.WELCOME
 
 
+@pytest.mark.expected_warning_log(r"saved state unreadable")
 def test_a_damaged_saved_state_is_reported_inline(qtbot: QtBot) -> None:
     from wizard.state import state_path
 

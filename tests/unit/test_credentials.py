@@ -95,6 +95,7 @@ def test_without_a_keyring_secrets_live_in_memory_and_the_user_is_told(tmp_path:
     assert not any("only-in-memory" in p.read_text(errors="ignore") for p in written)
 
 
+@pytest.mark.expected_warning_log(r"keyring failed \(KeyringLocked\); keeping secrets in memory")
 def test_a_keyring_failing_at_use_falls_back_to_memory() -> None:
     store = CredentialStore(LockedKeyring())
     assert store.persistent

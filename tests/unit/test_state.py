@@ -101,6 +101,7 @@ def test_newer_schema_is_refused_with_a_message() -> None:
         from_json(json.dumps({"schema_version": SCHEMA_VERSION + 1}))
 
 
+@pytest.mark.expected_warning_log(r"saved state unreadable")
 def test_damaged_file_is_set_aside() -> None:
     path = state_path()
     path.parent.mkdir(parents=True, exist_ok=True)
