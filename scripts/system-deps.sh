@@ -13,6 +13,8 @@ packages=(
   xvfb xauth
   # a real Secret Service for the credential tests
   dbus dbus-x11 gnome-keyring
+  # stock OpenSSH (sshd + sftp-server) for the SFTP client's interoperability tests
+  openssh-server
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -23,6 +23,8 @@ def test_standalone_hub_with_demo_seed(tmp_path: Path) -> None:
         "hub",
         "--port",
         "0",
+        "--sftp-port",
+        "0",
         "--db",
         str(tmp_path / "hub.sqlite3"),
         "--seed",

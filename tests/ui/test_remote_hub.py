@@ -36,7 +36,7 @@ class RemoteHub:
 @pytest.fixture
 def remote_hub(tmp_path: Path) -> Iterator[RemoteHub]:
     """`main.py hub` in its own process on a free port; simulated vendors answer at once."""
-    command = [sys.executable, str(ROOT / "main.py"), "hub", "--port", "0", "--vendor-delay", "0",
+    command = [sys.executable, str(ROOT / "main.py"), "hub", "--port", "0", "--sftp-port", "0", "--vendor-delay", "0",
                "--db", str(tmp_path / "remote.sqlite3")]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(

@@ -29,6 +29,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="port to listen on (default 8765; 0 = any free port)",
     )
     parser.add_argument(
+        "--sftp-port",
+        type=arguments.port,
+        default=8722,
+        help="port for the hub's SFTP file sync, on the same address (default 8722; 0 = any free port)",
+    )
+    parser.add_argument(
+        "--sftp-quiet-seconds",
+        type=arguments.seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="process a district's SFTP files once its folder has been quiet this long (default 300, "
+        "as the real hub)",
+    )
+    parser.add_argument(
         "--db", type=Path, default=None, help="SQLite file (default: in the user data folder)"
     )
     parser.add_argument("--seed", choices=["demo"], help="create the demo district and print its credentials")
@@ -66,7 +80,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.sandbox.server import default_hub_db, start_hub
+    from wizard.sandbox.server import SftpOptions, default_hub_db, start_hub
     from wizard.sandbox.settings import HubSettings, parse_fault_rules
 
     settings = HubSettings.from_env(vendor_delay=args.vendor_delay)
@@ -74,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     if args.hold_threshold is not None:
         settings.hold_threshold = args.hold_threshold
     db_path: Path = args.db or default_hub_db()
-    hub = start_hub(db_path, host=args.host, port=args.port, settings=settings)
+    sftp = SftpOptions(port=args.sftp_port, quiet_seconds=args.sftp_quiet_seconds)
+    hub = start_hub(db_path, host=args.host, port=args.port, settings=settings, sftp=sftp)
     try:
         _announce(hub, db_path, args)
     except BaseException:
@@ -96,6 +111,11 @@ def _announce(hub: RunningHub, db_path: Path, args: argparse.Namespace) -> None:
     from wizard.sandbox.seed import write_demo_vendor_roster
 
     print(f"Embedded hub serving on {hub.base_url}  (database {db_path})")
+    if hub.sftp is not None:
+        print(
+            f"SFTP file sync on {hub.sftp.host}:{hub.sftp.port}  host key {hub.sftp.fingerprint}  "
+            f"(files processed {hub.sftp.quiet_seconds:g} s after the last change)"
+        )
     credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
     if args.new_app_secrets:
         credentials = {app_id: hub.reset_app_secret(app_id) for app_id in hub.app_ids()}

@@ -7,7 +7,7 @@ import binascii
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +18,9 @@ from wizard.sandbox.catalog import AppCredentials, sync_catalog
 from wizard.sandbox.db import Database
 from wizard.sandbox.middleware import FaultInjection, IdempotentPosts
 from wizard.sandbox.settings import HubSettings
+
+if TYPE_CHECKING:
+    from wizard.sandbox.sftp_server import SftpService
 
 
 class ApiError(Exception):
@@ -63,6 +66,7 @@ class HubContext:
     issued_credentials: dict[str, AppCredentials] = field(default_factory=dict)
     rate_windows: dict[str, RateWindow] = field(default_factory=dict)
     rate_lock: threading.Lock = field(default_factory=threading.Lock)
+    sftp: SftpService | None = None  # the hub's SFTP server, when it serves one
 
     def now(self) -> float:
         return self.settings.clock()
@@ -137,7 +141,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     """Build the hub: open (and migrate) the database, load the app catalog, mount every route."""
-    from wizard.sandbox import routes_data, routes_onboarding, routes_roster
+    from wizard.sandbox import routes_data, routes_onboarding, routes_roster, routes_sftp
 
     settings = settings or HubSettings.from_env()
     db = Database(db_path)
@@ -152,6 +156,7 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
 
     app.include_router(routes_onboarding.router)
     app.include_router(routes_roster.router)
+    app.include_router(routes_sftp.router)
     app.include_router(routes_data.router)
     app.add_middleware(IdempotentPosts, db=db)
     app.add_middleware(FaultInjection, settings=settings)  # outermost: faults hit before anything else

@@ -84,6 +84,21 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM idempotency;
     ALTER TABLE idempotency ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''
     """,
+    # 4: file sync over SFTP: each district's account (password hashed) and registered SSH keys; an upload
+    # says how it came (http | sftp) and which files it held.
+    """
+    CREATE TABLE sftp_accounts (
+        district_id TEXT PRIMARY KEY REFERENCES districts(id), username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, password_set TEXT
+    );
+    CREATE TABLE sftp_keys (
+        district_id TEXT NOT NULL REFERENCES districts(id), fingerprint TEXT NOT NULL, key_type TEXT NOT NULL,
+        public_key TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', added TEXT NOT NULL,
+        PRIMARY KEY (district_id, fingerprint)
+    );
+    ALTER TABLE uploads ADD COLUMN source TEXT NOT NULL DEFAULT 'http';
+    ALTER TABLE uploads ADD COLUMN file_names TEXT NOT NULL DEFAULT '[]'
+    """,
 )
 
 

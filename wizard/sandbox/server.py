@@ -15,8 +15,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import platformdirs
 import uvicorn
@@ -26,6 +28,9 @@ from wizard.sandbox.app import HubContext, create_app
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
 from wizard.sandbox.seed import DemoSeed, seed_demo
 from wizard.sandbox.settings import FaultRule, HubSettings
+
+if TYPE_CHECKING:
+    from wizard.sandbox.sftp_server import SftpService
 
 log = logging.getLogger(__name__)
 STARTUP_TIMEOUT = 15.0
@@ -53,6 +58,11 @@ class RunningHub:
         return f"http://{host}:{self.port}"
 
     @property
+    def sftp(self) -> SftpService | None:
+        """The hub's SFTP server, when it was started with one."""
+        return self.context.sftp
+
+    @property
     def settings(self) -> HubSettings:
         return self.context.settings
 
@@ -78,6 +88,8 @@ class RunningHub:
         self.context.settings.faults = list(rules)
 
     def stop(self) -> None:
+        if self.context.sftp is not None:
+            self.context.sftp.stop()
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
@@ -138,10 +150,27 @@ def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
     )
 
 
+@dataclass(frozen=True)
+class SftpOptions:
+    """The hub's SFTP server: its port (0 = any free port), quiet period, and largest file accepted."""
+
+    port: int = 8722
+    quiet_seconds: float = 300.0
+    max_file_bytes: int | None = None  # None: the hub's upload limit
+
+
 def start_hub(
-    db_path: Path, *, host: str = "127.0.0.1", port: int = 0, settings: HubSettings | None = None
+    db_path: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    settings: HubSettings | None = None,
+    sftp: SftpOptions | None = None,
 ) -> RunningHub:
-    """Start the hub over the SQLite file `db_path` (created if missing); port 0 picks a free port."""
+    """Start the hub over the SQLite file `db_path` (created if missing); port 0 picks a free port.
+
+    With `sftp`, it also serves SFTP on the same host (folders and host key beside the database).
+    """
     app = create_app(db_path, settings)
     context: HubContext = app.state.hub
     sock = _bind(host, port)
@@ -158,5 +187,29 @@ def start_hub(
     except HubStartError:
         hub.stop()
         raise
+    if sftp is not None:
+        _start_sftp(hub, db_path, host, sftp)
     log.info("embedded hub serving on %s", hub.base_url)
     return hub
+
+
+def _start_sftp(hub: RunningHub, db_path: Path, host: str, options: SftpOptions) -> None:
+    from wizard.sandbox.sftp_server import start_sftp
+    from wizard.sandbox.uploads import MAX_UPLOAD_BYTES
+
+    try:
+        start_sftp(
+            hub.context,
+            db_path,
+            host=host,
+            port=options.port,
+            quiet_seconds=options.quiet_seconds,
+            max_file_bytes=options.max_file_bytes or MAX_UPLOAD_BYTES,
+        )
+    except (OSError, ValueError) as error:
+        hub.stop()
+        raise HubStartError(
+            f"The embedded hub's SFTP server cannot listen on {host}:{options.port} "
+            f"({getattr(error, 'strerror', None) or error}).",
+            "Choose another port with --sftp-port (0 = any free port), or stop the program using it.",
+        ) from None

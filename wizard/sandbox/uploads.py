@@ -115,6 +115,7 @@ def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, by
         "INSERT INTO upload_files (upload_id, name, content) VALUES (?, ?, ?)",
         ((upload_id, name, content) for name, content in files.items()),
     )
+    conn.execute("UPDATE uploads SET file_names = ? WHERE id = ?", (dumps(sorted(files)), upload_id))
 
 
 def _check_files(context: HubContext, upload_id: str) -> UploadCheck:
@@ -234,4 +235,6 @@ def upload_view(row: sqlite3.Row) -> dict[str, Any]:
         "changes": result.get("changes", {}),
         "changed_share": result.get("changed_share", 0.0),
         "hold_reason": row["hold_reason"],
+        "source": row["source"],  # http | sftp
+        "files": loads(row["file_names"]) or [],
     }

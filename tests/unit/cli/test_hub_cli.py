@@ -60,7 +60,17 @@ def test_vendor_roster_to_an_unwritable_place_is_a_user_facing_error(tmp_path: P
 def test_hub_with_an_unwritable_vendor_roster_stops_and_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    command = ["hub", "--port", "0", "--db", str(tmp_path / "hub.sqlite3"), "--seed", "demo"]
+    command = [
+        "hub",
+        "--port",
+        "0",
+        "--sftp-port",
+        "0",
+        "--db",
+        str(tmp_path / "hub.sqlite3"),
+        "--seed",
+        "demo",
+    ]
     assert main.main([*command, "--vendor-roster-out", "/proc/x.csv"]) == 2
     error = capsys.readouterr().err
     assert "Cannot write /proc/x.csv" in error and "Choose a folder you can write to" in error
