@@ -44,6 +44,10 @@ def app_service(hub_url: str, client_id: str) -> str:
     return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:app:{client_id}"
 
 
+def sftp_service(host: str, port: int) -> str:
+    return f"{SERVICE_PREFIX}:sftp:{host.strip().lower()}:{port}"
+
+
 def backend_is_usable(backend: keyring.backend.KeyringBackend) -> bool:
     module = type(backend).__module__
     if module.startswith(REFUSED_BACKEND_MODULES):
@@ -147,14 +151,17 @@ class CredentialStore:
     def delete_app_secret(self, hub_url: str, client_id: str) -> None:
         self.delete_secret(app_service(hub_url, client_id), CLIENT_SECRET)
 
-    def set_sftp_password(self, hub_url: str, district_id: str, username: str, password: str) -> None:
-        self.set_secret(district_service(hub_url, district_id), f"sftp:{username}", password)
+    # An SFTP password belongs to the account on one SFTP server (the embedded hub's, sftp.clever.com…),
+    # so it is stored under that server's address and the account's username.
 
-    def sftp_password(self, hub_url: str, district_id: str, username: str) -> str | None:
-        return self.get_secret(district_service(hub_url, district_id), f"sftp:{username}")
+    def set_sftp_password(self, host: str, port: int, username: str, password: str) -> None:
+        self.set_secret(sftp_service(host, port), username, password)
 
-    def delete_sftp_password(self, hub_url: str, district_id: str, username: str) -> None:
-        self.delete_secret(district_service(hub_url, district_id), f"sftp:{username}")
+    def sftp_password(self, host: str, port: int, username: str) -> str | None:
+        return self.get_secret(sftp_service(host, port), username)
+
+    def delete_sftp_password(self, host: str, port: int, username: str) -> None:
+        self.delete_secret(sftp_service(host, port), username)
 
 
 _default_store: CredentialStore | None = None

@@ -17,6 +17,7 @@ from wizard.credentials import (
     app_service,
     backend_is_usable,
     district_service,
+    sftp_service,
 )
 
 
@@ -73,14 +74,16 @@ def test_app_secrets_and_sftp_passwords() -> None:
     backend = MemoryKeyring()
     store = CredentialStore(backend)
     store.set_app_secret(HUB, "client-1", "s3cret")
-    store.set_sftp_password(HUB, "d1", "district-sftp", "pw")
+    store.set_sftp_password("SFTP.clever.com", 22, "district-sftp", "pw")
     assert (
         store.app_secret(HUB, "client-1") == "s3cret"
-        and store.sftp_password(HUB, "d1", "district-sftp") == "pw"
+        and store.sftp_password("sftp.clever.com", 22, "district-sftp") == "pw"
+        and store.sftp_password("sftp.clever.com", 2222, "district-sftp") is None
     )
     assert (app_service(HUB, "client-1"), "client-secret") in backend.secrets
+    assert (sftp_service("sftp.clever.com", 22), "district-sftp") in backend.secrets
     store.delete_app_secret(HUB, "client-1")
-    store.delete_sftp_password(HUB, "d1", "district-sftp")
+    store.delete_sftp_password("sftp.clever.com", 22, "district-sftp")
     assert backend.secrets == {}
 
 

@@ -6,6 +6,7 @@ python main.py                  the wizard (GUI)
 python main.py prepare ...      offline roster preparation, no network
 python main.py hub ...          the embedded hub as a standalone server
 python main.py support ...      a district's data and login-link checks with an app's credentials
+python main.py upload DIR ...   send a prepared folder's roster files to the hub over SFTP
 python main.py screenshots DIR  the GUI's screenshot tour, offscreen
 python main.py --version
 """
@@ -30,6 +31,7 @@ SUBCOMMAND_MODULES: dict[str, str] = {
     "hub": "wizard.cli.hub",
     "screenshots": "wizard.ui.screenshots",
     "support": "wizard.cli.support",
+    "upload": "wizard.cli.upload",
 }
 
 
