@@ -16,6 +16,7 @@ from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import severity_of
 from wizard.roster.pipeline import (
+    INPUT_FORMATS,
     REPORT_NAME,
     PrepareOptions,
     PrepareResult,
@@ -33,8 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser(
         "prepare",
         help="turn SIS exports into the hub's CSV set, offline",
-        description="Turn raw SIS exports (CSV/TSV/TXT/XLSX, a OneRoster 1.1 zip or folder, or a Microsoft SDS "
-        "v1 CSV set) into the hub's upload files, with validation_report.csv and summary.json. "
+        description="Turn raw SIS exports (CSV/TSV/TXT/XLSX, a OneRoster 1.1 or 1.2 bulk zip or folder, or a "
+        "Microsoft SDS v1 or v2.1 CSV set) into the hub's upload files, with validation_report.csv and summary.json. "
         "Exit 0: no errors; 1: errors (see the report); 2: the command or inputs cannot be used.",
     )
     parser.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="files, folders or zips")
@@ -42,9 +43,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--format",
         dest="input_format",
-        choices=["auto", "hub", "oneroster", "sds", "sis"],
+        choices=INPUT_FORMATS,
         default="auto",
-        help="the input family (default: recognised from file names)",
+        help="the input format (default: recognised from the files; oneroster or sds alone take the version "
+        "from the files)",
     )
     for kind in spec.HUB_KINDS:
         parser.add_argument(
@@ -147,7 +149,7 @@ def _records(count: int) -> str:
 def print_summary(
     result: PrepareResult, out_dir: Path, written: list[Path], seconds: float, stream: TextIO
 ) -> None:
-    lines = ["", "Inputs:"]
+    lines = ["", f"Format read: {result.format_name}", "Inputs:"]
     for summary in result.inputs:
         kind = summary.kind or "not used"
         lines.append(f"  {summary.name}: {_records(summary.rows)} -> {kind} ({summary.encoding})")

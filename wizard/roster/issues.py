@@ -65,6 +65,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         "The row names an optional record (course, term) that is not there.",
     ),
     "too_many_teachers": ("warning", "The section has more teachers than the hub's ten teacher columns."),
+    "not_hub_records": (
+        "warning",
+        "Records the hub set has no place for (orgs that are not schools, parents, other roles) were left out.",
+    ),
+    "user_without_role": ("warning", "The user has no role in roles.csv, so it goes to no hub file."),
+    "several_schools": (
+        "warning",
+        "The person has roles at several schools; the hub lists a person under one school.",
+    ),
 }
 
 NOT_LISTED_MARK = "more not listed"  # the value of a cap_warnings summary line

@@ -19,7 +19,7 @@ import pandas as pd
 
 from wizard.errors import UsageError, UserFacingError
 from wizard.fileio import write_text_atomically
-from wizard.roster import spec
+from wizard.roster import spec, standards
 from wizard.roster.csvout import write_frame_csv
 from wizard.roster.issues import (
     REPORT_HEADER,
@@ -32,13 +32,27 @@ from wizard.roster.issues import (
 )
 from wizard.roster.mapping import MappingSpec, load_mapping
 from wizard.roster.normalise import DateOrder
-from wizard.roster.sources import Source, detect_format, expand_inputs
+from wizard.roster.sources import Source, expand_inputs, resolve_format
 from wizard.roster.staging import Staged, concat_staged, derive_columns
 from wizard.roster.tabular import InputSummary, stage_tabular
 from wizard.roster.validate import validate
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
-InputFormat = Literal["auto", "hub", "oneroster", "sds", "sis"]
+InputFormat = Literal[
+    "auto", "hub", "sis", "oneroster", "oneroster-1.1", "oneroster-1.2", "sds", "sds-v1", "sds-v2.1"
+]
+# --format's choices: a family without its version ("oneroster", "sds") takes the version from the files
+INPUT_FORMATS: tuple[str, ...] = (
+    "auto",
+    "hub",
+    "sis",
+    "oneroster",
+    "oneroster-1.1",
+    "oneroster-1.2",
+    "sds",
+    "sds-v1",
+    "sds-v2.1",
+)
 REPORT_NAME = "validation_report.csv"
 # warnings listed one by one per (code, file, column); the rest are counted (see issues.cap_warnings)
 WARNING_LIST_LIMIT = 1000
@@ -83,6 +97,19 @@ class PrepareResult:
     # kind -> where each row of tables[kind] came from: columns "file" (input name) and "row" (its spreadsheet
     # row), aligned with tables[kind]'s index; lets a preview put each issue on its cell
     origins: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the exact format read: "oneroster-1.2", "sds-v2.1", "sds-v1", "hub", "sis", ...
+    format_id: str = ""
+
+    @property
+    def format_name(self) -> str:
+        """Which format was read, for people: "OneRoster 1.2", "Microsoft SDS v2.1", "the hub's CSV set", ..."""
+        return standards.format_name(self.format_id or self.input_format)
+
+    @property
+    def format_version(self) -> str:
+        """The version of the standard read ("1.1", "1.2", "v1", "v2.1"; "" for the hub set and SIS exports)."""
+        _family, _, version = (self.format_id or self.input_format).partition("-")
+        return version
 
     @cached_property
     def issues(self) -> list[Issue]:
@@ -127,6 +154,8 @@ class PrepareResult:
         clean = {kind: len(frame) - len(self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
         return {
             "format": self.input_format,
+            "format_version": self.format_version,
+            "format_name": self.format_name,
             "counts": {spec.hub_file_name(kind): count for kind, count in clean.items()},
             "rows_with_errors": {
                 spec.hub_file_name(kind): len(self.error_rows.get(kind, [])) for kind in self.tables
@@ -172,14 +201,11 @@ def prepare(
         if not input_set.sources:
             reasons = "; ".join(message for _, _, message in input_set.problems)
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
-        input_format = options.input_format
-        if input_format == "auto":
-            input_format = detect_format(input_set)  # type: ignore[assignment]
-        staged = _stage(
-            input_format, input_set.sources, options, saved, log, summaries, used, progress, cancel
-        )
-        if options.input_format == "auto" and input_format in ("hub", "sis"):
-            input_format = "hub" if _all_exact(used) else "sis"
+        format_id = resolve_format(options.input_format, input_set)
+        staged = _stage(format_id, input_set.sources, options, saved, log, summaries, used, progress, cancel)
+        if options.input_format == "auto" and format_id in ("hub", "sis"):
+            format_id = "hub" if _all_exact(used) else "sis"
+        input_format = format_id.partition("-")[0]
         if not staged and not summaries:
             reasons = " ".join(issue.message for issue in frame_to_issues(log.frame()))
             raise UsageError(f"None of the inputs could be read. {reasons}".strip(), "")
@@ -201,7 +227,7 @@ def prepare(
         for kind in result_tables
     }
     return PrepareResult(
-        result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed, origins
+        result_tables, error_rows, issue_frame, used, summaries, input_format, not_listed, origins, format_id
     )
 
 
@@ -216,13 +242,13 @@ def _stage(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> dict[str, list[Staged]]:
-    if input_format == "oneroster":
-        from wizard.roster.oneroster import stage_oneroster
+    if input_format in (standards.ONEROSTER_11, standards.ONEROSTER_12, standards.SDS_V21):
+        from wizard.roster.oneroster import stage_standard
 
-        return stage_oneroster(
-            sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel
+        return stage_standard(
+            input_format, sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel
         )
-    if input_format == "sds":
+    if input_format == standards.SDS_V1:
         from wizard.roster.sds import stage_sds
 
         return stage_sds(sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel)

@@ -351,3 +351,19 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
+
+
+def read_header(path: Path) -> list[str]:
+    """Only the header row of a text table (for recognising a set's format without reading it); [] when the
+    file cannot be read as text."""
+    try:
+        encoding = sniff_encoding(path)
+        with path.open("rb") as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return []
+    sample = raw.decode(encoding, errors="ignore").lstrip("\ufeff")
+    first = _first_record(sample)
+    if not first.strip():
+        return []
+    return _clean_header(next(csv.reader([first], delimiter=sniff_delimiter(sample)), []))

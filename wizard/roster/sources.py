@@ -1,5 +1,5 @@
-"""Turning the inputs a user names (files, folders, zips) into a flat list of table files, and guessing the
-input family: the hub's own set, a OneRoster 1.1 set, a Microsoft SDS v1 set, or plain SIS exports."""
+"""Turning the inputs a user names (files, folders, zips) into a flat list of table files, and recognising the
+input format: the hub's own set, OneRoster 1.1 or 1.2, Microsoft SDS v1 or v2.1, or plain SIS exports."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from wizard.errors import UsageError
 from wizard.roster import spec
+from wizard.roster.readers import UnreadableFile, read_header, read_table
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xlsm"}
 ONEROSTER_FILES = ("orgs", "users", "classes", "courses", "enrollments", "academicsessions", "demographics")
@@ -128,15 +129,81 @@ def _add_zip(result: InputSet, archive: Path, workdir: Path) -> None:
 
 
 def detect_format(inputs: InputSet) -> str:
-    """'oneroster', 'sds', 'hub' or 'sis', from file names (and a manifest)."""
+    """The input format, recognised from the files themselves: 'oneroster-1.1', 'oneroster-1.2', 'sds-v1',
+    'sds-v2.1', 'hub' or 'sis' (file names, the manifest's version, and the headers of users/roles)."""
     stems = {source.stem for source in inputs.sources}
-    if inputs.has_manifest or {"orgs", "users"} <= stems or ("users" in stems and "classes" in stems):
-        return "oneroster"
+    if inputs.has_manifest:
+        return _oneroster_version(inputs)
+    if "roles" in stems and ({"orgs", "users"} <= stems or "users" in stems):
+        return _roles_set_format(inputs)
+    if {"orgs", "users"} <= stems or ("users" in stems and "classes" in stems):
+        return "oneroster-1.1"
     if {"studentenrollment", "teacherroster"} & stems and len(set(SDS_FILES) & stems) >= 2:
-        return "sds"
+        return "sds-v1"
     hub_stems = {spec.normalise_token(Path(spec.hub_file_name(kind)).stem) for kind in spec.HUB_KINDS}
     names = {source.name for source in inputs.sources}
     hub_names = {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
     if stems and stems <= hub_stems and names <= hub_names:
         return "hub"
     return "sis"
+
+
+def resolve_format(requested: str, inputs: InputSet) -> str:
+    """--format as given, with a family named without its version ('oneroster', 'sds') made exact."""
+    if requested == "auto":
+        return detect_format(inputs)
+    if requested == "oneroster":
+        detected = detect_format(inputs)
+        if detected.startswith("oneroster"):
+            return detected
+        return "oneroster-1.2" if "roles" in {source.stem for source in inputs.sources} else "oneroster-1.1"
+    if requested == "sds":
+        detected = detect_format(inputs)
+        if detected.startswith("sds"):
+            return detected
+        return (
+            "sds-v2.1"
+            if {"orgs", "users", "roles"} & {source.stem for source in inputs.sources}
+            else "sds-v1"
+        )
+    return requested
+
+
+def _header_tokens(inputs: InputSet, stem: str) -> set[str]:
+    for source in inputs.sources:
+        if source.stem == stem:
+            return {spec.normalise_token(header) for header in read_header(source.path)}
+    return set()
+
+
+def _oneroster_version(inputs: InputSet) -> str:
+    """1.2 when the manifest says so (or, without a version, when users come with roles.csv); else 1.1."""
+    for source in inputs.sources:
+        if source.stem == "manifest":
+            try:
+                frame = read_table(source.path, name=source.name).frame
+            except UnreadableFile:
+                break
+            if len(frame.columns) >= 2:
+                keys = frame[frame.columns[0]].str.strip().str.lower()
+                values = frame[frame.columns[1]].str.strip()
+                version = dict(zip(keys, values, strict=True)).get("oneroster.version", "")
+                if version.startswith("1.2"):
+                    return "oneroster-1.2"
+                if version:
+                    return "oneroster-1.1"
+    stems = {source.stem for source in inputs.sources}
+    if "roles" in stems and "role" not in _header_tokens(inputs, "users"):
+        return "oneroster-1.2"
+    return "oneroster-1.1"
+
+
+def _roles_set_format(inputs: InputSet) -> str:
+    """OneRoster 1.2 and SDS v2.1 both have orgs, users and roles: their headers tell them apart."""
+    roles = _header_tokens(inputs, "roles")
+    users = _header_tokens(inputs, "users")
+    if "roletype" in roles or "status" in roles or {"enableduser", "status", "primaryorgsourcedid"} & users:
+        return "oneroster-1.2"
+    if "isprimary" in roles or "activedirectorymatchid" in users:
+        return "sds-v2.1"
+    return "sds-v2.1" if "sessionsourcedid" in roles else "oneroster-1.2"

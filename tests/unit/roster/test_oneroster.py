@@ -41,7 +41,15 @@ def test_valid_folder_converts_to_the_hub_set() -> None:
         "enrollments.csv": 2,
         "staff.csv": 1,
     }
-    assert issue_keys(result) == {("warning", "inactive_record_skipped", "users.csv", 8, "status")}
+    # the district org and the parent have no place in the hub set: one note each says so
+    assert issue_keys(result) == {
+        ("warning", "inactive_record_skipped", "users.csv", 8, "status"),
+        ("warning", "not_hub_records", "orgs.csv", None, "type"),
+        ("warning", "not_hub_records", "users.csv", None, "role"),
+    }
+    notes = {issue.file: issue.message for issue in result.issues if issue.code == "not_hub_records"}
+    assert "(district: 1)" in notes["orgs.csv"]
+    assert "1 role(s) in users.csv have the role 'parent'" in notes["users.csv"]
 
 
 def test_schools_and_people() -> None:
@@ -93,17 +101,20 @@ def test_without_manifest_it_still_converts_with_a_warning(tmp_path: Path) -> No
     assert result.error_count == 0
 
 
-def test_delta_files_and_missing_bulk_files_are_errors(tmp_path: Path) -> None:
+def test_a_delta_set_is_refused_and_missing_bulk_files_are_errors(tmp_path: Path) -> None:
     folder = copy_valid(tmp_path)
     manifest = folder / "manifest.csv"
-    manifest.write_text(manifest.read_text().replace("file.demographics,bulk", "file.demographics,delta"))
+    original = manifest.read_text()
+    manifest.write_text(original.replace("file.demographics,bulk", "file.demographics,delta"))
+    with pytest.raises(UsageError, match=r"demographics\.csv as delta") as refused:
+        prepare([zip_folder(folder, tmp_path / "r.zip")])
+    assert "Export a bulk" in str(refused.value)
+    manifest.write_text(original)
     (folder / "courses.csv").unlink()
-    result = prepare([zip_folder(folder, tmp_path / "r.zip")])
+    result = prepare([zip_folder(folder, tmp_path / "r2.zip")])
     keys = issue_keys(result)
-    assert ("error", "unsupported_input", "demographics.csv", None, "file.demographics") in keys
     assert ("error", "missing_file", "courses.csv", None, "") in keys
     assert ("warning", "unknown_optional_reference", "classes.csv", 2, "courseSourcedId") in keys
-    assert column(result, "students", "DOB") == ["", ""]
 
 
 def test_missing_required_columns_are_reported_not_a_crash(tmp_path: Path) -> None:
