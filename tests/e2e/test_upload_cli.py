@@ -10,12 +10,21 @@ import pytest
 
 from tests.hub_support import FakeClock, write_roster
 from tests.sftp_support import SftpDistrict, roster_files, sftp_district, sftp_hub
+from tests.unit.test_credentials import MemoryKeyring
+from wizard import credentials
 from wizard.app import main
-from wizard.credentials import default_store
 from wizard.hub.sftp import generate_key
 from wizard.sandbox.server import RunningHub
 
 __all__ = ["sftp_hub"]
+
+
+@pytest.fixture(autouse=True)
+def store(monkeypatch: pytest.MonkeyPatch) -> credentials.CredentialStore:
+    """The process-wide store on a keyring of this test's own (never the user's)."""
+    fresh = credentials.CredentialStore(MemoryKeyring())
+    monkeypatch.setattr(credentials, "_default_store", fresh)
+    return fresh
 
 
 class _Stdin(io.StringIO):
@@ -59,14 +68,13 @@ def test_upload_sends_a_prepared_folder_with_the_password_from_stdin_then_from_t
     assert "validation_report.csv" not in upload["files"] and len(upload["files"]) == 6
     # the password was kept in the keyring (under the SFTP server and username): no stdin needed now
     assert (
-        default_store().sftp_password("127.0.0.1", district.target.port, district.username)
+        credentials.default_store().sftp_password("127.0.0.1", district.target.port, district.username)
         == district.password
     )
     monkeypatch.setattr("sys.stdin", _Stdin(""))
     assert main.main(["upload", str(out), "--sftp", address(district)]) == 0
     assert "host key" not in capsys.readouterr().err  # pinned already: not announced again
     assert len(district.wait_for_processed(2)) == 2
-    default_store().delete_sftp_password("127.0.0.1", district.target.port, district.username)
 
 
 def test_upload_with_an_ssh_key_and_a_refused_password(
@@ -81,7 +89,10 @@ def test_upload_with_an_ssh_key_and_a_refused_password(
     monkeypatch.setattr("sys.stdin", _Stdin("wrong\n"))
     assert main.main(["upload", str(out), "--sftp", address(district), "--password-stdin"]) == 1
     assert "did not accept the username" in capsys.readouterr().err
-    assert default_store().sftp_password("127.0.0.1", district.target.port, district.username) is None
+    assert (
+        credentials.default_store().sftp_password("127.0.0.1", district.target.port, district.username)
+        is None
+    )
     key = tmp_path / "id_ed25519"
     district.api("POST", "/sftp/keys", json={"public_key": generate_key(key)})
     assert main.main(["upload", str(out), "--sftp", address(district), "--identity", str(key)]) == 0

@@ -33,8 +33,8 @@ from typing import Any
 import asyncssh
 
 from wizard.errors import UserFacingError
+from wizard.fileio import write_text_atomically
 from wizard.roster import spec
-from wizard.roster.mapping import atomic_write_text
 from wizard.state import data_dir
 from wizard.tasks import Cancelled, CancelToken, ProgressCallback, no_progress
 
@@ -219,7 +219,7 @@ class KnownHosts:
         public = key.export_public_key("openssh").decode().split()
         kept = [line for line in self._lines() if pattern not in (line.split() or [""])[0].split(",")]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.path, "\n".join([*kept, f"{pattern} {public[0]} {public[1]}"]) + "\n")
+        write_text_atomically(self.path, "\n".join([*kept, f"{pattern} {public[0]} {public[1]}"]) + "\n")
 
 
 def fingerprint(key: asyncssh.SSHKey) -> str:
