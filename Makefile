@@ -4,7 +4,7 @@ VENV ?= .venv
 STAMP := $(VENV)/.installed
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint hub screenshots system-deps clean
+.PHONY: run test lint hub screenshots bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: system-deps $(STAMP) lint
 
 hub: $(STAMP)
 	$(PY) main.py hub --seed demo
+
+# The performance benchmark (README, Performance): a 1,000,000-student district; e.g. BENCH_ARGS='--students 20000'
+bench: system-deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) main.py bench $(BENCH_ARGS)
 
 screenshots: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots docs/screenshots

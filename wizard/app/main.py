@@ -32,6 +32,7 @@ SUBCOMMAND_MODULES: dict[str, str] = {
     "screenshots": "wizard.ui.screenshots",
     "support": "wizard.cli.support",
     "upload": "wizard.cli.upload",
+    "bench": "wizard.cli.bench",
 }
 
 

@@ -1,0 +1,148 @@
+"""The Qt-free measurements, each run by the benchmark in a fresh process:
+
+    python -m wizard.bench.measures floor DISTRICT_FOLDER OUT_FOLDER
+    python -m wizard.bench.measures hub HUB_FILES_FOLDER WORK_FOLDER
+
+Each prints one JSON object on its last stdout line. The whole-process wall time and the peak resident set are
+taken by the parent from the OS (wait4), so they include interpreter start and imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DEMO_STUDENTS_PER_GRADE = 12  # the demo district the hub seeds (wizard.sandbox.seed)
+PAGE_REPEATS = 20
+
+
+def floor(district: Path, out: Path) -> dict[str, Any]:
+    """The I/O floor: pyarrow reads every input file with every column as text and writes it back, nothing else."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    out.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    for path in sorted(district.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as stream:
+            header = next(csv.reader(stream))
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+            ),
+        )
+        rows += table.num_rows
+        pacsv.write_csv(table, out / path.name.lower())
+    return {"rows": rows}
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    columns = list(dict.fromkeys(column for row in rows for column in row)) or ["School_id"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _timed(action: Any, repeats: int = PAGE_REPEATS) -> float:
+    """The median wall time of `action()` in milliseconds."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append(1000 * (time.perf_counter() - started))
+    return sorted(times)[len(times) // 2]
+
+
+def hub(hub_files: Path, work: Path) -> dict[str, Any]:
+    """Upload the prepared district to the embedded hub over HTTP and read it back through the Data API client;
+    then time one 100-user page and the onboarding calls the wizard makes, in this district and in the demo."""
+    from wizard.hub.dataapi import DataApiClient
+    from wizard.hub.models import SharingSettings
+    from wizard.hub.onboarding import OnboardingClient
+    from wizard.sandbox.seed import demo_tables
+    from wizard.sandbox.server import start_hub
+    from wizard.sandbox.settings import HubSettings
+
+    demo_folder = work / "demo"
+    demo_folder.mkdir(parents=True, exist_ok=True)
+    demo = demo_tables(random.Random(1), students_per_grade=DEMO_STUDENTS_PER_GRADE)
+    demo_paths = [_write_csv(demo_folder / f"{kind}.csv", rows) for kind, rows in demo.items()]
+    from wizard.roster import spec
+
+    hub_names = {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
+    big_paths = sorted(path for path in hub_files.glob("*.csv") if path.name in hub_names)
+    settings = HubSettings(vendor_delay=0, rate_limit=10**9, hold_threshold=1.0)
+    results: dict[str, Any] = {"sftp": "not measured: the hub has no SFTP server yet"}
+    with start_hub(work / "hub.sqlite3", settings=settings) as running:
+        client = OnboardingClient(running.base_url)
+        districts: dict[str, tuple[str, str, str]] = {}
+        for label, paths in (("demo", demo_paths), ("district", big_paths)):
+            signed = client.signup(
+                {"name": f"Bench {label}", "state": "CA", "nces_id": "0600001", "sis_vendor": "PowerSchool"},
+                {"name": "Dana Bench", "email": "dana@bench.example.org", "phone": "(555) 010-0000"},
+            )
+            district_client = OnboardingClient(running.base_url, admin_token=signed.admin_token)
+            district_id = signed.district.id
+            started = time.perf_counter()
+            upload = district_client.upload_roster(district_id, paths)
+            done = district_client.wait_for_upload(district_id, upload.id, timeout=3600, interval=0.2)
+            seconds = time.perf_counter() - started
+            if label == "district":
+                results["hub_upload_s"] = round(seconds, 2)
+                results["upload_status"] = done.status
+            app = "amplify-curriculum"
+            connection = district_client.add_connection(district_id, app)
+            district_client.authorize(district_id, connection.id)
+            district_client.connection(district_id, connection.id)
+            district_client.set_sharing(district_id, connection.id, SharingSettings("district"))
+            districts[label] = (district_id, connection.id, signed.admin_token)
+        credentials = running.reset_app_secret("amplify-curriculum")
+        api = DataApiClient(running.base_url, credentials.client_id, credentials.client_secret)
+        tokens = {token.district_id: token for token in api.district_tokens()}
+        big_token = tokens[districts["district"][0]]
+        started = time.perf_counter()
+        users = sum(1 for _ in api.for_district(big_token, page_size=10_000).users())
+        seconds = time.perf_counter() - started
+        results["users_read"] = users
+        results["hub_users_per_s"] = round(users / seconds) if seconds else 0
+        for label, (district_id, connection_id, token) in districts.items():
+            district_client = OnboardingClient(running.base_url, admin_token=token)
+            data = api.for_district(tokens[district_id], page_size=100)
+            results[f"page100_ms_{label}"] = round(_timed(lambda data=data: next(data.pages("users"))), 2)
+            calls = {
+                "district": lambda c=district_client, d=district_id: c.district(d),
+                "connection": lambda c=district_client, d=district_id, k=connection_id: c.connection(d, k),
+                "validation": lambda c=district_client, d=district_id, k=connection_id: c.validation(d, k),
+                "sharing": lambda c=district_client, d=district_id, k=connection_id: c.set_sharing(
+                    d, k, SharingSettings("district")
+                ),
+            }
+            for name, call in calls.items():
+                results[f"onboarding_{name}_ms_{label}"] = round(_timed(call, 5), 2)
+    return results
+
+
+def main(argv: list[str]) -> int:
+    name, first, second = argv
+    with tempfile.TemporaryDirectory(prefix="bench-"):
+        if name == "floor":
+            result = floor(Path(first), Path(second))
+        elif name == "hub":
+            result = hub(Path(first), Path(second))
+        else:
+            raise SystemExit(f"unknown measurement {name!r}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
