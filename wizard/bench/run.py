@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import wizard
 from wizard.bench.district import District, ensure_district
 
 MEASUREMENTS = ("prepare", "preview", "gui", "startup", "hub")
@@ -111,7 +112,8 @@ def _python(*arguments: str) -> list[str]:
 
 def _child_env(out: Path) -> dict[str, str]:
     env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parents[2])
+    # The children import the same `wizard` as this process (a checkout or an installed package).
+    package_root = str(Path(next(iter(wizard.__path__))).resolve().parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH", "")]))
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["WIZARD_DATA_DIR"] = str(out / "wizard-data")
