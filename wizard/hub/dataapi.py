@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from wizard.hub.errors import HubError
-from wizard.hub.models import malformed
-from wizard.hub.transport import HubTransport, RetryPolicy, next_link
+import pydantic
+
+from wizard.hub.errors import HubError, malformed
+from wizard.hub.transport import Answer, HubTransport, RetryPolicy, next_link, read_answer
+from wizard.wire import dataapi as wire
 from wizard.wire.vocab import DataUserRole
 
 MAX_PAGE_SIZE = 10000
@@ -208,6 +210,10 @@ class DataCourse:
 
 
 def _body(response: Any, what: str) -> dict[str, Any]:
+    """A Data API answer as JSON, after checking it is the documented envelope (`wizard.wire.dataapi`).
+
+    The records inside stay as the hub sent them: a record keeps its full JSON in `raw`.
+    """
     try:
         body = response.json()
     except ValueError:
@@ -267,21 +273,16 @@ class DataApiClient(_AppClient):
             params={"owner_type": "district"},
             auth=(self.client_id, self._secret),
         )
-        tokens = []
-        for item in _body(response, "district tokens").get("data", []):
-            try:
-                tokens.append(
-                    DistrictToken(
-                        id=_s(item, "id"),
-                        district_id=str(item["owner"]["id"]),
-                        created=_s(item, "created"),
-                        scopes=_strings(item.get("scopes")),
-                        access_token=str(item["access_token"]),
-                    )
-                )
-            except (KeyError, TypeError):
-                raise malformed("district tokens") from None
-        return tokens
+        return [
+            DistrictToken(
+                id=item.id,
+                district_id=item.owner.id,
+                created=item.created,
+                scopes=tuple(item.scopes),
+                access_token=item.access_token,
+            )
+            for item in read_answer(response, wire.DistrictTokenList, "district tokens").data
+        ]
 
     def for_district(self, token: DistrictToken | str, *, page_size: int = 1000) -> DistrictData:
         access = token.access_token if isinstance(token, DistrictToken) else token
@@ -301,38 +302,34 @@ class DistrictData:
     def __repr__(self) -> str:
         return f"DistrictData({self._transport.base_url!r})"
 
-    def _get(self, path: str, what: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def _get(self, model: type[wire.RecordList | wire.RecordOne], path: str, what: str) -> dict[str, Any]:
         response = self._transport.request(
-            "GET", path, what, headers={"Authorization": f"Bearer {self._token}"}, params=params
+            "GET", path, what, headers={"Authorization": f"Bearer {self._token}"}
         )
-        return _body(response, what)
+        body = _body(response, what)
+        try:
+            model.model_validate(body)
+        except pydantic.ValidationError:
+            raise malformed(what) from None
+        return body
 
     def pages(self, resource: str, **params: str) -> Iterator[list[dict[str, Any]]]:
         """Each page's records (the inner `data` objects), following `rel: next` links to the end."""
         what = f"read the district's {resource}"
         uri: str | None = f"/v3.0/{resource}?{urlencode({**params, 'limit': self.page_size})}"
         while uri is not None:
-            body = self._get(uri, what)
-            items = body.get("data")
-            if not isinstance(items, list):
-                raise malformed(resource)
-            yield [
-                item["data"]
-                for item in items
-                if isinstance(item, dict) and isinstance(item.get("data"), dict)
-            ]
-            uri = next_link(body.get("links"))
+            body = self._get(wire.RecordList, uri, what)
+            yield [item["data"] for item in body["data"]]
+            uri = next_link(body["links"])
 
     def _all(self, resource: str, **params: str) -> Iterator[dict[str, Any]]:
         for page in self.pages(resource, **params):
             yield from page
 
     def _one(self, resource: str, record_id: str) -> dict[str, Any]:
-        data = self._get(f"/v3.0/{resource}/{record_id}", f"read one of the district's {resource}").get(
-            "data"
-        )
-        if not isinstance(data, dict):
-            raise malformed(resource)
+        data: dict[str, Any] = self._get(
+            wire.RecordOne, f"/v3.0/{resource}/{record_id}", f"read one of the district's {resource}"
+        )["data"]
         return data
 
     def districts(self) -> Iterator[DataDistrict]:
@@ -445,31 +442,19 @@ class InstantLoginClient(_AppClient):
             auth=(self.client_id, self._secret),
             json={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
         )
-        body = _body(response, "token")
-        token = body.get("access_token")
-        if not isinstance(token, str):
-            raise malformed("token")
-        return UserToken(token, _s(body, "token_type") or "bearer")
+        body = read_answer(response, wire.TokenOut, "token")
+        return UserToken(body.access_token, body.token_type or "bearer")
 
-    def _user_get(self, path: str, token: UserToken, what: str) -> dict[str, Any]:
+    def _user_get(self, model: type[Answer], path: str, token: UserToken, what: str) -> Answer:
         response = self._transport.request(
             "GET", path, what, headers={"Authorization": f"Bearer {token.access_token}"}
         )
-        return _body(response, what)
+        return read_answer(response, model, what)
 
     def me(self, token: UserToken) -> Me:
-        data = self._user_get("/v3.0/me", token, "find out who signed in").get("data")
-        if not isinstance(data, dict):
-            raise malformed("me")
-        return Me(_s(data, "id"), _s(data, "district"), _s(data, "type"))
+        data = self._user_get(wire.MeOut, "/v3.0/me", token, "find out who signed in").data
+        return Me(data.id, data.district, data.type)
 
     def userinfo(self, token: UserToken) -> UserInfo:
-        d = self._user_get("/userinfo", token, "read the signed-in user's profile")
-        return UserInfo(
-            _s(d, "sub"),
-            _s(d, "user_type"),
-            _s(d, "district"),
-            _s(d, "given_name"),
-            _s(d, "family_name"),
-            _s(d, "email"),
-        )
+        d = self._user_get(wire.UserInfoOut, "/userinfo", token, "read the signed-in user's profile")
+        return UserInfo(d.sub, d.user_type, d.district, d.given_name, d.family_name, d.email)

@@ -77,3 +77,11 @@ class RateLimited(HubError):
 
 class HubUnavailable(HubError):
     """No usable answer: connection refused or dropped, timeout, or a 5xx after our retries."""
+
+
+def malformed(what: str) -> HubError:
+    """An answer that is not what the hub's API defines (not JSON, or not the documented shape)."""
+    return HubError(
+        f"The hub sent an answer the wizard cannot read ({what}).",
+        "Check the hub address; it may not be a hub.",
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from urllib3 import encode_multipart_formdata
@@ -29,50 +28,24 @@ from wizard.hub.models import (
     StaffAdmin,
     Upload,
     Validation,
-    malformed,
 )
-from wizard.hub.transport import HubTransport, RetryPolicy, error_for, new_idempotency_key, next_link
+from wizard.hub.transport import (
+    Answer,
+    HubTransport,
+    ProgressStream,
+    RetryPolicy,
+    error_for,
+    new_idempotency_key,
+    next_link,
+    read_answer,
+)
+from wizard.hub.vendor import VendorClient as VendorClient  # its old home, kept for callers
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
+from wizard.wire import directory
+from wizard.wire import onboarding as wire
 
 DEFAULT_PAGE_SIZE = 1000
-
-
-class ProgressStream(io.RawIOBase):
-    """A request body read in chunks, reporting progress and honouring Cancel between chunks."""
-
-    CHUNK = 64 * 1024
-
-    def __init__(self, payload: bytes, progress: ProgressCallback, cancel: CancelToken | None) -> None:
-        super().__init__()
-        self._payload = payload
-        self._sent = 0
-        self._progress = progress
-        self._cancel = cancel
-
-    def __len__(self) -> int:  # requests sends Content-Length instead of chunked encoding
-        return len(self._payload)
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if self._cancel is not None:
-            self._cancel.raise_if_cancelled()
-        size = self.CHUNK if size is None or size < 0 else min(size, self.CHUNK)
-        chunk = self._payload[self._sent : self._sent + size]
-        self._sent += len(chunk)
-        self._progress(self._sent, len(self._payload), "Uploading roster files")
-        return chunk
-
-
-def _json(response: Any, what: str) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        raise malformed(what) from None
-    if not isinstance(body, dict):
-        raise malformed(what)
-    return body
+DirectoryPage = TypeVar("DirectoryPage", directory.SchoolPage, directory.SectionPage, directory.UserPage)
 
 
 def _signup_conflict(response: Any) -> HubError:
@@ -134,19 +107,19 @@ class OnboardingClient:
             raise HubError("You are not signed in to the hub.", "Sign up or sign in first.", status=401)
         return {"Authorization": f"Bearer {self._token}"}
 
-    def _call(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
+    def _call(self, model: type[Answer], method: str, path: str, what: str, **kwargs: Any) -> Answer:
         response = self._transport.request(method, path, what, headers=self._headers(), **kwargs)
-        return _json(response, what)
+        return read_answer(response, model, what)
 
-    def _create(self, path: str, what: str, body: Any, key: str | None) -> dict[str, Any]:
-        return self._call("POST", path, what, json=body, idempotency_key=key or new_idempotency_key())
+    def _create(self, model: type[Answer], path: str, what: str, body: Any, key: str | None) -> Answer:
+        return self._call(model, "POST", path, what, json=body, idempotency_key=key or new_idempotency_key())
 
     # ---- signup and district settings ----
 
     def health(self) -> bool:
         """True when the hub answers /healthz (no sign-in needed)."""
         response = self._transport.request("GET", "/healthz", "check the hub")
-        return bool(_json(response, "health").get("status") == "ok")
+        return read_answer(response, wire.Health, "health").status == "ok"
 
     def signup(
         self, district: Mapping[str, str], admin: Mapping[str, str], *, idempotency_key: str | None = None
@@ -166,39 +139,40 @@ class OnboardingClient:
         )
         if response.status_code == 409:
             raise _signup_conflict(response)
-        body = _json(response, "signup")
-        token = body.get("admin_token")
-        if not isinstance(token, str) or not isinstance(body.get("district"), dict):
-            raise malformed("signup")
-        self._token = token
-        return SignupResult(District.from_json(body["district"]), token)
+        body = read_answer(response, wire.SignupOut, "signup")
+        self._token = body.admin_token
+        return SignupResult(District.from_wire(body.district), body.admin_token)
 
     def current_district(self) -> District:
         """The district the admin token belongs to (sign in with a saved token without knowing its id)."""
-        body = self._call("GET", "/api/v1/session", "sign in")
-        if not isinstance(body.get("district"), dict):
-            raise malformed("session")
-        return District.from_json(body["district"])
+        return District.from_wire(self._call(wire.SessionOut, "GET", "/api/v1/session", "sign in").district)
 
     def district(self, district_id: str) -> District:
-        return District.from_json(self._call("GET", f"/api/v1/districts/{district_id}", "load your district"))
+        return District.from_wire(
+            self._call(wire.DistrictOut, "GET", f"/api/v1/districts/{district_id}", "load your district")
+        )
 
     def set_sync_method(self, district_id: str, method: str) -> District:
         """`clever_managed`, `sis_managed` or `sftp`."""
         body = self._call(
-            "PUT", f"/api/v1/districts/{district_id}/sync", "save the sync method", json={"method": method}
+            wire.DistrictOut,
+            "PUT",
+            f"/api/v1/districts/{district_id}/sync",
+            "save the sync method",
+            json={"method": method},
         )
-        return District.from_json(body)
+        return District.from_wire(body)
 
     def set_identity_provider(self, district_id: str, provider: str) -> District:
         """`clever_passwords`, `google`, `microsoft`, `saml` or `badges`."""
         body = self._call(
+            wire.DistrictOut,
             "PUT",
             f"/api/v1/districts/{district_id}/sso",
             "save the identity provider",
             json={"provider": provider},
         )
-        return District.from_json(body)
+        return District.from_wire(body)
 
     def add_staff_admin(
         self,
@@ -210,15 +184,15 @@ class OnboardingClient:
         idempotency_key: str | None = None,
     ) -> StaffAdmin:
         body = {"name": name, "email": email, "title": title}
-        return StaffAdmin.from_json(
-            self._create(
-                f"/api/v1/districts/{district_id}/admins", "add a staff admin", body, idempotency_key
-            )
+        return self._create(
+            StaffAdmin, f"/api/v1/districts/{district_id}/admins", "add a staff admin", body, idempotency_key
         )
 
     def staff_admins(self, district_id: str) -> list[StaffAdmin]:
-        body = self._call("GET", f"/api/v1/districts/{district_id}/admins", "list staff admins")
-        return [StaffAdmin.from_json(item) for item in body.get("data", [])]
+        body = self._call(
+            wire.StaffAdminList, "GET", f"/api/v1/districts/{district_id}/admins", "list staff admins"
+        )
+        return list(body.data)
 
     # ---- uploads ----
 
@@ -251,17 +225,21 @@ class OnboardingClient:
             body=lambda: ProgressStream(payload, progress, cancel),
             idempotency_key=idempotency_key or new_idempotency_key(),
         )
-        body = _json(response, "upload")
-        return Upload.from_json({**body, "id": body.get("upload_id")})
+        return Upload.accepted(read_answer(response, wire.UploadAccepted, "upload"))
 
     def upload(self, district_id: str, upload_id: str) -> Upload:
-        return Upload.from_json(
-            self._call("GET", f"/api/v1/districts/{district_id}/uploads/{upload_id}", "check the upload")
+        return Upload.from_wire(
+            self._call(
+                wire.UploadOut,
+                "GET",
+                f"/api/v1/districts/{district_id}/uploads/{upload_id}",
+                "check the upload",
+            )
         )
 
     def uploads(self, district_id: str) -> list[Upload]:
-        body = self._call("GET", f"/api/v1/districts/{district_id}/uploads", "list uploads")
-        return [Upload.from_json(item) for item in body.get("data", [])]
+        body = self._call(wire.UploadList, "GET", f"/api/v1/districts/{district_id}/uploads", "list uploads")
+        return [Upload.from_wire(item) for item in body.data]
 
     def wait_for_upload(
         self,
@@ -287,9 +265,12 @@ class OnboardingClient:
             time.sleep(interval)
 
     def approve_upload(self, district_id: str, upload_id: str) -> Upload:
-        return Upload.from_json(
+        return Upload.from_wire(
             self._call(
-                "POST", f"/api/v1/districts/{district_id}/uploads/{upload_id}/approve", "approve the upload"
+                wire.UploadOut,
+                "POST",
+                f"/api/v1/districts/{district_id}/uploads/{upload_id}/approve",
+                "approve the upload",
             )
         )
 
@@ -299,11 +280,13 @@ class OnboardingClient:
         response = self._transport.request(
             "GET", "/api/v1/apps", "load the app catalog", params={"query": query}
         )
-        return [App.from_json(item, self.base_url) for item in _json(response, "apps").get("data", [])]
+        return [
+            App.from_wire(item, self.base_url) for item in read_answer(response, wire.AppList, "apps").data
+        ]
 
     def app(self, app_id: str) -> App:
         response = self._transport.request("GET", f"/api/v1/apps/{app_id}", "load the app")
-        return App.from_json(_json(response, "app"), self.base_url)
+        return App.from_wire(read_answer(response, wire.AppOut, "app"), self.base_url)
 
     def app_icon(self, app: App) -> bytes:
         """The icon's bytes (SVG or PNG) for showing in the catalog."""
@@ -312,22 +295,26 @@ class OnboardingClient:
     def add_connection(
         self, district_id: str, app_id: str, *, idempotency_key: str | None = None
     ) -> Connection:
-        body = self._create(
-            f"/api/v1/districts/{district_id}/connections", "add the app", {"app_id": app_id}, idempotency_key
+        return self._create(
+            Connection,
+            f"/api/v1/districts/{district_id}/connections",
+            "add the app",
+            {"app_id": app_id},
+            idempotency_key,
         )
-        return Connection.from_json(body)
 
     def connections(self, district_id: str) -> list[Connection]:
-        body = self._call("GET", f"/api/v1/districts/{district_id}/connections", "list your apps")
-        return [Connection.from_json(item) for item in body.get("data", [])]
+        body = self._call(
+            wire.ConnectionList, "GET", f"/api/v1/districts/{district_id}/connections", "list your apps"
+        )
+        return list(body.data)
 
     def connection(self, district_id: str, connection_id: str) -> Connection:
-        return Connection.from_json(
-            self._call(
-                "GET",
-                f"/api/v1/districts/{district_id}/connections/{connection_id}",
-                "check the app's status",
-            )
+        return self._call(
+            Connection,
+            "GET",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}",
+            "check the app's status",
         )
 
     def authorize(
@@ -335,64 +322,52 @@ class OnboardingClient:
     ) -> Connection:
         """Authorize the app (all the scopes it asks for unless `scopes` narrows them)."""
         body = {"scopes": list(scopes)} if scopes is not None else {}
-        return Connection.from_json(
-            self._call(
-                "POST",
-                f"/api/v1/districts/{district_id}/connections/{connection_id}/authorize",
-                "authorize the app",
-                json=body,
-                idempotency_key=new_idempotency_key(),
-            )
+        return self._call(
+            Connection,
+            "POST",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/authorize",
+            "authorize the app",
+            json=body,
+            idempotency_key=new_idempotency_key(),
         )
 
     def send_message(
         self, district_id: str, connection_id: str, message: str, *, idempotency_key: str | None = None
     ) -> Connection:
         """Reply to the vendor's question (or write to the vendor)."""
-        return Connection.from_json(
-            self._create(
-                f"/api/v1/districts/{district_id}/connections/{connection_id}/messages",
-                "send your reply to the vendor",
-                {"message": message},
-                idempotency_key,
-            )
+        return self._create(
+            Connection,
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/messages",
+            "send your reply to the vendor",
+            {"message": message},
+            idempotency_key,
         )
 
     # ---- the district's roster on the hub (pickers, login check, portal preview) ----
 
-    def pages(
+    def _each(
         self,
+        model: type[DirectoryPage],
         path: str,
         what: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Each page of a directory list (sorted by id), following the hub's `rel: next` links to the end."""
+        params: Mapping[str, str] | None,
+        page_size: int,
+    ) -> Iterator[Any]:
+        """Every row of a directory list (sorted by id), following the hub's `rel: next` links to the end."""
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise HubError(f"A page holds 1 to {MAX_PAGE_SIZE} records, not {page_size}.")
         query = {name: value for name, value in (params or {}).items() if value}
         uri: str | None = f"{path}?{urlencode({**query, 'limit': page_size})}"
         while uri is not None:
-            body = self._call("GET", uri, what)
-            items = body.get("data")
-            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-                raise malformed(what)
-            yield items
-            uri = next_link(body.get("links"))
-
-    def _each(
-        self, path: str, what: str, params: Mapping[str, str] | None, page_size: int
-    ) -> Iterator[dict[str, Any]]:
-        for page in self.pages(path, what, params, page_size=page_size):
-            yield from page
+            page = self._call(model, "GET", uri, what)
+            yield from page.data
+            uri = next_link([link.model_dump() for link in page.links])
 
     def schools(self, district_id: str, *, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[RosterSchool]:
         """Every school of the district with its hub id and record counts, page by page."""
-        for item in self._each(
-            f"/api/v1/districts/{district_id}/schools", "list your schools", None, page_size
-        ):
-            yield RosterSchool.from_json(item)
+        path = f"/api/v1/districts/{district_id}/schools"
+        for item in self._each(directory.SchoolPage, path, "list your schools", None, page_size):
+            yield RosterSchool.from_wire(item)
 
     def sections(
         self, district_id: str, *, school_id: str = "", query: str = "", page_size: int = DEFAULT_PAGE_SIZE
@@ -400,8 +375,7 @@ class OnboardingClient:
         """The district's sections (of one school, or matching `query` in name, SIS id or teacher)."""
         params = {"school_id": school_id, "query": query}
         path = f"/api/v1/districts/{district_id}/sections"
-        for item in self._each(path, "list your sections", params, page_size):
-            yield RosterSection.from_json(item)
+        yield from self._each(directory.SectionPage, path, "list your sections", params, page_size)
 
     def users(
         self,
@@ -414,8 +388,7 @@ class OnboardingClient:
         """Students, teachers and staff (`role` narrows) whose SIS id, name or email contains `query`."""
         params = {"role": role or "", "query": query}
         path = f"/api/v1/districts/{district_id}/users"
-        for item in self._each(path, "list your users", params, page_size):
-            yield RosterUser.from_json(item)
+        yield from self._each(directory.UserPage, path, "list your users", params, page_size)
 
     def find_users(
         self, district_id: str, query: str = "", *, role: str | None = None, limit: int = 100
@@ -433,15 +406,19 @@ class OnboardingClient:
     ) -> Iterator[RosterUser]:
         """Everyone the app can see, e.g. to check each shared student's SIS id against the vendor's roster."""
         path = f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users"
-        for item in self._each(path, "list the users shared with the app", {"role": role or ""}, page_size):
-            yield RosterUser.from_json(item)
+        yield from self._each(
+            directory.UserPage, path, "list the users shared with the app", {"role": role or ""}, page_size
+        )
 
     # ---- sharing, validation, launch, portal ----
 
     def sharing(self, district_id: str, connection_id: str) -> Sharing:
-        return Sharing.from_json(
+        return Sharing.from_wire(
             self._call(
-                "GET", f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing", "load sharing"
+                wire.SharingOut,
+                "GET",
+                f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing",
+                "load sharing",
             )
         )
 
@@ -450,18 +427,20 @@ class OnboardingClient:
     ) -> SharedCounts:
         """The counts that `settings` would share, without saving anything."""
         body = self._call(
+            wire.SharingPreviewOut,
             "POST",
             f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing/preview",
             "preview the sharing",
             json=settings.as_json(),
             idempotency_key=new_idempotency_key(),
         )
-        return SharedCounts.from_json(body.get("counts") or {})
+        return body.counts
 
     def set_sharing(self, district_id: str, connection_id: str, settings: SharingSettings) -> Sharing:
         """Save the sharing. A type change after the vendor confirmed raises Conflict (code sharing_type_locked)."""
-        return Sharing.from_json(
+        return Sharing.from_wire(
             self._call(
+                wire.SharingOut,
                 "PUT",
                 f"/api/v1/districts/{district_id}/connections/{connection_id}/sharing",
                 "save the sharing",
@@ -470,8 +449,9 @@ class OnboardingClient:
         )
 
     def validation(self, district_id: str, connection_id: str) -> Validation:
-        return Validation.from_json(
+        return Validation.from_wire(
             self._call(
+                wire.ValidationOut,
                 "GET",
                 f"/api/v1/districts/{district_id}/connections/{connection_id}/validation",
                 "validate the setup",
@@ -490,62 +470,20 @@ class OnboardingClient:
 
     def launch(self, district_id: str, connection_id: str, launch_date: str) -> Connection:
         """Set the launch date (YYYY-MM-DD); from then on the app shows in the portal."""
-        return Connection.from_json(
-            self._call(
-                "POST",
-                f"/api/v1/districts/{district_id}/connections/{connection_id}/launch",
-                "launch the app",
-                json={"launch_date": launch_date},
-                idempotency_key=new_idempotency_key(),
-            )
+        return self._call(
+            Connection,
+            "POST",
+            f"/api/v1/districts/{district_id}/connections/{connection_id}/launch",
+            "launch the app",
+            json={"launch_date": launch_date},
+            idempotency_key=new_idempotency_key(),
         )
 
     def portal(self, district_id: str, sis_id: str) -> PortalView:
         body = self._call(
-            "GET", f"/api/v1/districts/{district_id}/portal/{sis_id}", "show the portal preview"
-        )
-        return PortalView.from_json(body, self.base_url)
-
-
-class VendorClient:
-    """The vendor's side of a connection (app client credentials): list connections, decide on one."""
-
-    def __init__(
-        self,
-        base_url: str,
-        client_id: str,
-        client_secret: str,
-        *,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
-        self.client_id = client_id
-        self._secret = client_secret
-
-    def __repr__(self) -> str:
-        return f"VendorClient({self._transport.base_url!r}, client_id={self.client_id!r})"
-
-    def connections(self) -> list[Connection]:
-        response = self._transport.request(
+            wire.PortalOut,
             "GET",
-            "/api/v1/vendor/connections",
-            "list your app's districts",
-            auth=(self.client_id, self._secret),
+            f"/api/v1/districts/{district_id}/portal/{sis_id}",
+            "show the portal preview",
         )
-        return [Connection.from_json(item) for item in _json(response, "connections").get("data", [])]
-
-    def decide(self, connection_id: str, decision: str, message: str = "") -> Connection:
-        """`accept`, `reject` or `request_info` (with the question in `message`)."""
-        response = self._transport.request(
-            "POST",
-            f"/api/v1/vendor/connections/{connection_id}/decision",
-            "record the vendor's decision",
-            auth=(self.client_id, self._secret),
-            json={"decision": decision, "message": message},
-            idempotency_key=new_idempotency_key(),
-        )
-        return Connection.from_json(_json(response, "decision"))
-
-    def close(self) -> None:
-        self._transport.close()
+        return PortalView.from_wire(body, self.base_url)

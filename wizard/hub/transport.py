@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import logging
 import time
@@ -16,9 +17,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
+import pydantic
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -33,7 +35,9 @@ from wizard.hub.errors import (
     RateLimited,
     TooLarge,
     ValidationFailed,
+    malformed,
 )
+from wizard.tasks import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +107,18 @@ def next_link(links: Any) -> str | None:
         if isinstance(link, dict) and link.get("rel") == "next" and link.get("uri"):
             return str(link["uri"])
     return None
+
+
+Answer = TypeVar("Answer", bound=pydantic.BaseModel)
+
+
+def read_answer(response: requests.Response, model: type[Answer], what: str) -> Answer:
+    """The answer's body as `model` (a `wizard.wire` body); anything else is a malformed answer."""
+    try:
+        return model.model_validate_json(response.content)
+    except pydantic.ValidationError:
+        log.debug("malformed %s answer from the hub", what)  # never the body: it may hold a token
+        raise malformed(what) from None
 
 
 def new_idempotency_key() -> str:
@@ -327,3 +343,31 @@ class HubTransport:
 
     def close(self) -> None:
         self.session.close()
+
+
+class ProgressStream(io.RawIOBase):
+    """A request body read in chunks, reporting progress and honouring Cancel between chunks."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, payload: bytes, progress: ProgressCallback, cancel: CancelToken | None) -> None:
+        super().__init__()
+        self._payload = payload
+        self._sent = 0
+        self._progress = progress
+        self._cancel = cancel
+
+    def __len__(self) -> int:  # requests sends Content-Length instead of chunked encoding
+        return len(self._payload)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled()
+        size = self.CHUNK if size is None or size < 0 else min(size, self.CHUNK)
+        chunk = self._payload[self._sent : self._sent + size]
+        self._sent += len(chunk)
+        self._progress(self._sent, len(self._payload), "Uploading roster files")
+        return chunk

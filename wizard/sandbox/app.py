@@ -1,100 +1,48 @@
-"""The FastAPI application: shared context, error shapes, authentication helpers, and the app factory."""
+"""The FastAPI application: error shapes and the app factory that mounts every router."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wizard.sandbox.catalog import AppCredentials, sync_catalog
+from wizard.sandbox.catalog import sync_catalog
 from wizard.sandbox.db import Database
+from wizard.sandbox.deps import ApiError, HubContext
 from wizard.sandbox.middleware import FaultInjection, IdempotentPosts
+from wizard.sandbox.routes import (
+    apps,
+    connections,
+    data,
+    directory,
+    district_settings,
+    launch,
+    oauth,
+    sharing,
+    signups,
+    uploads,
+    vendor,
+)
 from wizard.sandbox.settings import HubSettings
+from wizard.wire.onboarding import Health
 
-if TYPE_CHECKING:
-    from wizard.sandbox.sftp_server import SftpService
-
-
-class ApiError(Exception):
-    """An answer other than success, with a machine code and a message for the person at the other end."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        fields: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
-        self.headers = headers or {}
-
-
-def not_found(what: str) -> ApiError:
-    if what == "district":
-        return ApiError(
-            404, "not_found", "That district is not on this hub, or you are signed in to another one."
-        )
-    return ApiError(404, "not_found", f"No {what} with that id exists in your district.")
-
-
-@dataclass
-class RateWindow:
-    start: float
-    used: int
-
-
-@dataclass
-class HubContext:
-    """Everything a route needs: the database, the settings, and the per-token rate-limit windows."""
-
-    db: Database
-    settings: HubSettings
-    issued_credentials: dict[str, AppCredentials] = field(default_factory=dict)
-    rate_windows: dict[str, RateWindow] = field(default_factory=dict)
-    rate_lock: threading.Lock = field(default_factory=threading.Lock)
-    sftp: SftpService | None = None  # the hub's SFTP server, when it serves one
-
-    def now(self) -> float:
-        return self.settings.clock()
-
-
-def hub_context(request: Request) -> HubContext:
-    context: HubContext = request.app.state.hub
-    return context
-
-
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "Sign in first: this call needs an access token.")
-    return token.strip()
-
-
-def basic_credentials(request: Request) -> tuple[str, str]:
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    try:
-        client_id, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        client_id, secret = "", ""
-    if scheme.lower() != "basic" or not client_id or not secret:
-        raise ApiError(401, "unauthorized", "This call needs the app's client id and secret (HTTP Basic).")
-    return client_id, secret
+ROUTERS = (
+    signups,
+    district_settings,
+    uploads,
+    apps,
+    connections,
+    sharing,
+    launch,
+    directory,
+    vendor,
+    data,
+    oauth,
+)
 
 
 def _error_body(path: str, error: ApiError) -> dict[str, Any]:
@@ -102,7 +50,7 @@ def _error_body(path: str, error: ApiError) -> dict[str, Any]:
         return {"message": error.message}
     if path.startswith("/oauth"):
         return {"error": error.code, "error_description": error.message}
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    body: dict[str, Any] = {"code": error.code, "message": error.message, **error.extra}
     if error.fields:
         body["fields"] = error.fields
     return {"error": body}
@@ -141,8 +89,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     """Build the hub: open (and migrate) the database, load the app catalog, mount every route."""
-    from wizard.sandbox import routes_data, routes_onboarding, routes_roster, routes_sftp
-
     settings = settings or HubSettings.from_env()
     db = Database(db_path)
     context = HubContext(db=db, settings=settings, issued_credentials=sync_catalog(db))
@@ -151,13 +97,11 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     _install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "schema_version": db.schema_version}
+    def healthz() -> Health:
+        return Health(status="ok", schema_version=db.schema_version)
 
-    app.include_router(routes_onboarding.router)
-    app.include_router(routes_roster.router)
-    app.include_router(routes_sftp.router)
-    app.include_router(routes_data.router)
+    for module in ROUTERS:
+        app.include_router(module.router)
     app.add_middleware(IdempotentPosts, db=db)
     app.add_middleware(FaultInjection, settings=settings)  # outermost: faults hit before anything else
     return app

@@ -13,6 +13,7 @@ from typing import Any
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_id, new_token
+from wizard.wire.onboarding import ConnectionOut, HistoryEventOut
 from wizard.wire.vocab import ConnectionStatus
 
 PENDING_AUTHORIZATION = ConnectionStatus.PENDING_DISTRICT_AUTHORIZATION
@@ -86,31 +87,33 @@ def sharing_locked(row: sqlite3.Row) -> bool:
     return bool(row["vendor_confirmed"]) and row["sharing"] is not None
 
 
-def connection_view(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+def connection_view(conn: sqlite3.Connection, row: sqlite3.Row) -> ConnectionOut:
     app = app_row(conn, row["app_id"])
     history = [
-        {"at": event["at"], "actor": event["actor"], "action": event["action"], "message": event["message"]}
+        HistoryEventOut(
+            at=event["at"], actor=event["actor"], action=event["action"], message=event["message"]
+        )
         for event in conn.execute(
             "SELECT * FROM connection_events WHERE connection_id = ? ORDER BY seq", (row["id"],)
         )
     ]
     sharing = loads(row["sharing"])
-    return {
-        "id": row["id"],
-        "district_id": row["district_id"],
-        "app_id": row["app_id"],
-        "app_name": app["name"] if app else row["app_id"],
-        "status": row["status"],
-        "created": row["created"],
-        "status_since": iso(float(row["status_since"])),
-        "scopes": loads(row["scopes"]) or [],
-        "open_question": row["open_question"],
-        "vendor_confirmed": bool(row["vendor_confirmed"]),
-        "sharing_type": sharing["type"] if sharing else None,
-        "sharing_locked": sharing_locked(row),
-        "launch_date": row["launch_date"],
-        "history": history,
-    }
+    return ConnectionOut(
+        id=row["id"],
+        district_id=row["district_id"],
+        app_id=row["app_id"],
+        app_name=app["name"] if app else row["app_id"],
+        status=row["status"],
+        created=row["created"],
+        status_since=iso(float(row["status_since"])),
+        scopes=tuple(loads(row["scopes"]) or ()),
+        open_question=row["open_question"],
+        vendor_confirmed=bool(row["vendor_confirmed"]),
+        sharing_type=sharing["type"] if sharing else None,
+        sharing_locked=sharing_locked(row),
+        launch_date=row["launch_date"],
+        history=tuple(history),
+    )
 
 
 def create(conn: sqlite3.Connection, district_id: str, app_id: str, now: float) -> str:
@@ -136,3 +139,55 @@ def district_message(conn: sqlite3.Connection, row: sqlite3.Row, message: str, n
         add_event(conn, row["id"], iso(now), "district", "replied", message)
     else:
         add_event(conn, row["id"], iso(now), "district", "message", message)
+
+
+# ---- reading and writing connections --------------------------------------------------------------------------
+
+
+def connection_ids(conn: sqlite3.Connection, district_id: str) -> list[str]:
+    return [
+        str(row["id"])
+        for row in conn.execute(
+            "SELECT id FROM connections WHERE district_id = ? ORDER BY created, id", (district_id,)
+        )
+    ]
+
+
+def connection_for_app(conn: sqlite3.Connection, district_id: str, app_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM connections WHERE district_id = ? AND app_id = ?", (district_id, app_id)
+    ).fetchone()
+    return row
+
+
+def connections_of(conn: sqlite3.Connection, district_id: str) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM connections WHERE district_id = ?", (district_id,)).fetchall()
+
+
+def save_sharing(conn: sqlite3.Connection, connection_id: str, sharing: dict[str, Any], now: float) -> None:
+    conn.execute("UPDATE connections SET sharing = ? WHERE id = ?", (dumps(sharing), connection_id))
+    add_event(
+        conn, connection_id, iso(now), "district", "sharing_saved", f"Sharing set to {sharing['type']}."
+    )
+
+
+def set_launch_date(conn: sqlite3.Connection, connection_id: str, launch_date: str, now: float) -> None:
+    conn.execute("UPDATE connections SET launch_date = ? WHERE id = ?", (launch_date, connection_id))
+    add_event(conn, connection_id, iso(now), "district", "launched", f"Launch date {launch_date}.")
+
+
+def vendor_connections(conn: sqlite3.Connection, app_id: str) -> list[sqlite3.Row]:
+    """The connections an app's vendor may see: those the district has authorized (never one merely added)."""
+    return conn.execute(
+        "SELECT * FROM connections WHERE app_id = ? AND status != ? ORDER BY created, id",
+        (app_id, PENDING_AUTHORIZATION),
+    ).fetchall()
+
+
+def vendor_connection(conn: sqlite3.Connection, app_id: str, connection_id: str) -> sqlite3.Row | None:
+    """One connection of the app, if its district has authorized it (else the vendor cannot know of it)."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM connections WHERE id = ? AND app_id = ? AND status != ?",
+        (connection_id, app_id, PENDING_AUTHORIZATION),
+    ).fetchone()
+    return row

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from wizard.sandbox.app import ApiError
+from wizard.sandbox.deps import ApiError
 from wizard.sandbox.settings import HubSettings
 
 Item = TypeVar("Item", bound=Mapping[str, Any])

@@ -14,12 +14,19 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from wizard.sandbox import sftp_accounts
-from wizard.sandbox.app import ApiError, HubContext, not_found
-from wizard.sandbox.routes_onboarding import ERROR_BODY, Context, District, invalid_fields
+from wizard.sandbox.deps import (
+    ApiError,
+    Context,
+    District,
+    HubContext,
+    error_responses,
+    invalid_fields,
+    not_found,
+)
 from wizard.sandbox.store import district_row, iso
 from wizard.sandbox.uploads import ACCEPTED_NAMES
 
-router = APIRouter(prefix="/api/v1", responses=dict.fromkeys((401, 404, 409, 422), ERROR_BODY))
+router = APIRouter(prefix="/api/v1", responses=error_responses(401, 404, 409, 422))
 
 
 class KeyIn(BaseModel):

@@ -18,14 +18,15 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import platformdirs
 import uvicorn
 
 from wizard.errors import UserFacingError
-from wizard.sandbox.app import HubContext, create_app
+from wizard.sandbox.app import create_app
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
+from wizard.sandbox.deps import HubContext
 from wizard.sandbox.seed import DemoSeed, seed_demo
 from wizard.sandbox.settings import FaultRule, HubSettings
 
@@ -60,7 +61,7 @@ class RunningHub:
     @property
     def sftp(self) -> SftpService | None:
         """The hub's SFTP server, when it was started with one."""
-        return self.context.sftp
+        return cast("SftpService | None", self.context.sftp)  # the only FileSync the hub starts
 
     @property
     def settings(self) -> HubSettings:

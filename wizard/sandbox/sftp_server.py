@@ -27,7 +27,7 @@ import asyncssh
 
 from wizard.roster import spec
 from wizard.sandbox import sftp_accounts, uploads
-from wizard.sandbox.app import HubContext
+from wizard.sandbox.deps import HubContext
 from wizard.sandbox.store import iso, new_id
 
 log = logging.getLogger(__name__)

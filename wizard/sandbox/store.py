@@ -135,3 +135,83 @@ def app_for_credentials(conn: sqlite3.Connection, client_id: str, client_secret:
 def app_entry(row: sqlite3.Row) -> dict[str, Any]:
     entry: dict[str, Any] = loads(row["data"])
     return entry
+
+
+# ---- districts and their admins -------------------------------------------------------------------------------
+
+
+def insert_district(conn: sqlite3.Connection, district_id: str, fields: dict[str, str], created: str) -> None:
+    """A new district (`fields`: name, state, nces_id, sis_vendor, admin_name, admin_email, admin_phone)."""
+    conn.execute(
+        "INSERT INTO districts (id, name, state, nces_id, sis_vendor, admin_name, admin_email, admin_phone, "
+        "created) VALUES (:id, :name, :state, :nces_id, :sis_vendor, :admin_name, :admin_email, :admin_phone, "
+        ":created)",
+        {**fields, "id": district_id, "created": created},
+    )
+
+
+def add_admin_token(conn: sqlite3.Connection, district_id: str, token: str) -> None:
+    conn.execute(
+        "INSERT INTO admin_tokens (token_hash, district_id) VALUES (?, ?)", (token_hash(token), district_id)
+    )
+
+
+def district_by_nces_id(conn: sqlite3.Connection, nces_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM districts WHERE nces_id = ? ORDER BY created, rowid LIMIT 1", (nces_id,)
+    ).fetchone()
+    return row
+
+
+def set_sync_method(conn: sqlite3.Connection, district_id: str, method: str) -> None:
+    conn.execute(
+        "UPDATE districts SET sync_method = ?, sync_state = CASE WHEN sync_state = '' THEN 'pending' "
+        "ELSE sync_state END WHERE id = ?",
+        (method, district_id),
+    )
+
+
+def set_sso_provider(conn: sqlite3.Connection, district_id: str, provider: str) -> None:
+    conn.execute("UPDATE districts SET sso_provider = ? WHERE id = ?", (provider, district_id))
+
+
+def staff_admin_exists(conn: sqlite3.Connection, district_id: str, email: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM staff_admins WHERE district_id = ? AND lower(email) = lower(?)",
+            (district_id, email),
+        ).fetchone()
+        is not None
+    )
+
+
+def insert_staff_admin(
+    conn: sqlite3.Connection, district_id: str, admin: dict[str, str], created: str
+) -> None:
+    conn.execute(
+        "INSERT INTO staff_admins (id, district_id, name, email, title, created) VALUES (?, ?, ?, ?, ?, ?)",
+        (admin["id"], district_id, admin["name"], admin["email"], admin["title"], created),
+    )
+
+
+def staff_admins(conn: sqlite3.Connection, district_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM staff_admins WHERE district_id = ? ORDER BY created, id", (district_id,)
+    ).fetchall()
+
+
+def district_progress(conn: sqlite3.Connection, district_id: str) -> tuple[str | None, bool, int]:
+    """The last upload's status, whether the district has roster data, and how many staff admins it has."""
+    last_upload = conn.execute(
+        "SELECT status FROM uploads WHERE district_id = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+        (district_id,),
+    ).fetchone()
+    has_data = conn.execute("SELECT 1 FROM records WHERE district_id = ? LIMIT 1", (district_id,)).fetchone()
+    admins = conn.execute(
+        "SELECT COUNT(*) FROM staff_admins WHERE district_id = ?", (district_id,)
+    ).fetchone()
+    return (last_upload["status"] if last_upload else None), has_data is not None, int(admins[0])
+
+
+def apps(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM apps ORDER BY name").fetchall()

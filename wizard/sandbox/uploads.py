@@ -19,10 +19,11 @@ from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import Issue
 from wizard.roster.pipeline import PrepareOptions, prepare
-from wizard.sandbox.app import HubContext
 from wizard.sandbox.db import dumps, loads
+from wizard.sandbox.deps import HubContext
 from wizard.sandbox.records import CHANGE_KINDS, build_roster, changed_share, compare
 from wizard.sandbox.store import iso, load_roster, save_roster
+from wizard.wire.onboarding import UploadOut
 from wizard.wire.vocab import SyncState, UploadStatus
 
 log = logging.getLogger(__name__)
@@ -220,21 +221,41 @@ def _finish(
         conn.execute("UPDATE districts SET sync_state = ? WHERE id = ?", (sync_state, district_id))
 
 
-def upload_view(row: sqlite3.Row) -> dict[str, Any]:
+def upload_view(row: sqlite3.Row) -> UploadOut:
     result: dict[str, Any] = loads(row["result"]) or {}
-    return {
-        "id": row["id"],
-        "status": row["status"],
-        "created": row["created"],
-        "finished": row["finished"],
-        "counts": result.get("counts", {}),
-        "errors": result.get("errors", []),
-        "warnings": result.get("warnings", []),
-        "error_count": result.get("error_count", len(result.get("errors", []))),
-        "warning_count": result.get("warning_count", len(result.get("warnings", []))),
-        "changes": result.get("changes", {}),
-        "changed_share": result.get("changed_share", 0.0),
-        "hold_reason": row["hold_reason"],
-        "source": row["source"],  # http | sftp
-        "files": loads(row["file_names"]) or [],
-    }
+    return UploadOut(
+        id=row["id"],
+        status=row["status"],
+        created=row["created"],
+        finished=row["finished"],
+        counts=result.get("counts", {}),
+        errors=result.get("errors", []),
+        warnings=result.get("warnings", []),
+        error_count=result.get("error_count", len(result.get("errors", []))),
+        warning_count=result.get("warning_count", len(result.get("warnings", []))),
+        changes=result.get("changes", {}),
+        changed_share=result.get("changed_share", 0.0),
+        hold_reason=row["hold_reason"],
+        source=row["source"],
+        files=loads(row["file_names"]) or [],
+    )
+
+
+def insert_upload(conn: sqlite3.Connection, upload_id: str, district_id: str, created: str) -> None:
+    conn.execute(
+        "INSERT INTO uploads (id, district_id, status, created) VALUES (?, ?, ?, ?)",
+        (upload_id, district_id, PROCESSING, created),
+    )
+
+
+def upload_row(conn: sqlite3.Connection, district_id: str, upload_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM uploads WHERE id = ? AND district_id = ?", (upload_id, district_id)
+    ).fetchone()
+    return row
+
+
+def upload_rows(conn: sqlite3.Connection, district_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM uploads WHERE district_id = ? ORDER BY created DESC, rowid DESC", (district_id,)
+    ).fetchall()

@@ -68,7 +68,7 @@ class MeData(Envelope):
     id: str
     district: str
     type: str
-    authorized_by: str
+    authorized_by: str = ""
 
 
 class MeOut(Envelope):
@@ -79,12 +79,12 @@ class MeOut(Envelope):
 
 class UserInfoOut(Envelope):
     sub: str
-    user_type: str
-    district: str
-    given_name: str
-    family_name: str
-    email: str
-    email_verified: bool
+    user_type: str = ""
+    district: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+    email_verified: bool = False
 
 
 class TokenOut(Envelope):

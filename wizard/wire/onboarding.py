@@ -7,7 +7,9 @@ Value lists are the `StrEnum`s of `wizard.wire.vocab`.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from wizard.wire.text import LIST_MAX, EmailText, MessageText, NameText, ShortText
 from wizard.wire.vocab import (
@@ -21,8 +23,16 @@ from wizard.wire.vocab import (
     SsoProvider,
     SyncMethod,
     SyncState,
+    UploadSource,
     UploadStatus,
 )
+
+
+def _empty_if_null(value: object) -> object:
+    return "" if value is None else value
+
+
+Text = Annotated[str, BeforeValidator(_empty_if_null)]  # text a hub may send as null: read as ""
 
 
 class Body(BaseModel):
@@ -220,6 +230,8 @@ class UploadOut(Answer):
     changes: dict[str, ChangeCountsOut]
     changed_share: float
     hold_reason: str | None
+    source: UploadSource = UploadSource.HTTP
+    files: list[str] = Field(default_factory=list, description="the file names the upload held")
 
 
 class UploadList(Answer):
@@ -269,13 +281,13 @@ class ConnectionOut(Answer):
     status: ConnectionStatus
     created: str
     status_since: str
-    scopes: list[str]
+    scopes: tuple[str, ...]
     open_question: str | None
     vendor_confirmed: bool
     sharing_type: SharingType | None
     sharing_locked: bool
     launch_date: str | None
-    history: list[HistoryEventOut]
+    history: tuple[HistoryEventOut, ...]
 
 
 class ConnectionList(Answer):
@@ -364,64 +376,3 @@ class PortalOut(Answer):
     name: str
     apps: list[PortalAppOut]
     hidden: list[PortalAppOut]
-
-
-# ---- the district's directory (pickers, login check, portal preview) ------------------------------------------
-
-
-class SchoolCounts(Answer):
-    students: int
-    teachers: int
-    sections: int
-
-
-class SchoolRow(Answer):
-    id: str
-    name: str
-    sis_id: str
-    school_number: str
-    low_grade: str
-    high_grade: str
-    counts: SchoolCounts
-
-
-class SectionRow(Answer):
-    id: str
-    name: str
-    sis_id: str
-    school_id: str
-    school_name: str
-    subject: str
-    grade: str
-    teacher_names: list[str]
-    student_count: int
-
-
-class UserRow(Answer):
-    id: str
-    role: DirectoryRole
-    sis_id: str
-    first_name: str
-    last_name: str
-    email: str
-    grade: str
-    school_id: str
-    school_name: str
-
-
-class SchoolPage(Answer):
-    data: list[SchoolRow]
-    links: list[Link]
-    total: int
-
-
-class SectionPage(Answer):
-    data: list[SectionRow]
-    links: list[Link]
-    total: int
-
-
-class UserPage(Answer):
-    data: list[UserRow]
-    links: list[Link]
-    total: int

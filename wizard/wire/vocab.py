@@ -42,6 +42,13 @@ class UploadStatus(StrEnum):
         return self is not UploadStatus.PROCESSING
 
 
+class UploadSource(StrEnum):
+    """How an upload reached the hub."""
+
+    HTTP = "http"  # the onboarding API (the wizard's upload)
+    SFTP = "sftp"  # the district's SFTP folder
+
+
 class SyncState(StrEnum):
     """The district's sync as the hub reports it ("" before any sync method was chosen)."""
 

@@ -365,7 +365,7 @@ class AddAppPage(BasePage):
     def history_text(self, event: HistoryEvent) -> str:
         """One history entry as a sentence: who did what, in plain words."""
         app = self.ctx.state.app.app_name or self.tr("the app")
-        action = event.action
+        action: str = event.action
         if action == "accepted" and event.message and event.message not in DEFAULT_HUB_NOTES:
             action = "accepted_with_message"
         template = HISTORY_WORDS.get(action)

@@ -8,33 +8,39 @@ Every list pages like the Data API: sorted by id, `limit` (at most the hub's max
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 
+from wizard.sandbox.deps import API_ERRORS, Context, District, invalid_fields
 from wizard.sandbox.paging import page_of
 from wizard.sandbox.records import RosterData, sis_id_of
-from wizard.sandbox.routes_onboarding import ERROR_BODY, Context, District, invalid_fields, shared_records
+from wizard.sandbox.routes.common import shared_records
 from wizard.sandbox.store import load_roster
+from wizard.wire.directory import SchoolPage, SectionPage, UserPage
 
-router = APIRouter(prefix="/api/v1", responses=dict.fromkeys((400, 401, 404, 409, 413, 422), ERROR_BODY))
+router = APIRouter(prefix="/api/v1", responses=API_ERRORS, tags=["directory"])
 
 USER_KIND_BY_ROLE = {"student": "students", "teacher": "teachers", "staff": "staff"}
 Limit = Annotated[int | None, Query(description="page size (the hub's default when absent)")]
 Cursor = Annotated[str | None, Query(description="the id after which the page starts")]
 
 
+PageModel = TypeVar("PageModel", SchoolPage, SectionPage, UserPage)
+
+
 def _paged(
+    model: type[PageModel],
     context: Context,
     request: Request,
     rows: list[dict[str, Any]],
     limit: int | None,
     starting_after: str | None,
     **filters: str | None,
-) -> dict[str, Any]:
+) -> PageModel:
     extra = {name: value for name, value in filters.items() if value}
     page, links = page_of(context.settings, rows, request.url.path, limit, starting_after, extra=extra)
-    return {"data": page, "links": links, "total": len(rows)}
+    return model.model_validate({"data": page, "links": links, "total": len(rows)})
 
 
 def _user_row(roster: RosterData, role_name: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +90,7 @@ def roster_schools(
     request: Request,
     limit: Limit = None,
     starting_after: Cursor = None,
-) -> dict[str, Any]:
+) -> SchoolPage:
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     per_school: dict[str, dict[str, int]] = {
@@ -109,7 +115,7 @@ def roster_schools(
         }
         for s in roster.records["schools"].values()
     ]
-    return _paged(context, request, rows, limit, starting_after)
+    return _paged(SchoolPage, context, request, rows, limit, starting_after)
 
 
 @router.get("/districts/{district_id}/sections")
@@ -121,7 +127,7 @@ def roster_sections(
     query: str = "",
     limit: Limit = None,
     starting_after: Cursor = None,
-) -> dict[str, Any]:
+) -> SectionPage:
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     needle = query.strip().casefold()
@@ -149,7 +155,9 @@ def roster_sections(
         }
         if not needle or needle in f"{row['name']} {row['sis_id']} {' '.join(teacher_names)}".casefold():
             rows.append(row)
-    return _paged(context, request, rows, limit, starting_after, school_id=school_id, query=query)
+    return _paged(
+        SectionPage, context, request, rows, limit, starting_after, school_id=school_id, query=query
+    )
 
 
 @router.get("/districts/{district_id}/users")
@@ -161,12 +169,12 @@ def roster_users(
     role: str | None = None,
     limit: Limit = None,
     starting_after: Cursor = None,
-) -> dict[str, Any]:
+) -> UserPage:
     """Students, teachers and staff (hub id, SIS id, name, email, grade, school) matching `query`."""
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     rows = _users(roster, role, query, None)
-    return _paged(context, request, rows, limit, starting_after, role=role, query=query)
+    return _paged(UserPage, context, request, rows, limit, starting_after, role=role, query=query)
 
 
 @router.get("/districts/{district_id}/connections/{connection_id}/shared-users")
@@ -179,9 +187,9 @@ def shared_users(
     query: str = "",
     limit: Limit = None,
     starting_after: Cursor = None,
-) -> dict[str, Any]:
+) -> UserPage:
     """The users shared with the app (e.g. to check each student's SIS id against the vendor's roster)."""
     with context.db.transaction() as conn:
         _, roster, ids = shared_records(conn, context, district_id, connection_id)
     rows = _users(roster, role, query, ids)
-    return _paged(context, request, rows, limit, starting_after, role=role, query=query)
+    return _paged(UserPage, context, request, rows, limit, starting_after, role=role, query=query)

@@ -1,0 +1,145 @@
+"""What every router of the hub shares: its context, the error it raises, and who is calling.
+
+The routers import this module, never the app factory (`wizard.sandbox.app`), which imports them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, Request
+
+from wizard.sandbox.catalog import AppCredentials
+from wizard.sandbox.db import Database
+from wizard.sandbox.settings import HubSettings
+from wizard.sandbox.store import district_for_admin_token
+from wizard.wire.dataapi import DataError, OAuthError
+from wizard.wire.onboarding import ErrorAnswer
+
+
+class FileSync(Protocol):
+    """The hub's SFTP server as the routes see it (`wizard.sandbox.sftp_server.SftpService`, which imports
+    this module, so it is named here by what it offers)."""
+
+    host: str
+    port: int
+    quiet_seconds: float
+    folders: Any  # its DropFolders
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    def stop(self) -> None: ...
+
+
+class ApiError(Exception):
+    """An answer other than success, with a machine code and a message for the person at the other end."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.headers = headers or {}
+        self.extra = extra or {}  # more members of the error object, e.g. the district id of a conflict
+
+
+def not_found(what: str) -> ApiError:
+    if what == "district":
+        return ApiError(
+            404, "not_found", "That district is not on this hub, or you are signed in to another one."
+        )
+    return ApiError(404, "not_found", f"No {what} with that id exists in your district.")
+
+
+def invalid_fields(fields: dict[str, str]) -> ApiError:
+    summary = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+    return ApiError(422, "invalid_fields", f"Please correct: {summary}", fields=fields)
+
+
+@dataclass
+class RateWindow:
+    start: float
+    used: int
+
+
+@dataclass
+class HubContext:
+    """Everything a route needs: the database, the settings, and the per-caller rate-limit windows."""
+
+    db: Database
+    settings: HubSettings
+    issued_credentials: dict[str, AppCredentials] = field(default_factory=dict)
+    rate_windows: dict[str, RateWindow] = field(default_factory=dict)
+    rate_lock: threading.Lock = field(default_factory=threading.Lock)
+    sftp: FileSync | None = None  # the hub's SFTP server, when it serves one
+
+    def now(self) -> float:
+        return self.settings.clock()
+
+
+def hub_context(request: Request) -> HubContext:
+    context: HubContext = request.app.state.hub
+    return context
+
+
+Context = Annotated[HubContext, Depends(hub_context)]
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "Sign in first: this call needs an access token.")
+    return token.strip()
+
+
+def basic_credentials(request: Request) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    try:
+        client_id, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        client_id, secret = "", ""
+    if scheme.lower() != "basic" or not client_id or not secret:
+        raise ApiError(401, "unauthorized", "This call needs the app's client id and secret (HTTP Basic).")
+    return client_id, secret
+
+
+def district_access(district_id: str, request: Request, context: Context) -> str:
+    """The district whose admin token came with the call; another district's id answers 404."""
+    token = bearer_token(request)
+    with context.db.read() as conn:
+        owner = district_for_admin_token(conn, token)
+    if owner is None:
+        raise ApiError(401, "unauthorized", "Your sign-in is not valid any more: sign in again.")
+    if owner != district_id:
+        raise not_found("district")
+    return owner
+
+
+District = Annotated[str, Depends(district_access)]
+
+
+def error_responses(*statuses: int, model: type[Any] = ErrorAnswer) -> dict[int | str, dict[str, Any]]:
+    """The documented failures of a router, each with its body's schema."""
+    return {status: {"model": model, "description": "error"} for status in statuses}
+
+
+API_ERRORS = error_responses(400, 401, 404, 409, 413, 422, 429)
+DATA_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429, model=DataError)
+OAUTH_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429, model=OAuthError)

@@ -1,0 +1,1 @@
+"""The hub's routers, one module per resource; `wizard.sandbox.app` mounts them all."""
