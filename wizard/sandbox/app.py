@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wizard.sandbox import routes_sftp
 from wizard.sandbox.catalog import sync_catalog
 from wizard.sandbox.db import Database
 from wizard.sandbox.deps import ApiError, HubContext
@@ -39,6 +40,7 @@ ROUTERS = (
     sharing,
     launch,
     directory,
+    routes_sftp,
     vendor,
     data,
     oauth,

@@ -25,6 +25,7 @@ from wizard.sandbox.deps import (
 )
 from wizard.sandbox.store import district_row, iso
 from wizard.sandbox.uploads import ACCEPTED_NAMES
+from wizard.wire.sftp import SftpKeyOut, SftpKeyRemoved, SftpPasswordOut, SftpSettingsOut
 
 router = APIRouter(prefix="/api/v1", responses=error_responses(401, 404, 409, 422))
 
@@ -74,7 +75,7 @@ def _district_name(conn: sqlite3.Connection, district_id: str) -> str:
     return str(row["name"])
 
 
-@router.get("/districts/{district_id}/sftp")
+@router.get("/districts/{district_id}/sftp", response_model=SftpSettingsOut)
 def sftp_settings(district_id: District, context: Context) -> dict[str, Any]:
     """The district's SFTP username (created on first request), server address, keys and folder."""
     with context.db.transaction() as conn:
@@ -82,7 +83,7 @@ def sftp_settings(district_id: District, context: Context) -> dict[str, Any]:
         return _settings_view(conn, context, district_id)
 
 
-@router.post("/districts/{district_id}/sftp/password")
+@router.post("/districts/{district_id}/sftp/password", response_model=SftpPasswordOut)
 def rotate_sftp_password(district_id: District, context: Context) -> dict[str, Any]:
     """A new SFTP password, returned this once (the hub keeps only its hash); the old one stops working."""
     password = sftp_accounts.new_password()
@@ -94,7 +95,7 @@ def rotate_sftp_password(district_id: District, context: Context) -> dict[str, A
         return {**_settings_view(conn, context, district_id), "password": password}
 
 
-@router.post("/districts/{district_id}/sftp/keys", status_code=201)
+@router.post("/districts/{district_id}/sftp/keys", status_code=201, response_model=SftpKeyOut)
 def add_sftp_key(district_id: District, body: KeyIn, context: Context) -> dict[str, Any]:
     """Register an SSH public key (OpenSSH one-line form) for the district's SFTP login."""
     try:
@@ -111,7 +112,7 @@ def add_sftp_key(district_id: District, body: KeyIn, context: Context) -> dict[s
         return _key_view(added)
 
 
-@router.delete("/districts/{district_id}/sftp/keys/{key}")
+@router.delete("/districts/{district_id}/sftp/keys/{key}", response_model=SftpKeyRemoved)
 def remove_sftp_key(district_id: District, key: str, context: Context) -> dict[str, Any]:
     with context.db.transaction() as conn:
         for registered in sftp_accounts.keys(conn, district_id):
