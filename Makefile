@@ -4,13 +4,18 @@ VENV ?= .venv
 STAMP := $(VENV)/.installed
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint hub screenshots bench system-deps clean
+.PHONY: run test lint hub screenshots bench system-deps clean dist dist-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+DIST_STAMP := $(VENV)/.installed-dist
+$(DIST_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,dist]'
+	touch $(DIST_STAMP)
 
 system-deps:
 	@scripts/system-deps.sh
@@ -44,5 +49,17 @@ bench: system-deps $(STAMP)
 screenshots: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots docs/screenshots
 
+# The one-folder desktop bundle in dist/district-wizard/ (PyInstaller; Windows and macOS: see the spec).
+dist: system-deps $(DIST_STAMP)
+	@start=$$(date +%s) && \
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller packaging/district-wizard.spec && \
+	echo $$(( $$(date +%s) - start )) > dist/build-seconds.txt && \
+	echo "Built dist/district-wizard/ in $$(cat dist/build-seconds.txt) s"
+
+# Starts the bundle offscreen from outside the checkout: --version, prepare, the screenshot tour, the GUI.
+dist-check: dist
+	$(PY) scripts/dist_check.py dist/district-wizard
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -15,6 +15,8 @@ packages=(
   dbus dbus-x11 gnome-keyring
   # stock OpenSSH (sshd + sftp-server) for the SFTP client's interoperability tests
   openssh-server
+  # make dist: PyInstaller reads shared libraries with objdump; dist-check validates the .desktop entry
+  binutils desktop-file-utils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -34,6 +34,7 @@ from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.validate import ValidatePage
 from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.wizard_window import OnboardingWizard
+from wizard.ui.worker import Worker
 
 
 def _open(qtbot: QtBot, hub: Any) -> OnboardingWizard:
@@ -242,6 +243,31 @@ def test_non_secure_sync_app_answers_the_vendor_and_gets_the_vendor_page(
         assert [app.app_id for app in portal.apps] + [app.app_id for app in portal.hidden] == [
             "symphony-math"
         ]
+
+
+def test_coming_back_while_a_poll_was_in_flight_polls_again(
+    qtbot: QtBot, embedded_hub: Any, fast_polls: None, tmp_path: Path
+) -> None:
+    """Leaving Add app while its poll was still running detached the poll, whose end never came: back on the
+    page, polling never resumed and the vendor's answer never showed (the screenshot tour got stuck)."""
+    sis = write_sis_files(tmp_path / "sis")
+    window = _open(qtbot, embedded_hub)
+    _walk_to_add_app(qtbot, window, sis)
+    add_app = window.page_for(PageId.ADD_APP)
+    assert isinstance(add_app, AddAppPage)
+    choose_app(qtbot, add_app, "Symphony Math")
+    qtbot.mouseClick(add_app.authorize_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: add_app.send_button.isVisibleTo(add_app), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not add_app.is_busy, timeout=WAIT_MS)
+    add_app.poll_timer.stop()
+
+    add_app._poll()  # in flight: its result is delivered by the event loop, which has not run yet
+    add_app.leave()
+    assert not add_app.poll_timer.isActive()
+    add_app.shown()  # back on the page
+    qtbot.waitUntil(add_app.poll_timer.isActive, timeout=WAIT_MS)
+    add_app.leave()
+    qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)  # the detached poll ends by itself
 
 
 def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_there(

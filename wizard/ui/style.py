@@ -3,12 +3,13 @@ stylesheet shipped in wizard/resources/styles. Sizes are in points or font-relat
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from wizard.resources import resource
 
 STYLE_FILE = resource("styles", "wizard.qss")
+APP_ICON = resource("icons", "district-wizard.png")
 
 # (role, colour) — every text colour has at least 4.5:1 contrast on its background (checked in the tests).
 PALETTE: dict[QPalette.ColorRole, str] = {
@@ -66,3 +67,10 @@ def apply_style(app: QApplication) -> None:
     app.setPalette(palette)
     if STYLE_FILE.is_file():
         app.setStyleSheet(STYLE_FILE.read_text(encoding="utf-8"))
+
+
+def app_icon() -> QIcon:
+    """The product's icon (window, task bar, About dialog), drawn from the shipped PNG."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(APP_ICON.read_bytes(), "PNG")
+    return QIcon(pixmap)

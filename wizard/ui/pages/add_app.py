@@ -293,6 +293,14 @@ class AddAppPage(BasePage):
     def _poll_finished(self) -> None:
         self._polling = False
 
+    def leave(self) -> None:
+        super().leave()
+        self._polling = False  # a poll still in flight was detached and will never report back
+
+    def cleanupPage(self) -> None:
+        super().cleanupPage()
+        self._polling = False
+
     def _connection_loaded(self, connection: Connection) -> None:
         state = self.ctx.state.app
         state.connection_id = connection.id
