@@ -24,6 +24,7 @@ from wizard.roster.pipeline import (
     prepare,
     write_outputs,
 )
+from wizard.roster.targets import STANDARD_TARGETS, TargetOutput, write_targets
 from wizard.roster.vendor import cli as vendor_cli
 from wizard.wording import counted
 
@@ -96,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         if target == "vendor":
             return vendor_cli.run_vendor_only(args, result, sys.stderr)
         written = write_outputs(result, args.out, allow_errors=args.allow_errors)
+        standard_targets = [each for each in args.target or [] if each in STANDARD_TARGETS]
+        outputs = write_targets(result, args.out, standard_targets, allow_errors=args.allow_errors)
     except UserFacingError as error:
         progress.finish()
         print(f"error: {error}", file=sys.stderr)
@@ -111,10 +114,25 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     print_summary(result, args.out, written, time.monotonic() - started, sys.stderr)
+    print_targets(standard_targets, outputs, sys.stderr)
     code = EXIT_ERRORS if result.error_count else EXIT_OK
     if target == "both":
         code = max(code, vendor_cli.run_vendor_target(args, result, sys.stderr))
     return code
+
+
+def print_targets(requested: list[str], outputs: list[TargetOutput], stream: TextIO) -> None:
+    """The OneRoster / SDS sets written (each read back identical), what they could not carry, or why not."""
+    if not requested:
+        return
+    lines: list[str] = []
+    for output in outputs:
+        files = ", ".join(f"{name} {count:,}" for name, count in output.counts.items())
+        lines.append(f"Wrote {output.path} ({output.name}; read back: every record identical): {files}")
+        lines += [f"  note: {note}" for note in output.notes]
+    if not outputs:
+        lines.append("The OneRoster / SDS sets were NOT written either: they are made from the hub files.")
+    stream.write("\n".join(lines) + "\n")
 
 
 class StderrProgress:

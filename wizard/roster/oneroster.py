@@ -835,19 +835,4 @@ def _enrollments(bundle: StandardSet, sections: Staged | None) -> Staged:
     return table
 
 
-def stage_oneroster(
-    sources: list[Source],
-    *,
-    log: IssueLog,
-    inputs: list[InputSummary],
-    used: MappingSpec,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-) -> dict[str, list[Staged]]:
-    """A OneRoster 1.1 set (kept for callers that name the version implicitly)."""
-    return stage_standard(
-        standards.ONEROSTER_11, sources, log=log, inputs=inputs, used=used, progress=progress, cancel=cancel
-    )
-
-
-__all__ = ["StandardSet", "first_of_list", "stage_oneroster", "stage_standard"]
+__all__ = ["StandardSet", "first_of_list", "stage_standard"]

@@ -52,15 +52,18 @@ def add_vendor_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--target",
-        choices=["hub", "vendor", "both"],
-        help="which files to write: the hub's set, the vendor's, or both "
-        "(default: both with --vendor-profile, else hub; the vendor files need only the students export)",
+        action="append",
+        choices=["hub", "oneroster", "sds", "vendor", "both"],
+        help="which files to write, repeatable: the hub's set; beside it a OneRoster 1.1 bulk zip (oneroster, "
+        "for ClassLink) and/or a Microsoft SDS v2.1 folder (sds); the vendor's import file (vendor; both = hub "
+        "and vendor). Default: hub, plus vendor with --vendor-profile; the vendor files need only the students "
+        "export",
     )
 
 
 def resolve_target(args: argparse.Namespace) -> Target:
     """Which outputs to write; refuses vendor options that make no sense together, before any work."""
-    target: Target = args.target or ("both" if args.vendor_profile else "hub")
+    target = vendor_target(args.target, bool(args.vendor_profile))
     if target != "hub" and not args.vendor_profile:
         raise UsageError(
             f"--target {target} needs --vendor-profile.",
@@ -81,6 +84,16 @@ def resolve_target(args: argparse.Namespace) -> Target:
         if path is not None and not path.is_file():
             raise UsageError(f"The {option} file {path} does not exist.", "Check the path and try again.")
     return target
+
+
+def vendor_target(requested: list[str] | None, has_profile: bool) -> Target:
+    """--target given any number of times -> hub, vendor or both (oneroster and sds come with the hub set)."""
+    if not requested:
+        return "both" if has_profile else "hub"
+    chosen = set(requested)
+    if "both" in chosen or ("vendor" in chosen and chosen - {"vendor"}):
+        return "both"
+    return "vendor" if chosen == {"vendor"} else "hub"
 
 
 def for_vendor_only(result: PrepareResult) -> PrepareResult:
