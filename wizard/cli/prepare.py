@@ -128,7 +128,8 @@ def print_targets(requested: list[str], outputs: list[TargetOutput], stream: Tex
     lines: list[str] = []
     for output in outputs:
         files = ", ".join(f"{name} {count:,}" for name, count in output.counts.items())
-        lines.append(f"Wrote {output.path} ({output.name}; read back: every record identical): {files}")
+        checked = "read back identical" + (", apart from what the notes list" if output.notes else "")
+        lines.append(f"Wrote {output.path} ({output.name}; {checked}): {files}")
         lines += [f"  note: {note}" for note in output.notes]
     if not outputs:
         lines.append("The OneRoster / SDS sets were NOT written either: they are made from the hub files.")
