@@ -22,9 +22,8 @@ from wizard.roster.pipeline import (
     PrepareResult,
     WrittenFiles,
     prepare,
-    write_outputs,
 )
-from wizard.roster.targets import STANDARD_TARGETS, TargetOutput, write_targets
+from wizard.roster.targets import STANDARD_TARGETS, TargetOutput, export_roster
 from wizard.roster.vendor import cli as vendor_cli
 from wizard.wording import counted
 
@@ -96,9 +95,9 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         if target == "vendor":
             return vendor_cli.run_vendor_only(args, result, sys.stderr)
-        written = write_outputs(result, args.out, allow_errors=args.allow_errors)
         standard_targets = [each for each in args.target or [] if each in STANDARD_TARGETS]
-        outputs = write_targets(result, args.out, standard_targets, allow_errors=args.allow_errors)
+        export = export_roster(result, args.out, ["hub", *standard_targets], allow_errors=args.allow_errors)
+        written, outputs = export.written, export.sets
     except UserFacingError as error:
         progress.finish()
         print(f"error: {error}", file=sys.stderr)

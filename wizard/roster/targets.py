@@ -7,7 +7,8 @@ this package's own reader, and kept only if it reads back as the hub set it came
 values the standard has no place for are listed in the notes and left out of the comparison). A difference is
 a defect: RoundTripError says which record and column, and nothing is left behind.
 
-    outputs = write_targets(result, Path("out"), ["oneroster", "sds"], allow_errors=False)
+    export = export_roster(result, Path("out"), ["hub", "oneroster", "sds"], allow_errors=False)
+    export.written  # the hub files, report, summary.json;  export.sets  # TargetOutput per standard set
 """
 
 from __future__ import annotations
@@ -23,15 +24,26 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from wizard.errors import UserFacingError
 from wizard.fileio import atomic_writer, fsync_folder, write_text_atomically
 from wizard.roster import spec, standards
-from wizard.roster.arrowtext import lookup
+from wizard.roster.arrowtext import arrow, lookup
 from wizard.roster.csvout import write_frame_csv
 from wizard.roster.oneroster import first_of_list
-from wizard.roster.pipeline import SUMMARY_NAME, InputFormat, PrepareOptions, PrepareResult, prepare
+from wizard.roster.pipeline import (
+    SUMMARY_NAME,
+    InputFormat,
+    PrepareOptions,
+    PrepareResult,
+    WrittenFiles,
+    prepare,
+    write_outputs,
+)
 from wizard.roster.sds import TEACHER_COLUMNS
+from wizard.roster.staging import text_column
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 STANDARD_TARGETS = ("oneroster", "sds")
@@ -82,11 +94,28 @@ class Conversion:
 
 
 def _text(values: pd.Series | np.ndarray | list[str]) -> pd.Series:
+    """Values as a text Series with a fresh RangeIndex ("" for missing); text Series stay in Arrow (no copy)."""
+    if isinstance(values, pd.Series):
+        return values.astype("str").fillna("").reset_index(drop=True)
     return pd.Series(np.asarray(values, dtype=object), dtype="str").fillna("")
 
 
 def _constant(length: int, value: str) -> pd.Series:
-    return _text(np.full(length, value, dtype=object))
+    return text_column(length, value)
+
+
+def _stack(*parts: pd.Series) -> pd.Series:
+    """Text Series one after the other (e.g. student enrollments, then teacher ones)."""
+    return pd.concat([_text(part) for part in parts], ignore_index=True)
+
+
+def _choose(condition: pd.Series | np.ndarray, yes: pd.Series | str, no: pd.Series | str) -> pd.Series:
+    """Per row `yes` where `condition` holds, else `no` (Series aligned positionally, or constants)."""
+    mask = np.asarray(condition, dtype=bool)
+    length = len(mask)
+    yes_values = _text(yes) if isinstance(yes, pd.Series) else _constant(length, yes)
+    no_values = _text(no) if isinstance(no, pd.Series) else _constant(length, no)
+    return yes_values.where(mask, no_values)
 
 
 def _map(values: pd.Series, table: dict[str, str]) -> pd.Series:
@@ -103,16 +132,13 @@ def _school_year(start: pd.Series, end: pd.Series) -> pd.Series:
     """A session's school year: the year it ends (else starts) in."""
     end_year = end.str.extract(r"^(\d{4})-", expand=False).fillna("")
     start_year = start.str.extract(r"^(\d{4})-", expand=False).fillna("")
-    return _text(end_year.where(end_year != "", start_year).to_numpy())
+    return _text(end_year.where(end_year != "", start_year))
 
 
 def _frame(columns: Sequence[str], data: dict[str, pd.Series], length: int) -> pd.DataFrame:
     """A frame with exactly `columns` (the standard's order); columns not in `data` are empty."""
     return pd.DataFrame(
-        {
-            column: (_text(data[column].to_numpy()) if column in data else _constant(length, ""))
-            for column in columns
-        },
+        {column: (_text(data[column]) if column in data else _constant(length, "")) for column in columns},
         index=pd.RangeIndex(length),
     )
 
@@ -164,21 +190,19 @@ def _people(tables: Tables) -> pd.DataFrame:
                 {
                     "kind": _constant(length, kind),
                     "position": np.arange(length),
-                    "id": _text(frame[id_column].to_numpy()),
-                    "school": _text(frame["School_id"].to_numpy()),
-                    "first": _text(frame["First_name"].to_numpy()),
-                    "last": _text(frame["Last_name"].to_numpy()),
-                    "middle": _text(frame["Middle_name"].to_numpy())
+                    "id": _text(frame[id_column]),
+                    "school": _text(frame["School_id"]),
+                    "first": _text(frame["First_name"]),
+                    "last": _text(frame["Last_name"]),
+                    "middle": _text(frame["Middle_name"])
                     if "Middle_name" in frame
                     else _constant(length, ""),
-                    "number": _text(frame[number].to_numpy()) if number else _constant(length, ""),
-                    "email": _text(frame[email].to_numpy()),
-                    "username": _text(frame["Username"].to_numpy()),
-                    "password": _text(frame["Password"].to_numpy()),
-                    "grade": _text(frame["Grade"].to_numpy()) if "Grade" in frame else _constant(length, ""),
-                    "role": _text(frame["Role"].to_numpy())
-                    if "Role" in frame
-                    else _constant(length, kind[:-1]),
+                    "number": _text(frame[number]) if number else _constant(length, ""),
+                    "email": _text(frame[email]),
+                    "username": _text(frame["Username"]),
+                    "password": _text(frame["Password"]),
+                    "grade": _text(frame["Grade"]) if "Grade" in frame else _constant(length, ""),
+                    "role": _text(frame["Role"]) if "Role" in frame else _constant(length, kind[:-1]),
                 }
             )
         )
@@ -204,12 +228,12 @@ def _districts(tables: Tables, people: pd.DataFrame) -> str:
 
 def _orgs(format_id: str, tables: Tables, district: str) -> pd.DataFrame:
     schools = tables.get("schools", pd.DataFrame({column: [] for column in spec.hub_columns("schools")}))
-    ids = _text(schools["School_id"].to_numpy())
+    ids = _text(schools["School_id"])
     data = {
         "sourcedId": ids,
-        "name": _text(schools["School_name"].to_numpy()),
+        "name": _text(schools["School_name"]),
         "type": _constant(len(ids), "school"),
-        "identifier": _text(schools["School_number"].to_numpy()),
+        "identifier": _text(schools["School_number"]),
         "parentSourcedId": _constant(len(ids), district),
     }
     frame = _frame(_columns(format_id, "orgs"), data, len(ids))
@@ -240,12 +264,12 @@ def _keyed_ids(frame: pd.DataFrame, key: Sequence[str], prefix: str) -> tuple[pd
 def _sessions(format_id: str, sections: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     term_ids, terms = _keyed_ids(sections, ("Term_name", "Term_start", "Term_end"), "term-")
     start, end = (
-        iso_dates(_text(terms["Term_start"].to_numpy())),
-        iso_dates(_text(terms["Term_end"].to_numpy())),
+        iso_dates(_text(terms["Term_start"])),
+        iso_dates(_text(terms["Term_end"])),
     )
     data = {
-        "sourcedId": _text(terms["id"].to_numpy()),
-        "title": _text(terms["Term_name"].to_numpy()),
+        "sourcedId": _text(terms["id"]),
+        "title": _text(terms["Term_name"]),
         "type": _constant(len(terms), "term"),
         "startDate": start,
         "endDate": end,
@@ -272,9 +296,9 @@ def _teacher_links(sections: pd.DataFrame) -> pd.DataFrame:
     long = long[long["teacher"] != ""].sort_values("rank", kind="stable")
     return pd.DataFrame(
         {
-            "section": _text(long["Section_id"].to_numpy()),
-            "school": _text(long["School_id"].to_numpy()),
-            "teacher": _text(long["teacher"].to_numpy()),
+            "section": _text(long["Section_id"]),
+            "school": _text(long["School_id"]),
+            "teacher": _text(long["teacher"]),
             "rank": long["rank"].to_numpy(),
         }
     )
@@ -373,7 +397,7 @@ def to_oneroster(tables: Tables) -> Conversion:
     first = _unique_people(people, name, notes)
     staff_role = people["role"].str.lower().str.strip()
     staff_role = staff_role.where(staff_role.isin(ONEROSTER_USER_ROLES), "administrator")
-    role = _text(np.where(people["kind"] == "staff", staff_role, people["role"]))
+    role = _choose(people["kind"] == "staff", staff_role, people["role"])
     changed = (people["kind"] == "staff") & (role != people["role"])
     if changed.any():
         notes.append(
@@ -405,27 +429,27 @@ def to_oneroster(tables: Tables) -> Conversion:
     files["courses.csv"] = _frame(
         _columns(format_id, "courses"),
         {
-            "sourcedId": _text(courses["id"].to_numpy()),
-            "title": _text(courses["Course_name"].to_numpy()),
-            "courseCode": _text(courses["Course_number"].to_numpy()),
-            "orgSourcedId": _text(courses["School_id"].to_numpy()),
+            "sourcedId": _text(courses["id"]),
+            "title": _text(courses["Course_name"]),
+            "courseCode": _text(courses["Course_number"]),
+            "orgSourcedId": _text(courses["School_id"]),
         },
         len(courses),
     )
-    subject = _text(sections["Subject"].to_numpy())
+    subject = _text(sections["Subject"])
     files["classes.csv"] = _frame(
         _columns(format_id, "classes"),
         {
-            "sourcedId": _text(sections["Section_id"].to_numpy()),
-            "title": _text(sections["Name"].to_numpy()),
-            "grades": _map(_text(sections["Grade"].to_numpy()), standards.ceds_grades()),
+            "sourcedId": _text(sections["Section_id"]),
+            "title": _text(sections["Name"]),
+            "grades": _map(_text(sections["Grade"]), standards.ceds_grades()),
             "courseSourcedId": course_ids,
-            "classCode": _text(sections["Section_number"].to_numpy()),
-            "classType": _text(np.where(subject == "homeroom/advisory", "homeroom", "scheduled")),
-            "schoolSourcedId": _text(sections["School_id"].to_numpy()),
+            "classCode": _text(sections["Section_number"]),
+            "classType": _choose(subject == "homeroom/advisory", "homeroom", "scheduled"),
+            "schoolSourcedId": _text(sections["School_id"]),
             "termSourcedIds": term_ids,
             "subjects": subject,
-            "periods": _text(sections["Period"].to_numpy()),
+            "periods": _text(sections["Period"]),
         },
         len(sections),
     )
@@ -443,12 +467,12 @@ def to_oneroster(tables: Tables) -> Conversion:
             "may refuse them."
         )
     if "sections" in expected:
-        split = first_of_list(_text(expected["sections"]["Subject"].to_numpy()))
-        if (split != _text(expected["sections"]["Subject"].to_numpy())).any():
+        split = first_of_list(_text(expected["sections"]["Subject"]))
+        if (split != _text(expected["sections"]["Subject"])).any():
             notes.append(
                 "sections.csv: a Subject with a comma is a list in OneRoster; its first item is read back."
             )
-        expected["sections"]["Subject"] = split.to_numpy()
+        expected["sections"]["Subject"] = split
 
     enrollments = tables.get("enrollments", pd.DataFrame(columns=spec.hub_columns("enrollments")))
     teachers = _teacher_links(sections)
@@ -456,23 +480,13 @@ def to_oneroster(tables: Tables) -> Conversion:
     files["enrollments.csv"] = _frame(
         _columns(format_id, "enrollments"),
         {
-            "sourcedId": _text(np.char.add("enrollment-", (np.arange(rows) + 1).astype(str))),
-            "classSourcedId": _text(
-                np.concatenate([enrollments["Section_id"].to_numpy(), teachers["section"].to_numpy()])
-            ),
-            "schoolSourcedId": _text(
-                np.concatenate([enrollments["School_id"].to_numpy(), teachers["school"].to_numpy()])
-            ),
-            "userSourcedId": _text(
-                np.concatenate([enrollments["Student_id"].to_numpy(), teachers["teacher"].to_numpy()])
-            ),
-            "role": _text(
-                np.concatenate([np.full(len(enrollments), "student"), np.full(len(teachers), "teacher")])
-            ),
-            "primary": _text(
-                np.concatenate(
-                    [np.full(len(enrollments), "false"), np.where(teachers["rank"] == 0, "true", "false")]
-                )
+            "sourcedId": "enrollment-" + _text((np.arange(rows) + 1).astype(str)),
+            "classSourcedId": _stack(enrollments["Section_id"], teachers["section"]),
+            "schoolSourcedId": _stack(enrollments["School_id"], teachers["school"]),
+            "userSourcedId": _stack(enrollments["Student_id"], teachers["teacher"]),
+            "role": _stack(_constant(len(enrollments), "student"), _constant(len(teachers), "teacher")),
+            "primary": _stack(
+                _constant(len(enrollments), "false"), _choose(teachers["rank"] == 0, "true", "false")
             ),
         },
         rows,
@@ -493,7 +507,7 @@ def _expect_people(expected: Tables, people: pd.DataFrame, first: np.ndarray, ro
         keep = first[mine]
         frame = expected[kind]
         if kind == "staff":
-            frame["Role"] = _text(_role_for_kind(people, role, first, mine)).to_numpy()
+            frame["Role"] = _text(_role_for_kind(people, role, first, mine))
         expected[kind] = frame[keep].reset_index(drop=True)
 
 
@@ -511,41 +525,39 @@ def _oneroster_demographics(
     filled = (students[["DOB", "Gender", "Race", "Hispanic_Latino"]] != "").any(axis=1).to_numpy()
     chosen = students[filled]
     length = len(chosen)
-    race = _text(chosen["Race"].to_numpy())
+    race = _text(chosen["Race"])
     code = _race_codes(race)
     data: dict[str, pd.Series] = {
-        "sourcedId": _text(chosen["Student_id"].to_numpy()),
-        "birthDate": iso_dates(_text(chosen["DOB"].to_numpy())),
-        "sex": _map(_text(chosen["Gender"].to_numpy()), standards.sex_codes("oneroster")),
-        "hispanicOrLatinoEthnicity": _map(
-            _text(chosen["Hispanic_Latino"].to_numpy()), {"Y": "true", "N": "false"}
-        ),
+        "sourcedId": _text(chosen["Student_id"]),
+        "birthDate": iso_dates(_text(chosen["DOB"])),
+        "sex": _map(_text(chosen["Gender"]), standards.sex_codes("oneroster")),
+        "hispanicOrLatinoEthnicity": _map(_text(chosen["Hispanic_Latino"]), {"Y": "true", "N": "false"}),
     }
     for column in standards.race_codes().values():
-        data[column] = _text(np.where(race == "", "", np.where(code == column, "true", "false")))
+        data[column] = _choose(race == "", "", _choose(code == column, "true", "false"))
     frame = _frame(_columns(format_id, "demographics"), data, length)
     if "students" in expected:
-        gender = _text(expected["students"]["Gender"].to_numpy())
+        gender = _text(expected["students"]["Gender"])
         carried_gender = gender.isin(list(standards.sex_codes("oneroster"))) | (gender == "")
         if not carried_gender.all():
             notes.append(
                 f"students.csv: {int((~carried_gender).sum()):,} Gender value(s) X have no OneRoster 1.1 sex "
                 "(male/female only) and are left empty."
             )
-        expected["students"]["Gender"] = gender.where(carried_gender, "").to_numpy()
+        expected["students"]["Gender"] = gender.where(carried_gender, "")
         _expect_race(expected["students"], notes, "OneRoster 1.1")
     return frame
 
 
 def _expect_race(students: pd.DataFrame, notes: list[str], standard_name: str) -> None:
-    race = _text(students["Race"].to_numpy())
+    race = _text(students["Race"])
     unknown = (race != "") & (_race_codes(race) == "")
     if unknown.any():
         notes.append(
             f"students.csv: {int(unknown.sum()):,} Race value(s) (e.g. Unknown) have no {standard_name} code and "
             "are left empty."
         )
-    students["Race"] = race.where(~unknown, "").to_numpy()
+    students["Race"] = race.where(~unknown, "")
 
 
 def _manifest(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -662,9 +674,9 @@ def to_sds(tables: Tables) -> Conversion:
         )
     staff_kinds = standards.role_kinds()
     tokens = people["role"].str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-    is_staff_role = _map(_text(tokens.to_numpy()), staff_kinds) == "staff"
+    is_staff_role = _map(_text(tokens), staff_kinds) == "staff"
     role = _text(
-        np.where(people["kind"] == "staff", np.where(is_staff_role, people["role"], "staff"), people["role"])
+        _choose(people["kind"] == "staff", _choose(is_staff_role, people["role"], "staff"), people["role"])
     )
     changed = (people["kind"] == "staff") & (role != people["role"])
     if changed.any():
@@ -677,7 +689,7 @@ def to_sds(tables: Tables) -> Conversion:
             "userSourcedId": people["id"],
             "orgSourcedId": people["school"].where(people["school"] != "", district),
             "role": role,
-            "grade": _map(_text(people["grade"].to_numpy()), standards.ceds_grades()),
+            "grade": _map(_text(people["grade"]), standards.ceds_grades()),
             "isPrimary": _constant(len(people), "true"),
         },
         len(people),
@@ -689,20 +701,20 @@ def to_sds(tables: Tables) -> Conversion:
         mine = (people["kind"] == kind).to_numpy()
         frame = expected[kind]
         id_column = spec.kind_spec(kind).id_column or ""
-        ids = _text(frame[id_column].to_numpy())
+        ids = _text(frame[id_column])
         for column, field_name in (
             ("First_name", "first"),
             ("Last_name", "last"),
             ("Username", "username"),
             ("Password", "password"),
         ):
-            frame[column] = lookup(ids, users["id"], users[field_name]).to_numpy()
+            frame[column] = lookup(ids, users["id"], users[field_name])
         email_column = {"students": "Student_email", "teachers": "Teacher_email", "staff": "Staff_email"}[
             kind
         ]
-        frame[email_column] = lookup(ids, users["id"], users["email"]).to_numpy()
+        frame[email_column] = lookup(ids, users["id"], users["email"])
         if kind == "staff":
-            frame["Role"] = role[mine].to_numpy()
+            frame["Role"] = _text(role[mine])
 
     sections = tables.get("sections", pd.DataFrame(columns=spec.hub_columns("sections")))
     term_ids, files["academicSessions.csv"] = _sessions(format_id, sections)
@@ -711,61 +723,55 @@ def to_sds(tables: Tables) -> Conversion:
     files["courses.csv"] = _frame(
         _columns(format_id, "courses"),
         {
-            "sourcedId": _text(courses["id"].to_numpy()),
-            "orgSourcedId": _text(courses["School_id"].to_numpy()),
-            "title": _text(courses["Course_name"].to_numpy()),
-            "code": _text(courses["Course_number"].to_numpy()),
-            "subject": _text(courses["Subject"].to_numpy()),
-            "grade": _map(_text(courses["Grade"].to_numpy()), standards.ceds_grades()),
+            "sourcedId": _text(courses["id"]),
+            "orgSourcedId": _text(courses["School_id"]),
+            "title": _text(courses["Course_name"]),
+            "code": _text(courses["Course_number"]),
+            "subject": _text(courses["Subject"]),
+            "grade": _map(_text(courses["Grade"]), standards.ceds_grades()),
         },
         len(courses),
     )
     files["classes.csv"] = _frame(
         _columns(format_id, "classes"),
         {
-            "sourcedId": _text(sections["Section_id"].to_numpy()),
-            "orgSourcedId": _text(sections["School_id"].to_numpy()),
-            "title": _text(sections["Name"].to_numpy()),
+            "sourcedId": _text(sections["Section_id"]),
+            "orgSourcedId": _text(sections["School_id"]),
+            "title": _text(sections["Name"]),
             "sessionSourcedIds": term_ids,
             "courseSourcedId": course_ids,
         },
         len(sections),
     )
     if "sections" in expected:
-        split = first_of_list(_text(expected["sections"]["Subject"].to_numpy()))
-        expected["sections"]["Subject"] = split.to_numpy()
+        split = first_of_list(_text(expected["sections"]["Subject"]))
+        expected["sections"]["Subject"] = split
 
     enrollments = tables.get("enrollments", pd.DataFrame(columns=spec.hub_columns("enrollments")))
     teachers = _teacher_links(sections)
     files["enrollments.csv"] = _frame(
         _columns(format_id, "enrollments"),
         {
-            "classSourcedId": _text(
-                np.concatenate([enrollments["Section_id"].to_numpy(), teachers["section"].to_numpy()])
-            ),
-            "userSourcedId": _text(
-                np.concatenate([enrollments["Student_id"].to_numpy(), teachers["teacher"].to_numpy()])
-            ),
-            "role": _text(
-                np.concatenate([np.full(len(enrollments), "student"), np.full(len(teachers), "teacher")])
-            ),
+            "classSourcedId": _stack(enrollments["Section_id"], teachers["section"]),
+            "userSourcedId": _stack(enrollments["Student_id"], teachers["teacher"]),
+            "role": _stack(_constant(len(enrollments), "student"), _constant(len(teachers), "teacher")),
         },
         len(enrollments) + len(teachers),
     )
     if "enrollments" in expected:
         frame = expected["enrollments"]
         school = lookup(
-            _text(frame["Section_id"].to_numpy()),
-            _text(sections["Section_id"].to_numpy()),
-            _text(sections["School_id"].to_numpy()),
+            _text(frame["Section_id"]),
+            _text(sections["Section_id"]),
+            _text(sections["School_id"]),
         )
-        differs = (school != _text(frame["School_id"].to_numpy())).to_numpy()
+        differs = (school != _text(frame["School_id"])).to_numpy()
         if differs.any():
             notes.append(
                 f"enrollments.csv: {int(differs.sum()):,} enrollment(s) name another school than their section's; "
                 "SDS enrollments take their section's school."
             )
-        frame["School_id"] = school.to_numpy()
+        frame["School_id"] = school
 
     students = tables.get("students", pd.DataFrame(columns=spec.hub_columns("students")))
     filled = (students[["DOB", "Gender", "Race", "Hispanic_Latino"]] != "").any(axis=1).to_numpy()
@@ -773,11 +779,11 @@ def to_sds(tables: Tables) -> Conversion:
     files["demographics.csv"] = _frame(
         _columns(format_id, "demographics"),
         {
-            "userSourcedId": _text(chosen["Student_id"].to_numpy()),
-            "sex": _map(_text(chosen["Gender"].to_numpy()), standards.sex_codes("sds")),
-            "birthDate": iso_dates(_text(chosen["DOB"].to_numpy())),
-            "ethnicityCodes": _map(_text(chosen["Hispanic_Latino"].to_numpy()), standards.ethnicity_codes()),
-            "raceCodes": _race_codes(_text(chosen["Race"].to_numpy())),
+            "userSourcedId": _text(chosen["Student_id"]),
+            "sex": _map(_text(chosen["Gender"]), standards.sex_codes("sds")),
+            "birthDate": iso_dates(_text(chosen["DOB"])),
+            "ethnicityCodes": _map(_text(chosen["Hispanic_Latino"]), standards.ethnicity_codes()),
+            "raceCodes": _race_codes(_text(chosen["Race"])),
         },
         len(chosen),
     )
@@ -835,6 +841,31 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+@dataclass
+class Export:
+    """What one export wrote: the hub files, report and summary (`written`) and the standard sets (`sets`)."""
+
+    written: WrittenFiles
+    sets: list[TargetOutput]
+
+
+def export_roster(
+    result: PrepareResult,
+    out_dir: Path,
+    targets: Sequence[str] = ("hub",),
+    *,
+    allow_errors: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Export:
+    """The one call for an export (CLI and GUI): the hub set, report and summary.json, then the OneRoster 1.1
+    zip and/or SDS v2.1 folder named in `targets` ("hub", "oneroster", "sds"), each read back identical."""
+    written = write_outputs(result, out_dir, allow_errors=allow_errors)
+    chosen = [target for target in targets if target in STANDARD_TARGETS]
+    sets = write_targets(result, out_dir, chosen, allow_errors=allow_errors, progress=progress, cancel=cancel)
+    return Export(written, sets)
+
+
 def remove_stale_targets(out_dir: Path, keep: set[str]) -> list[Path]:
     """Remove our OneRoster zip / SDS folder (recognised by name and contents) that this run did not write."""
     removed: list[Path] = []
@@ -879,7 +910,7 @@ def _write_checked(
             write_frame_csv(frame, folder / file_name)
         if target == "oneroster":
             built = staging / final.name
-            with zipfile.ZipFile(built, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            with zipfile.ZipFile(built, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as bundle:
                 for file_name in conversion.files:
                     bundle.write(folder / file_name, file_name)
         else:
@@ -933,38 +964,49 @@ def check_round_trip(path: Path, format_id: str, name: str, expected: Tables) ->
 
 
 def compare_tables(expected: Tables, actual: Tables) -> list[str]:
-    """What differs between two sets of hub tables, record by record (empty when they are identical)."""
+    """What differs between two sets of hub tables, record by record (empty when they are identical). Both
+    sides are sorted by id (then every column) and compared column by column in Arrow."""
     differences: list[str] = []
     kinds = [kind for kind in spec.HUB_KINDS if len(expected.get(kind, ())) or len(actual.get(kind, ()))]
     for kind in kinds:
         columns = spec.hub_columns(kind)
         left = _sorted(expected.get(kind), kind)
         right = _sorted(actual.get(kind), kind)
-        if len(left) != len(right):
-            differences.append(f"{spec.hub_file_name(kind)}: {len(left):,} records, {len(right):,} read back")
+        if left.num_rows != right.num_rows:
+            differences.append(
+                f"{spec.hub_file_name(kind)}: {left.num_rows:,} records, {right.num_rows:,} read back"
+            )
             continue
-        unequal = left[columns].to_numpy(dtype=object) != right[columns].to_numpy(dtype=object)
-        if unequal.any():
-            row, column = np.argwhere(unequal)[0]
+        for name in columns:
+            same = pc.equal(left.column(name), right.column(name))
+            if pc.all(same).as_py():
+                continue
+            row = int(pc.index(same, False).as_py())
             id_column = spec.kind_spec(kind).id_column or columns[0]
-            name = columns[column]
-            was, now = str(left[name].iloc[row]), str(right[name].iloc[row])
+            was, now = str(left.column(name)[row].as_py()), str(right.column(name)[row].as_py())
             if name == "Password":  # never in a message
                 was, now = "*" * len(was), "*" * len(now)
-            differences.append(
-                f"{spec.hub_file_name(kind)} {left[id_column].iloc[row]}: {name} {was!r} reads back as {now!r}"
-            )
+            record = left.column(id_column)[row].as_py()
+            differences.append(f"{spec.hub_file_name(kind)} {record}: {name} {was!r} reads back as {now!r}")
+            break
     return differences
 
 
-def _sorted(frame: pd.DataFrame | None, kind: str) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame | None, kind: str) -> pa.Table:
     columns = spec.hub_columns(kind)
     if frame is None:
-        return pd.DataFrame({column: pd.Series([], dtype="str") for column in columns})
-    text = pd.DataFrame({column: _text(frame[column].to_numpy()) for column in columns})
+        return pa.table({column: pa.array([], pa.large_string()) for column in columns})
+    table = pa.table(
+        {
+            column: arrow(frame[column].astype("str").fillna(""))
+            if column in frame
+            else pa.nulls(len(frame), pa.large_string()).fill_null("")
+            for column in columns
+        }
+    )
     id_column = spec.kind_spec(kind).id_column
     order = [id_column, *[column for column in columns if column != id_column]] if id_column else columns
-    return text.sort_values(order, kind="stable").reset_index(drop=True)
+    return table.sort_by([(column, "ascending") for column in order])
 
 
 __all__ = [
@@ -972,10 +1014,12 @@ __all__ = [
     "SDS_FOLDER",
     "STANDARD_TARGETS",
     "Conversion",
+    "Export",
     "RoundTripError",
     "TargetOutput",
     "check_round_trip",
     "compare_tables",
+    "export_roster",
     "remove_stale_targets",
     "to_oneroster",
     "to_sds",
