@@ -70,7 +70,10 @@ def test_targets_oneroster_and_sds_write_beside_the_hub_set(
     assert code == 0, err
     assert (tmp_path / "students.csv").is_file()  # the hub set comes with them
     assert (tmp_path / "oneroster_1.1.zip").is_file() and (tmp_path / "sds_v2.1" / "roles.csv").is_file()
-    assert f"Wrote {tmp_path / 'oneroster_1.1.zip'} (OneRoster 1.1; read back identical, apart from what the notes list)" in err
+    assert (
+        f"Wrote {tmp_path / 'oneroster_1.1.zip'} (OneRoster 1.1; read back identical, apart from what the notes list)"
+        in err
+    )
     assert "users.csv 6" in err
     assert "note: staff.csv: 2 Role value(s) are not OneRoster 1.1 roles" in err
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
