@@ -255,3 +255,19 @@ def test_every_family_is_recognised_from_the_files() -> None:
         "hub-valid": "hub",
         "sis-messy": "sis",
     }
+
+
+def test_without_role_types_the_primary_org_decides_then_file_order(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    shutil.copytree(ONEROSTER_12, folder)
+    roles = folder / "roles.csv"
+    rows = [line.split(",") for line in roles.read_text().splitlines()]
+    roles.write_text(
+        "\n".join(",".join([*row[:4], "" if index else row[4], *row[5:]]) for index, row in enumerate(rows))
+        + "\n"
+    )
+    # u3's roles: s2 (listed first) and s1; its primaryOrgSourcedId is s1
+    assert column(prepare([folder]), "teachers", "School_id")[0] == "s1"
+    users = folder / "users.csv"
+    users.write_text(users.read_text().replace(",,s1,she/her", ",,,she/her"))
+    assert column(prepare([folder]), "teachers", "School_id")[0] == "s2"
