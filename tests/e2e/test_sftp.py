@@ -363,3 +363,30 @@ def test_sync_settings_name_the_server_and_its_persistent_host_key(tmp_path: Pat
     assert stat.S_IMODE(host_key_path(db).stat().st_mode) == 0o600
     with start_hub(db, settings=settings, sftp=SftpOptions(port=0, quiet_seconds=QUIET)) as again:
         assert again.sftp is not None and again.sftp.fingerprint == first
+
+
+def test_the_onboarding_client_reads_and_changes_the_sftp_settings(
+    sftp_hub: RunningHub, clock: FakeClock, known_hosts: KnownHosts, tmp_path: Path
+) -> None:
+    district = sftp_district(sftp_hub, clock)
+    client, district_id = district.signed.client, district.signed.district_id
+    settings = client.sftp_settings(district_id)
+    assert settings.enabled and settings.username == district.username and settings.password_set
+    assert sftp_hub.sftp is not None and settings.host_key_fingerprint == sftp_hub.sftp.fingerprint
+    assert settings.quiet_seconds == QUIET and "staff.csv" in settings.accepted_names
+    rotated = client.rotate_sftp_password(district_id)
+    assert rotated.password not in repr(rotated)
+    public = generate_key(tmp_path / "key")
+    key = client.add_sftp_key(district_id, public)
+    assert [k.fingerprint for k in client.sftp_settings(district_id).keys] == [key.fingerprint]
+    client.remove_sftp_key(district_id, key.id)
+    assert client.sftp_settings(district_id).keys == []
+    send_files(
+        district.target,
+        SftpLogin(password=rotated.password),
+        roster_files(tmp_path / "roster"),
+        known_hosts=known_hosts,
+    )
+    district.wait_for_processed()
+    [upload] = client.uploads(district_id)
+    assert upload.source == "sftp" and "students.csv" in upload.files

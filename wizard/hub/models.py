@@ -102,6 +102,8 @@ class Upload:
     hold_reason: str | None
     error_count: int = 0  # all errors; `errors` lists at most the first thousand
     warning_count: int = 0
+    source: str = "http"  # an UploadSource: http | sftp
+    files: tuple[str, ...] = ()  # the file names the upload held
 
     @property
     def done(self) -> bool:
@@ -122,6 +124,8 @@ class Upload:
             hold_reason=u.hold_reason or None,
             error_count=u.error_count,
             warning_count=u.warning_count,
+            source=u.source,
+            files=tuple(u.files),
         )
 
     @classmethod

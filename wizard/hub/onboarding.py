@@ -43,6 +43,7 @@ from wizard.hub.vendor import VendorClient as VendorClient  # its old home, kept
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 from wizard.wire import directory
 from wizard.wire import onboarding as wire
+from wizard.wire.sftp import SftpKeyOut, SftpKeyRemoved, SftpPasswordOut, SftpSettingsOut
 
 DEFAULT_PAGE_SIZE = 1000
 DirectoryPage = TypeVar("DirectoryPage", directory.SchoolPage, directory.SectionPage, directory.UserPage)
@@ -272,6 +273,40 @@ class OnboardingClient:
                 f"/api/v1/districts/{district_id}/uploads/{upload_id}/approve",
                 "approve the upload",
             )
+        )
+
+    # ---- file sync over SFTP ----
+
+    def sftp_settings(self, district_id: str) -> SftpSettingsOut:
+        """The district's SFTP username, the hub's SFTP server and host key fingerprint, keys and folder."""
+        return self._call(
+            SftpSettingsOut, "GET", f"/api/v1/districts/{district_id}/sftp", "load the SFTP settings"
+        )
+
+    def rotate_sftp_password(self, district_id: str) -> SftpPasswordOut:
+        """A new SFTP password (the old one stops working); the hub shows it only in this answer."""
+        return self._call(
+            SftpPasswordOut,
+            "POST",
+            f"/api/v1/districts/{district_id}/sftp/password",
+            "get a new SFTP password",
+        )
+
+    def add_sftp_key(self, district_id: str, public_key: str) -> SftpKeyOut:
+        return self._call(
+            SftpKeyOut,
+            "POST",
+            f"/api/v1/districts/{district_id}/sftp/keys",
+            "register the SSH key",
+            json={"public_key": public_key},
+        )
+
+    def remove_sftp_key(self, district_id: str, key_id: str) -> None:
+        self._call(
+            SftpKeyRemoved,
+            "DELETE",
+            f"/api/v1/districts/{district_id}/sftp/keys/{key_id}",
+            "remove the SSH key",
         )
 
     # ---- app catalog and connections ----

@@ -11,7 +11,6 @@ import sqlite3
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from wizard.sandbox import sftp_accounts
 from wizard.sandbox.deps import (
@@ -25,13 +24,9 @@ from wizard.sandbox.deps import (
 )
 from wizard.sandbox.store import district_row, iso
 from wizard.sandbox.uploads import ACCEPTED_NAMES
-from wizard.wire.sftp import SftpKeyOut, SftpKeyRemoved, SftpPasswordOut, SftpSettingsOut
+from wizard.wire.sftp import SftpKeyIn, SftpKeyOut, SftpKeyRemoved, SftpPasswordOut, SftpSettingsOut
 
 router = APIRouter(prefix="/api/v1", responses=error_responses(401, 404, 409, 422))
-
-
-class KeyIn(BaseModel):
-    public_key: str
 
 
 def key_id(fingerprint: str) -> str:
@@ -96,7 +91,7 @@ def rotate_sftp_password(district_id: District, context: Context) -> dict[str, A
 
 
 @router.post("/districts/{district_id}/sftp/keys", status_code=201, response_model=SftpKeyOut)
-def add_sftp_key(district_id: District, body: KeyIn, context: Context) -> dict[str, Any]:
+def add_sftp_key(district_id: District, body: SftpKeyIn, context: Context) -> dict[str, Any]:
     """Register an SSH public key (OpenSSH one-line form) for the district's SFTP login."""
     try:
         key = sftp_accounts.parse_public_key(body.public_key)

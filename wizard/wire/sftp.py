@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
+
 from wizard.wire.onboarding import Answer
+
+
+class SftpKeyIn(BaseModel):
+    public_key: str = Field(description="an OpenSSH public key line, e.g. 'ssh-ed25519 AAAA… admin@district'")
 
 
 class SftpKeyOut(Answer):
@@ -36,7 +42,7 @@ class SftpSettingsOut(Answer):
 
 
 class SftpPasswordOut(SftpSettingsOut):
-    password: str  # shown this once; the hub keeps only its hash
+    password: str = Field(repr=False)  # shown this once; the hub keeps only its hash
 
 
 class SftpKeyRemoved(Answer):
