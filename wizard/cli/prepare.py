@@ -35,7 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "prepare",
         help="turn SIS exports into the hub's CSV set, offline",
         description="Turn raw SIS exports (CSV/TSV/TXT/XLSX, a OneRoster 1.1 or 1.2 bulk zip or folder, or a "
-        "Microsoft SDS v1 or v2.1 CSV set) into the hub's upload files, with validation_report.csv and summary.json. "
+        "Microsoft SDS v1 or v2.1 CSV set) into the hub's upload files, with validation_report.csv and summary.json; "
+        "with --target oneroster / sds also a OneRoster 1.1 bulk zip and an SDS v2.1 folder, each read back. "
         "Exit 0: no errors; 1: errors (see the report); 2: the command or inputs cannot be used.",
     )
     parser.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="files, folders or zips")

@@ -632,7 +632,18 @@ def _report_users_without_roles(
     )
 
 
-def _demographics(bundle: StandardSet) -> tuple[pd.Series, pd.DataFrame]:
+_DEMOGRAPHIC_HEADERS = {
+    "oneroster": {
+        "DOB": "birthDate",
+        "Gender": "sex",
+        "Race": "race columns",
+        "Hispanic_Latino": "hispanicOrLatinoEthnicity",
+    },
+    "sds": {"DOB": "birthDate", "Gender": "sex", "Race": "raceCodes", "Hispanic_Latino": "ethnicityCodes"},
+}
+
+
+def _demographics(bundle: StandardSet) -> tuple[pd.Series, pd.DataFrame, np.ndarray]:
     """(student ids, DOB / Gender / Race / Hispanic_Latino) from demographics.csv, in either family's shape."""
     keep = bundle.active("demographics")
     key = bundle.names("demographics_id")
@@ -681,17 +692,29 @@ def _demographics(bundle: StandardSet) -> tuple[pd.Series, pd.DataFrame]:
         },
         dtype="str",
     )
-    return pd.Series(ids.to_numpy(), dtype="str"), derived
+    rows = bundle.raws["demographics"].frame.index[keep].to_numpy()
+    return pd.Series(ids.to_numpy(), dtype="str"), derived, rows
 
 
 def _add_demographics(students: Staged, bundle: StandardSet) -> None:
     """Birth date, sex, race and ethnicity, joined on the student's sourcedId."""
-    derived_ids, derived = _demographics(bundle)
+    derived_ids, derived, rows = _demographics(bundle)
     student_ids = students.frame["Student_id"]
+    # a problem in a joined value names demographics.csv and its row (the student's own row if it has none)
+    found = pc.index_in(arrow(student_ids), value_set=arrow(derived_ids).combine_chunks())
+    position = np.asarray(found.to_numpy(zero_copy_only=False), dtype="float64")
+    joined = ~np.isnan(position)
+    own_rows = students.row.fillna(0).to_numpy(dtype=np.int64)
+    joined_rows = rows[np.where(joined, position, 0).astype(np.int64)] if len(rows) else own_rows
+    files = students.file.where(~joined, bundle.name("demographics"))
+    origin_rows = pd.Series(pd.array(np.where(joined, joined_rows, own_rows), dtype="Int64"))
     for column in derived.columns:
         students.frame[column] = lookup(student_ids, derived_ids, derived[column])
         students.present.add(column)
-        students.source_columns[column] = f"{column} ({bundle.name('demographics')})"
+        students.source_columns[column] = bundle.header(
+            "demographics", _DEMOGRAPHIC_HEADERS[bundle.family][column]
+        )
+        students.cell_origins[column] = (files, origin_rows)
 
 
 def _lookup(bundle: StandardSet, key: str, ids: pd.Series, column: str) -> pd.Series:

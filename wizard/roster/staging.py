@@ -30,12 +30,19 @@ class Staged:
     derived: set[str] = field(default_factory=set)
     # rows a conversion already reported an error for (the validator starts from these)
     flagged: np.ndarray | None = None
+    # columns joined from another file (e.g. a student's birth date from OneRoster's demographics.csv):
+    # column -> (file, spreadsheet row) per row, so a problem in that value names where it really is
+    cell_origins: dict[str, tuple[pd.Series, pd.Series]] = field(default_factory=dict)
 
     def flag(self, mask: np.ndarray) -> None:
         self.flagged = mask.copy() if self.flagged is None else self.flagged | mask
 
     def column_label(self, column: str) -> str:
         return self.source_columns.get(column, column)
+
+    def origin(self, column: str) -> tuple[pd.Series, pd.Series]:
+        """(file, spreadsheet row) per row for a problem in `column`: the row's own unless joined from elsewhere."""
+        return self.cell_origins.get(column, (self.file, self.row))
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -108,6 +115,13 @@ def concat_staged(parts: list[Staged]) -> Staged:
         flagged=np.concatenate(
             [part.flagged if part.flagged is not None else np.zeros(len(part), dtype=bool) for part in parts]
         ),
+        cell_origins={
+            column: (
+                pd.concat([part.origin(column)[0] for part in parts], ignore_index=True),
+                pd.concat([part.origin(column)[1] for part in parts], ignore_index=True),
+            )
+            for column in set().union(*(part.cell_origins for part in parts))
+        },
     )
 
 

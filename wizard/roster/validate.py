@@ -55,10 +55,11 @@ class Validator:
         shown = (values if values is not None else table.frame[column])[selected] if column else None
         labels = self.labels(table, subset)
         texts = message(subset, labels)
+        files, rows = table.origin(column) if column else (table.file, table.row)
         self.log.add_bulk(
             code,
-            file=table.file[selected],
-            rows=table.row[selected].to_numpy(),
+            file=files[selected],
+            rows=rows[selected].to_numpy(),
             column=table.column_label(column) if column else "",
             values=shown if shown is not None else pd.Series([""] * len(subset), dtype="str"),
             messages=texts,

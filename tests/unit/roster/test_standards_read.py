@@ -271,3 +271,35 @@ def test_without_role_types_the_primary_org_decides_then_file_order(tmp_path: Pa
     users = folder / "users.csv"
     users.write_text(users.read_text().replace(",,s1,she/her", ",,,she/her"))
     assert column(prepare([folder]), "teachers", "School_id")[0] == "s2"
+
+
+def test_an_sds_21_zip_with_other_file_name_case_reads_like_the_folder(tmp_path: Path) -> None:
+    archive = tmp_path / "sds.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in sorted(SDS_21.iterdir()):
+            bundle.write(path, path.name if path.name != "users.csv" else "Users.csv")
+    from_zip = prepare([archive])
+    assert from_zip.format_id == "sds-v2.1" and from_zip.error_count == 0
+    for kind, frame in prepare([SDS_21]).tables.items():
+        assert from_zip.tables[kind].equals(frame), kind
+    assert ("warning", "nonconformant_input", "Users.csv", None, "") in issue_keys(from_zip)
+
+
+@pytest.mark.parametrize(
+    ("folder", "line", "bad_row"),
+    [
+        (ONEROSTER_12, "u2,active,,2013-13-45,robot,false,true,true,false,false,false,false,,,,", 3),
+        (SDS_21, "u2,robot,2013-13-45,,,,notHispanicOrLatino,asian", 3),
+    ],
+)
+def test_a_bad_demographic_value_names_demographics_csv_and_its_row(
+    folder: Path, line: str, bad_row: int, tmp_path: Path
+) -> None:
+    copy = tmp_path / "set"
+    shutil.copytree(folder, copy)
+    demographics = copy / "demographics.csv"
+    lines = demographics.read_text().splitlines()
+    demographics.write_text("\n".join([*lines[:2], line]) + "\n")  # u2's row (row 3) is now bad
+    keys = issue_keys(prepare([copy]))
+    assert ("error", "invalid_date", "demographics.csv", bad_row, "birthDate") in keys
+    assert ("error", "invalid_value", "demographics.csv", bad_row, "sex") in keys
