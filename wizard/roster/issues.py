@@ -33,6 +33,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "invalid_email": ("error", "The value is not an email address."),
     "invalid_value": ("error", "The value is not in the hub's list for this column."),
     "malformed_row": ("error", "The row has a different number of values than the header."),
+    "nul_byte": ("error", "The value held a NUL byte (a damaged export); it was removed, check the value."),
+    "invisible_character_in_id": (
+        "error",
+        "The id holds an invisible or direction-changing character, so it would differ from the id it shows.",
+    ),
     "unclassified_file": ("error", "It is not clear which hub file this input is."),
     "unsupported_input": (
         "error",
@@ -74,6 +79,9 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "The person has roles at several schools; the hub lists a person under one school.",
     ),
+    "mixed_encoding": ("warning", "The row is in another text encoding than the rest of its file."),
+    "mojibake": ("warning", "The text looks garbled by a wrong encoding (José shown as JosÃ©)."),
+    "invisible_character": ("warning", "The value holds an invisible or direction-changing character."),
 }
 
 NOT_LISTED_MARK = "more not listed"  # the value of a cap_warnings summary line

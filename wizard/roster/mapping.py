@@ -22,6 +22,7 @@ from typing import Any
 from wizard.errors import UserFacingError
 from wizard.fileio import write_text_atomically
 from wizard.roster import spec
+from wizard.roster.readers import display_name, regular_file_problem
 
 
 class MappingFileError(UserFacingError):
@@ -83,25 +84,48 @@ class MappingSpec:
 _MAPPING_HINT = 'Write it like: [files."Students.csv"] kind = "students" and [files."Students.csv".columns] "Stu #" = "Student_id".'
 
 
+MAX_MAPPING_BYTES = 1024 * 1024  # a mapping names a few files and their columns: a few KB
+
+
 def load_mapping(path: Path) -> MappingSpec:
     """Read a mapping file (.toml or .json). Raises MappingFileError with a message for a person."""
+    shown = display_name(path)
+    problem = regular_file_problem(path, f"The mapping file {shown}")
+    if problem is not None:
+        hint = "Check the path." if "not found" in problem else "Give the mapping file itself."
+        raise MappingFileError(problem.replace("file not found", "does not exist"), hint)
     try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise MappingFileError(
+                f"The mapping file {shown} is larger than {MAX_MAPPING_BYTES // 1024:,} KB; a mapping is a few KB.",
+                "Check that it is the mapping file (" + _MAPPING_HINT + ")",
+            )
         raw = path.read_bytes()
-    except FileNotFoundError as error:
-        raise MappingFileError(f"The mapping file {path} does not exist.", "Check the path.") from error
     except OSError as error:
-        raise MappingFileError(f"The mapping file {path} cannot be read: {error.strerror}.", "") from error
+        raise MappingFileError(f"The mapping file {shown} cannot be read: {error.strerror}.", "") from error
+    kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
     try:
-        if path.suffix.lower() == ".json":
+        if kind == "JSON":
             data = json.loads(raw.decode("utf-8-sig"))
         else:
             data = tomllib.loads(raw.decode("utf-8-sig"))
     except (json.JSONDecodeError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
         raise MappingFileError(
-            f"The mapping file {path.name} is not valid {kind}: {error}.", _MAPPING_HINT
+            f"The mapping file {display_name(path.name)} is not valid {kind}: {error}.", _MAPPING_HINT
         ) from error
-    return MappingSpec.from_dict(data, source=f"The mapping file {path.name}")
+    except RecursionError as error:
+        raise MappingFileError(
+            f"The mapping file {display_name(path.name)} is nested too deeply to be a mapping.", _MAPPING_HINT
+        ) from error
+    try:
+        return MappingSpec.from_dict(data, source=f"The mapping file {display_name(path.name)}")
+    except MappingFileError:
+        raise
+    except (TypeError, ValueError, AttributeError) as error:
+        raise MappingFileError(
+            f"The mapping file {display_name(path.name)} does not describe a mapping ({error}).",
+            _MAPPING_HINT,
+        ) from error
 
 
 def save_mapping(mapping: MappingSpec, path: Path) -> None:

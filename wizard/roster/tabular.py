@@ -59,6 +59,8 @@ def read_source(source: Source, log: IssueLog) -> RawTable | None:
         return None
     for row, problem in raw.malformed_rows:
         log.add("malformed_row", raw.name, f"Row {row} {problem}. Check the quoting on that row.", row=row)
+    for note in raw.notes:
+        log.add(note.code, raw.name, note.message, row=note.row, column=note.column, value=note.value)
     return raw
 
 
