@@ -12,20 +12,31 @@ never half a file, even when the process is killed or the disk fills mid-write:
 - the folder is fsync'ed after the rename (`sync_folder=True`, the default) so the rename itself survives
   a power cut; file systems that cannot sync a folder are tolerated.
 
+A set of files that belong together (the hub upload set with its report and summary) is written with
+`FolderTransaction`: into a hidden staging folder beside them, then committed in one step (a COMMIT record
+written atomically) and moved into place. A process killed before the commit leaves the previous set
+untouched; killed after it, the next `recover_folder` (every writer runs it first) finishes the move. Either
+way the folder holds one complete set: the previous one or the new one, never a mix.
+
 Errors are plain `OSError`s: callers turn them into the user-facing error that fits their context.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import BinaryIO, Self
 
 PRIVATE_MODE = 0o600
 TEMPORARY_SUFFIX = ".tmp"
+STAGING_PREFIX = ".staging-"
+COMMIT_NAME = "COMMIT"
 
 
 def temporary_prefix(target: Path) -> str:
@@ -119,3 +130,94 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+class FolderTransaction:
+    """Write several files into `folder` as one set: `path(name)` is where to write each; `commit(remove=...)`
+    puts them all in place and deletes the names in `remove`, as one step that survives a crash.
+
+        with FolderTransaction(out) as transaction:
+            write_text_atomically(transaction.path("summary.json"), text)
+            transaction.commit(remove=["staff.csv"])
+
+    Leaving the block without commit() (an error) removes the staging folder: the folder is as before.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.folder))  # 0700
+        self.committed = False
+
+    def path(self, name: str) -> Path:
+        return self.staging / _plain_name(name)
+
+    def commit(self, *, remove: Iterable[str] = ()) -> list[str]:
+        """Put the staged files in place, delete `remove`; returns the names put in place."""
+        names = sorted(
+            entry.name
+            for entry in self.staging.iterdir()
+            if entry.is_file() and not entry.name.startswith(".") and entry.name != COMMIT_NAME
+        )
+        plan = {"move": names, "remove": sorted(set(map(_plain_name, remove)) - set(names))}
+        for name in names:  # the staged files are on disk before the commit record says they are the set
+            with (self.staging / name).open("rb") as stream:
+                os.fsync(stream.fileno())
+        write_text_atomically(self.staging / COMMIT_NAME, json.dumps(plan))  # the commit point
+        self.committed = True
+        _apply(self.folder, self.staging)
+        return names
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if not self.committed:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def recover_folder(folder: Path) -> list[Path]:
+    """Finish or undo what a killed FolderTransaction left in `folder`; returns the staging folders handled.
+
+    A staging folder with a COMMIT record is moved into place (the crash came after the commit point);
+    one without is deleted (the crash came before it, so the previous set is still whole).
+    """
+    handled: list[Path] = []
+    try:
+        entries = [entry for entry in Path(folder).iterdir() if entry.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return handled
+    for staging in sorted(entries):
+        if not staging.is_dir() or staging.is_symlink():
+            continue
+        if (staging / COMMIT_NAME).is_file():
+            try:
+                _apply(Path(folder), staging)
+            except (ValueError, KeyError, TypeError):  # a damaged record: it was never a complete commit
+                shutil.rmtree(staging, ignore_errors=True)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+        handled.append(staging)
+    return handled
+
+
+def _apply(folder: Path, staging: Path) -> None:
+    """Carry out a committed plan; safe to repeat after a crash in the middle of it."""
+    plan = json.loads((staging / COMMIT_NAME).read_text(encoding="utf-8"))
+    for name in plan["remove"]:
+        (folder / _plain_name(name)).unlink(missing_ok=True)
+    for name in plan["move"]:
+        source = staging / _plain_name(name)
+        if source.exists():
+            source.replace(folder / name)
+    fsync_folder(folder)
+    shutil.rmtree(staging, ignore_errors=True)
+    fsync_folder(folder)
+
+
+def _plain_name(name: str) -> str:
+    """A file name inside the folder: no separators, no parent, not hidden."""
+    if not isinstance(name, str) or not name or name != Path(name).name or name.startswith("."):
+        raise ValueError(f"not a plain file name: {name!r}")
+    return name

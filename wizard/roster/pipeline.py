@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from wizard.errors import UsageError, UserFacingError
-from wizard.fileio import write_text_atomically
+from wizard.fileio import (
+    FolderTransaction,
+    recover_folder,
+    remove_leftover_temporaries,
+    write_text_atomically,
+)
 from wizard.roster import spec, standards
 from wizard.roster.csvout import write_frame_csv
 from wizard.roster.issues import (
@@ -299,10 +304,13 @@ class WrittenFiles(list[Path]):
 
 def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = False) -> WrittenFiles:
     """Write the hub CSVs (when there are no errors, or with allow_errors then without the rows with errors),
-    validation_report.csv and summary.json into `out_dir`, each atomically. Returns the paths written.
+    validation_report.csv and summary.json into `out_dir` as one set. Returns the paths written.
 
-    Hub upload files (their exact names only) from an earlier run that this run does not write are removed
-    first, so the folder never holds an upload set that disagrees with its report and summary.json."""
+    The set is atomic as a whole: it is written into a staging folder inside `out_dir` and swapped in with
+    one commit (wizard.fileio.FolderTransaction), so a run killed at any point leaves the previous set or
+    the new one, never a mix; what a killed run left is finished or removed first. Hub upload files (their
+    exact names only) from an earlier run that this run does not write are removed in the same commit, so
+    the folder never holds an upload set that disagrees with its report and summary.json."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -319,27 +327,29 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
                 raise OutputError(
                     f"Writing {target} would overwrite an input file.", "Choose another folder with --out."
                 )
+        recover_output_folder(out_dir)
         upload = result.error_count == 0 or allow_errors
-        written.removed = remove_stale_uploads(out_dir, set(result.tables) if upload else set(), input_paths)
-        if upload:
-            tables = result.clean_tables() if result.error_count else result.tables
-            for kind, frame in tables.items():
-                target = out_dir / spec.hub_file_name(kind)
-                write_frame_csv(frame, target, spec.hub_columns(kind))
-                written.append(target)
-        report = out_dir / REPORT_NAME
-        write_report(result.issue_frame, report)
-        written.append(report)
-        summary_path = out_dir / SUMMARY_NAME
-        summary = result.summary()
-        summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
-        summary["upload_files_written"] = upload
-        summary["stale_files_removed"] = [path.name for path in written.removed]
-        if upload and result.error_count:
-            # students.csv is written without these: a vendor import made from it must not call them leavers
-            summary["students_left_out"] = result.left_out_ids("students")
-        write_text_atomically(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        written.append(summary_path)
+        written.removed = stale_uploads(out_dir, set(result.tables) if upload else set(), input_paths)
+        with FolderTransaction(out_dir) as transaction:
+            if upload:
+                tables = result.clean_tables() if result.error_count else result.tables
+                for kind, frame in tables.items():
+                    name = spec.hub_file_name(kind)
+                    write_frame_csv(frame, transaction.path(name), spec.hub_columns(kind))
+                    written.append(out_dir / name)
+            write_report(result.issue_frame, transaction.path(REPORT_NAME))
+            written.append(out_dir / REPORT_NAME)
+            summary = result.summary()
+            summary["files_written"] = [path.name for path in written if path.name != REPORT_NAME]
+            summary["upload_files_written"] = upload
+            summary["stale_files_removed"] = [path.name for path in written.removed]
+            if upload and result.error_count:
+                # students.csv is written without these: a vendor import made from it must not call them leavers
+                summary["students_left_out"] = result.left_out_ids("students")
+            text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+            write_text_atomically(transaction.path(SUMMARY_NAME), text, sync_folder=False)
+            written.append(out_dir / SUMMARY_NAME)
+            transaction.commit(remove=[path.name for path in written.removed])
     except OutputError:
         raise
     except OSError as error:
@@ -350,16 +360,25 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
     return written
 
 
-def remove_stale_uploads(out_dir: Path, keep_kinds: set[str], input_paths: set[Path]) -> list[Path]:
-    """Delete the hub upload files (exact hub names, regular files, never an input) not about to be rewritten."""
-    removed: list[Path] = []
-    for kind in spec.HUB_KINDS:
-        path = out_dir / spec.hub_file_name(kind)
-        if kind in keep_kinds or not path.is_file() or path.resolve() in input_paths:
-            continue
-        path.unlink()
-        removed.append(path)
-    return removed
+OUTPUT_NAMES = frozenset({*(spec.hub_file_name(kind) for kind in spec.HUB_KINDS), REPORT_NAME, SUMMARY_NAME})
+
+
+def recover_output_folder(out_dir: Path) -> None:
+    """Finish or undo what a prepare killed while writing left in `out_dir`, and remove the hidden temporary
+    files an earlier version left there (only those of the output files' names)."""
+    recover_folder(out_dir)
+    remove_leftover_temporaries(out_dir, set(OUTPUT_NAMES))
+
+
+def stale_uploads(out_dir: Path, keep_kinds: set[str], input_paths: set[Path]) -> list[Path]:
+    """The hub upload files (exact hub names, regular files, never an input) not about to be rewritten."""
+    return [
+        path
+        for kind in spec.HUB_KINDS
+        if kind not in keep_kinds
+        and (path := out_dir / spec.hub_file_name(kind)).is_file()
+        and path.resolve() not in input_paths
+    ]
 
 
 def write_report(issue_frame: pd.DataFrame, path: Path) -> None:
