@@ -14,7 +14,6 @@ import io
 import logging
 import mmap
 import os
-import re
 import stat
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -181,7 +181,6 @@ class ByteScan:
     mojibake_hint: bool = False  # UTF-8 bytes of "Ã", "Â" or "â€": text garbled by a wrong encoding once
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _MOJIBAKE_BYTES = (b"\xc3\x83", b"\xc3\x82", b"\xc3\xa2\xe2\x82\xac")
 
 
@@ -202,12 +201,11 @@ def scan_bytes(path: Path) -> ByteScan:
             return ByteScan("utf-16-be")
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        valid, nul, hint, utf8_sequence, tail = True, False, False, False, b""
+        valid, nul, hint, tail = True, False, False, b""
         while chunk := handle.read(_DECODE_CHUNK):
             window = tail + chunk
             nul = nul or b"\0" in chunk
             hint = hint or any(marker in window for marker in _MOJIBAKE_BYTES)
-            utf8_sequence = utf8_sequence or _UTF8_SEQUENCE.search(window) is not None
             if valid:
                 try:
                     decoder.decode(chunk)
@@ -221,7 +219,22 @@ def scan_bytes(path: Path) -> ByteScan:
                 valid = False
     if valid:
         return ByteScan("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", nul, False, hint)
-    return ByteScan("cp1252", nul, utf8_sequence, False)
+    return ByteScan("cp1252", nul, _holds_utf8_sequence(path), False)
+
+
+def _holds_utf8_sequence(path: Path) -> bool:
+    """Whether a file that is not UTF-8 as a whole still holds UTF-8 sequences (a lead byte followed by a
+    continuation byte): then some of its lines were written in UTF-8. Vectorised, one pass."""
+    previous = np.zeros(0, dtype=np.uint8)
+    with path.open("rb") as handle:
+        while chunk := handle.read(_DECODE_CHUNK):
+            raw = np.concatenate([previous, np.frombuffer(chunk, dtype=np.uint8)])
+            lead = (raw[:-1] >= 0xC2) & (raw[:-1] <= 0xF4)
+            continuation = (raw[1:] >= 0x80) & (raw[1:] <= 0xBF)
+            if (lead & continuation).any():
+                return True
+            previous = raw[-1:]
+    return False
 
 
 def sniff_delimiter(sample: str) -> str:
