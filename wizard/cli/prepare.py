@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from wizard.cli import vendor as vendor_cli
+from wizard.cli.progress import StderrProgress
 from wizard.errors import UserFacingError
 from wizard.roster import spec
 from wizard.roster.issues import severity_of
@@ -24,7 +26,6 @@ from wizard.roster.pipeline import (
     prepare,
 )
 from wizard.roster.targets import STANDARD_TARGETS, TargetOutput, export_roster
-from wizard.roster.vendor import cli as vendor_cli
 from wizard.wording import counted
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -134,31 +135,6 @@ def print_targets(requested: list[str], outputs: list[TargetOutput], stream: Tex
     if not outputs:
         lines.append("The OneRoster / SDS sets were NOT written either: they are made from the hub files.")
     stream.write("\n".join(lines) + "\n")
-
-
-class StderrProgress:
-    """Progress lines on stderr, at most one per second, and only once a run has lasted two seconds."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        now = time.monotonic()
-        if now - self.started < 2 or now - self.last < 1:
-            return
-        self.last = now
-        self.shown = True
-        share = f" {100 * done // total}%" if total else ""
-        self.stream.write(f"\r… {message}{share}".ljust(60)[:100])
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.shown = False
 
 
 def _records(count: int) -> str:

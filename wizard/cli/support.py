@@ -151,7 +151,7 @@ def _portal(hub_url: str, district_id: str) -> PortalLookup | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.cli.prepare import StderrProgress
+    from wizard.cli.progress import StderrProgress
     from wizard.credentials import default_store
     from wizard.errors import UserFacingError
     from wizard.hub.dataapi import DataApiClient

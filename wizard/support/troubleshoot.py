@@ -11,7 +11,7 @@ from wizard.hub.dataapi import DataUser
 from wizard.hub.errors import HubError, NotFound
 from wizard.hub.models import PortalView
 from wizard.support.health import DISTRICT, HUB, VENDOR, _parse_date
-from wizard.support.linkcheck import LINKED, PLAIN_WORDS, WHO_ACTS, LinkCheck, what_to_do
+from wizard.support.linkcheck import PLAIN_WORDS, WHO_ACTS, LinkCheck, what_to_do
 from wizard.support.onboarding_state import OnboardingState
 from wizard.support.reading import DistrictSnapshot
 
@@ -146,9 +146,9 @@ def _user_reasons(
             )
         elif links is not None:
             link = next((item for item in links.students if item.student.id == user.id), None)
-            if link is not None and link.outcome != LINKED:
+            if link is not None and not link.linked:
                 account = link.account.username if link.account else ""
-                fix = what_to_do(link.outcome, user.sis_id or "", account, app)
+                fix = what_to_do(link.outcome, user.sis_id or "", account, app, ", ".join(link.candidates))
                 reasons.append(
                     Reason(
                         f"In {app}'s roster: {PLAIN_WORDS[link.outcome]}. {fix}", WHO_ACTS[link.outcome], True

@@ -35,7 +35,6 @@ from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
-    from wizard.hub.dataapi import DataUser
     from wizard.support.linkcheck import VendorRoster
 
 
@@ -192,57 +191,18 @@ def app_icon(base_url: str, app: App | str) -> bytes | None:
 
 
 def login_link_check(students: Sequence[RosterUser], roster: VendorRoster | None) -> dict[str, Any]:
-    """Instant Login links: a shared student signs straight in when their SIS id is one the vendor knows.
+    """Instant Login links: the support view's check (`wizard.support.linkcheck.instant_login_check`, one
+    engine with the vendor import) over the shared students, as the Validate page reads it."""
+    from wizard.support.linkcheck import instant_login_check  # pandas loads only when needed
 
-    Against the vendor's roster export this is the support view's check (`wizard.support.linkcheck`), which
-    also tells an ExternalID that lost its leading zeros. Without it (`roster` None: Secure Sync apps get the
-    SIS ids from the hub itself) the check is that every shared student has a SIS id, and that no two share one.
-    """
-    seen: dict[str, int] = {}
-    for student in students:
-        if student.sis_id:
-            seen[student.sis_id] = seen.get(student.sis_id, 0) + 1
-    without = [s for s in students if not s.sis_id]
-    duplicated = [s for s in students if s.sis_id and seen[s.sis_id] > 1]
-    unknown: list[RosterUser] = []
-    lost_zeros = 0
-    if roster is not None:
-        # pandas loads only when a vendor roster is checked
-        from wizard.support.linkcheck import LOST_ZEROS, NO_SIS_ID, link_students
-
-        by_id = {student.id: student for student in students}
-        schools = {student.school_id: student.school_name for student in students}
-        check = link_students(
-            [_as_data_user(s) for s in students], lambda school: schools.get(school or "", ""), roster
-        )
-        missed = [link for link in check.students if not link.linked and link.outcome != NO_SIS_ID]
-        unknown = [by_id[link.student.id] for link in missed]
-        lost_zeros = sum(link.outcome == LOST_ZEROS for link in missed)
+    check = instant_login_check(students, roster)
+    by_sis_id = {student.sis_id: student for student in students}
     return {
-        "total": len(students),
-        "without_sis_id": without,
-        "duplicate_sis_id": duplicated,
-        "unknown_to_vendor": unknown,
-        "lost_leading_zeros": lost_zeros,
+        "total": check.total,
+        "without_sis_id": list(check.without_sis_id),
+        "duplicate_sis_id": list(check.duplicate_sis_id),
+        "unknown_to_vendor": [by_sis_id[p.sis_id] for p in check.unknown_to_vendor],
+        "lost_leading_zeros": check.lost_leading_zeros,
         "checked_against_vendor": roster is not None,
+        "check": check,
     }
-
-
-def _as_data_user(student: RosterUser) -> DataUser:
-    from wizard.hub.dataapi import DataUser
-
-    school = student.school_id or None
-    return DataUser(
-        id=student.id,
-        district="",
-        email=student.email or None,
-        first_name=student.first_name,
-        middle_name="",
-        last_name=student.last_name,
-        roles=(student.role,),
-        sis_id=student.sis_id or None,
-        school=school,
-        schools=(school,) if school else (),
-        grade=student.grade or None,
-        raw={},
-    )

@@ -135,7 +135,7 @@ def test_real_process_exit_code_and_no_traceback(tmp_path: Path) -> None:
 def test_progress_appears_only_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from wizard.cli import prepare as cli
+    from wizard.cli import progress as cli
 
     clock = iter([0.0, 0.5, 3.0, 3.2, 4.5])
     monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))

@@ -7,6 +7,7 @@ import pytest
 
 from tests.unit.support.conftest import Demo
 from tests.unit.support.test_health import made_up_snapshot
+from wizard.roster.vendor import Outcome
 from wizard.support import linkcheck as lc
 from wizard.support.reading import DistrictSnapshot
 from wizard.support.run import write_links_csv
@@ -17,16 +18,16 @@ def test_demo_roster_tells_the_cedar_middle_story(demo: Demo, snapshot: District
     schools = {s.school: s for s in check.schools}
     cedar = schools["Cedar Middle"]
     assert (cedar.shared, cedar.linked, cedar.not_linked_total) == (36, 12, 24)
-    assert dict(cedar.not_linked) == {lc.LOST_ZEROS: 12, lc.NAME_ONLY: 12}
+    assert dict(cedar.not_linked) == {Outcome.EXTERNAL_ID_LOST_ZEROS: 12, Outcome.LINKED_BY_NAME: 12}
     assert cedar.unclaimed_accounts == 1
     oak_ridge = schools["Oak Ridge Elementary"]
     assert (oak_ridge.not_linked_total, oak_ridge.unclaimed_accounts) == (0, 1)
     assert schools["Maple Valley Elementary"].not_linked_total == 0
     assert check.worst_school() is cedar
-    lost = [s for s in check.students if s.outcome == lc.LOST_ZEROS]
+    lost = [s for s in check.students if s.outcome == Outcome.EXTERNAL_ID_LOST_ZEROS]
     assert all(s.account and s.account.external_id == (s.student.sis_id or "").lstrip("0") for s in lost)
     assert {a.account.external_id for a in check.accounts} == {"009999", "009998"}
-    name_only = [s for s in check.students if s.outcome == lc.NAME_ONLY]
+    name_only = [s for s in check.students if s.outcome == Outcome.LINKED_BY_NAME]
     assert all(s.account and s.account.external_id == "" for s in name_only)  # made before the hub
 
 
@@ -54,15 +55,28 @@ def test_roster_without_external_id_column_is_refused(tmp_path: Path) -> None:
 
 
 def test_outcomes_on_made_up_data_and_a_spreadsheet_safe_export(tmp_path: Path) -> None:
-    # u1/u2 share SIS id 001 (both link), u3 has none, u4 (004) has only a name-alike account with a formula.
+    # u1/u2 share SIS id 001 (the first links, the repeat cannot: both would sign into one account), u3 has
+    # none, u4 (004) has only a name-alike account with a formula.
     text = "Username,ExternalID,FirstName,LastName\nu1acct,001,First1,Last\n=cmd(),,Firstu4,Last\nghost,999,G,H\n"
     check = lc.check_login_links(made_up_snapshot(), lc.read_vendor_roster(_roster(tmp_path, text)))
     outcomes = {s.student.id: s.outcome for s in check.students}
-    assert outcomes == {"u1": lc.LINKED, "u2": lc.LINKED, "u3": lc.NO_SIS_ID, "u4": lc.NAME_ONLY}
-    assert [(a.account.username, a.outcome) for a in check.accounts] == [("ghost", lc.ACCOUNT_ORPHAN)]
+    assert outcomes == {
+        "u1": Outcome.LINKED_BY_EXTERNAL_ID,
+        "u2": Outcome.SIS_ID_NOT_UNIQUE,
+        "u3": Outcome.NO_SIS_ID,
+        "u4": Outcome.LINKED_BY_NAME,
+    }
+    assert [(a.account.username, a.outcome) for a in check.accounts] == [
+        ("ghost", Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT)
+    ]
     out = write_links_csv(check, tmp_path / "out" / "links.csv", only_problems=True)
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["outcome"] for r in rows] == [lc.NO_SIS_ID, lc.NAME_ONLY, lc.ACCOUNT_ORPHAN]
-    assert rows[1]["vendor_username"] == "'=cmd()" and rows[1]["who_must_act"] == "vendor"
+    assert [r["outcome"] for r in rows] == [
+        Outcome.SIS_ID_NOT_UNIQUE,
+        Outcome.NO_SIS_ID,
+        Outcome.LINKED_BY_NAME,
+        Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT,
+    ]
+    assert rows[2]["vendor_username"] == "'=cmd()" and rows[2]["who_must_act"] == "vendor"
     assert [p.name for p in out.parent.iterdir()] == ["links.csv"]  # no temporary file left behind

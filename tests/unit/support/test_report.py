@@ -9,6 +9,7 @@ import pytest
 from tests.unit.support.conftest import TODAY, Demo
 from tests.unit.test_credentials import MemoryKeyring
 from wizard.credentials import CredentialStore
+from wizard.roster.vendor import Outcome
 from wizard.support import linkcheck as lc
 from wizard.support.health import assess_health
 from wizard.support.onboarding_state import onboarding_state
@@ -23,7 +24,7 @@ KEY = b"k" * 32
 @pytest.fixture(scope="module")
 def parts(demo: Demo, snapshot: DistrictSnapshot) -> dict[str, object]:
     links = lc.check_login_links(snapshot, lc.read_vendor_roster(demo.roster_path))
-    lost = next(s for s in links.students if s.outcome == lc.LOST_ZEROS)
+    lost = next(s for s in links.students if s.outcome == Outcome.EXTERNAL_ID_LOST_ZEROS)
     return {
         "health": assess_health(snapshot, TODAY),
         "onboarding": onboarding_state(demo.vendor(), demo.seed.district_id),
@@ -55,7 +56,7 @@ def test_redacted_report_names_no_one(
     assert "ExternalID lost its leading zeros" in html and "Sections with no students: 3" in html
     assert "S201-EMPTY" in html  # sections name no one: their ids stay readable
     assert hashed("x", KEY) == hashed("x", KEY) != hashed("x", b"another key")
-    lost = next(s for s in parts["links"].students if s.outcome == lc.LOST_ZEROS)  # type: ignore[attr-defined]
+    lost = next(s for s in parts["links"].students if s.outcome == Outcome.EXTERNAL_ID_LOST_ZEROS)  # type: ignore[attr-defined]
     assert hashed(lost.student.id, KEY) in html  # listed records appear as keyed hashes
 
 

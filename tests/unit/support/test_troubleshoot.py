@@ -10,6 +10,7 @@ from tests.hub_support import FAST
 from tests.unit.support.conftest import TODAY, Demo
 from wizard.hub.dataapi import DataDistrict
 from wizard.hub.onboarding import OnboardingClient, VendorClient
+from wizard.roster.vendor import Outcome
 from wizard.sandbox.seed import demo_tables
 from wizard.support import linkcheck as lc
 from wizard.support.onboarding_state import onboarding_state
@@ -46,7 +47,7 @@ def test_linked_student_sees_the_app(snapshot: DistrictSnapshot, links: lc.LinkC
 
 
 def test_lost_zeros_student_needs_the_vendor(snapshot: DistrictSnapshot, links: lc.LinkCheck) -> None:
-    lost = _first(links, lc.LOST_ZEROS)
+    lost = _first(links, Outcome.EXTERNAL_ID_LOST_ZEROS)
     diagnosis = explain_login(
         snapshot, lost.student.sis_id or "", today=TODAY, app="Symphony Math", links=links
     )

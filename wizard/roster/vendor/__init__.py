@@ -15,16 +15,18 @@ from wizard.roster.vendor.files import (
     write_vendor_outputs,
 )
 from wizard.roster.vendor.import_file import build_import
-from wizard.roster.vendor.matching import MatchCounts, MatchResult, match_roster
+from wizard.roster.vendor.matching import match_roster
 from wizard.roster.vendor.outcomes import (
     ALL_OUTCOMES,
     DECISION_NEW,
     DecisionError,
+    Outcome,
     RosterFileError,
     VendorIssue,
 )
 from wizard.roster.vendor.profiles import ProfileError, VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import build_report, read_decisions
+from wizard.roster.vendor.result import MatchCounts, MatchResult
 
 __all__ = [
     "ALL_OUTCOMES",
@@ -34,6 +36,7 @@ __all__ = [
     "DecisionError",
     "MatchCounts",
     "MatchResult",
+    "Outcome",
     "ProfileError",
     "RosterFileError",
     "VendorIssue",

@@ -6,17 +6,13 @@ gets a readable list, not a quarter of a million lines.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import importable, translate_grades
 from wizard.roster.vendor.normalise import text
 from wizard.roster.vendor.passwords import looks_like_birth_date
-
-if TYPE_CHECKING:
-    from wizard.roster.vendor.matching import MatchResult
+from wizard.roster.vendor.result import MatchResult
 
 EXAMPLES = 5
 

@@ -12,10 +12,10 @@ from wizard.roster.pipeline import OutputError
 from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import PasswordMaker, build_import
-from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import looks_like_formula, neutralise_formulas
 from wizard.roster.vendor.passwords import generate_passwords
 from wizard.roster.vendor.report import build_report
+from wizard.roster.vendor.result import MatchResult
 
 IMPORT_FILE = "vendor_import.csv"
 REPORT_FILE = "vendor_match_report.csv"

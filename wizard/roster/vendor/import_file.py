@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,9 +11,7 @@ from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.normalise import header_key, text
 from wizard.roster.vendor.passwords import generate_passwords, looks_like_birth_date
 from wizard.roster.vendor.profiles import ImportColumn, VendorProfile
-
-if TYPE_CHECKING:
-    from wizard.roster.vendor.matching import MatchResult
+from wizard.roster.vendor.result import MatchResult
 
 PasswordMaker = Callable[[int, int], list[str]]
 
@@ -51,7 +48,7 @@ def kept_accounts(result: MatchResult, profile: VendorProfile | None = None) -> 
     accounts = result.accounts
     if profile.unlinked_accounts != "keep":
         return pd.Series(False, index=accounts.index)
-    unusable = accounts["outcome"].isin([oc.DUPLICATE_USERNAME, oc.MISSING_USERNAME])
+    unusable = accounts["outcome"].isin([oc.Outcome.DUPLICATE_USERNAME, oc.Outcome.MISSING_USERNAME])
     return (accounts["student"] < 0) & ~unusable
 
 

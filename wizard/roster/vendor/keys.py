@@ -3,6 +3,7 @@ clean-ups (names without accents or punctuation, ids, grades, dates, schools).""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
@@ -18,9 +19,19 @@ from wizard.roster.vendor.normalise import (
 from wizard.roster.vendor.profiles import VendorProfile
 
 STUDENT_COLUMNS = ("Student_id", "First_name", "Last_name")
+SHOWN_COLUMNS = (
+    "First_name",
+    "Last_name",
+    "Grade",
+    "School_id",
+)  # what the report shows of a dropped student
 
 
-def unique_students(students: pd.DataFrame, issues: list[oc.VendorIssue]) -> pd.DataFrame:
+def unique_students(
+    students: pd.DataFrame, issues: list[oc.VendorIssue]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The students that can be matched (indexed by their position in `students`), and those that cannot: an
+    empty SIS id, or one repeating an earlier row's (columns `input_row`, `Student_id`, `outcome`)."""
     missing = [column for column in STUDENT_COLUMNS if column not in students.columns]
     if missing:
         raise oc.RosterFileError(
@@ -29,8 +40,9 @@ def unique_students(students: pd.DataFrame, issues: list[oc.VendorIssue]) -> pd.
         )
     frame = students.reset_index(drop=True)
     ids = text(frame["Student_id"])
-    repeated = ids.duplicated(keep="first") | (ids == "")
-    for row in frame.index[repeated][:50]:
+    repeated = ids.duplicated(keep="first") & (ids != "")
+    blank = ids == ""
+    for row in frame.index[repeated | blank][:50]:
         issues.append(
             oc.VendorIssue(
                 "warning",
@@ -42,7 +54,20 @@ def unique_students(students: pd.DataFrame, issues: list[oc.VendorIssue]) -> pd.
                 "This student is left out of the vendor import: its SIS id is empty or repeats an earlier row.",
             )
         )
-    return frame[~repeated].reset_index(drop=True)
+    out = repeated | blank
+    dropped = pd.DataFrame(
+        {
+            "input_row": frame.index[out].to_numpy(dtype="int64"),
+            "Student_id": ids[out].to_numpy(dtype=object),
+            "outcome": np.where(blank[out], oc.Outcome.NO_SIS_ID, oc.Outcome.SIS_ID_NOT_UNIQUE).astype(
+                object
+            ),
+            **{
+                column: optional_column(frame, column)[out].to_numpy(dtype=object) for column in SHOWN_COLUMNS
+            },
+        }
+    )
+    return frame[~out], dropped
 
 
 def school_names(sis: pd.DataFrame, schools: pd.DataFrame | None) -> pd.Series:

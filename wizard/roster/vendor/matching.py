@@ -9,7 +9,6 @@ made only when it is one-to-one, everything else is held for a decision and neve
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from wizard.roster.vendor.checks import check_match
 from wizard.roster.vendor.keys import account_keys, student_keys, unique_students
 from wizard.roster.vendor.normalise import id_key
 from wizard.roster.vendor.profiles import VendorProfile
+from wizard.roster.vendor.result import MatchResult
 from wizard.roster.vendor.stages import (
     MatchState,
     apply_decisions,
@@ -31,62 +31,6 @@ from wizard.roster.vendor.stages import (
 )
 from wizard.roster.vendor.usernames import generate_usernames
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
-
-
-@dataclass(frozen=True)
-class MatchCounts:
-    """What an admin cares about: linked accounts, new accounts, students waiting for a decision (their
-    candidate accounts are listed with them, not counted), accounts left unlinked."""
-
-    linked: int
-    new: int
-    needs_decision: int
-    would_unlink: int
-
-
-@dataclass
-class MatchResult:
-    # The frames stay out of repr: they are big, and the roster export may carry passwords.
-    profile: VendorProfile
-    sis: pd.DataFrame = field(repr=False)  # hub students, one row per Student_id, index 0..n-1
-    schools: pd.DataFrame | None = field(repr=False)
-    roster: pd.DataFrame = field(repr=False)  # the vendor export as read (spreadsheet row = index + 2)
-    students: pd.DataFrame = field(repr=False)  # per SIS student, aligned with `sis`
-    accounts: pd.DataFrame = field(repr=False)  # per roster row, aligned with `roster`
-    issues: list[oc.VendorIssue] = field(default_factory=list)
-    roster_name: str = "vendor roster"
-    held: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["Student_id", "username"]), repr=False
-    )
-    # ^ the undecided pairs: each student waiting for a decision with each account it could be
-
-    def choices_for_student(self, student_id: str) -> list[str]:
-        """What the admin may decide for a student waiting for a decision: a candidate username, or "new"."""
-        usernames = self.held.loc[self.held["Student_id"] == student_id, "username"]
-        return [*dict.fromkeys(str(name) for name in usernames), oc.DECISION_NEW]
-
-    def choices_for_account(self, username: str) -> list[str]:
-        """The SIS ids an account waiting for a decision could belong to (decide as {sis_id: username})."""
-        ids = self.held.loc[self.held["username"] == username, "Student_id"]
-        return list(dict.fromkeys(str(sid) for sid in ids))
-
-    @property
-    def counts(self) -> MatchCounts:
-        students, accounts = self.students, self.accounts
-        return MatchCounts(
-            linked=int(students["outcome"].isin(oc.LINKED_OUTCOMES).sum()),
-            new=int((students["outcome"] == oc.NEW_ACCOUNT).sum()),
-            # students, not accounts: each open decision is one student's (the accounts are its choices)
-            needs_decision=int(students["needs_decision"].sum()),
-            would_unlink=int(((accounts["student"] < 0) & ~accounts["needs_decision"]).sum()),
-        )
-
-    def outcome_counts(self) -> dict[str, int]:
-        """Report rows per outcome (a linked account and its student are one row)."""
-        from wizard.roster.vendor.report import build_report
-
-        counts = build_report(self)["outcome"].value_counts()
-        return {outcome: int(counts.get(outcome, 0)) for outcome in oc.ALL_OUTCOMES}
 
 
 def match_roster(
@@ -111,7 +55,8 @@ def match_roster(
     """
     cancel = cancel or CancelToken()
     issues: list[oc.VendorIssue] = []
-    sis = unique_students(students, issues)
+    kept, dropped = unique_students(students, issues)
+    sis = kept.reset_index(drop=True)
     roster_frame = roster.reset_index(drop=True) if roster is not None else pd.DataFrame()
     s = student_keys(sis, schools, profile)
     a = account_keys(roster_frame, profile, roster_name)
@@ -128,15 +73,18 @@ def match_roster(
     cancel.raise_if_cancelled()
     for key, label in (("number", "student number"), ("state_id", "state id")):
         pairs = pairs_on(s, a, state, key)
-        resolve_pairs(pairs, s, a, state, oc.LINKED_BY_NUMBER, f"the same {label}", tie_break=False)
+        resolve_pairs(pairs, s, a, state, oc.Outcome.LINKED_BY_NUMBER, f"the same {label}", tie_break=False)
     progress(3, steps, "Matching by name")
     cancel.raise_if_cancelled()
-    resolve_pairs(pairs_on(s, a, state, "name"), s, a, state, oc.LINKED_BY_NAME, "the same name", True)
+    resolve_pairs(
+        pairs_on(s, a, state, "name"), s, a, state, oc.Outcome.LINKED_BY_NAME, "the same name", True
+    )
     progress(4, steps, "Choosing usernames for new accounts")
     cancel.raise_if_cancelled()
     finish_unmatched(state, a, id_key(pd.Series(list(left_out), dtype="string")))
     students_out = _student_table(sis, s, a, state, profile)
     students_out["left_out"] = students_out["Student_id"].isin(list(left_out)).to_numpy(dtype=bool)
+    students_out["input_row"] = kept.index.to_numpy(dtype="int64")
     accounts_out = _account_table(a, s, state)
     progress(5, steps, "Checking the import data")
     result = MatchResult(
@@ -149,6 +97,7 @@ def match_roster(
         issues,
         roster_name=roster_name,
         held=_held_table(state, s, a),
+        dropped=dropped,
     )
     issues.extend(check_match(result))
     progress(steps, steps, "Done")
@@ -164,7 +113,7 @@ def _student_table(
     account = state.s_account
     existing = np.where(account >= 0, a["username"].to_numpy()[np.maximum(account, 0)] if len(a) else "", "")
     usernames = pd.Series(existing, index=sis.index, dtype="string")
-    new = state.s_outcome == oc.NEW_ACCOUNT
+    new = state.s_outcome == oc.Outcome.NEW_ACCOUNT
     if new.any():
         generated = generate_usernames(sis[new], profile.username, a["username"])
         usernames[new] = generated

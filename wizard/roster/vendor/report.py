@@ -15,8 +15,8 @@ from wizard.roster.readers import UnreadableFile, read_table
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import importable, kept_accounts
 from wizard.roster.vendor.keys import school_names
-from wizard.roster.vendor.matching import MatchResult
 from wizard.roster.vendor.normalise import text, unneutralise
+from wizard.roster.vendor.result import MatchResult
 
 REPORT_COLUMNS = [
     "record",
@@ -36,7 +36,11 @@ REPORT_COLUMNS = [
     "decision",
 ]
 
-LEFT_OUT_NOTE = " Left out of the import until this student's errors (see validation_report.csv) are fixed."
+LEFT_OUT_NOTE = "Left out of the import until this student's errors (see validation_report.csv) are fixed."
+DROPPED_NOTES = {
+    oc.Outcome.NO_SIS_ID: "This student has no SIS id, so no account can be linked to them: left out of the import.",
+    oc.Outcome.SIS_ID_NOT_UNIQUE: "This student's SIS id repeats an earlier row's: left out of the import.",
+}
 KEPT_NOTE = " It is copied into the import file unchanged, so the vendor does not remove it."
 
 
@@ -60,7 +64,7 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "record": pd.Series("SIS student", index=students.index).where(
                 ~with_account, "roster account + SIS student"
             ),
-            "outcome": students["outcome"],
+            "outcome": students["outcome"].where(~left_out, oc.Outcome.LEFT_OUT_FOR_ERRORS),
             "needs_decision": students["needs_decision"].map({True: "yes", False: ""}),
             "Student_id": students["Student_id"],
             "First_name": _column(sis, "First_name"),
@@ -74,7 +78,9 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "roster_ExternalID": _text_or_blank(account_of["external_id"].to_numpy(), linked, students.index),
             "import_username": text(students["username"]).where(importing, ""),
             "candidates": students["candidates"],
-            "note": students["note"].where(~left_out, students["note"] + LEFT_OUT_NOTE),
+            "note": students["note"].where(
+                ~left_out, LEFT_OUT_NOTE + " Once they are, the match is: " + students["note"]
+            ),
             "decision": "",
         }
     )
@@ -99,8 +105,37 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "decision": "",
         }
     )
-    report = pd.concat([student_rows, account_rows], ignore_index=True)
+    parts = (
+        [student_rows, _dropped_rows(result), account_rows]
+        if len(result.dropped)
+        else [student_rows, account_rows]
+    )
+    report = pd.concat(parts, ignore_index=True)
     return report[REPORT_COLUMNS].astype("string").fillna("")
+
+
+def _dropped_rows(result: MatchResult) -> pd.DataFrame:
+    """The students of the input that cannot be matched (no SIS id, or a repeated one): listed, not imported."""
+    dropped = result.dropped
+    return pd.DataFrame(
+        {
+            "record": "SIS student",
+            "outcome": dropped["outcome"].to_numpy(),
+            "needs_decision": "",
+            "Student_id": dropped["Student_id"].to_numpy(),
+            "First_name": dropped["First_name"].to_numpy(),
+            "Last_name": dropped["Last_name"].to_numpy(),
+            "Grade": dropped["Grade"].to_numpy(),
+            "School": dropped["School_id"].to_numpy(),
+            "roster_row": "",
+            "roster_username": "",
+            "roster_ExternalID": "",
+            "import_username": "",
+            "candidates": "",
+            "note": dropped["outcome"].map(DROPPED_NOTES).to_numpy(),
+            "decision": "",
+        }
+    )
 
 
 def _text_or_blank(values: object, keep: object, index: pd.Index) -> pd.Series:

@@ -55,13 +55,13 @@ class MatchState:
 def mark_unusable_accounts(a: pd.DataFrame, state: MatchState) -> None:
     """Rows without a username, and repeats of a username, cannot be matched (one account per username)."""
     blank = (a["user_key"] == "").to_numpy()
-    state.a_outcome[blank] = oc.MISSING_USERNAME
+    state.a_outcome[blank] = oc.Outcome.MISSING_USERNAME
     state.a_note[blank] = "This roster row has no username, so it cannot be kept or updated."
     repeated = (a["user_key"].duplicated(keep="first") & ~a["user_key"].eq("")).to_numpy()
     if repeated.any():
         first_row = a.drop_duplicates("user_key").set_index("user_key")["row"]
         rows = a.loc[repeated, "user_key"].map(first_row).astype(int).astype(str).to_numpy()
-        state.a_outcome[repeated] = oc.DUPLICATE_USERNAME
+        state.a_outcome[repeated] = oc.Outcome.DUPLICATE_USERNAME
         state.a_note[repeated] = (
             "Same username as roster row " + rows.astype(object) + ": only that row is used."
         )
@@ -87,7 +87,7 @@ def apply_decisions(
             )
         student = int(student_position[sid])
         if choice.casefold() == oc.DECISION_NEW:
-            state.s_outcome[student] = oc.NEW_ACCOUNT
+            state.s_outcome[student] = oc.Outcome.NEW_ACCOUNT
             state.s_note[student] = "You chose a new account for this student."
             continue
         if choice.casefold() not in account_position.index:
@@ -106,7 +106,7 @@ def apply_decisions(
         previous = str(a.at[account, "raw_external_id"])
         if previous and str(a.at[account, "external_id"]) != str(s.at[student, "external_id"]):
             note += f" Its ExternalID changes from {previous} to {sid}."
-        state.link(np.array([account]), np.array([student]), oc.LINKED_BY_DECISION, note)
+        state.link(np.array([account]), np.array([student]), oc.Outcome.LINKED_BY_DECISION, note)
 
 
 def match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: MatchState) -> None:
@@ -127,7 +127,7 @@ def match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: MatchState) -> N
     state.link(
         single["account"].to_numpy(),
         single["student"].to_numpy(),
-        oc.LINKED_BY_EXTERNAL_ID,
+        oc.Outcome.LINKED_BY_EXTERNAL_ID,
         "The account's ExternalID is this student's SIS id.",
     )
     contested = claims[claimants > 1]
@@ -137,7 +137,7 @@ def match_external_ids(s: pd.DataFrame, a: pd.DataFrame, state: MatchState) -> N
             s,
             a,
             state,
-            oc.EXTERNAL_ID_CONFLICT,
+            oc.Outcome.EXTERNAL_ID_CONFLICT,
             account_note="Several accounts have this student's SIS id as ExternalID; pick the one to keep.",
             student_note="Several accounts claim this student's SIS id; pick the one to keep.",
         )
@@ -163,7 +163,7 @@ def match_external_ids_that_lost_zeros(s: pd.DataFrame, a: pd.DataFrame, state: 
             s,
             a,
             state,
-            oc.EXTERNAL_ID_CONFLICT,
+            oc.Outcome.EXTERNAL_ID_CONFLICT,
             account_note="Its ExternalID is this student's SIS id without the leading zeros, but the names "
             "differ: confirm the link or give the student a new account.",
             student_note="An account's ExternalID is this SIS id without the leading zeros, but the names "
@@ -173,7 +173,7 @@ def match_external_ids_that_lost_zeros(s: pd.DataFrame, a: pd.DataFrame, state: 
     if pairs.empty:
         return
     accounts, students = pairs["account"].to_numpy(), pairs["student"].to_numpy()
-    state.link(accounts, students, oc.LINKED_BY_EXTERNAL_ID, "")
+    state.link(accounts, students, oc.Outcome.EXTERNAL_ID_LOST_ZEROS, "")
     state.a_stale[accounts] = False
     note = (
         "Its ExternalID "
@@ -194,7 +194,7 @@ def _note_claims_on_taken_students(
         return
     accounts, students = claims["account"].to_numpy(), claims["student"].to_numpy()
     owner = a["username"].to_numpy()[state.s_account[students]]
-    state.a_outcome[accounts] = oc.EXTERNAL_ID_CONFLICT
+    state.a_outcome[accounts] = oc.Outcome.EXTERNAL_ID_CONFLICT
     state.a_candidates[accounts] = s["label"].to_numpy()[students]
     state.a_note[accounts] = (
         "Its ExternalID names a student you linked to account "
@@ -258,7 +258,7 @@ def resolve_pairs(
             s,
             a,
             state,
-            oc.AMBIGUOUS_MATCH,
+            oc.Outcome.AMBIGUOUS_MATCH,
             account_note=f"More than one student has the {reason.removeprefix('the same ')} of this account "
             f"and {what} does not tell them apart; pick the right one.",
             student_note=f"More than one account could be this student ({reason}); pick the right one.",
@@ -283,7 +283,7 @@ def _link_or_hold_stale(
             s,
             a,
             state,
-            oc.EXTERNAL_ID_CONFLICT,
+            oc.Outcome.EXTERNAL_ID_CONFLICT,
             account_note=f"Its ExternalID is no current SIS id, but it matches this student by {reason}: "
             "confirm the link (the SIS id may have changed) or give the student a new account.",
             student_note=f"An account with an outdated ExternalID matches this student by {reason}: "
@@ -331,12 +331,12 @@ def finish_unmatched(state: MatchState, a: pd.DataFrame, left_out_keys: pd.Serie
     from the students table): an account pointing at one is not a leaver, it waits for those errors' fix.
     """
     new = state.free_students()
-    state.s_outcome[new] = oc.NEW_ACCOUNT
+    state.s_outcome[new] = oc.Outcome.NEW_ACCOUNT
     state.s_note[new] = "No existing account matches: a new account is created."
     free = state.free_accounts()
     stale = free & state.a_stale
     excluded = stale & a["external_id"].isin(left_out_keys).to_numpy(dtype=bool)
-    state.a_outcome[stale] = oc.EXTERNAL_ID_CONFLICT
+    state.a_outcome[stale] = oc.Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT
     state.a_note[excluded] = (
         "Its ExternalID is a student who is in the SIS export but left out because of errors in the students "
         "file (see validation_report.csv). Fix those errors and prepare again to link this account; until then "
@@ -347,7 +347,7 @@ def finish_unmatched(state: MatchState, a: pd.DataFrame, left_out_keys: pd.Serie
         "left. The account stays in the vendor's system, unlinked."
     )
     plain = free & ~state.a_stale
-    state.a_outcome[plain] = oc.UNMATCHED_EXISTING_ACCOUNT
+    state.a_outcome[plain] = oc.Outcome.UNMATCHED_EXISTING_ACCOUNT
     names = a["name"]
     shared_name = (names.duplicated(keep=False) & (names != "")).to_numpy(dtype=bool)
     state.a_note[plain & shared_name] = (

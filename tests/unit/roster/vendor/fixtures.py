@@ -59,7 +59,7 @@ def district() -> tuple[pd.DataFrame, pd.DataFrame]:
     - 1005 / 1006 Sam Lee, both grade 4 at Lincoln: account "slee" cannot be told apart -> ambiguous_match
     - 1007 Mary Smith: no account -> new_account, username "msmith" is taken by a leaver -> "msmith3"
       (since "msmith2" is taken too)
-    - account "old.kid" with ExternalID 9999 (no such SIS id) -> external_id_conflict
+    - account "old.kid" with ExternalID 9999 (no such SIS id) -> external_id_matches_no_student
     - accounts "twin1" and "twin2" both claim ExternalID 1008 -> external_id_conflict for 1008 and both
     - account "msmith" Mary Smith? no: "Marcus Smith", no SIS record -> unmatched_existing_account
     """

@@ -66,7 +66,7 @@ def test_each_student_gets_the_expected_outcome(
     [
         ("adiaz2", "unmatched_existing_account", False),
         ("slee", "ambiguous_match", True),
-        ("old.kid", "external_id_conflict", False),
+        ("old.kid", "external_id_matches_no_student", False),
         ("twin1", "external_id_conflict", True),
         ("twin2", "external_id_conflict", True),
         ("msmith", "unmatched_existing_account", False),
@@ -271,7 +271,8 @@ def test_external_ids_that_lost_their_leading_zeros_still_link() -> None:
         {"Username": "other", "FirstName": "Someone", "LastName": "Else", "ExternalID": "456"},
     )
     result = _match(sis, roster)
-    assert _student(result, "00123")["outcome"] == "linked_by_external_id"
+    assert _student(result, "00123")["outcome"] == "external_id_lost_leading_zeros"
+    assert result.counts.linked == 1  # linked: the import writes the full SIS id
     assert "lost its leading zeros" in _student(result, "00123")["note"]
     # A different name on the account: the id alone does not decide it, the admin does.
     assert _account(result, "other")["outcome"] == "external_id_conflict"

@@ -16,6 +16,7 @@ from typing import Literal, TextIO
 
 import pandas as pd
 
+from wizard.cli.progress import StderrProgress
 from wizard.errors import UsageError, UserFacingError
 from wizard.roster.issues import issues_to_frame, sort_issues
 from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
@@ -138,8 +139,6 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
     left_out = set(result.left_out_ids("students"))
     roster = read_vendor_roster(args.vendor_roster) if args.vendor_roster else None
     decisions = read_decisions(args.vendor_decisions) if args.vendor_decisions else None
-    from wizard.cli.prepare import StderrProgress  # here: prepare imports this module
-
     progress = StderrProgress(stream)
     match = match_roster(
         students,
