@@ -20,11 +20,12 @@ from wizard.cli.progress import StderrProgress
 from wizard.errors import UsageError, UserFacingError
 from wizard.roster.issues import issues_to_frame, sort_issues
 from wizard.roster.pipeline import REPORT_NAME, PrepareResult, write_report
-from wizard.roster.vendor.files import IMPORT_FILE, REPORT_FILE, read_vendor_roster, write_vendor_outputs
+from wizard.roster.vendor.files import read_vendor_roster, write_vendor_outputs
 from wizard.roster.vendor.matching import match_roster
 from wizard.roster.vendor.outcomes import RosterFileError
 from wizard.roster.vendor.profiles import VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import read_decisions
+from wizard.roster.vendor.summary import summarize
 from wizard.wording import counted
 
 Target = Literal["hub", "vendor", "both"]
@@ -155,43 +156,9 @@ def _run(args: argparse.Namespace, result: PrepareResult, profile: VendorProfile
     outputs = write_vendor_outputs(
         match, args.out, allow_errors=bool(args.allow_errors), upstream_errors=student_errors
     )
-    counts = match.counts
-    lines = [
-        "",
-        f"{profile.title} import:",
-        f"  linked to existing accounts: {counts.linked:,}",
-        f"  new accounts: {counts.new:,}",
-        f"  students needing your decision: {counts.needs_decision:,}",
-        f"  existing accounts left unlinked: {counts.would_unlink:,}"
-        + (" (copied into the import unchanged)" if profile.unlinked_accounts == "keep" else ""),
-    ]
-    if outputs.import_frame is not None:
-        lines.append(f"Wrote {args.out / IMPORT_FILE}: {counted(len(outputs.import_frame), 'student')}")
-    else:
-        todo = []
-        if counts.needs_decision:
-            todo.append(
-                f"decide the open matches (fill in the decision column of {REPORT_FILE} and pass it with "
-                "--vendor-decisions)"
-            )
-        if student_errors:
-            todo.append(f"fix the {counted(student_errors, 'student')} with errors in {REPORT_NAME}")
-        lines.append(
-            f"{IMPORT_FILE} NOT written: {' and '.join(todo)}, or use --allow-errors to leave those students out."
-        )
-        if outputs.removed:
-            lines.append(
-                f"Removed the {IMPORT_FILE} an earlier run left in {args.out}: it no longer matches this run's "
-                "match report, so it must not be imported."
-            )
+    summary = summarize(match, outputs, args.out, upstream_errors=student_errors)
     # The vendor's issues join the students' in validation_report.csv.
     combined = pd.concat([result.issue_frame, issues_to_frame(outputs.issues)], ignore_index=True)
     write_report(sort_issues(combined), args.out / REPORT_NAME)
-    for issue in outputs.issues[:SHOWN_ISSUES]:
-        where = f" (row {issue.row}, {issue.column})" if issue.row else ""
-        lines.append(f"  {issue.severity} {issue.code}{where}: {issue.message}")
-    if len(outputs.issues) > SHOWN_ISSUES:
-        lines.append(f"  … and {len(outputs.issues) - SHOWN_ISSUES} more")
-    lines.append(f"Match report: {args.out / REPORT_FILE}")
-    stream.write("\n".join(lines) + "\n")
+    stream.write("\n".join(["", *summary.lines(max_issues=SHOWN_ISSUES)]) + "\n")
     return EXIT_ERRORS if outputs.has_errors or student_errors else EXIT_OK

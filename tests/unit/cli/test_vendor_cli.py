@@ -107,7 +107,7 @@ def test_students_with_errors_hold_the_import_back_unless_allowed(
     assert "Students export: 1 error, " in err and "fix the 1 student with errors" in err
     assert main.main([*args, "--allow-errors"]) == 1
     assert _read(tmp_path / "out" / "vendor_import.csv")["ExternalID"].tolist() == ["1"]
-    assert "vendor_import.csv: 1 student\n" in capsys.readouterr().err
+    assert "vendor_import.csv: 1 student (0 linked, 1 new)\n" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,72 @@ def test_the_vendor_target_needs_the_students_export(files: Path, capsys: pytest
     )
     assert code == 2
     assert "needs the students export" in capsys.readouterr().err
+
+
+def test_offline_with_errors_the_summary_the_file_and_the_report_agree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10, problem 6: with --allow-errors the summary counted students left out for errors as linked or
+    new, and the match report listed them so, though vendor_import.csv did not have them."""
+    frame = students(
+        {"Student_id": "1", "First_name": "Ana", "Last_name": "Diaz", "Grade": "3", "School_id": "100"},
+        {"Student_id": "2", "First_name": "Sam", "Last_name": "Lee", "Grade": "purple", "School_id": "100"},
+        {"Student_id": "3", "First_name": "Kim", "Last_name": "Park", "Grade": "4", "School_id": "100"},
+        {"Student_id": "4", "First_name": "Bo", "Last_name": "Ray", "Grade": "mauve", "School_id": "100"},
+    )
+    frame.to_csv(tmp_path / "students.csv", index=False)
+    roster = pd.DataFrame(
+        {
+            "Username": ["adiaz", "slee"],
+            "Password": ["pw1", "pw2"],
+            "FirstName": ["Ana", "Sam"],
+            "LastName": ["Diaz", "Lee"],
+            "ExternalID": ["", "2"],
+        }
+    )
+    roster.to_csv(tmp_path / "export.csv", index=False)
+    args = ["prepare", "--students", str(tmp_path / "students.csv"), "--out", str(tmp_path / "out")]
+    args += ["--target", "vendor", "--vendor-profile", "symphony-math", "--vendor-roster"]
+    assert main.main([*args, str(tmp_path / "export.csv"), "--allow-errors"]) == 1
+    err = capsys.readouterr().err
+    imported = _read(tmp_path / "out" / "vendor_import.csv")
+    assert imported["ExternalID"].tolist() == ["1", "3"]
+    assert "linked to existing accounts: 1\n" in err and "new accounts: 1\n" in err
+    assert "students left out for errors: 2\n" in err
+    assert "vendor_import.csv: 2 students (1 linked, 1 new)\n" in err
+    report = _read(tmp_path / "out" / "vendor_match_report.csv").set_index("Student_id")
+    assert report.loc["2", "outcome"] == report.loc["4", "outcome"] == "left_out_for_errors"
+    assert report.loc["2", "roster_username"] == "slee"  # its account, once the errors are fixed
+    assert report.loc[["2", "4"], "import_username"].tolist() == ["", ""]
+    assert report.loc[["1", "3"], "outcome"].tolist() == ["linked_by_name", "new_account"]
+
+
+def test_every_warning_the_command_line_prints_is_a_structured_warning(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10, problem 5: the command line warned about accounts getting an empty password and a formula-like
+    middle name, while the wizard said only that the file was written. Both now read one VendorSummary."""
+    from wizard.cli import vendor as vendor_cli
+    from wizard.roster.vendor.summary import VendorSummary, issue_line
+
+    sis, roster = district()
+    sis.loc[sis["Student_id"] == "1007", "Middle_name"] = '=HYPERLINK("http://x.test","y")'
+    sis.to_csv(files / "in" / "students.csv", index=False)
+    roster.assign(Password="").to_csv(files / "symphony_export.csv", index=False)
+    decisions = files / "decisions.csv"
+    pd.DataFrame({"Student_id": list(DECISIONS), "decision": list(DECISIONS.values())}).to_csv(
+        decisions, index=False
+    )
+    seen: list[VendorSummary] = []
+    summarize = vendor_cli.summarize
+    monkeypatch.setattr(vendor_cli, "summarize", lambda *a, **k: seen.append(summarize(*a, **k)) or seen[-1])
+    assert _prepare(files, "--vendor-decisions", str(decisions)) == 0
+    err = capsys.readouterr().err
+    [summary] = seen
+    codes = [issue.code for issue in summary.warnings]
+    assert "vendor_password_blank" in codes and "vendor_name_looks_like_formula" in codes
+    assert "existing accounts get an empty password" in " ".join(issue_line(i) for i in summary.warnings)
+    # The command line prints the summary's own lines, each warning in the words the wizard shows.
+    assert "\n".join(summary.lines(max_issues=vendor_cli.SHOWN_ISSUES)) in err
+    printed = [line.strip() for line in err.splitlines() if line.startswith(("  warning ", "  error "))]
+    assert printed == [issue_line(issue) for issue in summary.issues][: vendor_cli.SHOWN_ISSUES]

@@ -4,7 +4,8 @@ profile = load_profile("symphony-math")
 result = match_roster(students, schools, roster, profile, decisions)
 result.counts                     # linked, new, needs_decision, would_unlink
 frame = build_import(result)      # the vendor's "Import Students" file
-write_vendor_outputs(result, out_dir)
+outputs = write_vendor_outputs(result, out_dir)
+summarize(result, outputs, out_dir).lines()   # what the CLI prints; .issues is what the wizard lists
 """
 
 from wizard.roster.vendor.files import (
@@ -27,6 +28,7 @@ from wizard.roster.vendor.outcomes import (
 from wizard.roster.vendor.profiles import ProfileError, VendorProfile, list_profiles, load_profile
 from wizard.roster.vendor.report import build_report, read_decisions
 from wizard.roster.vendor.result import MatchCounts, MatchResult
+from wizard.roster.vendor.summary import VendorSummary, issue_line, summarize
 
 __all__ = [
     "ALL_OUTCOMES",
@@ -42,12 +44,15 @@ __all__ = [
     "VendorIssue",
     "VendorOutputs",
     "VendorProfile",
+    "VendorSummary",
     "build_import",
     "build_report",
+    "issue_line",
     "list_profiles",
     "load_profile",
     "match_roster",
     "read_decisions",
     "read_vendor_roster",
+    "summarize",
     "write_vendor_outputs",
 ]

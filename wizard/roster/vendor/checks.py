@@ -10,7 +10,7 @@ import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
 from wizard.roster.vendor.import_file import importable, translate_grades
-from wizard.roster.vendor.normalise import text
+from wizard.roster.vendor.normalise import text, without_formulas
 from wizard.roster.vendor.passwords import looks_like_birth_date
 from wizard.roster.vendor.result import MatchResult
 
@@ -30,6 +30,7 @@ def check_match(result: MatchResult) -> list[oc.VendorIssue]:
         *_birth_date_passwords(result),
         *_blank_existing_passwords(result),
         *_mangled_external_ids(result),
+        *_formula_names(result),
     ]
 
 
@@ -189,3 +190,29 @@ def _mangled_external_ids(result: MatchResult) -> list[oc.VendorIssue]:
             f"the roster from {result.profile.title} again and give the file without opening it in a spreadsheet.",
         )
     ]
+
+
+def _formula_names(result: MatchResult) -> list[oc.VendorIssue]:
+    """Names that start like a spreadsheet formula (`=HYPERLINK(…)`): never made into an initial or a username."""
+    sis = result.sis[importable(result)]
+    issues = []
+    for column in ("First_name", "Middle_name", "Last_name"):
+        if column not in sis:
+            continue
+        values = text(sis[column])
+        flagged = (values != "") & (without_formulas(sis[column]) == "")
+        if flagged.any():
+            issues.append(
+                oc.VendorIssue(
+                    "warning",
+                    "vendor_name_looks_like_formula",
+                    "students.csv",
+                    None,
+                    column,
+                    _examples(values[flagged]),
+                    f"{int(flagged.sum()):,} students have a {column} that starts like a spreadsheet formula "
+                    f"({_examples(text(sis.loc[flagged, 'Student_id']))}). It is not used for the middle "
+                    "initial or a new username; correct it in the SIS.",
+                )
+            )
+    return issues

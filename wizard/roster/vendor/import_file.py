@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from wizard.roster.vendor import outcomes as oc
-from wizard.roster.vendor.normalise import header_key, text
+from wizard.roster.vendor.normalise import header_key, text, without_formulas
 from wizard.roster.vendor.passwords import generate_passwords, looks_like_birth_date
 from wizard.roster.vendor.profiles import ImportColumn, VendorProfile
 from wizard.roster.vendor.result import MatchResult
@@ -85,12 +85,19 @@ def _column_values(
     if column.source == "password":
         return _passwords(result, sis, students, profile, make_passwords)
     if column.source == "middle_initial":
-        return _hub(sis, "Middle_name").str.slice(0, 1).str.upper()
+        return middle_initials(sis)
     table, _, hub_column = column.source.partition(".")
     values = _hub(sis, hub_column) if table == "students" else _school_values(result, sis, hub_column)
     if column.vocabulary == "grades":
         values = translate_grades(values, profile)
     return values
+
+
+def middle_initials(sis: pd.DataFrame) -> pd.Series:
+    """The first letter of each middle name, upper-case; "" for a value that looks like a formula (it never
+    becomes part of an initial: the checks report it)."""
+    middle = without_formulas(_hub(sis, "Middle_name"))
+    return middle.str.extract(r"([^\W\d_])", expand=False).astype("string").fillna("").str.upper()
 
 
 def translate_grades(values: pd.Series, profile: VendorProfile) -> pd.Series:

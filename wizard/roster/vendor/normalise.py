@@ -123,6 +123,13 @@ def looks_like_formula(series: pd.Series) -> pd.Series:
     return text_raw(series).str.startswith(FORMULA_START)
 
 
+def without_formulas(series: pd.Series) -> pd.Series:
+    """Text with "" where a value looks like a spreadsheet formula: such a value is reported, and never used to
+    build something else (an initial, a username)."""
+    trimmed = text(series)
+    return trimmed.where(~(looks_like_formula(series) | trimmed.str.startswith(FORMULA_START)), "")
+
+
 def text_raw(series: pd.Series) -> pd.Series:
     """Text without trimming (a leading tab matters for formula checks)."""
     return series.astype("string").fillna("")

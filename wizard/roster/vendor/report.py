@@ -64,7 +64,7 @@ def build_report(result: MatchResult) -> pd.DataFrame:
             "record": pd.Series("SIS student", index=students.index).where(
                 ~with_account, "roster account + SIS student"
             ),
-            "outcome": students["outcome"].where(~left_out, oc.Outcome.LEFT_OUT_FOR_ERRORS),
+            "outcome": result.report_outcomes(),
             "needs_decision": students["needs_decision"].map({True: "yes", False: ""}),
             "Student_id": students["Student_id"],
             "First_name": _column(sis, "First_name"),

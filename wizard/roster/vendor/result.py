@@ -80,22 +80,33 @@ class MatchResult:
 
     @property
     def counts(self) -> MatchCounts:
+        """Each student in exactly one of linked, new, needs_decision and left_out; the import file holds the
+        linked and the new ones (and, when the profile keeps them, the unlinked accounts)."""
         students, accounts = self.students, self.accounts
-        importing = ~students["needs_decision"] & ~students["left_out"]
+        undecided = students["needs_decision"]
+        left_out = students["left_out"] & ~undecided
+        importing = ~undecided & ~left_out
         return MatchCounts(
             linked=int((students["outcome"].isin(oc.LINKED_OUTCOMES) & importing).sum()),
             new=int(((students["outcome"] == oc.Outcome.NEW_ACCOUNT) & importing).sum()),
             # students, not accounts: each open decision is one student's (the accounts are its choices)
-            needs_decision=int((students["needs_decision"] & ~students["left_out"]).sum()),
+            needs_decision=int(undecided.sum()),
             would_unlink=int(((accounts["student"] < 0) & ~accounts["needs_decision"]).sum()),
-            left_out=int(students["left_out"].sum()),
+            left_out=int(left_out.sum()),
         )
+
+    def report_outcomes(self) -> pd.Series:
+        """Each student's outcome as the match report and the counts give it: left out for errors (when no
+        decision is open) instead of the match it will have once the errors are fixed."""
+        students = self.students
+        left_out = students["left_out"] & ~students["needs_decision"]
+        return students["outcome"].where(~left_out, oc.Outcome.LEFT_OUT_FOR_ERRORS)
 
     def outcome_counts(self) -> dict[str, int]:
         """Rows of the match report per outcome (a linked account and its student are one row)."""
         outcomes = pd.concat(
             [
-                self.students["outcome"].where(~self.students["left_out"], oc.Outcome.LEFT_OUT_FOR_ERRORS),
+                self.report_outcomes(),
                 self.dropped["outcome"],
                 self.accounts.loc[self.accounts["student"] < 0, "outcome"],
             ]

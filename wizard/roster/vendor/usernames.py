@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from wizard.roster.vendor.normalise import ascii_letters, text
+from wizard.roster.vendor.normalise import ascii_letters, text, without_formulas
 from wizard.roster.vendor.profiles import UsernameRule
 
 _TOKEN = re.compile(r"{(\w+)}")
@@ -40,9 +40,14 @@ def generate_usernames(students: pd.DataFrame, rule: UsernameRule, taken: Iterab
 
 
 def _parts(students: pd.DataFrame) -> dict[str, pd.Series]:
-    first = ascii_letters(students["First_name"])
-    last = ascii_letters(students["Last_name"])
-    middle = ascii_letters(students["Middle_name"]) if "Middle_name" in students else first.str.slice(0, 0)
+    # A value that looks like a spreadsheet formula is never part of a username (the checks report it).
+    first = ascii_letters(without_formulas(students["First_name"]))
+    last = ascii_letters(without_formulas(students["Last_name"]))
+    middle = (
+        ascii_letters(without_formulas(students["Middle_name"]))
+        if "Middle_name" in students
+        else first.str.slice(0, 0)
+    )
     sis_id = text(students["Student_id"]).str.lower().str.replace(r"[^a-z0-9]+", "", regex=True)
     return {
         "first": first,
