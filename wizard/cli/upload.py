@@ -142,7 +142,7 @@ def _password(host: str, port: int, username: str, *, from_stdin: bool, stream: 
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.cli.prepare import StderrProgress
+    from wizard.cli.progress import StderrProgress
     from wizard.credentials import default_store
     from wizard.errors import UserFacingError
     from wizard.hub.sftp import KnownHosts, SftpLogin, SftpTarget, send_files
