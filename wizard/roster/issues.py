@@ -51,6 +51,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "duplicate_email": ("warning", "Another record uses the same email address."),
     "student_without_enrollment": ("warning", "The student is in no section."),
+    "grade_outside_school_range": ("warning", "The student's grade is not one their school teaches."),
     "section_without_students": ("warning", "The section has no students."),
     "possible_lost_leading_zeros": ("warning", "An id looks like it lost its leading zeros."),
     "formula_like_value": ("warning", "A spreadsheet would read the value as a formula."),

@@ -101,6 +101,16 @@ def grade_lookup() -> dict[str, str]:
     return lookup
 
 
+UNORDERED_GRADES = frozenset({"Ungraded", "Other"})
+
+
+@cache
+def grade_rank() -> dict[str, int]:
+    """The hub's grades in school order (the spec lists them so, InfantToddler first); Ungraded and Other have
+    no place in it."""
+    return {grade: rank for rank, grade in enumerate(_raw_spec()["grades"]) if grade not in UNORDERED_GRADES}
+
+
 @cache
 def vocabulary(name: str) -> Vocabulary:
     raw = _raw_spec()["vocab"][name]

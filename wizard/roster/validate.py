@@ -624,6 +624,52 @@ class Validator:
                 ),
             )
 
+    def check_grade_ranges(self) -> None:
+        """A student whose grade is outside their school's Low_grade to High_grade (a PreK pupil at a 6-12 school)."""
+        students, schools = self.tables.get("students"), self.tables.get("schools")
+        if students is None or schools is None or not {"Grade", "School_id"} <= students.present:
+            return
+        bounds = [column for column in ("Low_grade", "High_grade") if column in schools.present]
+        if not bounds or "School_id" not in schools.present:
+            return
+        rank = spec.grade_rank()
+        by_id = schools.frame.drop_duplicates("School_id").set_index("School_id")
+        school_id = students.frame["School_id"]
+        grade = students.frame["Grade"].map(rank).astype("float64")
+        limits = {column: school_id.map(by_id[column]).astype("string").fillna("") for column in bounds}
+        outside = np.zeros(len(school_id), dtype=bool)
+        for column, limit in limits.items():
+            bound = limit.map(rank).astype("float64")
+            beyond = grade < bound if column == "Low_grade" else grade > bound
+            outside |= beyond.fillna(False).to_numpy(dtype=bool)
+        if not outside.any():
+            return
+        low = limits.get("Low_grade", pd.Series("", index=school_id.index, dtype="string"))
+        high = limits.get("High_grade", pd.Series("", index=school_id.index, dtype="string"))
+        span = (low.where(low != "", "?") + " to " + high.where(high != "", "?")).astype("string")
+        name = (
+            school_id.map(by_id["School_name"]).astype("string").fillna("")
+            if "School_name" in schools.present
+            else pd.Series("", index=school_id.index, dtype="string")
+        )
+        school = ("school " + school_id + (" (" + name + ")").where(name != "", "")).astype("string")
+        self.report(
+            "grade_outside_school_range",
+            students,
+            outside,
+            "Grade",
+            lambda subset, labels: (
+                labels
+                + ": Grade '"
+                + subset["Grade"]
+                + "' is not taught at "
+                + school[subset.index]
+                + ", whose grades are "
+                + span[subset.index]
+                + ". Check the student's grade and School_id, or the school's Low_grade and High_grade."
+            ),
+        )
+
 
 # Characters that are not seen (zero-width, soft hyphen, byte-order mark, fillers) or that change the text's
 # direction (U+202A-U+202E, U+2066-U+2069), and control characters: RE2 syntax for Arrow's regex kernel.
@@ -722,6 +768,7 @@ def validate(
             progress(step, total, f"Checking references in {spec.hub_file_name(kind)}")
         validator.check_references(tables[kind])
     validator.check_coverage()
+    validator.check_grade_ranges()
     if progress is not None:
         progress(total, total, "Checks done")
     return validator.errors

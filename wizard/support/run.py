@@ -75,6 +75,10 @@ def choose_district(districts: list[ConnectedDistrict], wanted: str | None) -> C
                 or wanted.casefold() == district.name.casefold()
             ):
                 return district
+        # Part of a name ("Maple Valley" for "Maple Valley Unified School District"), when only one has it.
+        partial = [d for d in districts if " ".join(wanted.casefold().split()) in d.name.casefold()]
+        if len(partial) == 1:
+            return partial[0]
         raise NoDistrict(
             f"District {wanted!r} is not connected to your app.",
             "Connected: " + "; ".join(f"{d.name} ({d.id})" for d in districts) + ".",

@@ -80,3 +80,26 @@ def test_outcomes_on_made_up_data_and_a_spreadsheet_safe_export(tmp_path: Path) 
     ]
     assert rows[2]["vendor_username"] == "'=cmd()" and rows[2]["who_must_act"] == "vendor"
     assert [p.name for p in out.parent.iterdir()] == ["links.csv"]  # no temporary file left behind
+
+
+def test_each_school_names_its_students_and_no_row_is_an_empty_no_school(tmp_path: Path) -> None:
+    """Issue 10, problem 8: the login-links tab showed only counts (names only through Export), and accounts
+    without a school made a "(no school)" row with empty bars."""
+    text = (
+        "Username,ExternalID,FirstName,LastName,School\n"
+        "u1acct,001,First1,Last,First School\n"
+        "ghost,999,G,H,\n"  # unclaimed, and no school in the vendor's roster
+        "=cmd(),,Firstu4,Last,First School\n"
+    )
+    check = lc.check_login_links(made_up_snapshot(), lc.read_vendor_roster(_roster(tmp_path, text)))
+    assert [s.school for s in check.schools] == ["First School"]
+    [school] = check.schools
+    names = [(s.student.name, s.outcome) for s in school.not_linked_students]
+    assert names == [
+        ("Firstu2 Last", Outcome.SIS_ID_NOT_UNIQUE),
+        ("Firstu3 Last", Outcome.NO_SIS_ID),
+        ("Firstu4 Last", Outcome.LINKED_BY_NAME),
+    ]
+    assert school.not_linked_total == len(school.not_linked_students)
+    assert [a.account.username for a in check.accounts_without_school] == ["ghost"]
+    assert len(check.accounts) == 1  # still counted in the totals

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tests.unit.support.conftest import TODAY
 from wizard.hub.dataapi import DataDistrict, DataSchool, DataUser
 from wizard.hub.models import RosterUser
-from wizard.roster.vendor import load_profile, match_roster
+from wizard.roster.vendor import load_profile, match_roster, write_vendor_outputs
 from wizard.support import linkcheck as lc
 from wizard.support.reading import DistrictSnapshot
 from wizard.support.troubleshoot import explain_login
@@ -206,3 +206,49 @@ def test_the_import_the_link_check_and_the_instant_login_check_agree_for_every_s
     # An account that the import links to a student is never called unclaimed.
     claimed = set(imported.loc[imported["account"] >= 0, "account"] + 2)
     assert not claimed & {a.account.row for a in support.accounts}
+
+
+def test_the_instant_login_check_names_the_roster_it_checked_and_who_will_not_link(tmp_path: Path) -> None:
+    """Issue 10, problem 4 (engine side): Validate said the vendor's roster was checked when it was the wizard's
+    own import file, and did not name the students who would not link."""
+    users = [
+        RosterUser(
+            "h1", "student", "5001", "Ana", "Lee", "", "PreKindergarten", "sch100", "Lincoln Elementary"
+        ),
+        RosterUser("h2", "student", "5002", "Ana", "Lee", "", "5", "sch100", "Lincoln Elementary"),
+        RosterUser("h3", "student", "5003", "Kim", "Park", "", "3", "sch100", "Lincoln Elementary"),
+        RosterUser("h4", "student", "5004", "Bo", "Ray", "", "3", "sch100", "Lincoln Elementary"),
+    ]
+    export = pd.concat(
+        [
+            TWINS_ROSTER,
+            pd.DataFrame(
+                {"Username": ["kpark"], "FirstName": ["Kim"], "LastName": ["Park"], "ExternalID": ["5003"]}
+            ),
+        ]
+    ).fillna("")
+    check = lc.instant_login_check(users, lc.read_vendor_roster(roster_file(tmp_path, export)))
+    assert check.roster_source == lc.RosterSource.VENDOR_EXPORT
+    assert check.checked_against == "Symphony Math's roster export symphony_export.csv"
+    named = [(p.name, p.sis_id, p.outcome, p.reason) for p in check.not_linking]
+    assert named == [
+        ("Ana Lee", "5001", "linked_by_name", lc.PLAIN_WORDS[lc.Outcome.LINKED_BY_NAME]),
+        ("Ana Lee", "5002", "linked_by_name", lc.PLAIN_WORDS[lc.Outcome.LINKED_BY_NAME]),
+        ("Bo Ray", "5004", "new_account", lc.PLAIN_WORDS[lc.Outcome.NEW_ACCOUNT]),
+    ]
+    assert "'alee2'" in check.not_linking[0].what_to_do and not check.ok
+
+    # The wizard's own import file says what the vendor will have once they import it, and the check says so.
+    own = tmp_path / "own"
+    schools = pd.DataFrame({"School_id": list(SCHOOL_NAMES), "School_name": list(SCHOOL_NAMES.values())})
+    sis = pd.DataFrame(
+        [(u.sis_id, u.first_name, u.last_name, u.grade, u.school_id) for u in users],
+        columns=["Student_id", "First_name", "Last_name", "Grade", "School_id"],
+        dtype="string",
+    )
+    write_vendor_outputs(match_roster(sis, schools, export, SYMPHONY), own)
+    imported = lc.read_vendor_roster(own / "vendor_import.csv", source=lc.RosterSource.WIZARD_IMPORT)
+    after = lc.instant_login_check(users, imported)
+    assert after.ok and after.roster_source == lc.RosterSource.WIZARD_IMPORT
+    assert after.checked_against.startswith("the import file this wizard wrote (vendor_import.csv)")
+    assert "not Symphony Math's own roster" in after.checked_against

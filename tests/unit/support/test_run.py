@@ -17,6 +17,14 @@ def test_choose_district_by_id_or_name_and_when_it_is_the_only_one() -> None:
     assert choose_district([one], None) is one
     assert choose_district([one, two], "d2") is two
     assert choose_district([one, two], "riverside") is two
+    assert (
+        choose_district(
+            [one, connected("d3", "Maple Valley Unified School District")], "maple  valley unified"
+        )
+        is not one
+    )
+    with pytest.raises(NoDistrict, match="'Maple' is not connected"):
+        choose_district([one, connected("d3", "Maple Valley Unified")], "Maple")  # two have it: which?
     with pytest.raises(NoDistrict, match="2 districts use your app") as several:
         choose_district([one, two], None)
     assert "Maple Valley (d1)" in several.value.hint and "secret-token" not in str(several.value)
