@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from tests.unit.support.conftest import TODAY
 from wizard.hub.dataapi import DataDistrict, DataSchool, DataUser
 from wizard.hub.models import RosterUser
-from wizard.roster.vendor import load_profile, match_roster, write_vendor_outputs
+from wizard.roster.vendor import Outcome, load_profile, match_roster, write_vendor_outputs
 from wizard.support import linkcheck as lc
 from wizard.support.reading import DistrictSnapshot
 from wizard.support.troubleshoot import explain_login
+from wizard.wire.vocab import DirectoryRole
 
 SYMPHONY = load_profile("symphony-math")
 SCHOOL_NAMES = {"sch100": "Lincoln Elementary", "sch200": "Hill Middle"}
@@ -25,6 +26,20 @@ def data_user(hub_id: str, sis_id: str, first: str, last: str, grade: str, schoo
     role = {"sis_id": sis_id or None, "school": school, "schools": [school], "grade": grade or None}
     return DataUser.from_json(
         {"id": hub_id, "name": {"first": first, "last": last}, "roles": {"student": role}}
+    )
+
+
+def student_row(hub_id: str, sis_id: str, first: str, last: str, grade: str, school: str) -> RosterUser:
+    """A student as the hub's shared-users list gives it to the wizard's Instant Login check."""
+    return RosterUser(
+        id=hub_id,
+        role=DirectoryRole.STUDENT,
+        sis_id=sis_id,
+        first_name=first,
+        last_name=last,
+        grade=grade,
+        school_id=school,
+        school_name=SCHOOL_NAMES[school],
     )
 
 
@@ -142,16 +157,13 @@ def rosters(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _roster_user(row: pd.Series, position: int) -> RosterUser:
     school = str(row["School_id"])
-    return RosterUser(
+    return student_row(
         f"h{position}",
-        "student",
         str(row["Student_id"]),
         str(row["First_name"]),
         str(row["Last_name"]),
-        "",
         str(row["Grade"]),
         school,
-        SCHOOL_NAMES[school],
     )
 
 
@@ -168,11 +180,8 @@ def test_the_import_the_link_check_and_the_instant_login_check_agree_for_every_s
     # 1. the vendor import (prepare --target vendor, the vendor page)
     imported = match_roster(sis, schools, roster_frame, SYMPHONY).student_outcomes()
     by_import = {
-        f"h{i}": (
-            str(imported.at[i, "outcome"]),
-            usernames[a] if (a := int(imported.at[i, "account"])) >= 0 else "",
-        )
-        for i in range(len(sis))
+        f"h{i}": (str(outcome), usernames[account] if account >= 0 else "")
+        for i, (outcome, account) in enumerate(zip(imported["outcome"], imported["account"], strict=True))
     }
     # 2. the support view's link check (and --lookup, which reads its result)
     users = [
@@ -183,7 +192,9 @@ def test_the_import_the_link_check_and_the_instant_login_check_agree_for_every_s
     ]
     support = lc.check_login_links(snapshot_of(users), roster)
     # 3. the Validate page's Instant Login check
-    validate = lc.instant_login_check([_roster_user(row, i) for i, row in sis.iterrows()], roster)
+    validate = lc.instant_login_check(
+        [_roster_user(row, i) for i, (_, row) in enumerate(sis.iterrows())], roster
+    )
     assert validate.links is not None
 
     def answers(check: lc.LinkCheck) -> dict[str, tuple[str, str]]:
@@ -212,12 +223,10 @@ def test_the_instant_login_check_names_the_roster_it_checked_and_who_will_not_li
     """Issue 10, problem 4 (engine side): Validate said the vendor's roster was checked when it was the wizard's
     own import file, and did not name the students who would not link."""
     users = [
-        RosterUser(
-            "h1", "student", "5001", "Ana", "Lee", "", "PreKindergarten", "sch100", "Lincoln Elementary"
-        ),
-        RosterUser("h2", "student", "5002", "Ana", "Lee", "", "5", "sch100", "Lincoln Elementary"),
-        RosterUser("h3", "student", "5003", "Kim", "Park", "", "3", "sch100", "Lincoln Elementary"),
-        RosterUser("h4", "student", "5004", "Bo", "Ray", "", "3", "sch100", "Lincoln Elementary"),
+        student_row("h1", "5001", "Ana", "Lee", "PreKindergarten", "sch100"),
+        student_row("h2", "5002", "Ana", "Lee", "5", "sch100"),
+        student_row("h3", "5003", "Kim", "Park", "3", "sch100"),
+        student_row("h4", "5004", "Bo", "Ray", "3", "sch100"),
     ]
     export = pd.concat(
         [
@@ -232,9 +241,9 @@ def test_the_instant_login_check_names_the_roster_it_checked_and_who_will_not_li
     assert check.checked_against == "Symphony Math's roster export symphony_export.csv"
     named = [(p.name, p.sis_id, p.outcome, p.reason) for p in check.not_linking]
     assert named == [
-        ("Ana Lee", "5001", "linked_by_name", lc.PLAIN_WORDS[lc.Outcome.LINKED_BY_NAME]),
-        ("Ana Lee", "5002", "linked_by_name", lc.PLAIN_WORDS[lc.Outcome.LINKED_BY_NAME]),
-        ("Bo Ray", "5004", "new_account", lc.PLAIN_WORDS[lc.Outcome.NEW_ACCOUNT]),
+        ("Ana Lee", "5001", "linked_by_name", lc.PLAIN_WORDS[Outcome.LINKED_BY_NAME]),
+        ("Ana Lee", "5002", "linked_by_name", lc.PLAIN_WORDS[Outcome.LINKED_BY_NAME]),
+        ("Bo Ray", "5004", "new_account", lc.PLAIN_WORDS[Outcome.NEW_ACCOUNT]),
     ]
     assert "'alee2'" in check.not_linking[0].what_to_do and not check.ok
 
