@@ -18,7 +18,8 @@ from wizard.roster.vendor.checks import check_match
 from wizard.roster.vendor.keys import account_keys, student_keys, unique_students
 from wizard.roster.vendor.normalise import id_key
 from wizard.roster.vendor.profiles import VendorProfile
-from wizard.roster.vendor.result import MatchResult
+from wizard.roster.vendor.result import MatchCounts as MatchCounts  # re-exported for older imports
+from wizard.roster.vendor.result import MatchResult as MatchResult
 from wizard.roster.vendor.stages import (
     MatchState,
     apply_decisions,
