@@ -44,6 +44,9 @@ def test_standalone_hub_with_demo_seed(tmp_path: Path) -> None:
                 break
         output = "".join(lines)
         base_url = re.search(r"serving on (http://\S+)", output)
+        sftp = re.search(r"SFTP file sync on 127\.0\.0\.1:(\d+)  host key (SHA256:\S+)", output)
+        assert sftp and int(sftp.group(1)) > 0, output  # --sftp-port 0: a free port, printed
+        assert (tmp_path / "hub-sftp-host-key").stat().st_mode & 0o077 == 0  # user-only, beside the database
         token = re.search(r"district admin token: (\w+)", output)
         symphony = re.findall(r"app symphony-math: client id (\w+), secret (\w+)", output)
         assert base_url and token and symphony, output
