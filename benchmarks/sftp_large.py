@@ -10,6 +10,13 @@ hub's processing time: from the end of the quiet period (the upload's `created`)
 re-validation by the roster engine, comparison and storing, the same pipeline as an HTTP upload.
 
 --prepared DIR skips generating and preparing and sends the hub files already in DIR.
+
+Measured 2026-12-01 on the shared 2-core, 24 GiB machine with other helpers' test suites running (load
+average about 10; the hub's processing thread got about a quarter of a core), 1,000,000 students: hub set
+271 MB (students.csv 97 MB, enrollments.csv 156 MB, 5,998,736 enrollments); sent over loopback SFTP in
+12.0 s (23 MB/s, asyncssh on both ends); the hub then processed it in 876 s (re-validation, comparison and
+storing, the same pipeline as an HTTP upload: succeeded, 1,053 warnings); 898 s from the first byte to
+processed; peak RSS of the process (hub and client) 8.5 GiB.
 """
 
 from __future__ import annotations
