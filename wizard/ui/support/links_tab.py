@@ -23,11 +23,15 @@ from wizard.support.linkcheck import (
     LinkCheck,
     check_login_links,
     read_vendor_roster,
+    what_to_do,
 )
 from wizard.support.run import LINKS_FILE, write_links_csv
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.chart import BarChart
 from wizard.ui.support.widgets import Host, fill_table, fit_height, make_table, wrapping_label
+
+MAX_NAMES = 500  # rows named on the tab; the export has everyone
+VISIBLE_NAMES = 12  # rows the names table shows before it scrolls
 
 
 class LinksTab(QWidget):
@@ -66,6 +70,17 @@ class LinksTab(QWidget):
         )
         self.table.setAccessibleName(self.tr("Login links by school"))
         self.table.setWordWrap(True)
+        self.names = make_table(
+            [
+                self.tr("School"),
+                self.tr("Student"),
+                self.tr("SIS id"),
+                self.tr("Why not"),
+                self.tr("What to do"),
+            ]
+        )
+        self.names.setAccessibleName(self.tr("Students who will not link, by school"))
+        self.names_note = wrapping_label()
         self.chart = BarChart()
         self.chart.setAccessibleName(self.tr("Linked and not linked students by school"))
         self.legend = wrapping_label()
@@ -82,6 +97,8 @@ class LinksTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addWidget(self.names)
+        layout.addWidget(self.names_note)
         layout.addWidget(self.chart)
         layout.addWidget(self.legend)
         layout.addStretch(1)
@@ -121,6 +138,8 @@ class LinksTab(QWidget):
         if links is None:
             self.summary.setText(self.tr("Not checked yet."))
             self.table.setRowCount(0)
+            self.names.setRowCount(0)
+            self.names_note.clear()
             self.legend.clear()
             self.chart.set_data([], [])
             return
@@ -145,17 +164,63 @@ class LinksTab(QWidget):
         for row in range(self.table.rowCount()):
             self.table.setRowHeight(row, max(self.table.rowHeight(row), default_height))
         fit_height(self.table)
+        self._show_names(links)
         seen = [o for o in LINKS_OUTCOME_ORDER if any(s.not_linked.get(o) for s in links.schools)]
         self.legend.setText(
             "<br>".join(f"<b>{SHORT_WORDS[o]}</b>: {PLAIN_WORDS[o]} — {WHO_ACTS[o]} must act." for o in seen)
         )
+        charted = [s for s in links.schools if s.shared]  # a school with only unclaimed accounts has no bars
         self.chart.set_data(
-            [s.school for s in links.schools],
+            [s.school for s in charted],
             [
-                (self.tr("linked"), [s.linked for s in links.schools]),
-                (self.tr("not linked"), [s.not_linked_total for s in links.schools]),
+                (self.tr("linked"), [s.linked for s in charted]),
+                (self.tr("not linked"), [s.not_linked_total for s in charted]),
             ],
         )
+
+    def _show_names(self, links: LinkCheck) -> None:
+        """Who will not link, by name and school, with why and what to do (the export has every column)."""
+        students = [student for school in links.schools for student in school.not_linked_students]
+        shown = students[:MAX_NAMES]
+        fill_table(
+            self.names,
+            [
+                [
+                    link.school,
+                    link.student.name or self.tr("(no name)"),
+                    link.student.sis_id or "",
+                    PLAIN_WORDS[link.outcome],
+                    what_to_do(
+                        link.outcome,
+                        link.student.sis_id or "",
+                        link.account.username if link.account else "",
+                        links.app_title,
+                        ", ".join(link.candidates),
+                    ),
+                ]
+                for link in shown
+            ],
+        )
+        fit_height(self.names)
+        if len(shown) > VISIBLE_NAMES:  # a long list scrolls inside the table
+            rows = sum(self.names.rowHeight(r) for r in range(VISIBLE_NAMES))
+            self.names.setFixedHeight(
+                self.names.horizontalHeader().height() + rows + 2 * self.names.frameWidth()
+            )
+        self.names.setVisible(bool(shown))
+        hidden = len(students) - len(shown)
+        without_school = len(links.accounts_without_school)
+        notes = []
+        if hidden:
+            notes.append(self.tr("… and {n} more students: Export CSV lists them all.").format(n=hidden))
+        if without_school:
+            notes.append(
+                self.tr(
+                    "Unclaimed vendor accounts with no school in the vendor's roster: {n} (counted in the "
+                    "totals above, in no school's row)."
+                ).format(n=without_school)
+            )
+        self.names_note.setText(" ".join(notes))
 
     def _headline(self, links: LinkCheck) -> str:
         worst = links.worst_school()
