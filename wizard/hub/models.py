@@ -203,6 +203,7 @@ class Sharing:
     locked_reason: str
     counts: SharedCounts
     rule_fields: dict[str, tuple[str, ...]]
+    schools: tuple[wire.SchoolSiteOut, ...] = ()  # school site: each chosen school's tech leads and decision
 
     @classmethod
     def from_wire(cls, s: wire.SharingOut) -> Sharing:
@@ -218,6 +219,7 @@ class Sharing:
             locked_reason=s.locked_reason,
             counts=s.counts,
             rule_fields={kind: tuple(fields) for kind, fields in s.rule_fields.items()},
+            schools=tuple(s.schools),
         )
 
 

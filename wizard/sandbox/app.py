@@ -25,6 +25,7 @@ from wizard.sandbox.routes import (
     oauth,
     sharing,
     signups,
+    staff,
     uploads,
     vendor,
 )
@@ -34,6 +35,7 @@ from wizard.wire.onboarding import Health
 ROUTERS = (
     signups,
     district_settings,
+    staff,
     uploads,
     apps,
     connections,

@@ -99,6 +99,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE uploads ADD COLUMN source TEXT NOT NULL DEFAULT 'http';
     ALTER TABLE uploads ADD COLUMN file_names TEXT NOT NULL DEFAULT '[]'
     """,
+    # 5: staff admins have a role (and a school tech lead their schools); a tech lead signs in with their own
+    # token, kept hashed like the admin tokens.
+    """
+    ALTER TABLE staff_admins ADD COLUMN role TEXT NOT NULL DEFAULT 'district_admin';
+    ALTER TABLE staff_admins ADD COLUMN school_ids TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE staff_tokens (
+        token_hash TEXT PRIMARY KEY, district_id TEXT NOT NULL REFERENCES districts(id),
+        staff_id TEXT NOT NULL REFERENCES staff_admins(id) ON DELETE CASCADE
+    );
+    CREATE INDEX staff_admins_by_district ON staff_admins (district_id, created)
+    """,
 )
 
 

@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.db import Database
 from wizard.sandbox.settings import HubSettings
-from wizard.sandbox.store import district_for_admin_token
+from wizard.sandbox.store import district_for_admin_token, staff_for_token, staff_school_ids
 from wizard.wire.dataapi import DataError, OAuthError
 from wizard.wire.onboarding import ErrorAnswer
 
@@ -125,6 +125,16 @@ def district_access(district_id: str, request: Request, context: Context) -> str
     token = bearer_token(request)
     with context.db.read() as conn:
         owner = district_for_admin_token(conn, token)
+        staff = staff_for_token(conn, token) if owner is None else None
+    if staff is not None:
+        if staff["district_id"] != district_id:
+            raise not_found("district")
+        raise ApiError(
+            403,
+            "school_tech_lead_only",
+            "A school tech lead's sign-in only decides the sharing of their own schools; ask your district "
+            "admin for anything else.",
+        )
     if owner is None:
         raise ApiError(401, "unauthorized", "Your sign-in is not valid any more: sign in again.")
     if owner != district_id:
@@ -133,6 +143,38 @@ def district_access(district_id: str, request: Request, context: Context) -> str
 
 
 District = Annotated[str, Depends(district_access)]
+
+
+@dataclass(frozen=True)
+class SchoolCaller:
+    """Who decides a school's sharing: the district's admin (any school) or one of its school tech leads."""
+
+    district_id: str
+    staff_id: str | None  # None: the district admin
+    school_ids: frozenset[str]  # a tech lead's schools (empty for the district admin)
+
+    def may_decide(self, school_id: str) -> bool:
+        return self.staff_id is None or school_id in self.school_ids
+
+
+def school_access(district_id: str, request: Request, context: Context) -> SchoolCaller:
+    """A district admin token, or a school tech lead's own token for that district; else 401/404."""
+    token = bearer_token(request)
+    with context.db.read() as conn:
+        owner = district_for_admin_token(conn, token)
+        staff = staff_for_token(conn, token) if owner is None else None
+    if owner is not None:
+        if owner != district_id:
+            raise not_found("district")
+        return SchoolCaller(district_id, None, frozenset())
+    if staff is None:
+        raise ApiError(401, "unauthorized", "Your sign-in is not valid any more: sign in again.")
+    if staff["district_id"] != district_id:
+        raise not_found("district")
+    return SchoolCaller(district_id, str(staff["id"]), frozenset(staff_school_ids(staff)))
+
+
+SchoolDecider = Annotated[SchoolCaller, Depends(school_access)]
 
 
 def error_responses(*statuses: int, model: type[Any] = ErrorAnswer) -> dict[int | str, dict[str, Any]]:

@@ -106,7 +106,8 @@ class IdempotentPosts:
     bound to the body it first came with: the same key with another body is refused, so a leaked key
     cannot be replayed with a made-up request. Answers carrying an admin token are never stored: a replay
     learns only that the sign-up is done (409 `signup_already_completed`, with the district id), and the
-    client that started it signs in with the token it saved.
+    client that started it signs in with the token it saved. A school tech lead's token is dropped the same
+    way: the replay names the staff admin with `staff_token: null`.
     """
 
     def __init__(self, app: ASGIApp, db: Database) -> None:
@@ -205,6 +206,9 @@ def _replayable(status: int, body: bytes) -> tuple[int, bytes]:
         answer = json.loads(body)
     except ValueError:
         return status, body
+    if isinstance(answer, dict) and answer.get("staff_token"):
+        # A school tech lead's token is shown once: a replay names the staff admin, without the token.
+        return status, json.dumps({**answer, "staff_token": None}).encode()
     if not isinstance(answer, dict) or "admin_token" not in answer:
         return status, body
     district = answer.get("district")

@@ -1,8 +1,9 @@
 """Which records a connection shares with its app, and the data warnings shown on the validation page.
 
 Five sharing types: `district` (everything), `schools` (everything in the chosen schools), `school_site`
-(the chosen schools, each school's own admins having opted in), `sections` (the chosen sections with their
-students and teachers) and `rules` (records filtered by field rules).
+(the district chooses the schools whose tech leads decide; each tech lead opts their school in, sharing the
+whole school or chosen sections, and nothing of a school is shared before that), `sections` (the chosen
+sections with their students and teachers) and `rules` (records filtered by field rules).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Sharing:
     school_ids: list[str] = field(default_factory=list)
     section_ids: list[str] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    # school_site: school id -> its tech lead's decision (None: the whole school; else the chosen sections).
+    # A chosen school without an entry has not opted in, and shares nothing.
+    decisions: dict[str, list[str] | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,7 +44,9 @@ class Sharing:
             "school_ids": list(self.school_ids),
             "section_ids": list(self.section_ids),
             "rules": [vars(rule) for rule in self.rules],
-        }
+            "decisions": {school: None if sections is None else list(sections)
+                          for school, sections in self.decisions.items()},
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Sharing:
@@ -49,6 +55,10 @@ class Sharing:
             school_ids=[str(i) for i in data.get("school_ids", [])],
             section_ids=[str(i) for i in data.get("section_ids", [])],
             rules=[Rule(**rule) for rule in data.get("rules", [])],
+            decisions={
+                str(school): None if sections is None else [str(i) for i in sections]
+                for school, sections in (data.get("decisions") or {}).items()
+            },
         )
 
 
@@ -160,7 +170,28 @@ def shared_ids(data: RosterData, sharing: Sharing | None) -> dict[str, set[str]]
         for kind, by_id in records.items():
             result[kind] = set(by_id)
         return result
-    if sharing.type in {"schools", "school_site"}:
+    if sharing.type == "school_site":
+        chosen = set(sharing.school_ids) & set(records["schools"])
+        whole = {
+            school for school in chosen if school in sharing.decisions and sharing.decisions[school] is None
+        }
+        picked = {
+            section
+            for school, picks in sharing.decisions.items()
+            if school in chosen and picks
+            for section in picks
+            if section in sections and sections[section]["school"] == school
+        }
+        chosen_sections = {i for i, s in sections.items() if s["school"] in whole} | picked
+        schools = whole | {sections[i]["school"] for i in picked}
+        result["students"] = {
+            i for i, r in records["students"].items() if _user_schools(r, "student") & whole
+        } | {s for i in picked for s in sections[i]["students"]}
+        result["teachers"] = {
+            i for i, r in records["teachers"].items() if _user_schools(r, "teacher") & whole
+        } | {t for i in picked for t in sections[i]["teachers"]}
+        result["staff"] = {i for i, r in records["staff"].items() if _user_schools(r, "staff") & whole}
+    elif sharing.type == "schools":
         schools = set(sharing.school_ids) & set(records["schools"])
         chosen_sections = {i for i, s in sections.items() if s["school"] in schools}
         result["students"] = {

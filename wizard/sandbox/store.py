@@ -186,17 +186,60 @@ def staff_admin_exists(conn: sqlite3.Connection, district_id: str, email: str) -
 
 
 def insert_staff_admin(
-    conn: sqlite3.Connection, district_id: str, admin: dict[str, str], created: str
+    conn: sqlite3.Connection,
+    district_id: str,
+    admin: dict[str, str],
+    created: str,
+    school_ids: list[str] | None = None,
+    token: str | None = None,
 ) -> None:
+    """A staff admin (`admin`: id, name, email, title, role); a school tech lead with their schools and token."""
     conn.execute(
-        "INSERT INTO staff_admins (id, district_id, name, email, title, created) VALUES (?, ?, ?, ?, ?, ?)",
-        (admin["id"], district_id, admin["name"], admin["email"], admin["title"], created),
+        "INSERT INTO staff_admins (id, district_id, name, email, title, role, school_ids, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            admin["id"],
+            district_id,
+            admin["name"],
+            admin["email"],
+            admin["title"],
+            admin.get("role", "district_admin"),
+            dumps(list(school_ids or [])),
+            created,
+        ),
     )
+    if token is not None:
+        conn.execute(
+            "INSERT INTO staff_tokens (token_hash, district_id, staff_id) VALUES (?, ?, ?)",
+            (token_hash(token), district_id, admin["id"]),
+        )
+
+
+def remove_staff_admin(conn: sqlite3.Connection, district_id: str, staff_id: str) -> bool:
+    """Remove one staff admin and their token; False when the district has no such staff admin."""
+    conn.execute("DELETE FROM staff_tokens WHERE staff_id = ? AND district_id = ?", (staff_id, district_id))
+    removed = conn.execute(
+        "DELETE FROM staff_admins WHERE id = ? AND district_id = ?", (staff_id, district_id)
+    ).rowcount
+    return bool(removed)
+
+
+def staff_for_token(conn: sqlite3.Connection, token: str) -> sqlite3.Row | None:
+    """The staff admin a staff token belongs to (joined with nothing: district_id is on the row)."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT s.* FROM staff_tokens t JOIN staff_admins s ON s.id = t.staff_id WHERE t.token_hash = ?",
+        (token_hash(token),),
+    ).fetchone()
+    return row
+
+
+def staff_school_ids(row: sqlite3.Row) -> list[str]:
+    return [str(i) for i in loads(row["school_ids"]) or []]
 
 
 def staff_admins(conn: sqlite3.Connection, district_id: str) -> list[sqlite3.Row]:
     return conn.execute(
-        "SELECT * FROM staff_admins WHERE district_id = ? ORDER BY created, id", (district_id,)
+        "SELECT * FROM staff_admins WHERE district_id = ? ORDER BY created, rowid", (district_id,)
     ).fetchall()
 
 

@@ -9,18 +9,20 @@ from wizard.sandbox import connections as lifecycle
 from wizard.sandbox import sharing as share
 from wizard.sandbox.db import loads
 from wizard.sandbox.records import RosterData
-from wizard.sandbox.store import district_progress
+from wizard.sandbox.store import district_progress, staff_admins, staff_school_ids
 from wizard.wire.onboarding import (
     AdminOut,
     AppOut,
     DistrictOut,
     Onboarding,
     RuleOut,
+    SchoolSiteOut,
     ScopeOut,
     SharedCountsOut,
     SharingOut,
+    StaffAdminOut,
 )
-from wizard.wire.vocab import SharingType, UploadStatus
+from wizard.wire.vocab import SchoolShare, SharingType, StaffRole, UploadStatus
 
 LOCKED_REASON = (
     "The vendor has confirmed this sharing, so its type cannot change any more; you can still add sections."
@@ -82,11 +84,62 @@ def shared_counts(counts: dict[str, int]) -> SharedCountsOut:
     return SharedCountsOut(**counts)
 
 
-def sharing_view(row: sqlite3.Row, roster: RosterData) -> SharingOut:
+def staff_admin_view(row: sqlite3.Row) -> StaffAdminOut:
+    return StaffAdminOut(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        title=row["title"],
+        role=StaffRole(row["role"]),
+        school_ids=staff_school_ids(row),
+    )
+
+
+def school_site_view(
+    conn: sqlite3.Connection, district_id: str, roster: RosterData, sharing: share.Sharing, school_id: str
+) -> SchoolSiteOut:
+    """One school under school-site sharing: its tech leads, whether it opted in, what it shares, and counts."""
+    leads = [
+        staff_admin_view(row)
+        for row in staff_admins(conn, district_id)
+        if row["role"] == StaffRole.SCHOOL_TECH_LEAD and school_id in staff_school_ids(row)
+    ]
+    opted_in = school_id in sharing.decisions
+    picks = sharing.decisions.get(school_id)
+    alone = share.Sharing(
+        type=SharingType.SCHOOL_SITE,
+        school_ids=[school_id],
+        decisions={school_id: picks} if opted_in else {},
+    )
+    school = roster.records["schools"].get(school_id) or {}
+    return SchoolSiteOut(
+        school_id=school_id,
+        school_name=str(school.get("name") or ""),
+        tech_leads=leads,
+        opted_in=opted_in,
+        share=(
+            SchoolShare.NOT_DECIDED
+            if not opted_in
+            else SchoolShare.WHOLE_SCHOOL
+            if picks is None
+            else SchoolShare.SECTIONS
+        ),
+        section_ids=list(picks or []),
+        counts=shared_counts(share.counts(roster, share.shared_ids(roster, alone))),
+    )
+
+
+def sharing_view(row: sqlite3.Row, roster: RosterData, conn: sqlite3.Connection | None = None) -> SharingOut:
+    """A connection's sharing; with `conn`, school-site sharing also shows each chosen school's decision."""
     stored = loads(row["sharing"])
     sharing = share.Sharing.from_dict(stored) if stored else None
     ids = share.shared_ids(roster, sharing)
     locked = lifecycle.sharing_locked(row)
+    schools = (
+        [school_site_view(conn, row["district_id"], roster, sharing, i) for i in sharing.school_ids]
+        if conn is not None and sharing is not None and sharing.type == SharingType.SCHOOL_SITE
+        else []
+    )
     return SharingOut(
         type=SharingType(sharing.type) if sharing else None,
         school_ids=sharing.school_ids if sharing else [],
@@ -96,4 +149,5 @@ def sharing_view(row: sqlite3.Row, roster: RosterData) -> SharingOut:
         locked_reason=LOCKED_REASON if locked else "",
         counts=shared_counts(share.counts(roster, ids)),
         rule_fields={kind: list(fields) for kind, fields in share.RULE_FIELDS.items()},
+        schools=schools,
     )

@@ -17,10 +17,12 @@ from wizard.wire.vocab import (
     ConnectionAction,
     ConnectionStatus,
     DirectoryRole,
+    SchoolShare,
     Severity,
     SharingStatus,
     SharingType,
     SsoProvider,
+    StaffRole,
     SyncMethod,
     SyncState,
     UploadSource,
@@ -106,6 +108,17 @@ class StaffAdminIn(Body):
     name: NameText = ""
     email: EmailText = ""
     title: NameText = "District administrator"
+    role: ShortText = StaffRole.DISTRICT_ADMIN.value
+    school_ids: list[ShortText] = Field(
+        default_factory=list, max_length=LIST_MAX, description="a school tech lead's schools (hub ids)"
+    )
+
+
+class SchoolSharingIn(Body):
+    """A school tech lead's decision for one school under school-site sharing."""
+
+    share: ShortText = Field(description="whole_school | sections | not_decided (opt out)")
+    section_ids: list[ShortText] = Field(default_factory=list, max_length=LIST_MAX)
 
 
 class ConnectionIn(Body):
@@ -187,6 +200,36 @@ class StaffAdminOut(Answer):
     name: str
     email: str
     title: str
+    role: StaffRole = StaffRole.DISTRICT_ADMIN
+    school_ids: list[str] = Field(default_factory=list, description="a school tech lead's schools")
+
+
+class StaffAdminCreated(StaffAdminOut):
+    """A new staff admin; a school tech lead's own token comes once, here (the hub keeps only its hash)."""
+
+    staff_token: str | None = Field(default=None, repr=False)
+
+
+class StaffAdminRemoved(Answer):
+    removed: StaffAdminOut
+
+
+class StaffConnectionOut(Answer):
+    """An app shared by school site whose sharing the tech lead decides for `school_ids`."""
+
+    connection_id: str
+    app_id: str
+    app_name: str
+    school_ids: list[str]
+
+
+class StaffSessionOut(Answer):
+    """Who a staff token belongs to (`GET /api/v1/staff/me`) and what they decide."""
+
+    district_id: str
+    district_name: str
+    admin: StaffAdminOut
+    connections: list[StaffConnectionOut]
 
 
 class StaffAdminList(Answer):
@@ -311,6 +354,18 @@ class SharedCountsOut(Answer):
     students: int
 
 
+class SchoolSiteOut(Answer):
+    """One school under school-site sharing: who decides, and what they decided."""
+
+    school_id: str
+    school_name: str
+    tech_leads: list[StaffAdminOut]
+    opted_in: bool
+    share: SchoolShare
+    section_ids: list[str]
+    counts: SharedCountsOut
+
+
 class SharingOut(Answer):
     type: SharingType | None
     school_ids: list[str]
@@ -320,6 +375,9 @@ class SharingOut(Answer):
     locked_reason: str
     counts: SharedCountsOut
     rule_fields: dict[str, list[str]]
+    schools: list[SchoolSiteOut] = Field(
+        default_factory=list, description="school-site sharing: each chosen school's tech leads and decision"
+    )
 
 
 class SharingPreviewOut(Answer):

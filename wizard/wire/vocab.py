@@ -111,6 +111,34 @@ class SharingType(StrEnum):
         return self in {SharingType.SCHOOLS, SharingType.SCHOOL_SITE}
 
 
+class StaffRole(StrEnum):
+    """What a district's staff admin may do on the hub."""
+
+    DISTRICT_ADMIN = "district_admin"  # everything the district's own admin may do
+    ADVANCED_USER = "advanced_user"  # sees the data and the apps, changes no settings
+    SCHOOL_TECH_LEAD = "school_tech_lead"  # decides the school-site sharing of their chosen schools
+
+    @property
+    def plain_words(self) -> str:
+        """What the role may do, for the person choosing it."""
+        return {
+            StaffRole.DISTRICT_ADMIN: "Can do everything you can: settings, uploads, apps, sharing, staff.",
+            StaffRole.ADVANCED_USER: "Can browse the district's data and see the apps, but changes nothing.",
+            StaffRole.SCHOOL_TECH_LEAD: (
+                "Decides, for the chosen schools only, whether an app with school-site sharing gets the whole "
+                "school or chosen sections, signed in with their own token."
+            ),
+        }[self]
+
+
+class SchoolShare(StrEnum):
+    """What a school's tech lead shares with an app under school-site sharing."""
+
+    NOT_DECIDED = "not_decided"  # the tech lead has not opted in: nothing of the school is shared
+    WHOLE_SCHOOL = "whole_school"
+    SECTIONS = "sections"
+
+
 class SharingStatus(StrEnum):
     NOT_SET = "not_set"
     SET = "set"

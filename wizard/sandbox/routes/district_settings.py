@@ -1,23 +1,13 @@
-"""A district's settings: how its roster syncs, where its users sign in, and its staff admins."""
+"""A district's settings: how its roster syncs and where its users sign in (staff admins: `routes.staff`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wizard.sandbox.deps import API_ERRORS, ApiError, Context, District, invalid_fields
-from wizard.sandbox.routes.signups import EMAIL
-from wizard.sandbox.store import (
-    district_row,
-    insert_staff_admin,
-    iso,
-    new_id,
-    set_sso_provider,
-    set_sync_method,
-    staff_admin_exists,
-    staff_admins,
-)
+from wizard.sandbox.deps import API_ERRORS, Context, District, invalid_fields
+from wizard.sandbox.store import district_row, set_sso_provider, set_sync_method
 from wizard.sandbox.views import district_view
-from wizard.wire.onboarding import DistrictOut, SsoIn, StaffAdminIn, StaffAdminList, StaffAdminOut, SyncIn
+from wizard.wire.onboarding import DistrictOut, SsoIn, SyncIn
 from wizard.wire.vocab import SsoProvider, SyncMethod, choices
 
 router = APIRouter(prefix="/api/v1", responses=API_ERRORS, tags=["districts"])
@@ -43,36 +33,3 @@ def set_sso(district_id: District, body: SsoIn, context: Context) -> DistrictOut
         row = district_row(conn, district_id)
         assert row is not None
         return district_view(conn, row)
-
-
-@router.post("/districts/{district_id}/admins", status_code=201)
-def add_staff_admin(district_id: District, body: StaffAdminIn, context: Context) -> StaffAdminOut:
-    problems: dict[str, str] = {}
-    if not body.name.strip():
-        problems["name"] = "Enter the staff member's name."
-    if not EMAIL.match(body.email.strip()):
-        problems["email"] = "Enter a valid email address, like name@district.org."
-    if problems:
-        raise invalid_fields(problems)
-    admin = {
-        "id": new_id(),
-        "name": body.name.strip(),
-        "email": body.email.strip(),
-        "title": body.title.strip(),
-    }
-    with context.db.transaction() as conn:
-        if staff_admin_exists(conn, district_id, admin["email"]):
-            raise ApiError(
-                409, "admin_exists", f"{admin['email']} is already a staff admin of your district."
-            )
-        insert_staff_admin(conn, district_id, admin, iso(context.now()))
-    return StaffAdminOut(**admin)
-
-
-@router.get("/districts/{district_id}/admins")
-def list_staff_admins(district_id: District, context: Context) -> StaffAdminList:
-    with context.db.read() as conn:
-        rows = staff_admins(conn, district_id)
-    return StaffAdminList(
-        data=[StaffAdminOut(id=r["id"], name=r["name"], email=r["email"], title=r["title"]) for r in rows]
-    )

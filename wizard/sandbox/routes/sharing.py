@@ -12,6 +12,7 @@ from wizard.sandbox.routes.common import live_connection, sharing_of
 from wizard.sandbox.store import connection_row, load_roster
 from wizard.sandbox.views import shared_counts, sharing_view
 from wizard.wire.onboarding import SharingIn, SharingOut, SharingPreviewOut
+from wizard.wire.vocab import SharingType
 
 router = APIRouter(prefix="/api/v1", responses=API_ERRORS, tags=["sharing"])
 
@@ -33,7 +34,7 @@ def _checked_sharing(body: SharingIn, roster: RosterData) -> share.Sharing:
 def get_sharing(district_id: District, connection_id: str, context: Context) -> SharingOut:
     with context.db.transaction() as conn:
         row = live_connection(conn, context, district_id, connection_id)
-        return sharing_view(row, load_roster(conn, district_id))
+        return sharing_view(row, load_roster(conn, district_id), conn)
 
 
 @router.post("/districts/{district_id}/connections/{connection_id}/sharing/preview")
@@ -41,10 +42,14 @@ def preview_sharing(
     district_id: District, connection_id: str, body: SharingIn, context: Context
 ) -> SharingPreviewOut:
     with context.db.read() as conn:
-        if connection_row(conn, district_id, connection_id) is None:
+        row = connection_row(conn, district_id, connection_id)
+        if row is None:
             raise not_found("connection")
         roster = load_roster(conn, district_id)
     sharing = _checked_sharing(body, roster)
+    stored = sharing_of(row)
+    if stored is not None and sharing.type == SharingType.SCHOOL_SITE:
+        sharing.decisions = {s: p for s, p in stored.decisions.items() if s in sharing.school_ids}
     return SharingPreviewOut(counts=shared_counts(share.counts(roster, share.shared_ids(roster, sharing))))
 
 
@@ -62,5 +67,10 @@ def put_sharing(district_id: District, connection_id: str, body: SharingIn, cont
                 f"The vendor has confirmed sharing by {stored.type.replace('_', ' ')}, so the sharing type can no "
                 "longer change. You can still add schools or sections of the same type.",
             )
+        if stored is not None and sharing.type == SharingType.SCHOOL_SITE:
+            # The tech leads' decisions stay for the schools still chosen; a school taken off loses its own.
+            sharing.decisions = {
+                school: picks for school, picks in stored.decisions.items() if school in sharing.school_ids
+            }
         lifecycle.save_sharing(conn, connection_id, sharing.as_dict(), context.now())
-        return sharing_view(live_connection(conn, context, district_id, connection_id), roster)
+        return sharing_view(live_connection(conn, context, district_id, connection_id), roster, conn)
