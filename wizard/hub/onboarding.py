@@ -567,6 +567,22 @@ class OnboardingClient:
             idempotency_key=new_idempotency_key(),
         )
 
+    def browse(
+        self, district_id: str, query: str, *, limit: int = 25, starting_after: str = ""
+    ) -> wire.BrowserPage:
+        """The data browser: students and teachers matching `query` (name, SIS id or email), one page, each
+        with the apps they are shared with and why (or why not). Follow `next_link(page.links)` for more."""
+        params = {"query": query, "limit": str(limit)}
+        if starting_after:
+            params["starting_after"] = starting_after
+        return self._call(
+            wire.BrowserPage,
+            "GET",
+            f"/api/v1/districts/{district_id}/browser",
+            "search the data browser",
+            params=params,
+        )
+
     def portal(self, district_id: str, sis_id: str) -> PortalView:
         body = self._call(
             wire.PortalOut,

@@ -17,6 +17,7 @@ from wizard.sandbox.deps import ApiError, HubContext
 from wizard.sandbox.middleware import FaultInjection, IdempotentPosts
 from wizard.sandbox.routes import (
     apps,
+    browser,
     connections,
     data,
     directory,
@@ -42,6 +43,7 @@ ROUTERS = (
     sharing,
     launch,
     directory,
+    browser,
     routes_sftp,
     vendor,
     data,

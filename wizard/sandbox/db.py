@@ -110,6 +110,37 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX staff_admins_by_district ON staff_admins (district_id, created)
     """,
+    # 6: the data browser: students and teachers findable by SIS id, email or name through indexes, and
+    # each user's sections, so one page of answers costs its page and not the whole district.
+    """
+    CREATE TABLE people (
+        district_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, sis_id TEXT NOT NULL,
+        email TEXT NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, full TEXT NOT NULL,
+        PRIMARY KEY (district_id, kind, id)
+    );
+    CREATE INDEX people_by_sis_id ON people (district_id, sis_id);
+    CREATE INDEX people_by_email ON people (district_id, email);
+    CREATE INDEX people_by_first ON people (district_id, first);
+    CREATE INDEX people_by_last ON people (district_id, last);
+    CREATE INDEX people_by_full ON people (district_id, full);
+    CREATE TABLE memberships (
+        district_id TEXT NOT NULL, user_id TEXT NOT NULL, section_id TEXT NOT NULL,
+        PRIMARY KEY (district_id, user_id, section_id)
+    );
+    INSERT INTO people (district_id, kind, id, sis_id, email, first, last, full)
+        SELECT district_id, kind, id, lower(sis_id), lower(coalesce(json_extract(data, '$.email'), '')),
+            lower(coalesce(json_extract(data, '$.name.first'), '')),
+            lower(coalesce(json_extract(data, '$.name.last'), '')),
+            lower(trim(coalesce(json_extract(data, '$.name.first'), '') || ' ' ||
+                       coalesce(json_extract(data, '$.name.last'), '')))
+        FROM records WHERE kind IN ('students', 'teachers');
+    INSERT OR IGNORE INTO memberships (district_id, user_id, section_id)
+        SELECT r.district_id, j.value, r.id FROM records r, json_each(r.data, '$.students') j
+        WHERE r.kind = 'sections';
+    INSERT OR IGNORE INTO memberships (district_id, user_id, section_id)
+        SELECT r.district_id, j.value, r.id FROM records r, json_each(r.data, '$.teachers') j
+        WHERE r.kind = 'sections'
+    """,
 )
 
 

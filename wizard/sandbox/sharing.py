@@ -145,7 +145,7 @@ def rule_problems(sharing: Sharing, data: RosterData) -> dict[str, str]:
     return problems
 
 
-def _passes(data: RosterData, record: Record, rules: Iterable[Rule]) -> bool:
+def passes(data: RosterData, record: Record, rules: Iterable[Rule]) -> bool:
     for rule in rules:
         actual = RULE_FIELDS[rule.record_type][rule.field](data, record).casefold()
         wanted = rule.value.strip().casefold()
@@ -210,11 +210,11 @@ def shared_ids(data: RosterData, sharing: Sharing | None) -> dict[str, set[str]]
         by_type: dict[str, list[Rule]] = {}
         for rule in sharing.rules:
             by_type.setdefault(rule.record_type, []).append(rule)
-        schools = {i for i, r in records["schools"].items() if _passes(data, r, by_type.get("school", []))}
+        schools = {i for i, r in records["schools"].items() if passes(data, r, by_type.get("school", []))}
         chosen_sections = {
             i
             for i, s in sections.items()
-            if s["school"] in schools and _passes(data, s, by_type.get("section", []))
+            if s["school"] in schools and passes(data, s, by_type.get("section", []))
         }
         in_sections_students = {s for i in chosen_sections for s in sections[i]["students"]}
         in_sections_teachers = {t for i in chosen_sections for t in sections[i]["teachers"]}
@@ -223,14 +223,14 @@ def shared_ids(data: RosterData, sharing: Sharing | None) -> dict[str, set[str]]
             i
             for i, r in records["students"].items()
             if _user_schools(r, "student") & schools
-            and _passes(data, r, by_type.get("student", []))
+            and passes(data, r, by_type.get("student", []))
             and (not narrowed or i in in_sections_students)
         }
         result["teachers"] = {
             i
             for i, r in records["teachers"].items()
             if _user_schools(r, "teacher") & schools
-            and _passes(data, r, by_type.get("teacher", []))
+            and passes(data, r, by_type.get("teacher", []))
             and (not narrowed or i in in_sections_teachers)
         }
     result["schools"] = set(schools)

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,6 +82,89 @@ def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) ->
             for record_id, record in data.records.get(kind, {}).items()
         ),
     )
+    conn.execute("DELETE FROM people WHERE district_id = ?", (district_id,))
+    conn.execute("DELETE FROM memberships WHERE district_id = ?", (district_id,))
+    conn.executemany(
+        "INSERT INTO people (district_id, kind, id, sis_id, email, first, last, full) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (district_id, kind, record_id, *_search_keys(record))
+            for kind in ("students", "teachers")
+            for record_id, record in data.records.get(kind, {}).items()
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO memberships (district_id, user_id, section_id) VALUES (?, ?, ?)",
+        (
+            (district_id, str(user_id), section_id)
+            for section_id, section in data.records.get("sections", {}).items()
+            for user_id in [*section.get("students", []), *section.get("teachers", [])]
+        ),
+    )
+
+
+def _search_keys(record: Record) -> tuple[str, str, str, str, str]:
+    """What the data browser finds a user by, case-folded: SIS id, email, first, last and full name."""
+    name = record.get("name") or {}
+    first, last = str(name.get("first") or "").lower(), str(name.get("last") or "").lower()
+    email = str(record.get("email") or "").lower()
+    return sis_id_of(record).lower(), email, first, last, f"{first} {last}".strip()
+
+
+SEARCH_PEOPLE = (
+    " UNION ".join(  # one indexed look-up per way to match, then the page of the union
+        f"SELECT kind, id FROM people WHERE district_id = :d AND id > :after AND {term}"
+        for term in (
+            "sis_id = :q",
+            "email = :q",
+            "first >= :q AND first < :hi",
+            "last >= :q AND last < :hi",
+            "full >= :q AND full < :hi",
+        )
+    )
+    + " ORDER BY id LIMIT :limit"
+)
+
+
+def search_people(
+    conn: sqlite3.Connection, district_id: str, query: str, limit: int, starting_after: str = ""
+) -> list[sqlite3.Row]:
+    """Students and teachers whose SIS id or email is `query`, or whose first, last or full name starts with
+    it (case-insensitive), sorted by id, at most `limit` after `starting_after`: each term uses its index."""
+    needle = query.strip().lower()
+    if not needle:
+        return []
+    high = needle + "\U0010ffff"
+    rows: list[sqlite3.Row] = conn.execute(
+        SEARCH_PEOPLE,
+        {"d": district_id, "q": needle, "hi": high, "after": starting_after, "limit": limit},
+    ).fetchall()
+    return rows
+
+
+def records_by_id(
+    conn: sqlite3.Connection, district_id: str, kind: str, ids: Iterable[str]
+) -> dict[str, Record]:
+    """Some records of one kind by hub id (primary-key look-ups)."""
+    found: dict[str, Record] = {}
+    for record_id in dict.fromkeys(ids):
+        row = conn.execute(
+            "SELECT data FROM records WHERE district_id = ? AND kind = ? AND id = ?",
+            (district_id, kind, record_id),
+        ).fetchone()
+        if row is not None:
+            found[record_id] = loads(row["data"])
+    return found
+
+
+def sections_of_user(conn: sqlite3.Connection, district_id: str, user_id: str) -> list[str]:
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT section_id FROM memberships WHERE district_id = ? AND user_id = ? ORDER BY section_id",
+            (district_id, user_id),
+        )
+    ]
 
 
 def find_user_by_sis_id(conn: sqlite3.Connection, district_id: str, sis_id: str) -> tuple[str, Record] | None:

@@ -434,3 +434,39 @@ class PortalOut(Answer):
     name: str
     apps: list[PortalAppOut]
     hidden: list[PortalAppOut]
+
+
+# ---- data browser ---------------------------------------------------------------------------------------------
+
+
+class BrowserAppOut(Answer):
+    """One of the district's apps for one person: shared or not, and why."""
+
+    connection_id: str
+    app_id: str
+    app_name: str
+    connection_status: ConnectionStatus
+    sharing_type: SharingType | None
+    shared: bool
+    reason: str = Field(description="the sharing rule, school or section that brings them in, or why not")
+    via_school_ids: list[str] = Field(default_factory=list)
+    via_section_ids: list[str] = Field(default_factory=list)
+
+
+class BrowserEntryOut(Answer):
+    id: str
+    role: DirectoryRole
+    sis_id: str
+    first_name: str
+    last_name: str
+    email: str
+    school_names: list[str]
+    section_count: int
+    apps: list[BrowserAppOut]
+
+
+class BrowserPage(Answer):
+    """Students and teachers found by name, SIS id or email, sorted by id; `rel: next` links page on."""
+
+    data: list[BrowserEntryOut]
+    links: list[Link] = Field(default_factory=list)
