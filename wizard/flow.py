@@ -80,6 +80,8 @@ def next_page(state: OnboardingState, current: PageId, *, resume: bool = False) 
 
 def resume_page(state: OnboardingState) -> PageId | None:
     """Where a resumed wizard continues: the saved page when valid, else None (nothing to resume)."""
+    if state.finished:
+        return None  # Finish ends the onboarding's resumable state
     try:
         saved = PageId(state.current_page)
     except ValueError:

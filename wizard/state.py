@@ -13,12 +13,15 @@ import os
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import platformdirs
 
 from wizard.errors import UserFacingError
 from wizard.fileio import write_text_atomically
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +101,9 @@ class OnboardingState:
     mode: Mode = Mode.ONLINE
     hub_url: str = ""  # "" = the embedded hub started by the wizard
     current_page: int = 1  # a PageId; kept as int so this module does not depend on the flow
+    history: list[int] = field(default_factory=list)  # the pages shown since Welcome, in order (Back's path)
     completed_pages: list[int] = field(default_factory=list)
+    finished: bool = False  # Finish was pressed: nothing left to resume
     district_form: DistrictForm = field(default_factory=DistrictForm)
     district_id: str = ""
     signup_key: str = ""  # Idempotency-Key of the sign-up, so a retry after a crash finds the same district
@@ -110,6 +115,7 @@ class OnboardingState:
     sharing: SharingState = field(default_factory=SharingState)
     launch_date: str = ""  # ISO date
     launched: bool = False
+    last_folder: str = ""  # where the admin last chose a file or folder; file dialogs open there
 
     def mark_completed(self, page: int) -> None:
         if page not in self.completed_pages:
@@ -200,12 +206,12 @@ def _refuse_secret_keys(value: Any, where: str = "") -> None:
             _refuse_secret_keys(item, where)
 
 
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")
 
 
 def _build(cls: type[T], payload: dict[str, Any]) -> T:
     """Recursively build a dataclass from a dict, converting nested dataclasses, lists of them and enums."""
-    hints = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    hints = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in payload.items():
         if name not in hints:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
+
+from tests.ui import walk
+from tests.ui.walk import SessionDefaults
+from wizard.session.questions import RecordedQuestions
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -51,30 +56,34 @@ def embedded_hub(tmp_path):  # type: ignore[no-untyped-def]
     hub.stop()
 
 
+@pytest.fixture(autouse=True)
+def session_defaults() -> Iterator[SessionDefaults]:
+    """What every context a test builds through `tests.ui.walk.context` gets: the session's settings and
+    recorded answers to the wizard's questions (no dialog ever opens in a test)."""
+    defaults = SessionDefaults()
+    walk.DEFAULTS = defaults
+    yield defaults
+    walk.DEFAULTS = SessionDefaults()
+
+
 @pytest.fixture
-def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Poll the hub every 50 ms instead of every few seconds (set before pages are built)."""
-    from wizard.ui.pages import add_app, prepare_roster
-
-    monkeypatch.setattr(add_app, "POLL_INTERVAL_MS", 50)
-    monkeypatch.setattr(prepare_roster, "UPLOAD_POLL_MS", 50)
+def questions(session_defaults: SessionDefaults) -> RecordedQuestions:
+    """The questions the wizard asked in this test, and the answers the test prepared."""
+    return session_defaults.questions
 
 
 @pytest.fixture
-def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_polls(session_defaults: SessionDefaults) -> None:
+    """Poll the hub every 50 ms instead of every few seconds (for contexts built after this fixture)."""
+    session_defaults.settings = replace(session_defaults.settings, connection_poll_ms=50, upload_poll_ms=50)
+
+
+@pytest.fixture
+def no_retries(session_defaults: SessionDefaults) -> None:
     """One attempt per call, so an injected fault reaches the page at once (no backoff waits)."""
     from wizard.hub.transport import RetryPolicy
-    from wizard.ui import hub_access
 
-    monkeypatch.setattr(
-        hub_access, "CLIENT_POLICY", RetryPolicy(attempts=1, connect_timeout=2, read_timeout=10)
+    session_defaults.settings = replace(
+        session_defaults.settings,
+        client_policy=RetryPolicy(attempts=1, connect_timeout=2, read_timeout=10),
     )
-
-
-@pytest.fixture(autouse=True)
-def no_modal_close_question(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A modal question would block a headless run when a test closes the wizard on the offline Prepare page;
-    tests about that question replace it on their page instance."""
-    from wizard.ui.pages.prepare_roster import CLOSE_ANYWAY, PrepareRosterPage
-
-    monkeypatch.setattr(PrepareRosterPage, "ask_before_closing", lambda self, text: CLOSE_ANYWAY)

@@ -11,16 +11,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, prepared_district, resume, wait_idle
+from tests.ui.walk import (
+    WAIT_MS,
+    context,
+    fill_sign_up,
+    next_to,
+    open_wizard,
+    prepared_district,
+    resume,
+    wait_idle,
+)
+from wizard.credentials import memory_only_store
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import SharingSettings
 from wizard.hub.onboarding import OnboardingClient
 from wizard.sandbox.settings import FaultRule
+from wizard.session.context import WizardContext
 from wizard.state import OnboardingState
-from wizard.ui.context import WizardContext
-from wizard.ui.hub_access import memory_only_store
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.sharing import SharingPage
@@ -48,7 +57,7 @@ def _sign_up_page(qtbot: QtBot, ctx: WizardContext) -> tuple[Any, SignUpPage]:
 def test_sign_up_shows_a_hub_failure_keeps_the_form_and_retries(qtbot: QtBot, embedded_hub: Any) -> None:
     embedded_hub.set_faults([FaultRule("/api/v1/signups", error_rate=1.0, error_status=503, times=1)])
     window, page = _sign_up_page(
-        qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+        qtbot, context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
     )
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
@@ -73,7 +82,7 @@ def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:
     from wizard.sandbox.settings import HubSettings
 
     port = _free_port()
-    ctx = WizardContext(OnboardingState(hub_url=f"http://127.0.0.1:{port}"), credentials=memory_only_store())
+    ctx = context(OnboardingState(hub_url=f"http://127.0.0.1:{port}"), credentials=memory_only_store())
     window, page = _sign_up_page(qtbot, ctx)
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
@@ -91,7 +100,7 @@ def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:
 
 def test_sign_up_validates_as_typed_and_shows_the_hubs_field_errors(qtbot: QtBot, embedded_hub: Any) -> None:
     window, page = _sign_up_page(
-        qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+        qtbot, context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
     )
     next_button = window.button(QWizard.WizardButton.NextButton)
     assert next_button.isEnabled()
@@ -196,7 +205,7 @@ def test_an_existing_district_signs_in_with_its_token(
     known = prepared_district(embedded_hub, tmp_path / "sis")
     token = known.credentials.admin_token("embedded-hub", known.state.district_id)
     assert token
-    fresh = WizardContext(OnboardingState(), embedded_hub=embedded_hub, credentials=memory_only_store())
+    fresh = context(OnboardingState(), embedded_hub=embedded_hub, credentials=memory_only_store())
     window = open_wizard(qtbot, fresh)
     next_to(qtbot, window, PageId.SIGN_UP)
     page = window.page_for(PageId.SIGN_UP)
@@ -225,7 +234,7 @@ def test_an_existing_district_signs_in_with_its_token(
 
 
 def test_unreadable_inputs_are_explained(qtbot: QtBot, tmp_path: Path) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -329,7 +338,7 @@ def test_a_repeated_sign_up_signs_in_with_the_saved_token_and_the_key_is_then_fo
     qtbot: QtBot, embedded_hub: Any
 ) -> None:
     store = memory_only_store()
-    window, _page = _sign_up_page(qtbot, WizardContext(None, embedded_hub=embedded_hub, credentials=store))
+    window, _page = _sign_up_page(qtbot, context(None, embedded_hub=embedded_hub, credentials=store))
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
     ctx = window.ctx
@@ -338,7 +347,7 @@ def test_a_repeated_sign_up_signs_in_with_the_saved_token_and_the_key_is_then_fo
     key = "key-of-a-sign-up-whose-answer-was-lost"
     first = ctx.sign_up(form, key)
     assert ctx.sign_up(form, key).id == first.id  # the hub replays only "done"; the saved token signs in
-    elsewhere = WizardContext(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+    elsewhere = context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
     with pytest.raises(UserFacingError) as no_token:
         elsewhere.sign_up(form, key)
     assert first.id in str(no_token.value) and "Sign in to a district already registered" in str(

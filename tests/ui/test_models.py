@@ -64,7 +64,7 @@ def test_the_three_preview_states_are_distinct_and_readable() -> None:
 
 
 def test_friendly_column_titles_keep_the_file_name_as_tooltip(qtbot: QtBot) -> None:
-    from wizard.ui.pages.prepare_roster import friendly_column
+    from wizard.session.prepare import friendly_column
 
     frame = pd.DataFrame({"Student_number": ["1"]}, dtype="string")
     model = FrameModel(frame, headers={"Student_number": friendly_column("Student_number")})

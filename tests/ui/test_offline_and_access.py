@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.ui.walk import WAIT_MS, fill_sign_up, next_to, open_wizard, wait_idle
+from tests.ui.walk import WAIT_MS, context, fill_sign_up, next_to, open_wizard, restore_context, wait_idle
+from wizard.credentials import memory_only_store
 from wizard.flow import PageId
+from wizard.session.questions import RecordedQuestions
 from wizard.state import OnboardingState, load_state
-from wizard.ui.context import WizardContext
-from wizard.ui.hub_access import memory_only_store
-from wizard.ui.pages.prepare_roster import PrepareRosterPage
+from wizard.ui.pages.prepare_roster import CLOSE_QUESTION, PrepareRosterPage
 
 
 def test_offline_preparation_needs_no_hub(qtbot: QtBot, tmp_path: Path) -> None:
-    ctx = WizardContext(None, credentials=memory_only_store())
+    ctx = context(None, credentials=memory_only_store())
     window = open_wizard(qtbot, ctx)
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
@@ -57,7 +57,7 @@ def test_offline_preparation_needs_no_hub(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_the_issue_list_filters_live(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -77,7 +77,7 @@ def test_the_issue_list_filters_live(qtbot: QtBot) -> None:
 
 def test_demo_files_are_not_offered_for_a_real_hub(qtbot: QtBot) -> None:
     state = OnboardingState(hub_url="https://hub.example.org", district_id="d1")
-    window = open_wizard(qtbot, WizardContext(state, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(state, credentials=memory_only_store()))
     page = window.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
     page.initializePage()
@@ -97,7 +97,7 @@ def _part_of_another_control(widget: QWidget) -> bool:
 
 
 def test_every_control_on_every_page_has_a_name_and_a_focus_policy(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     missing: list[str] = []
     for page_id in PageId:
         page = window.page_for(page_id)
@@ -142,7 +142,7 @@ def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
             threading.Event().wait(0.01)
 
     monkeypatch.setattr(pipeline, "prepare", slow_prepare)
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -162,10 +162,13 @@ def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: QtBot) -> None:
     import requests
 
+    from wizard.app.hub import embedded_hub_starter
     from wizard.sandbox.settings import HubSettings
     from wizard.state import data_dir
 
-    ctx = WizardContext(None, credentials=memory_only_store(), hub_settings=HubSettings(vendor_delay=0.0))
+    ctx = context(
+        None, credentials=memory_only_store(), start_hub=embedded_hub_starter(HubSettings(vendor_delay=0.0))
+    )
     window = open_wizard(qtbot, ctx)
     assert ctx._embedded is None  # nothing runs until a page needs the hub
     next_to(qtbot, window, PageId.SIGN_UP)
@@ -185,17 +188,17 @@ def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: 
 
 
 def test_enter_moves_on_when_the_page_is_ready(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_Return)
     assert window.currentId() == PageId.PREPARE_ROSTER
 
 
 def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
+    from wizard.session.prepare import mapping_file
     from wizard.ui.models import MappingModel
-    from wizard.ui.pages.prepare_roster import mapping_file
 
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -216,7 +219,7 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
     assert mapping_file("offline").is_file()
     window.close()
 
-    again = open_wizard(qtbot, WizardContext.restore(credentials=memory_only_store()))
+    again = open_wizard(qtbot, restore_context(credentials=memory_only_store()))
     next_to(qtbot, again, PageId.PREPARE_ROSTER)  # resume is preselected
     page = again.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
@@ -226,9 +229,9 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
 
 @pytest.mark.parametrize("choice", ["back", "close", "export"])
 def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
-    qtbot: QtBot, tmp_path: Path, choice: str
+    qtbot: QtBot, tmp_path: Path, choice: str, questions: RecordedQuestions
 ) -> None:
-    ctx = WizardContext(None, credentials=memory_only_store())
+    ctx = context(None, credentials=memory_only_store())
     window = open_wizard(qtbot, ctx)
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
@@ -236,17 +239,12 @@ def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
     assert isinstance(page, PrepareRosterPage)
     qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
-    asked: list[str] = []
-
-    def ask(text: str) -> str:
-        asked.append(text)
-        return choice
-
-    page.ask_before_closing = ask  # type: ignore[method-assign]
+    questions.answer(CLOSE_QUESTION, choice)
     out = tmp_path / "hub_files"
-    page.choose_export_folder = lambda: out  # type: ignore[method-assign]
+    questions.choose_paths("export-folder", out)
     finish = window.button(QWizard.WizardButton.FinishButton)
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    asked = [question.text for question in questions.asked if question.key == CLOSE_QUESTION]
     assert asked and "not exported" in asked[0]
     if choice == "back":
         assert window.isVisible() and window.currentId() == PageId.PREPARE_ROSTER
@@ -260,8 +258,10 @@ def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
     assert PageId.PREPARE_ROSTER in saved.completed_pages
 
 
-def test_finishing_offline_after_an_export_does_not_ask(qtbot: QtBot, tmp_path: Path) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+def test_finishing_offline_after_an_export_does_not_ask(
+    qtbot: QtBot, tmp_path: Path, questions: RecordedQuestions
+) -> None:
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -270,23 +270,25 @@ def test_finishing_offline_after_an_export_does_not_ask(qtbot: QtBot, tmp_path: 
     qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
     page.export(tmp_path / "out")
     wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
-    page.ask_before_closing = lambda text: pytest.fail("asked although everything was exported")  # type: ignore[method-assign]
     qtbot.mouseClick(window.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert CLOSE_QUESTION not in questions.asked_keys(), "asked although everything was exported"
     assert not window.isVisible()
 
 
 @pytest.mark.parametrize("choice", ["back", "close"])
-def test_closing_the_window_offline_with_nothing_exported_asks_too(qtbot: QtBot, choice: str) -> None:
-    window = open_wizard(qtbot, WizardContext(None, credentials=memory_only_store()))
+def test_closing_the_window_offline_with_nothing_exported_asks_too(
+    qtbot: QtBot, choice: str, questions: RecordedQuestions
+) -> None:
+    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
     qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
-    asked: list[str] = []
-    page.ask_before_closing = lambda text: asked.append(text) or choice  # type: ignore[method-assign]
+    questions.answer(CLOSE_QUESTION, choice)
     window.close()
+    asked = [question.text for question in questions.asked if question.key == CLOSE_QUESTION]
     assert asked and "not exported" in asked[0]
     assert window.isVisible() == (choice == "back")
     saved = load_state()

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from wizard.roster.pipeline import prepare
+from wizard.session.prepare import cell_problems, row_origins
 from wizard.ui.models import ERROR_BACKGROUND, FrameModel
-from wizard.ui.pages.prepare_roster import cell_problems, row_origins
 
 
 def test_issues_land_on_their_row_across_blank_lines_and_two_files(qtbot: QtBot, tmp_path: Path) -> None:

@@ -17,10 +17,17 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.ui.walk import WAIT_MS, next_to, open_wizard, prepared_district, resume, wait_idle
+from tests.ui.walk import (
+    WAIT_MS,
+    context,
+    next_to,
+    open_wizard,
+    prepared_district,
+    resume,
+    wait_idle,
+)
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
-from wizard.ui.context import WizardContext
 from wizard.ui.pages.roll_out import RollOutPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.validate import ValidatePage
@@ -70,7 +77,7 @@ def test_the_whole_app_setup_works_against_a_hub_reached_by_url(
     token = lent.credentials.admin_token("embedded-hub", state.district_id)
     assert token
     lent.credentials.set_admin_token(state.hub_url, state.district_id, token)
-    ctx = WizardContext(state, credentials=lent.credentials)
+    ctx = context(state, credentials=lent.credentials)
     assert not ctx.uses_embedded_hub
     with OnboardingClient(remote_hub.base_url, token) as hub:
         schools = sorted(hub.schools(state.district_id), key=lambda s: s.name.casefold())

@@ -15,14 +15,14 @@ from tests.ui.walk import (
     choose_app,
     fill_sign_up,
     next_to,
+    restore_context,
     resume,
     wait_idle,
     write_sis_files,
     write_vendor_roster,
 )
+from wizard.credentials import memory_only_store
 from wizard.flow import PageId
-from wizard.ui.context import WizardContext
-from wizard.ui.hub_access import memory_only_store
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.identity_sync import IdentitySyncPage
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
@@ -44,7 +44,7 @@ class Session:
         self.window = self._open()
 
     def _open(self) -> OnboardingWizard:
-        window = OnboardingWizard(WizardContext.restore(embedded_hub=self.hub, credentials=self.credentials))
+        window = OnboardingWizard(restore_context(embedded_hub=self.hub, credentials=self.credentials))
         self.qtbot.addWidget(window)
         window.show()
         return window

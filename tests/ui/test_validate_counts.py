@@ -7,11 +7,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from tests.ui.walk import context
+from wizard.credentials import memory_only_store
 from wizard.hub.models import CountPair, Upload, Validation
+from wizard.session.context import SisCount, WizardContext
+from wizard.session.prepare import received_summary
 from wizard.state import OnboardingState
-from wizard.ui.context import SisCount, WizardContext
-from wizard.ui.hub_access import memory_only_store
-from wizard.ui.pages.prepare_roster import received_summary
 from wizard.ui.pages.validate import COUNTED_KINDS, HUB_COLUMN, LEFT_OUT_COLUMN, SIS_COLUMN, ValidatePage
 
 
@@ -50,7 +51,7 @@ KEPT = {"schools": 3, "teachers": 10, "sections": 20, "students": 55, "enrollmen
 def _page(qtbot: QtBot, tmp_path: Path) -> tuple[ValidatePage, WizardContext]:
     state = OnboardingState()
     state.roster.export_dir = str(tmp_path / "export")
-    ctx = WizardContext(state, credentials=memory_only_store())
+    ctx = context(state, credentials=memory_only_store())
     page = ValidatePage(ctx)
     qtbot.addWidget(page)
     return page, ctx

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 from tests.ui.walk import (
     WAIT_MS,
     choose_app,
+    context,
     fill_sign_up,
     next_to,
+    restore_context,
     wait_idle,
     write_sis_files,
     write_vendor_roster,
@@ -24,7 +26,6 @@ from tests.ui.walk import (
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
 from wizard.state import load_state
-from wizard.ui.context import WizardContext
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.identity_sync import IdentitySyncPage
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
@@ -38,7 +39,7 @@ from wizard.ui.worker import Worker
 
 
 def _open(qtbot: QtBot, hub: Any) -> OnboardingWizard:
-    window = OnboardingWizard(WizardContext.restore(embedded_hub=hub))
+    window = OnboardingWizard(restore_context(embedded_hub=hub))
     qtbot.addWidget(window)
     window.show()
     return window
@@ -316,13 +317,13 @@ def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_th
 
 
 def test_launching_before_the_vendor_accepts_says_who_must_act(qtbot: QtBot) -> None:
+    from wizard.credentials import memory_only_store
     from wizard.hub.errors import Conflict
     from wizard.state import OnboardingState
-    from wizard.ui.hub_access import memory_only_store
 
     state = OnboardingState()
     state.app.app_name = "Symphony Math"
-    page = RollOutPage(WizardContext(state, credentials=memory_only_store()))
+    page = RollOutPage(context(state, credentials=memory_only_store()))
     qtbot.addWidget(page)
     refused = Conflict(
         "Could not launch the app: it clashes with the current state.", "", code="not_connected"

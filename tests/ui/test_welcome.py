@@ -4,16 +4,17 @@ import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
+from tests.ui.walk import restore_context
 from wizard.flow import PageId
+from wizard.session.context import WizardContext
 from wizard.state import Mode, OnboardingState, load_state, save_state
-from wizard.ui.context import WizardContext
 from wizard.ui.pages.welcome import hub_url_problem
 from wizard.ui.style import PALETTE, STYLESHEET_PAIRS, contrast_ratio
 from wizard.ui.wizard_window import OnboardingWizard
 
 
 def _open(qtbot: QtBot, ctx: WizardContext | None = None) -> OnboardingWizard:
-    window = OnboardingWizard(ctx or WizardContext.restore())
+    window = OnboardingWizard(ctx or restore_context())
     qtbot.addWidget(window)
     window.show()
     return window

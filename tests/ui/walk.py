@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +12,49 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
+from wizard.app.hub import embedded_hub_starter
+from wizard.credentials import memory_only_store
+from wizard.demo import write_demo_sis_files
+from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.onboarding import OnboardingClient
-from wizard.state import DistrictForm, Mode, OnboardingState, save_state
-from wizard.ui.context import WizardContext
-from wizard.ui.demo import write_demo_sis_files
-from wizard.ui.hub_access import memory_only_store
+from wizard.session.context import WizardContext
+from wizard.session.questions import RecordedQuestions
+from wizard.session.settings import SessionSettings
+from wizard.state import DistrictForm, Mode, OnboardingState, StateUnreadable, load_state, save_state
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.wizard_window import OnboardingWizard
 
 WAIT_MS = 20_000
+
+
+@dataclass
+class SessionDefaults:
+    settings: SessionSettings = dataclass_field(default_factory=SessionSettings)
+    questions: RecordedQuestions = dataclass_field(default_factory=RecordedQuestions)
+
+
+DEFAULTS = SessionDefaults()  # replaced for each test by the `session_defaults` fixture
+
+
+def context(state: OnboardingState | None = None, **kwargs: Any) -> WizardContext:
+    """A wizard session as the composition root builds it, with this test's settings and recorded answers;
+    the built-in hub starts on demand unless the test lends one (`embedded_hub=`)."""
+    kwargs.setdefault("settings", DEFAULTS.settings)
+    kwargs.setdefault("questions", DEFAULTS.questions)
+    if "embedded_hub" not in kwargs:
+        kwargs.setdefault("start_hub", embedded_hub_starter())
+    return WizardContext(state, **kwargs)
+
+
+def restore_context(**kwargs: Any) -> WizardContext:
+    """`context` on the saved state, as the wizard starts (a damaged state is reported, not fatal)."""
+    try:
+        return context(load_state(), **kwargs)
+    except (StateUnreadable, UserFacingError) as error:
+        return context(None, load_error=error, **kwargs)
 
 
 def write_sis_files(folder: Path, students_per_grade: int = 3) -> Path:
@@ -161,7 +194,7 @@ def prepared_district(
             state.app.connection_id, state.app.connection_status = connection.id, connection.status
     store.set_admin_token("embedded-hub", district, signed.admin_token)
     save_state(state)
-    return WizardContext(state, embedded_hub=hub, credentials=store)
+    return context(state, embedded_hub=hub, credentials=store)
 
 
 def open_wizard(qtbot: QtBot, ctx: WizardContext) -> OnboardingWizard:

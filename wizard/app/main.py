@@ -29,7 +29,7 @@ log = logging.getLogger("wizard")
 SUBCOMMAND_MODULES: dict[str, str] = {
     "prepare": "wizard.cli.prepare",
     "hub": "wizard.cli.hub",
-    "screenshots": "wizard.ui.screenshots",
+    "screenshots": "wizard.app.screenshots",
     "support": "wizard.cli.support",
     "upload": "wizard.cli.upload",
     "bench": "wizard.cli.bench",
@@ -52,9 +52,9 @@ def _build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 
 def _run_gui() -> int:
-    from wizard.ui.app import run_gui
+    from wizard.app.gui import run
 
-    return run_gui()
+    return run()
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:

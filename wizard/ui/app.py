@@ -8,6 +8,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from wizard.session.context import WizardContext
 from wizard.ui.style import app_icon, apply_style
 from wizard.ui.wizard_window import OnboardingWizard
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 __all__ = ["OnboardingWizard", "run_gui"]
 
 
-def run_gui(argv: list[str] | None = None) -> int:
+def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = (
         existing
@@ -29,7 +30,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("district-wizard")
     app.setWindowIcon(app_icon())
     apply_style(app)
-    window = OnboardingWizard()
+    window = OnboardingWizard(ctx)
     window.show()
     # Once the event loop runs the window is on screen; `make dist-check` times the bundle's start by this line.
     QTimer.singleShot(0, lambda: log.info("The wizard window is open."))

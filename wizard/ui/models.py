@@ -26,11 +26,11 @@ ISSUE_COLUMNS = ("severity", "code", "file", "row", "column", "value", "message"
 ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message")
 
 
-def _text(value: object) -> str:
+def _text(value: Any) -> str:
     if value is None or value is pd.NA:
         return ""
     try:
-        if pd.isna(value):  # type: ignore[call-overload]
+        if pd.isna(value):
             return ""
     except (TypeError, ValueError):
         pass

@@ -1,4 +1,5 @@
-"""The QWizard: one page per PageId, routing delegated to the pure `wizard.flow.next_page`."""
+"""The QWizard: one page per PageId, routing delegated to the pure `wizard.flow.next_page`, the Back path and
+resume to `wizard.session.journey`. Pages reach the window only through the `Navigator` protocol."""
 
 from __future__ import annotations
 
@@ -6,16 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from wizard.flow import PageId, next_page
-from wizard.ui.context import WizardContext
+from wizard.session.context import WizardContext
+from wizard.session.journey import finish, record_visit, resume_path
 from wizard.ui.pages import build_pages
 from wizard.ui.pages.base import BasePage
-from wizard.ui.pages.prepare_roster import PrepareRosterPage
 
 
 class OnboardingWizard(QWizard):
-    def __init__(self, ctx: WizardContext | None = None) -> None:
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__()
-        self.ctx = ctx or WizardContext.restore()
+        self.ctx = ctx
         self.setObjectName("onboardingWizard")
         self.setWindowTitle(self.tr("District Onboarding Wizard"))
         self.setAccessibleName(self.tr("District Onboarding Wizard"))
@@ -28,40 +29,89 @@ class OnboardingWizard(QWizard):
         self._pages: dict[PageId, BasePage] = build_pages(self.ctx)
         for page_id, page in self._pages.items():
             self.setPage(int(page_id), page)
+            page.attach(self)
         self.setStartId(int(PageId.WELCOME))
         self._previous_id = -1
+        # A resume walks the saved Back path page by page without running the pages in between; they are
+        # initialized when the admin goes back to them.
+        self._replay: list[PageId] = []
+        self._not_initialized: set[int] = set()
         self.currentIdChanged.connect(self._on_page_changed)
-        self.resume_requested = False
+
+    @property
+    def resume_requested(self) -> bool:
+        return self.ctx.resume_requested
 
     def page_for(self, page_id: PageId) -> BasePage:
         return self._pages[page_id]
 
+    # --- the Navigator protocol ----------------------------------------------------------------------------
     def route_after(self, page_id: PageId) -> int:
-        resume = self.resume_requested and page_id is PageId.WELCOME
-        following = next_page(self.ctx.state, page_id, resume=resume)
+        if page_id is PageId.WELCOME and self.ctx.resume_requested:
+            self._replay = resume_path(self.ctx.state)
+            if self._replay:
+                return int(self._replay[0])
+        following = next_page(self.ctx.state, page_id)
         return int(following) if following is not None else -1
 
+    # --- QWizard's virtual hooks, for the resume's walk ----------------------------------------------------
+    def nextId(self) -> int:
+        if self._replay and PageId(self.currentId()) in self._replay:
+            position = self._replay.index(PageId(self.currentId()))
+            if position + 1 < len(self._replay):
+                return int(self._replay[position + 1])
+        return super().nextId()
+
+    def validateCurrentPage(self) -> bool:
+        if self._replay and PageId(self.currentId()) in self._replay[:-1]:
+            return True  # walking the saved path: nothing to commit
+        return super().validateCurrentPage()
+
+    def initializePage(self, id: int) -> None:
+        if self._replay and id in {int(page) for page in self._replay[:-1]}:
+            self._not_initialized.add(id)
+            return
+        self._not_initialized.discard(id)
+        super().initializePage(id)
+
+    def cleanupPage(self, id: int) -> None:
+        if id in self._not_initialized:
+            self._not_initialized.discard(id)
+            return
+        super().cleanupPage(id)
+
     def _on_page_changed(self, new_id: int) -> None:
+        if self._replay and new_id in {int(page) for page in self._replay[:-1]}:
+            self.next()  # on along the saved path (at the end of the switch: QWizard is done with it)
+            return
+        self._replay = []
         previous = self._pages.get(PageId(self._previous_id)) if self._previous_id in set(PageId) else None
         if previous is not None:
             previous.leave()
         self._previous_id = new_id
         current = self._pages.get(PageId(new_id)) if new_id in set(PageId) else None
-        if current is not None:
-            current.shown()
-        if new_id in set(PageId) and PageId(new_id) is not PageId.WELCOME:
-            self.ctx.state.current_page = new_id
+        if current is None:
+            return
+        if new_id in self._not_initialized:  # back on a page the resume walked past
+            self._not_initialized.discard(new_id)
+            current.initializePage()
+        current.shown()
+        if PageId(new_id) is not PageId.WELCOME:
+            record_visit(self.ctx.state, PageId(new_id))
             self.ctx.save()
 
     def reject(self) -> None:
-        """Cancel, Escape and the window's close button: offline work not yet exported is offered first."""
+        """Cancel, Escape and the window's close button: a page with work the admin would lose asks first."""
         page = self.currentPage()
-        if isinstance(page, PrepareRosterPage) and not page.may_close():
+        if isinstance(page, BasePage) and not page.may_close():
             return
         super().reject()
 
     def done(self, result: int) -> None:
         for page in self._pages.values():
             page.leave()
+        if result == int(QWizard.DialogCode.Accepted):
+            finish(self.ctx.state)
+            self.ctx.save()
         self.ctx.close()
         super().done(result)

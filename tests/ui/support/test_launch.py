@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from tests.ui.walk import context
 from tests.unit.test_credentials import MemoryKeyring
 from wizard.credentials import CredentialStore
 from wizard.sandbox.server import RunningHub
 from wizard.state import OnboardingState, data_dir
-from wizard.ui.context import WizardContext
 from wizard.ui.support.launch import open_support_view
 from wizard.ui.support.window import EMBEDDED_SCOPE
 
 
 def test_demo_district_story_in_the_window(qtbot: QtBot, embedded_hub: RunningHub) -> None:
     store = CredentialStore(MemoryKeyring())
-    ctx = WizardContext(OnboardingState(), embedded_hub=embedded_hub, credentials=store)
+    ctx = context(OnboardingState(), embedded_hub=embedded_hub, credentials=store)
     window = open_support_view(ctx)
     qtbot.addWidget(window)
     assert window.hub_edit.text() == "" and window.demo_button.isVisible()
@@ -32,7 +32,7 @@ def test_demo_district_story_in_the_window(qtbot: QtBot, embedded_hub: RunningHu
 
 
 def test_a_typed_hub_hides_nothing_but_disables_the_demo(qtbot: QtBot, embedded_hub: RunningHub) -> None:
-    ctx = WizardContext(
+    ctx = context(
         OnboardingState(hub_url="https://hub.example.org"),
         embedded_hub=embedded_hub,
         credentials=CredentialStore(MemoryKeyring()),
@@ -50,9 +50,7 @@ def test_welcome_opens_the_support_view_on_the_chosen_hub(qtbot: QtBot, embedded
     from wizard.ui.support.window import SupportWindow
     from wizard.ui.wizard_window import OnboardingWizard
 
-    ctx = WizardContext(
-        OnboardingState(), embedded_hub=embedded_hub, credentials=CredentialStore(MemoryKeyring())
-    )
+    ctx = context(OnboardingState(), embedded_hub=embedded_hub, credentials=CredentialStore(MemoryKeyring()))
     wizard = OnboardingWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()

@@ -17,7 +17,7 @@ from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.pages.welcome import WelcomePage
 
 if TYPE_CHECKING:
-    from wizard.ui.context import WizardContext
+    from wizard.session.context import WizardContext
 
 PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.WELCOME: WelcomePage,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -25,13 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PageId
-from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import plural, when
+from wizard.session.context import WizardContext
+from wizard.session.text import plural, when
+from wizard.tasks import CancelToken, ProgressCallback
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.icons import icon_from_bytes
+from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
     from wizard.hub.models import App, Connection, HistoryEvent
 
-POLL_INTERVAL_MS = 2000
 APP_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # How each kind of history entry reads. The hub's own note on an entry is shown only where it carries words
@@ -85,17 +88,10 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-def icon_from_bytes(data: bytes | None) -> QIcon:
-    pixmap = QPixmap()
-    if data:
-        pixmap.loadFromData(QByteArray(data))
-    return QIcon(pixmap) if not pixmap.isNull() else QIcon()
-
-
 class AddAppPage(BasePage):
     page_id = PageId.ADD_APP
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(self.tr("Find the app, check what it will see, and authorize it."))
         splitter = QSplitter()
@@ -178,7 +174,7 @@ class AddAppPage(BasePage):
         self._connection: Connection | None = None
         self._seen_when_opened = 0
         self._polling = False
-        self.poll_timer = self.make_timer(POLL_INTERVAL_MS, self._poll)
+        self.poll_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll)
         self.poll_timer.setObjectName("connectionPoll")
         self.search.textChanged.connect(self._filter)
         self.app_list.selectionModel().currentChanged.connect(lambda *_: self._show_app())
@@ -262,7 +258,7 @@ class AddAppPage(BasePage):
         scopes = [scope.name for scope in app.scopes]
         existing = state.connection_id
 
-        def add_and_authorize(progress, cancel):  # type: ignore[no-untyped-def]
+        def add_and_authorize(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
             connection = hub.connection(existing) if existing else hub.add_connection(app.id)
             if connection.status in {PENDING_AUTHORIZATION, REJECTED}:
@@ -282,7 +278,7 @@ class AddAppPage(BasePage):
             return
         self._polling = True
 
-        def fetch(progress, cancel):  # type: ignore[no-untyped-def]
+        def fetch(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self.ctx.district_hub().connection(connection_id)
 
         worker = self.run_task(
@@ -415,7 +411,7 @@ class AddAppPage(BasePage):
         text = self.reply.toPlainText().strip()
         connection_id = self.ctx.state.app.connection_id
 
-        def send(progress, cancel):  # type: ignore[no-untyped-def]
+        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self.ctx.district_hub().reply(connection_id, text)
 
         def sent(connection: Connection) -> None:

@@ -6,143 +6,34 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
-    QWidget,
     QWizardPage,
 )
 
-from wizard.errors import UserFacingError
 from wizard.flow import PAGE_TITLES, PageId
-from wizard.logs import log_file_path
+from wizard.session.context import WizardContext
+from wizard.session.folders import remember_folder, start_folder
+from wizard.session.questions import FileKind, FileQuestion, Question
+from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
 from wizard.ui.worker import Task, Worker
-
-if TYPE_CHECKING:
-    from wizard.ui.context import WizardContext
-    from wizard.ui.wizard_window import OnboardingWizard
 
 log = logging.getLogger(__name__)
 
 
-def set_tone(widget: QWidget, tone: str) -> None:
-    """Give a label the look of a note ("okNote", "warnNote" or "" for plain) and re-apply the stylesheet,
-    so its padding and border take effect at once."""
-    widget.setObjectName(tone)
-    # A widget's own (empty) stylesheet changing is what makes Qt recompute padding; a plain re-polish
-    # restyles colours and borders but keeps the old contents margins.
-    widget.setStyleSheet(f"/* {tone or 'plain'} */")
+class Navigator(Protocol):
+    """What a page may ask of the wizard that shows it (the window implements it; pages never import it)."""
 
+    def route_after(self, page_id: PageId) -> int: ...
 
-def repolish(widget: QWidget) -> None:
-    """Re-apply the stylesheet after a property it depends on changed."""
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.updateGeometry()
-    widget.update()
+    def next(self) -> None: ...
 
-
-def describe_error(error: object) -> tuple[str, str]:
-    """What happened and what to do, for any error a task may raise. Tracebacks go to the log only."""
-    if isinstance(error, UserFacingError):
-        return error.message, error.hint
-    if isinstance(error, OSError):
-        return (
-            f"The file or folder could not be used: {error.strerror or error}.",
-            "Check that it exists and that you may read and write there, then try again.",
-        )
-    log.error("unexpected error", exc_info=error if isinstance(error, BaseException) else None)
-    return (
-        "Something unexpected went wrong.",
-        "Try again. If it keeps happening, contact support and send them the wizard's log: "
-        f"{log_file_path()}",
-    )
-
-
-class ErrorBanner(QFrame):
-    """An inline, dismissable message: what happened, what to do, and a Retry button when retrying makes sense."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorBanner")
-        self.setAccessibleName(self.tr("Problem"))
-        layout = QHBoxLayout(self)
-        texts = QVBoxLayout()
-        self.message = QLabel()
-        self.message.setObjectName("errorMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = QLabel()
-        self.hint.setObjectName("errorHint")
-        self.hint.setWordWrap(True)
-        texts.addWidget(self.message)
-        texts.addWidget(self.hint)
-        layout.addLayout(texts, 1)
-        self.retry_button = QPushButton(self.tr("&Retry"))
-        self.retry_button.setAccessibleName(self.tr("Retry"))
-        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
-        self._retry: Callable[[], None] | None = None
-        self.retry_button.clicked.connect(self._on_retry)
-        self.hide()
-
-    def show_error(self, message: str, hint: str, retry: Callable[[], None] | None) -> None:
-        self.message.setText(message)
-        self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
-        self._retry = retry
-        self.retry_button.setVisible(retry is not None)
-        self.setAccessibleDescription(f"{message} {hint}".strip())
-        self.show()
-
-    def clear(self) -> None:
-        self._retry = None
-        self.hide()
-
-    def _on_retry(self) -> None:
-        retry = self._retry
-        self.clear()
-        if retry is not None:
-            retry()
-
-
-class BusyBar(QWidget):
-    """What is running, how far along, and a Cancel button for tasks that can stop."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName(self.tr("Progress"))
-        self.bar.setTextVisible(True)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setAccessibleName(self.tr("Cancel the running task"))
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
-        self.hide()
-
-    def start(self, message: str, cancellable: bool) -> None:
-        self.label.setText(message)
-        self.bar.setRange(0, 0)  # indeterminate until the task reports a total
-        self.cancel_button.setVisible(cancellable)
-        self.show()
-
-    def report(self, done: int, total: int, message: str) -> None:
-        if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
-        if message:
-            self.label.setText(message)
+    def accept(self) -> None: ...
 
 
 class BasePage(QWizardPage):
@@ -178,18 +69,30 @@ class BasePage(QWizardPage):
         self._workers: dict[Worker, bool] = {}  # worker -> blocks Next (quiet background polls do not)
         self._timers: list[QTimer] = []
         self._commit_done = False
+        self._navigator: Navigator | None = None
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
         self.completeChanged.connect(self._show_missing)
 
     # --- routing -------------------------------------------------------------------------------------------
-    def nextId(self) -> int:
-        wizard = self.wizard()
-        if wizard is None:
-            return -1
-        return wizard.route_after(self.page_id)  # type: ignore[attr-defined,no-any-return]
+    def attach(self, navigator: Navigator) -> None:
+        """The wizard showing this page; routing and moving on go through it."""
+        self._navigator = navigator
 
-    def owner(self) -> OnboardingWizard:
-        return self.wizard()  # type: ignore[return-value]
+    def nextId(self) -> int:
+        return self._navigator.route_after(self.page_id) if self._navigator is not None else -1
+
+    def go_next(self) -> None:
+        if self._navigator is not None:
+            self._navigator.next()
+
+    def finish(self) -> None:
+        if self._navigator is not None:
+            self._navigator.accept()
+
+    def may_close(self) -> bool:
+        """Whether the wizard may close now (Cancel, Escape, the window's close button); a page with work the
+        admin would lose asks first and answers False to stay."""
+        return True
 
     # --- completeness --------------------------------------------------------------------------------------
     def ready(self) -> bool:
@@ -270,10 +173,10 @@ class BasePage(QWizardPage):
             def finished(result: Any) -> None:
                 if on_result(result):
                     self._commit_done = True
-                    self.owner().next()
+                    self.go_next()
 
             # Retry presses Next again, which commits what the page shows now.
-            self.run_task(task, finished, message=message, on_error=on_error, retry=self.owner().next)
+            self.run_task(task, finished, message=message, on_error=on_error, retry=self.go_next)
         return False
 
     def _worker_finished(self) -> None:
@@ -307,6 +210,44 @@ class BasePage(QWizardPage):
     def show_error(self, error: object, retry: Callable[[], None] | None = None) -> None:
         message, hint = describe_error(error)
         self.banner.show_error(message, hint, retry)
+
+    # --- questions to the admin ---------------------------------------------------------------------------
+    def ask(self, question: Question) -> str:
+        return self.ctx.questions.ask(question)
+
+    def choose_paths(
+        self,
+        key: str,
+        kind: FileKind,
+        title: str,
+        file_filter: str = "",
+        *,
+        suggested: str = "",
+        start: Path | None = None,
+    ) -> list[Path]:
+        """Ask for files or a folder, starting in `start` or where the admin last chose one (else Documents);
+        [] if they cancelled. The choice is remembered for the next dialog."""
+        start = start or start_folder(self.ctx.state)
+        paths = self.ctx.questions.paths(
+            FileQuestion(key, kind, title, start / suggested if suggested else start, file_filter)
+        )
+        if paths:
+            remember_folder(self.ctx.state, paths[0])
+            self.ctx.save()
+        return paths
+
+    def choose_path(
+        self,
+        key: str,
+        kind: FileKind,
+        title: str,
+        file_filter: str = "",
+        *,
+        suggested: str = "",
+        start: Path | None = None,
+    ) -> Path | None:
+        paths = self.choose_paths(key, kind, title, file_filter, suggested=suggested, start=start)
+        return paths[0] if paths else None
 
     # --- timers --------------------------------------------------------------------------------------------
     def make_timer(self, interval_ms: int, slot: Callable[[], None]) -> QTimer:

@@ -2,54 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
 
 from wizard.flow import PageId
+from wizard.session.context import WizardContext
+from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
-
-# value sent to the hub -> (label with mnemonic, one sentence on what it means for the district)
-IDENTITY_PROVIDERS: dict[str, tuple[str, str]] = {
-    "clever_passwords": (
-        "&Hub passwords",
-        "The hub creates a password for every student and teacher; you hand them out and reset them.",
-    ),
-    "google": (
-        "&Google",
-        "Everyone signs in with their district Google account; the emails in your SIS must match.",
-    ),
-    "microsoft": (
-        "&Microsoft (Entra ID)",
-        "Everyone signs in with their district Microsoft account; the emails in your SIS must match.",
-    ),
-    "saml": (
-        "&SAML single sign-on",
-        "Your own identity provider signs people in; your IT team sets up the SAML trust.",
-    ),
-    "badges": (
-        "&Badges (QR codes)",
-        "Young students sign in by showing a printed QR code to the camera; you print and hand out badges.",
-    ),
-}
-SYNC_METHODS: dict[str, tuple[str, str]] = {
-    "clever_managed": (
-        "Hub-managed &auto sync",
-        "The hub connects to your SIS with read-only credentials and syncs every night; nothing to upload.",
-    ),
-    "sis_managed": (
-        "S&IS-managed auto sync",
-        "Your SIS pushes changes to the hub on its own schedule; you turn it on in your SIS's settings.",
-    ),
-    "sftp": (
-        "File &upload (SFTP or this wizard)",
-        "You upload roster files yourself, at most hourly; the hub processes them about 5 minutes after.",
-    ),
-}
+from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
 
 
 class IdentitySyncPage(BasePage):
     page_id = PageId.IDENTITY_AND_SYNC
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(self.tr("How students and teachers sign in, and how your roster reaches the hub."))
         self.identity_group, identity_box = self._choices(self.tr("How people sign in"), IDENTITY_PROVIDERS)
@@ -118,7 +85,7 @@ class IdentitySyncPage(BasePage):
     def validatePage(self) -> bool:
         provider, method = self._selected(self.identity_group), self._selected(self.sync_group)
 
-        def send(progress, cancel):  # type: ignore[no-untyped-def]
+        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
             hub.set_sso(provider)
             cancel.raise_if_cancelled()

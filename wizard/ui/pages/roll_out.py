@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QMarginsF, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
@@ -14,7 +14,6 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,11 +27,15 @@ from PySide6.QtWidgets import (
 from wizard.fileio import write_text_atomically
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.hub.errors import HubError
+from wizard.session.context import WizardContext
+from wizard.session.questions import FileKind
+from wizard.session.text import plural, when
 from wizard.state import OnboardingState
-from wizard.ui.pages.add_app import icon_from_bytes
-from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.pages.identity_sync import IDENTITY_PROVIDERS, SYNC_METHODS
-from wizard.ui.text import plural, when
+from wizard.tasks import CancelToken, ProgressCallback
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.icons import icon_from_bytes
+from wizard.ui.widgets.look import set_tone
+from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
 
 if TYPE_CHECKING:
     from wizard.hub.models import PortalView, RosterUser
@@ -106,7 +109,7 @@ def write_pdf(document_html: str, target: Path) -> Path:
 class RollOutPage(BasePage):
     page_id = PageId.ROLL_OUT
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(
             self.tr("Pick the launch date, see what students will see, and hand out instructions.")
@@ -269,7 +272,7 @@ class RollOutPage(BasePage):
         if not sis_id:
             return
 
-        def fetch(progress, cancel):  # type: ignore[no-untyped-def]
+        def fetch(progress: ProgressCallback, cancel: CancelToken) -> Any:
             portal = self.ctx.district_hub().portal(sis_id)
             return portal, {app.app_id: self.ctx.app_icon(app.app_id) for app in portal.apps}
 
@@ -295,8 +298,9 @@ class RollOutPage(BasePage):
 
     def choose_save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
         """Ask where to save (tests replace this; a file dialog cannot run headless)."""
-        name, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
-        return Path(name) if name else None
+        return self.choose_path(
+            "save-" + Path(suggested).stem, FileKind.SAVE_FILE, title, file_filter, suggested=suggested
+        )
 
     def _save_instructions(self) -> None:
         target = self.choose_save_path(
@@ -305,7 +309,7 @@ class RollOutPage(BasePage):
         if target is None:
             return
 
-        def load(progress, cancel):  # type: ignore[no-untyped-def]
+        def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return [school.name for school in self.ctx.district_directory().schools], self.ctx.portal_url()
 
         def render(loaded: tuple[list[str], str]) -> None:

@@ -7,7 +7,7 @@ answers 409 sharing_type_locked) and the page says why, while sections can still
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -29,13 +29,16 @@ from wizard.flow import PageId
 from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
+from wizard.session.context import WizardContext
+from wizard.session.text import plural
 from wizard.state import SharingRule
-from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import plural
+from wizard.tasks import CancelToken, ProgressCallback
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
-    from wizard.ui.hub_access import Directory
+    from wizard.session.hub_access import Directory
 
 SHARING_TYPES: dict[str, tuple[str, str]] = {
     "district": ("&Whole district", "Everything in your roster: every school, section, teacher and student."),
@@ -114,7 +117,7 @@ class RuleRow(QWidget):
 class SharingPage(BasePage):
     page_id = PageId.SHARING
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(
             self.tr(
@@ -214,7 +217,7 @@ class SharingPage(BasePage):
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
 
-        def load(progress, cancel):  # type: ignore[no-untyped-def]
+        def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
             return hub.sharing(connection_id), hub.directory(), self.ctx.chosen_app()
 

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
+from wizard.session.context import WizardContext
 from wizard.state import DistrictForm
-from wizard.ui.pages.base import BasePage, repolish
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import repolish
 from wizard.us_states import is_us_state, nces_state_problem, us_states
 
 SIS_VENDORS = ("PowerSchool", "Infinite Campus", "Skyward", "Aeries", "Synergy", "Focus", "Other")
@@ -72,7 +74,7 @@ def form_problems(form: DistrictForm) -> dict[str, str]:
 class SignUpPage(BasePage):
     page_id = PageId.SIGN_UP
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(
             self.tr("Register your district with the hub, or sign in to a district you registered.")
@@ -291,6 +293,7 @@ class SignUpPage(BasePage):
             lambda progress, cancel: self.ctx.sign_up(form, key),
             self._signed_in,
             message=self.tr("Registering your district…"),
+            on_error=self.handle_field_errors,
         )
 
     def _signed_in(self, district: District) -> bool:

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,12 +24,16 @@ from PySide6.QtWidgets import (
 from wizard.errors import UserFacingError
 from wizard.fileio import write_bytes_atomically
 from wizard.flow import PageId
-from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import plural, when
+from wizard.session.context import WizardContext
+from wizard.session.questions import FileKind
+from wizard.session.text import plural, when
+from wizard.tasks import CancelToken, ProgressCallback
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
     from wizard.hub.models import Upload, Validation
-    from wizard.ui.context import SisCount
+    from wizard.session.context import SisCount
 
 COUNTED_KINDS = ("schools", "teachers", "sections", "students", "enrollments")
 SIS_COLUMN, LEFT_OUT_COLUMN, HUB_COLUMN, SHARED_COLUMN = range(4)
@@ -63,7 +66,7 @@ def _students_share(count: int) -> str:
 class ValidatePage(BasePage):
     page_id = PageId.VALIDATE
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(self.tr("Check that everything lines up before teachers and students sign in."))
         top = QHBoxLayout()
@@ -143,7 +146,7 @@ class ValidatePage(BasePage):
 
         upload_id = self.ctx.state.roster.upload_id
 
-        def check(progress, cancel):  # type: ignore[no-untyped-def]
+        def check(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
             report = hub.validation(connection_id)
             upload = hub.upload_status(upload_id) if upload_id else None
@@ -289,10 +292,12 @@ class ValidatePage(BasePage):
 
     def choose_open_path(self) -> Path | None:
         """Ask for the vendor's roster export (tests replace this; a file dialog cannot run headless)."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("The vendor's roster export"), "", self.tr("CSV files (*.csv);;All files (*)")
+        return self.choose_path(
+            "vendor-roster",
+            FileKind.OPEN_FILE,
+            self.tr("The vendor's roster export"),
+            self.tr("CSV files (*.csv);;All files (*)"),
         )
-        return Path(name) if name else None
 
     def run_login_check(self, vendor_roster: Path | None) -> None:
         self.run_task(
@@ -355,10 +360,13 @@ class ValidatePage(BasePage):
     # --- saving files --------------------------------------------------------------------------------------
     def choose_save_path(self, suggested: str) -> Path | None:
         """Ask where to save (tests replace this; a file dialog cannot run headless)."""
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save affected records"), suggested, self.tr("CSV files (*.csv)")
+        return self.choose_path(
+            "warning-csv",
+            FileKind.SAVE_FILE,
+            self.tr("Save affected records"),
+            self.tr("CSV files (*.csv)"),
+            suggested=suggested,
         )
-        return Path(name) if name else None
 
     def save_warning_csv(self, code: str) -> None:
         target = self.choose_save_path(f"{code}.csv")
@@ -366,7 +374,7 @@ class ValidatePage(BasePage):
             return
         connection_id = self.ctx.state.app.connection_id
 
-        def fetch_and_write(progress, cancel):  # type: ignore[no-untyped-def]
+        def fetch_and_write(progress: ProgressCallback, cancel: CancelToken) -> Any:
             data = self.ctx.district_hub().warning_csv(connection_id, code)
             return write_bytes_atomically(target, data)  # the affected students' records: user-only
 

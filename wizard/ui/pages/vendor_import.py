@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths
+from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,10 +26,15 @@ from PySide6.QtWidgets import (
 
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
+from wizard.session.context import WizardContext
+from wizard.session.folders import start_folder
+from wizard.session.questions import FileKind
+from wizard.session.text import plural
 from wizard.state import data_dir
+from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.models import FrameModel, Index
-from wizard.ui.pages.base import BasePage, set_tone
-from wizard.ui.text import plural
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import set_tone
 
 VENDOR_ASKED = "vendor_requested_info"
 CONNECTED = "connected"
@@ -132,7 +136,7 @@ def read_left_out(folder: Path) -> list[str]:
 class VendorImportPage(BasePage):
     page_id = PageId.VENDOR_IMPORT
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(
             self.tr(
@@ -268,13 +272,12 @@ class VendorImportPage(BasePage):
 
     def choose_roster_path(self) -> Path | None:
         """Ask for the vendor's roster export (tests replace this; a file dialog cannot run headless)."""
-        name, _ = QFileDialog.getOpenFileName(
-            self,
+        return self.choose_path(
+            "vendor-roster",
+            FileKind.OPEN_FILE,
             self.tr("The vendor's roster export"),
-            "",
             self.tr("Roster files (*.csv *.tsv *.txt *.xlsx)"),
         )
-        return Path(name) if name else None
 
     def _pick_roster(self) -> None:
         path = self.choose_roster_path()
@@ -309,7 +312,7 @@ class VendorImportPage(BasePage):
         folder, roster_path, decisions = self._sis_folder(), vendor.roster_path, dict(vendor.decisions)
         profile_name = vendor.profile
 
-        def run(progress, cancel):  # type: ignore[no-untyped-def]
+        def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
             students, schools = read_sis_students(folder)
             roster = read_vendor_roster(Path(roster_path)) if roster_path else None
             return match_roster(
@@ -418,19 +421,18 @@ class VendorImportPage(BasePage):
     # --- output --------------------------------------------------------------------------------------------
     def choose_output_folder(self) -> Path | None:
         """Ask for the folder (tests replace this; a file dialog cannot run headless)."""
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Write the vendor files to"), str(self.output_folder_start())
+        return self.choose_path(
+            "vendor-output-folder",
+            FileKind.FOLDER,
+            self.tr("Write the vendor files to"),
+            start=self.output_folder_start(),
         )
-        return Path(folder) if folder else None
 
     def output_folder_start(self) -> Path:
-        """Where the folder picker opens: the folder used last time, else the user's Documents (or home) —
-        never the wizard's own data folder, which the admin would not find again."""
+        """Where the folder picker opens: the folder used last time, else the last folder the admin chose
+        anywhere, else their Documents (or home) — never the wizard's own data folder."""
         last = self.ctx.state.vendor.output_dir
-        if last and Path(last).is_dir():
-            return Path(last)
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+        return Path(last) if last and Path(last).is_dir() else start_folder(self.ctx.state)
 
     def _write_clicked(self) -> None:
         folder = self.choose_output_folder()
@@ -528,7 +530,7 @@ class VendorImportPage(BasePage):
             "student's SIS id is in ExternalID."
         ).format(app=app_name)
 
-        def send(progress, cancel):  # type: ignore[no-untyped-def]
+        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self.ctx.district_hub().reply(connection_id, message)
 
         def sent(connection: Any) -> None:

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
 from wizard.flow import PAGE_TITLES, PageId, resume_page
 from wizard.hub.errors import InsecureHubUrl
 from wizard.hub.transport import checked_base_url
+from wizard.session.context import WizardContext
 from wizard.state import Mode
-from wizard.ui.pages.base import BasePage, repolish
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import repolish
 
 
 def hub_url_problem(text: str) -> str:
@@ -31,7 +33,7 @@ def hub_url_problem(text: str) -> str:
 class WelcomePage(BasePage):
     page_id = PageId.WELCOME
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
         self.setSubTitle(
             self.tr("Get your district onto the hub and your first app into your students' hands.")
@@ -145,7 +147,7 @@ class WelcomePage(BasePage):
         if not resuming:
             state.mode = Mode.OFFLINE if self.offline.isChecked() else Mode.ONLINE
         state.hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
-        self.owner().resume_requested = resuming
+        self.ctx.resume_requested = resuming
         self.ctx.save()
         return True
 

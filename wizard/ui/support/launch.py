@@ -1,11 +1,12 @@
-"""Opening the support view from the wizard: the wizard's hub choice, keyring and embedded hub, reused."""
+"""Opening the support view from the wizard: the wizard's hub choice, keyring and built-in hub, reused."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from wizard.demo import write_demo_vendor_roster
+from wizard.session.context import WizardContext
 from wizard.state import data_dir
-from wizard.ui.context import WizardContext
 from wizard.ui.support.window import DemoLogin, SupportHub, SupportWindow
 
 SYMPHONY = "symphony-math"
@@ -17,12 +18,7 @@ def support_hub(ctx: WizardContext) -> SupportHub:
         return str(ctx.embedded_hub().base_url)
 
     def demo() -> DemoLogin:
-        from wizard.sandbox.seed import seed_demo, write_demo_vendor_roster
-
-        hub = ctx.embedded_hub()
-        seeded = seed_demo(
-            hub.context.db, hub.settings
-        )  # creates the district once; fresh app secrets each time
+        seeded = ctx.embedded_hub().seed_demo()  # creates the district once; fresh app secrets each time
         credentials = seeded.credentials[SYMPHONY]
         roster = write_demo_vendor_roster(data_dir() / DEMO_ROSTER_FILE)
         return DemoLogin(credentials.client_id, credentials.client_secret, roster)

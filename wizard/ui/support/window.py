@@ -43,12 +43,12 @@ from wizard.support.reading import ConnectedDistrict, connected_districts, read_
 from wizard.support.report import report_key
 from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
-from wizard.ui.pages.base import BusyBar, ErrorBanner, describe_error
 from wizard.ui.support.health_tab import HealthTab
 from wizard.ui.support.links_tab import LinksTab
 from wizard.ui.support.report_tab import ReportTab
 from wizard.ui.support.troubleshoot_tab import TroubleshootTab
 from wizard.ui.support.widgets import Task, fill_table, make_table, short_time, wrapping_label
+from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
 from wizard.ui.worker import Worker
 
 EMBEDDED_SCOPE = "embedded-hub"  # one keyring name for the embedded hub, whose port changes between runs

@@ -1,53 +1,33 @@
 """What every page shares: the onboarding state (saved after each committed step) and the hub connection.
 
-The hub is either the one at `state.hub_url` or the embedded hub, started in-process on a free loopback port
-the first time a page needs it and stopped when the wizard closes. Its database lives in the user data folder,
-so a district registered on the embedded hub is still there on the next run. Methods that talk to the hub
-block: pages call them inside a Worker.
+The hub is either the one at `state.hub_url` or the built-in hub, which the composition root knows how to
+start (`start_hub`): it starts the first time a page needs it and stops when the wizard closes. Methods that
+talk to the hub block: pages call them inside a Worker. Qt-free.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.credentials import CredentialStore, default_store
 from wizard.errors import UserFacingError
-from wizard.state import DistrictForm, OnboardingState, StateUnreadable, data_dir, load_state, save_state
+from wizard.session.embedded import EmbeddedHub, HubStarter
+from wizard.session.hub_access import HubAccess
+from wizard.session.questions import Questions, RecordedQuestions
+from wizard.session.settings import SessionSettings
+from wizard.session.summary import SisCount, sis_file_counts
+from wizard.state import DistrictForm, OnboardingState, StateUnreadable, load_state, save_state
 
 if TYPE_CHECKING:
     from wizard.hub.models import App, District, RosterUser
-    from wizard.ui.hub_access import Directory, DistrictSession
+    from wizard.session.hub_access import Directory, DistrictSession
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_DB_NAME = "embedded-hub.sqlite3"
-COUNTED_FILES = {
-    "schools": "schools.csv",
-    "teachers": "teachers.csv",
-    "sections": "sections.csv",
-    "students": "students.csv",
-    "enrollments": "enrollments.csv",
-}
-EXPORT_SUMMARY_NAME = "summary.json"
-
-
-@dataclass(frozen=True)
-class SisCount:
-    """One kind of record in the district's SIS files: all rows read, and how many were left out of the hub
-    files because they had errors (“Leave out rows with errors”)."""
-
-    read: int
-    left_out: int = 0
-
-    @property
-    def sent(self) -> int:
-        return self.read - self.left_out
+__all__ = ["SisCount", "WizardContext"]
 
 
 class WizardContext:
@@ -56,20 +36,27 @@ class WizardContext:
         state: OnboardingState | None = None,
         *,
         load_error: UserFacingError | None = None,
-        embedded_hub: Any = None,
-        hub_settings: Any = None,
+        embedded_hub: EmbeddedHub | None = None,
+        start_hub: HubStarter | None = None,
         credentials: CredentialStore | None = None,
+        settings: SessionSettings | None = None,
+        questions: Questions | None = None,
     ) -> None:
-        """`embedded_hub` lets a caller (tests, the screenshot tour) lend a running hub the context will not
-        stop; `hub_settings` configures the embedded hub the context starts itself; `credentials` is where
-        tokens are kept (the system keyring by default)."""
+        """`embedded_hub` lends a running built-in hub the context will not stop (tests, the screenshot tour);
+        `start_hub` starts one when a page first needs it (the composition root's); `credentials` is where
+        tokens are kept (the system keyring by default); `questions` answers what the wizard asks the admin
+        (the GUI's dialogs; by default, recorded answers that always take the safe choice)."""
         self.has_saved_state = state is not None
         self.state = state or OnboardingState()
         self.load_error = load_error
         self._lock = threading.Lock()
         self._embedded = embedded_hub
         self._owns_embedded = False
-        self._hub_settings = hub_settings
+        self._start_hub = start_hub
+        self.settings = settings or SessionSettings()
+        self.questions: Questions = questions if questions is not None else RecordedQuestions()
+        self.hub = HubAccess(self.settings.client_policy)
+        self.resume_requested = False  # Welcome's choice: continue along the saved path
         self.credentials = credentials if credentials is not None else default_store()
         self._district_hub: DistrictSession | None = None
         self._district_hub_key: tuple[str, str] | None = None
@@ -91,13 +78,16 @@ class WizardContext:
     def uses_embedded_hub(self) -> bool:
         return not self.state.hub_url
 
-    def embedded_hub(self) -> Any:
-        """The running embedded hub, started on first use (blocks until it answers /healthz)."""
+    def embedded_hub(self) -> EmbeddedHub:
+        """The running built-in hub, started on first use (blocks until it answers)."""
         with self._lock:
             if self._embedded is None:
-                from wizard.sandbox.server import start_hub
-
-                self._embedded = start_hub(data_dir() / EMBEDDED_DB_NAME, settings=self._hub_settings)
+                if self._start_hub is None:
+                    raise UserFacingError(
+                        "This wizard was started without the built-in hub.",
+                        "On the Welcome page, choose “The hub at this address” and type your hub's address.",
+                    )
+                self._embedded = self._start_hub()
                 self._owns_embedded = True
             return self._embedded
 
@@ -125,10 +115,9 @@ class WizardContext:
     # --- signing up and in ---------------------------------------------------------------------------------
     def sign_up(self, form: DistrictForm, idempotency_key: str) -> District:
         from wizard.hub.errors import SignupAlreadyCompleted
-        from wizard.ui.hub_access import sign_up
 
         try:
-            district, token = sign_up(self.hub_base_url(), form, idempotency_key)
+            district, token = self.hub.sign_up(self.hub_base_url(), form, idempotency_key)
         except SignupAlreadyCompleted as done:
             # A retry of a sign-up that went through: the hub keeps no token to hand out again, so use
             # the one saved to the keyring when the first attempt completed.
@@ -145,23 +134,19 @@ class WizardContext:
         return district
 
     def sign_in(self, district_id: str, token: str) -> District:
-        from wizard.ui.hub_access import open_district
-
-        hub = open_district(self.hub_base_url(), district_id, token)
+        hub = self.hub.open_district(self.hub_base_url(), district_id, token)
         district = hub.district()  # proves the token before it is stored
         self._remember_token(district_id, token)
         return district
 
     def _remember_token(self, district_id: str, token: str) -> None:
-        from wizard.ui.hub_access import store_token
-
-        store_token(self.credentials, self.credential_scope(), district_id, token)
+        self.credentials.set_admin_token(self.credential_scope(), district_id, token)
         with self._lock:
             self._district_hub = None
 
     def district_hub(self) -> DistrictSession:
         """The signed-in district's view of the hub (token from the keyring)."""
-        from wizard.ui.hub_access import load_token, open_district
+        from wizard.session.hub_access import load_token
 
         district_id = self.state.district_id
         if not district_id:
@@ -171,30 +156,24 @@ class WizardContext:
             if self._district_hub is not None and self._district_hub_key == (base_url, district_id):
                 return self._district_hub
         token = load_token(self.credentials, self.credential_scope(), district_id)
-        hub = open_district(base_url, district_id, token)
+        hub = self.hub.open_district(base_url, district_id, token)
         with self._lock:
             self._district_hub, self._district_hub_key = hub, (base_url, district_id)
         return hub
 
     # --- the app catalog -----------------------------------------------------------------------------------
     def catalog(self, query: str = "") -> list[tuple[App, bytes | None]]:
-        from wizard.ui.hub_access import app_icon, list_apps
-
         base_url = self.hub_base_url()
-        return [(app, app_icon(base_url, app)) for app in list_apps(base_url, query)]
+        return [(app, self.hub.app_icon(base_url, app)) for app in self.hub.list_apps(base_url, query)]
 
     def app_icon(self, app: App | str) -> bytes | None:
-        from wizard.ui.hub_access import app_icon
-
-        return app_icon(self.hub_base_url(), app)
+        return self.hub.app_icon(self.hub_base_url(), app)
 
     def keyring_warning(self) -> str | None:
         return self.credentials.warning
 
     def chosen_app(self) -> App | None:
-        from wizard.ui.hub_access import get_app
-
-        return get_app(self.hub_base_url(), self.state.app.app_id) if self.state.app.app_id else None
+        return self.hub.get_app(self.hub_base_url(), self.state.app.app_id) if self.state.app.app_id else None
 
     def portal_url(self) -> str:
         return self.hub_base_url()
@@ -205,21 +184,8 @@ class WizardContext:
         return self.district_hub().directory()
 
     def sis_file_counts(self) -> dict[str, SisCount] | None:
-        """Per kind, the records read from the SIS files and those left out for errors, from the export's
-        summary.json; without one, the rows of each hub file. None when nothing was exported."""
-        folder = Path(self.state.roster.export_dir) if self.state.roster.export_dir else None
-        if folder is None or not folder.is_dir():
-            return None
-        from_summary = _counts_from_summary(folder / EXPORT_SUMMARY_NAME)
-        if from_summary:
-            return from_summary
-        counts: dict[str, SisCount] = {}
-        for kind, name in COUNTED_FILES.items():
-            path = folder / name
-            if path.is_file():
-                with path.open(encoding="utf-8", newline="") as stream:
-                    counts[kind] = SisCount(max(sum(1 for _ in csv.reader(stream)) - 1, 0))
-        return counts or None
+        """Per kind, the records read from the SIS files and those left out for errors (see `summary`)."""
+        return sis_file_counts(self.state.roster.export_dir)
 
     def shared_users(self, role: str = "student") -> list[RosterUser]:
         """The users with `role` shared with the chosen app (none before an app is added)."""
@@ -231,25 +197,9 @@ class WizardContext:
         """The Instant Login link check for the chosen app, optionally against the vendor's roster export
         (read as the support view reads it: any encoding, CSV/XLSX, the app's profile's column names)."""
         from wizard.roster.vendor.profiles import load_profile
+        from wizard.session.hub_access import login_link_check
         from wizard.support.linkcheck import DEFAULT_PROFILE, read_vendor_roster
-        from wizard.ui.hub_access import login_link_check
 
         profile = load_profile(self.state.vendor.profile or DEFAULT_PROFILE)
         roster = read_vendor_roster(vendor_roster, profile) if vendor_roster else None
         return login_link_check(self.shared_users("student"), roster)
-
-
-def _counts_from_summary(path: Path) -> dict[str, SisCount]:
-    """summary.json (written with the hub files) counts the kept rows and, apart, the rows with errors."""
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-        kept, with_errors = summary["counts"], summary.get("rows_with_errors", {})
-        left_out_applies = bool(summary.get("upload_files_written", True))
-        counts = {}
-        for kind, name in COUNTED_FILES.items():
-            if name in kept:
-                errors = int(with_errors.get(name, 0)) if left_out_applies else 0
-                counts[kind] = SisCount(int(kept[name]) + int(with_errors.get(name, 0)), errors)
-        return counts
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}

@@ -1,7 +1,8 @@
 """The wizard's adapter over the hub helper's clients and credential store (Qt-free, blocking).
 
 Pages call these through `WizardContext`, inside Workers. One `DistrictSession` binds the onboarding client
-to the signed-in district so pages never pass ids or tokens around; tokens go straight to the keyring.
+to the signed-in district so pages never pass ids or tokens around; tokens go straight to the keyring. How hard
+the clients retry is the session's setting (`HubAccess(policy)`), not a module variable.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.credentials import CredentialStore
-from wizard.credentials import memory_only_store as memory_only_store  # re-exported for pages and tests
 from wizard.errors import UserFacingError
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
@@ -36,15 +36,6 @@ from wizard.tasks import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
     from wizard.support.linkcheck import VendorRoster
-
-
-# How hard the wizard's clients retry; None is the hub client's default. Tests lower it so an injected
-# fault reaches the page at once instead of after the backoff.
-CLIENT_POLICY: RetryPolicy | None = None
-
-
-def client(base_url: str, token: str | None = None) -> OnboardingClient:
-    return OnboardingClient(base_url, token, policy=CLIENT_POLICY)
 
 
 @dataclass(frozen=True)
@@ -140,25 +131,45 @@ class DistrictSession:
         return sorted(users, key=lambda u: (u.last_name.casefold(), u.first_name.casefold(), u.sis_id))
 
 
-def sign_up(base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[District, str]:
-    district = {
-        "name": form.name,
-        "state": form.state,
-        "nces_id": form.nces_id,
-        "sis_vendor": form.sis_vendor,
-    }
-    admin = {"name": form.admin_name, "email": form.admin_email, "phone": form.admin_phone}
-    with client(base_url) as hub:
-        result = hub.signup(district, admin, idempotency_key=idempotency_key)
-    return result.district, result.admin_token
+class HubAccess:
+    """The hub's onboarding API for the wizard, with the session's retry policy (None: the client's default)."""
 
+    def __init__(self, policy: RetryPolicy | None = None) -> None:
+        self.policy = policy
 
-def open_district(base_url: str, district_id: str, token: str) -> DistrictSession:
-    return DistrictSession(client(base_url, token), district_id)
+    def client(self, base_url: str, token: str | None = None) -> OnboardingClient:
+        return OnboardingClient(base_url, token, policy=self.policy)
 
+    def sign_up(self, base_url: str, form: DistrictForm, idempotency_key: str) -> tuple[District, str]:
+        district = {
+            "name": form.name,
+            "state": form.state,
+            "nces_id": form.nces_id,
+            "sis_vendor": form.sis_vendor,
+        }
+        admin = {"name": form.admin_name, "email": form.admin_email, "phone": form.admin_phone}
+        with self.client(base_url) as hub:
+            result = hub.signup(district, admin, idempotency_key=idempotency_key)
+        return result.district, result.admin_token
 
-def store_token(store: CredentialStore, scope: str, district_id: str, token: str) -> None:
-    store.set_admin_token(scope, district_id, token)
+    def open_district(self, base_url: str, district_id: str, token: str) -> DistrictSession:
+        return DistrictSession(self.client(base_url, token), district_id)
+
+    def list_apps(self, base_url: str, query: str = "") -> list[App]:
+        with self.client(base_url) as hub:
+            return hub.apps(query)
+
+    def get_app(self, base_url: str, app_id: str) -> App:
+        with self.client(base_url) as hub:
+            return hub.app(app_id)
+
+    def app_icon(self, base_url: str, app: App | str) -> bytes | None:
+        """The icon's bytes, or None when the hub has none (an app without icon still shows, with its name)."""
+        with self.client(base_url) as hub:
+            try:
+                return hub.app_icon(hub.app(app) if isinstance(app, str) else app)
+            except HubError:
+                return None
 
 
 def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
@@ -169,25 +180,6 @@ def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
             "Go back to “Sign up or sign in”, choose “Use a different district” and sign in with your admin token.",
         )
     return token
-
-
-def list_apps(base_url: str, query: str = "") -> list[App]:
-    with client(base_url) as hub:
-        return hub.apps(query)
-
-
-def get_app(base_url: str, app_id: str) -> App:
-    with client(base_url) as hub:
-        return hub.app(app_id)
-
-
-def app_icon(base_url: str, app: App | str) -> bytes | None:
-    """The icon's bytes, or None when the hub has none (an app without icon still shows, with its name)."""
-    with client(base_url) as hub:
-        try:
-            return hub.app_icon(hub.app(app) if isinstance(app, str) else app)
-        except HubError:
-            return None
 
 
 def login_link_check(students: Sequence[RosterUser], roster: VendorRoster | None) -> dict[str, Any]:

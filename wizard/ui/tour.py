@@ -1,33 +1,29 @@
-"""`python main.py screenshots DIR`: walk every page against a fresh embedded hub with demo data and save one
-PNG per page (for the README and for review).
+"""The screenshot tour's walk: every page against the hub the session was given, one PNG per page.
 
-Everything happens in a temporary data folder with an in-memory credential store: the tour never touches the
-user's onboarding, keyring or hub. Qt is imported inside `run`, so building the command line stays light.
+`python main.py screenshots DIR` (wizard.app.screenshots) starts a private built-in hub and calls this.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard.cli.arguments import output_folder
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QTableWidgetItem, QWizard
+
 from wizard.errors import UserFacingError
+from wizard.flow import PageId
+from wizard.session.context import WizardContext
+from wizard.ui.pages import add_app as add_app_module
+from wizard.ui.pages import sharing as sharing_module
+from wizard.ui.style import apply_style
+from wizard.ui.support.launch import open_support_view
+from wizard.ui.wizard_window import OnboardingWizard
 
 WINDOW_SIZE = (1180, 820)
 STEP_TIMEOUT_MS = 30_000
-
-
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "screenshots", help="walk every wizard page against the embedded hub with demo data and save PNGs"
-    )
-    parser.add_argument("out", type=output_folder, help="folder for the PNG files (created if missing)")
-    parser.set_defaults(handler=run)
 
 
 def write_demo_vendor_roster(sis: Path, target: Path) -> Path:
@@ -69,49 +65,15 @@ def grade_number(grade: str) -> int:
     return int(text) if text.isdigit() else 99
 
 
-def run(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserFacingError(
-            f"Cannot create the screenshot folder {out} ({error.strerror or error}).",
-            "Name a folder you can write to, e.g. docs/screenshots.",
-        ) from None
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="wizard-tour-") as temporary:
-        os.environ["WIZARD_DATA_DIR"] = str(Path(temporary) / "data")
-        saved = _tour(Path(temporary), out)
-    for path in saved:
-        print(path)
-    return 0
-
-
-def _tour(workdir: Path, out: Path) -> list[Path]:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
+def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) -> list[Path]:
+    """Walk every page on `ctx` (its hub seeded with nothing but what the walk does) and save the PNGs."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from wizard.flow import PageId
-    from wizard.sandbox.server import start_hub
-    from wizard.sandbox.settings import HubSettings
-    from wizard.ui.context import WizardContext
-    from wizard.ui.hub_access import memory_only_store
-    from wizard.ui.pages import add_app as add_app_module
-    from wizard.ui.pages import prepare_roster as prepare_module
-    from wizard.ui.pages import sharing as sharing_module
-    from wizard.ui.style import apply_style
-    from wizard.ui.wizard_window import OnboardingWizard
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["wizard-screenshots"])
     apply_style(app)
-    add_app_module.POLL_INTERVAL_MS = 200
-    prepare_module.UPLOAD_POLL_MS = 200
-    from wizard.ui.demo import write_demo_sis_files
-
-    sis = write_demo_sis_files(workdir / "sis")
-    hub = start_hub(workdir / "hub.sqlite3", settings=HubSettings(vendor_delay=0.0, random_seed=1))
     saved: list[Path] = []
 
     def wait(condition: Callable[[], bool], what: str) -> None:
@@ -134,7 +96,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             raise RuntimeError(f"the screenshot tour got stuck: {what}")
 
     try:
-        window = OnboardingWizard(WizardContext(None, embedded_hub=hub, credentials=memory_only_store()))
+        window = OnboardingWizard(ctx)
         window.resize(*WINDOW_SIZE)
         window.show()
 
@@ -157,8 +119,6 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             saved.append(path)
 
         def next_page(expected: PageId) -> None:
-            from PySide6.QtWidgets import QWizard
-
             button = window.button(QWizard.WizardButton.NextButton)
             wait(button.isEnabled, f"Next enabled before {expected.name}")
             button.click()
@@ -267,7 +227,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         _shoot_support_view(window.ctx, wait, out, saved)
         window.close()
     finally:
-        hub.stop()
+        ctx.close()
     return saved
 
 
@@ -279,11 +239,6 @@ def _shoot_support_view(
     ctx: Any, wait: Callable[[Callable[[], bool], str], None], out: Path, saved: list[Path]
 ) -> None:
     """The support view on the same embedded hub: the demo district signed in, its login links checked."""
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QTableWidgetItem
-
-    from wizard.ui.support.launch import open_support_view
-
     support = open_support_view(ctx, None, hub_url="")
     support.resize(*SUPPORT_WINDOW_SIZE)
     support.demo_button.click()

@@ -1,0 +1,1 @@
+"""The journey's controllers: what each page does, Qt-free and tested without a display."""

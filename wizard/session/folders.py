@@ -1,0 +1,26 @@
+"""Where file dialogs open: the folder the admin used last, else their Documents (or home) — never the
+program's own folder or the wizard's data folder, which the admin would not find again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+from wizard.state import OnboardingState
+
+
+def documents_folder() -> Path:
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def start_folder(state: OnboardingState) -> Path:
+    last = Path(state.last_folder) if state.last_folder else None
+    return last if last is not None and last.is_dir() else documents_folder()
+
+
+def remember_folder(state: OnboardingState, chosen: Path) -> None:
+    """Remember the folder of what the admin chose (the folder itself when they chose one)."""
+    folder = chosen if chosen.is_dir() else chosen.parent
+    state.last_folder = str(folder)

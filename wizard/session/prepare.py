@@ -1,0 +1,258 @@
+"""The Prepare step's controller, Qt-free: which mapping to use, checking and writing the hub files, the
+upload and what the hub made of it, and the words for each of these. The page is layout and signals.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from wizard.fileio import write_text_atomically
+from wizard.hub.models import Upload
+from wizard.session.text import plural
+from wizard.state import Mode, data_dir
+from wizard.tasks import CancelToken, ProgressCallback
+
+if TYPE_CHECKING:
+    from wizard.roster.mapping import MappingSpec
+    from wizard.roster.pipeline import PrepareResult, WrittenFiles
+    from wizard.session.context import WizardContext
+
+ACCEPTED = "succeeded"
+REPORT_NAME = "validation_report.csv"
+
+
+def mapping_file(district_key: str) -> Path:
+    """Where the edited mapping of one district (or of offline work) is remembered."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in district_key) or "offline"
+    return data_dir() / "mappings" / f"{safe}.json"
+
+
+def cell_problems(result: PrepareResult, kind: str) -> dict[tuple[int, str], tuple[str, str]]:
+    """(row position in the output frame, hub column) -> (severity, message), for issues that point at a cell.
+
+    Issues name the input file, its spreadsheet row and the input column; the result's `origins` say which
+    input file and row each output row came from, so an issue lands on its row exactly (rows dropped, blank
+    lines and several files for one table included). An issue about a row not in the output marks nothing.
+    """
+    frame: pd.DataFrame = result.tables[kind]
+    origins: pd.DataFrame | None = result.origins.get(kind)
+    if origins is None or not len(origins):
+        return {}
+    positions = {
+        (str(file), int(row)): position
+        for position, (file, row) in enumerate(zip(origins["file"], origins["row"], strict=True))
+        if not pd.isna(row)
+    }
+    mapped: dict[str, dict[str, str]] = {
+        name: {header: target for header, target in file_mapping.columns.items() if target}
+        for name, file_mapping in result.mapping.files.items()
+    }
+    found: dict[tuple[int, str], tuple[str, str]] = {}
+    issues = result.issue_frame
+    relevant = issues[issues["file"].isin(set(origins["file"])) & issues["row"].notna()]
+    for severity, file, row, column, message in zip(
+        relevant["severity"],
+        relevant["file"],
+        relevant["row"],
+        relevant["column"],
+        relevant["message"],
+        strict=True,
+    ):
+        target = str(mapped.get(file, {}).get(column, column))
+        at = positions.get((str(file), int(row)))
+        if at is not None and target in frame.columns and found.get((at, target), ("",))[0] != "error":
+            found[(at, target)] = (str(severity), str(message))
+    return found
+
+
+def row_origins(result: PrepareResult, kind: str) -> list[tuple[str, int]]:
+    """(input file, spreadsheet row) of each output row, for the preview's row headers."""
+    origins: pd.DataFrame | None = result.origins.get(kind)
+    if origins is None:
+        return []
+    return [
+        (str(file), -1 if pd.isna(row) else int(row))
+        for file, row in zip(origins["file"], origins["row"], strict=True)
+    ]
+
+
+def change_summary(upload: Upload | None) -> str:
+    """“added 57 students, 4 schools; updated 2 teachers; removed 1 section” — only what changed."""
+    if upload is None:
+        return ""
+    parts = []
+    for verb in ("added", "updated", "removed"):
+        counts = [
+            f"{getattr(c, verb)} {kind}" for kind, c in sorted(upload.changes.items()) if getattr(c, verb)
+        ]
+        if counts:
+            parts.append(f"{verb} " + ", ".join(counts))
+    return "; ".join(parts)
+
+
+def received_summary(upload: Upload | None) -> str:
+    """“4 schools, 12 teachers, 30 sections, 57 students, 240 enrollments” — what the upload carried."""
+    if upload is None:
+        return ""
+    order = ("schools", "teachers", "staff", "sections", "students", "enrollments")
+    kinds = sorted(upload.counts, key=lambda kind: order.index(kind) if kind in order else len(order))
+    return ", ".join(f"{upload.counts[kind]} {kind}" for kind in kinds if upload.counts[kind])
+
+
+def friendly_column(name: str) -> str:
+    """A hub column as a title people read: “Student_number” → “Student number” (the name is the tooltip)."""
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """What the page shows about an upload: the sentence, whether it reads as good news, and whether the
+    admin may approve it."""
+
+    text: str
+    ok: bool
+    approvable: bool
+
+
+def upload_view(upload: Upload | None, status: str = "") -> UploadView | None:
+    status = upload.status if upload is not None else status
+    if not status:
+        return None
+    changes = change_summary(upload)
+    approvable = False
+    if status == "processing":
+        text = "The hub is processing your upload…"
+    elif status == ACCEPTED:
+        text = "✓ The hub accepted your roster ({received}): {changes}.".format(
+            received=received_summary(upload) or "no records", changes=changes or "nothing changed"
+        )
+    elif status == "on_hold":
+        text = (
+            "! The hub put this upload on hold: {reason} It would change: {changes}. "
+            "Approve only if you expect these changes."
+        ).format(reason=(upload.hold_reason if upload else "") or "", changes=changes)
+        approvable = upload is not None
+    elif status == "superseded":
+        text = (
+            "! A newer upload replaced this one, so it can no longer be approved. "
+            "Upload your roster again to see its current state."
+        )
+    elif status == "failed":
+        errors = "; ".join(issue.message for issue in (upload.errors if upload else ())[:5])
+        text = f"! The hub could not use this upload: {errors}"
+    else:
+        text = status
+    return UploadView(text, status == ACCEPTED, approvable)
+
+
+class PrepareController:
+    """What the Prepare page does, without the page: it holds the current check's result."""
+
+    def __init__(self, ctx: WizardContext) -> None:
+        self.ctx = ctx
+        self.result: PrepareResult | None = None
+        self.exported = False  # whether the current result was exported in this session
+
+    @property
+    def online(self) -> bool:
+        return self.ctx.state.mode is Mode.ONLINE
+
+    def district_key(self) -> str:
+        return self.ctx.state.district_id if self.online and self.ctx.state.district_id else "offline"
+
+    # --- inputs and mapping --------------------------------------------------------------------------------
+    def set_inputs(self, paths: list[Path]) -> None:
+        self.ctx.state.roster.input_paths = [str(path) for path in paths]
+        self.ctx.save()
+
+    def mapping(self, edited: dict[str, Any] | None) -> MappingSpec | None:
+        """The edited mapping (remembered for this district), else the one remembered, else None (guess)."""
+        from wizard.roster.mapping import MappingSpec
+
+        remembered = mapping_file(self.district_key())
+        if edited:
+            self._remember_mapping(edited)
+            return MappingSpec.from_dict(edited)
+        if remembered.is_file():
+            return MappingSpec.from_dict(
+                json.loads(remembered.read_text(encoding="utf-8")), source=str(remembered)
+            )
+        return None
+
+    def _remember_mapping(self, mapping: dict[str, Any]) -> None:
+        target = mapping_file(self.district_key())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(target, json.dumps(mapping, indent=2))
+
+    # --- checking and writing ------------------------------------------------------------------------------
+    def check(
+        self, paths: list[Path], mapping: MappingSpec | None, progress: ProgressCallback, cancel: CancelToken
+    ) -> PrepareResult:
+        """Read and check the inputs (a worker's task)."""
+        from wizard.roster.pipeline import PrepareOptions, prepare
+
+        return prepare(paths, PrepareOptions(mapping=mapping), progress, cancel)
+
+    def checked(self, result: PrepareResult) -> None:
+        self.result = result
+        self.exported = False  # a new check: what was exported before is not this result
+
+    def write(self, result: PrepareResult, folder: Path, allow_errors: bool) -> WrittenFiles:
+        from wizard.roster.pipeline import write_outputs
+
+        return write_outputs(result, folder, allow_errors=allow_errors)
+
+    def written(self, folder: Path) -> None:
+        self.exported = True
+        self.ctx.state.roster.export_dir = str(folder)
+        self.ctx.save()
+
+    # --- the upload ----------------------------------------------------------------------------------------
+    def upload_folder(self) -> Path:
+        """Where the files to upload are written: the folder exported to, else the wizard's own."""
+        exported = self.ctx.state.roster.export_dir
+        return Path(exported) if exported else data_dir() / "exports" / self.district_key()
+
+    @staticmethod
+    def hub_files(paths: list[Path]) -> list[Path]:
+        return [path for path in paths if path.suffix == ".csv" and path.name != REPORT_NAME]
+
+    def uploaded(self, upload: Upload) -> None:
+        roster = self.ctx.state.roster
+        roster.upload_id, roster.upload_status = upload.id, upload.status or "processing"
+        self.ctx.save()
+
+    def polled(self, upload: Upload) -> None:
+        self.ctx.state.roster.upload_status = upload.status
+        self.ctx.save()
+
+    @property
+    def upload_accepted(self) -> bool:
+        return self.ctx.state.roster.upload_status == ACCEPTED
+
+    # --- closing -------------------------------------------------------------------------------------------
+    def needs_closing_question(self) -> bool:
+        """Offline with prepared files not exported (or exported with errors)."""
+        return not (self.online or self.result is None or (self.exported and not self.result.error_count))
+
+    def closing_question(self, leave_out_errors: bool) -> str:
+        result = self.result
+        parts = []
+        if not self.exported:
+            parts.append("The hub files you prepared are not exported yet.")
+        if result is not None and result.error_count:
+            parts.append(
+                f"Your files still have {plural(result.error_count, 'error')}. "
+                + (
+                    "Rows with errors are left out of the export."
+                    if leave_out_errors
+                    else "To export anyway, tick “Leave out rows with errors” first."
+                )
+            )
+        parts.append("Your files and choices are saved either way: the wizard picks up here next time.")
+        return " ".join(parts)

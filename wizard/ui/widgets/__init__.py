@@ -1,0 +1,1 @@
+"""Widgets shared by the wizard's pages and the support view (never a page, never the window)."""
