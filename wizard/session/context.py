@@ -18,6 +18,7 @@ from wizard.session.embedded import EmbeddedHub, HubStarter
 from wizard.session.hub_access import HubAccess
 from wizard.session.questions import Questions, RecordedQuestions
 from wizard.session.settings import SessionSettings
+from wizard.session.signin import AlreadyRegistered, NotSignedIn, TokenPlace, token_place
 from wizard.session.summary import SisCount, sis_file_counts
 from wizard.state import DistrictForm, OnboardingState, StateUnreadable, load_state, save_state
 
@@ -57,6 +58,8 @@ class WizardContext:
         self.questions: Questions = questions if questions is not None else RecordedQuestions()
         self.hub = HubAccess(self.settings.client_policy)
         self.resume_requested = False  # Welcome's choice: continue along the saved path
+        self.sign_in_requested = False  # Welcome's choice: sign in with a district id and admin token
+        self._fresh_token: str | None = None
         self.credentials = credentials if credentials is not None else default_store()
         self._district_hub: DistrictSession | None = None
         self._district_hub_key: tuple[str, str] | None = None
@@ -68,6 +71,15 @@ class WizardContext:
             return cls(load_state(), **kwargs)
         except (StateUnreadable, UserFacingError) as error:
             return cls(None, load_error=error, **kwargs)
+
+    def start_over(self) -> None:
+        """Forget the saved onboarding on this computer (the hub keeps the district; tokens stay where they
+        are, so signing in to it again works). The hub choice is kept."""
+        self.state = OnboardingState(hub_url=self.state.hub_url)
+        self.resume_requested = self.sign_in_requested = False
+        with self._lock:
+            self._district_hub = None
+        self.save()
 
     def save(self) -> None:
         save_state(self.state)
@@ -113,8 +125,17 @@ class WizardContext:
                 self._owns_embedded = False
 
     # --- signing up and in ---------------------------------------------------------------------------------
+    def token_place(self, district_id: str | None = None) -> TokenPlace:
+        """Is this district's token available, and where: the one answer every page asks."""
+        return token_place(self.credentials, self.credential_scope(), district_id or self.state.district_id)
+
+    def take_fresh_token(self) -> str | None:
+        """The token of the sign-up that just completed, once (to show the admin when no keyring keeps it)."""
+        token, self._fresh_token = self._fresh_token, None
+        return token
+
     def sign_up(self, form: DistrictForm, idempotency_key: str) -> District:
-        from wizard.hub.errors import SignupAlreadyCompleted
+        from wizard.hub.errors import Conflict, SignupAlreadyCompleted
 
         try:
             district, token = self.hub.sign_up(self.hub_base_url(), form, idempotency_key)
@@ -130,7 +151,19 @@ class WizardContext:
                     "token you were given, or ask hub support to issue a new one.",
                 ) from None
             return self.sign_in(done.district_id, saved)
+        except Conflict as conflict:
+            if conflict.code != "district_already_registered":
+                raise
+            # One district per district: an NCES id already registered is signed in to, not registered again.
+            district_id = str(getattr(conflict, "district_id", "") or "")
+            saved = (
+                self.credentials.admin_token(self.credential_scope(), district_id) if district_id else None
+            )
+            if saved:
+                return self.sign_in(district_id, saved)
+            raise AlreadyRegistered(conflict.message, district_id) from None
         self._remember_token(district.id, token)
+        self._fresh_token = token
         return district
 
     def sign_in(self, district_id: str, token: str) -> District:
@@ -146,8 +179,6 @@ class WizardContext:
 
     def district_hub(self) -> DistrictSession:
         """The signed-in district's view of the hub (token from the keyring)."""
-        from wizard.session.hub_access import load_token
-
         district_id = self.state.district_id
         if not district_id:
             raise UserFacingError("Your district is not signed in yet.", "Go back to “Sign up or sign in”.")
@@ -155,7 +186,9 @@ class WizardContext:
         with self._lock:
             if self._district_hub is not None and self._district_hub_key == (base_url, district_id):
                 return self._district_hub
-        token = load_token(self.credentials, self.credential_scope(), district_id)
+        token = self.credentials.admin_token(self.credential_scope(), district_id)
+        if not token:
+            raise NotSignedIn(district_id)
         hub = self.hub.open_district(base_url, district_id, token)
         with self._lock:
             self._district_hub, self._district_hub_key = hub, (base_url, district_id)

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.credentials import CredentialStore
-from wizard.errors import UserFacingError
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
     App,
@@ -170,16 +168,6 @@ class HubAccess:
                 return hub.app_icon(hub.app(app) if isinstance(app, str) else app)
             except HubError:
                 return None
-
-
-def load_token(store: CredentialStore, scope: str, district_id: str) -> str:
-    token = store.admin_token(scope, district_id)
-    if not token:
-        raise UserFacingError(
-            "Your sign-in for this district is not saved on this computer.",
-            "Go back to “Sign up or sign in”, choose “Use a different district” and sign in with your admin token.",
-        )
-    return token
 
 
 def login_link_check(students: Sequence[RosterUser], roster: VendorRoster | None) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QWizard
 from wizard.flow import PageId, next_page
 from wizard.session.context import WizardContext
 from wizard.session.journey import finish, record_visit, resume_path
-from wizard.ui.pages import build_pages
+from wizard.session.signin import TokenPlace
+from wizard.ui.pages import PAGE_CLASSES, build_pages
 from wizard.ui.pages.base import BasePage
 
 
@@ -48,11 +49,27 @@ class OnboardingWizard(QWizard):
     # --- the Navigator protocol ----------------------------------------------------------------------------
     def route_after(self, page_id: PageId) -> int:
         if page_id is PageId.WELCOME and self.ctx.resume_requested:
-            self._replay = resume_path(self.ctx.state)
+            signed_in = self.ctx.token_place() is not TokenPlace.MISSING
+            self._replay = resume_path(self.ctx.state, signed_in=signed_in)
             if self._replay:
                 return int(self._replay[0])
         following = next_page(self.ctx.state, page_id)
         return int(following) if following is not None else -1
+
+    def started_over(self) -> None:
+        """After Start over on Welcome: the other pages are built afresh, so none shows the old onboarding."""
+        for page_id in PageId:
+            if page_id is PageId.WELCOME:
+                continue
+            old = self._pages[page_id]
+            old.leave()
+            self.removePage(int(page_id))
+            old.deleteLater()
+            page = PAGE_CLASSES[page_id](self.ctx)
+            self._pages[page_id] = page
+            self.setPage(int(page_id), page)
+            page.attach(self)
+        self._not_initialized.clear()
 
     # --- QWizard's virtual hooks, for the resume's walk ----------------------------------------------------
     def nextId(self) -> int:

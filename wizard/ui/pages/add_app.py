@@ -282,9 +282,15 @@ class AddAppPage(BasePage):
             return self.ctx.district_hub().connection(connection_id)
 
         worker = self.run_task(
-            fetch, self._connection_loaded, message=self.tr("Checking for news from the vendor…"), quiet=True
+            fetch, self._polled, message=self.tr("Checking for news from the vendor…"), quiet=True
         )
         worker.finished.connect(self._poll_finished)
+
+    def _polled(self, connection: Connection) -> None:
+        """A poll's answer, unless the admin's own request (a reply, the authorization) is still on its way:
+        its answer is the newer one and comes next."""
+        if not self.is_busy:
+            self._connection_loaded(connection)
 
     def _poll_finished(self) -> None:
         self._polling = False

@@ -35,6 +35,8 @@ class Navigator(Protocol):
 
     def accept(self) -> None: ...
 
+    def started_over(self) -> None: ...
+
 
 class BasePage(QWizardPage):
     """A wizard page with an error banner, a busy bar, and tracked workers and timers.
@@ -84,6 +86,11 @@ class BasePage(QWizardPage):
     def go_next(self) -> None:
         if self._navigator is not None:
             self._navigator.next()
+
+    def go_to_start(self) -> None:
+        """The saved onboarding was forgotten: every other page starts afresh."""
+        if self._navigator is not None:
+            self._navigator.started_over()
 
     def finish(self) -> None:
         if self._navigator is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import fields
 
@@ -23,52 +22,13 @@ from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
 from wizard.session.context import WizardContext
+from wizard.session.signin import AlreadyRegistered, TokenPlace, token_sentence
+from wizard.session.signup import FIELD_LABELS, SIS_VENDORS, form_problems, hub_field_name
 from wizard.state import DistrictForm
 from wizard.ui.pages.base import BasePage
-from wizard.ui.widgets.look import repolish
-from wizard.us_states import is_us_state, nces_state_problem, us_states
-
-SIS_VENDORS = ("PowerSchool", "Infinite Campus", "Skyward", "Aeries", "Synergy", "Focus", "Other")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-
-FIELD_LABELS: dict[str, str] = {
-    "name": "District &name",
-    "state": "S&tate",
-    "nces_id": "NCES district &id",
-    "sis_vendor": "SIS &vendor",
-    "admin_name": "Your na&me",
-    "admin_email": "Your &email",
-    "admin_phone": "Your p&hone",
-}
-
-
-def hub_field_name(key: str) -> str:
-    """The hub names fields "district.name" / "admin.email"; the form calls them name / admin_email."""
-    group, _, name = key.partition(".")
-    return f"admin_{name}" if group == "admin" else (name or group)
-
-
-def form_problems(form: DistrictForm) -> dict[str, str]:
-    """Field -> what is wrong with it, in words for the admin. Empty when the form can be sent."""
-    problems: dict[str, str] = {}
-    if not form.name.strip():
-        problems["name"] = "Type your district's name."
-    if not is_us_state(form.state):
-        problems["state"] = "Choose the state your district is in."
-    if not re.fullmatch(r"\d{7}", form.nces_id.strip()):
-        problems["nces_id"] = "The NCES district id has 7 digits, e.g. 0601234 (look it up at nces.ed.gov)."
-    elif (mismatch := nces_state_problem(form.nces_id, form.state)) is not None:
-        problems["nces_id"] = mismatch
-    if not form.sis_vendor.strip():
-        problems["sis_vendor"] = "Choose your student information system."
-    if not form.admin_name.strip():
-        problems["admin_name"] = "Type your name."
-    if not _EMAIL.match(form.admin_email.strip()):
-        problems["admin_email"] = "Type an email address like name@district.org."
-    digits = re.sub(r"\D", "", form.admin_phone)
-    if not 10 <= len(digits) <= 15 or re.search(r"[^\d\s()+.\-]", form.admin_phone):
-        problems["admin_phone"] = "Type a phone number with its area code, e.g. (555) 201-4400."
-    return problems
+from wizard.ui.widgets.look import repolish, set_tone
+from wizard.ui.widgets.token_boxes import NoKeyringChoice, TokenOnce
+from wizard.us_states import us_states
 
 
 class SignUpPage(BasePage):
@@ -87,6 +47,8 @@ class SignUpPage(BasePage):
         self.switch_button.clicked.connect(self._forget_district)
         self.content.addWidget(self.done_note)
         self.content.addWidget(self.switch_button)
+        self.token_once = TokenOnce()
+        self.content.addWidget(self.token_once)
 
         self.form_area = QWidget()
         area = QVBoxLayout(self.form_area)
@@ -140,15 +102,11 @@ class SignUpPage(BasePage):
         self.inputs["nces_id"].setPlaceholderText("0601234")
         self.inputs["admin_email"].setPlaceholderText("name@district.org")
         area.addWidget(self.signup_box)
-        why = QLabel(
-            self.tr(
-                "The hub uses your NCES id to recognise your district, and contacts you by email or phone while "
-                "an app's vendor reviews your request. When you register, the hub gives the wizard an admin token: "
-                "it is kept in this computer's keyring, never in a file."
-            )
-        )
-        why.setWordWrap(True)
-        area.addWidget(why)
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        area.addWidget(self.why)
+        self.no_keyring = NoKeyringChoice()
+        area.addWidget(self.no_keyring)
 
         self.signin_box = QGroupBox(self.tr("Your registered district"))
         signin_layout = QFormLayout(self.signin_box)
@@ -173,7 +131,6 @@ class SignUpPage(BasePage):
         self.content.addStretch(1)
         self.kind_group.buttonToggled.connect(self._kind_changed)
         self._touched: set[str] = set()
-        self._keyring_warning = ""
 
     # --- state <-> widgets ---------------------------------------------------------------------------------
     def initializePage(self) -> None:
@@ -189,7 +146,21 @@ class SignUpPage(BasePage):
             else:
                 widget.setText(value)
         self._touched = {name for name in self.inputs if getattr(form, name)}
-        self.new_district.setChecked(True)
+        (self.existing if self.ctx.sign_in_requested else self.new_district).setChecked(True)
+        keyring = self.ctx.credentials.persistent
+        self.why.setText(
+            self.tr(
+                "The hub uses your NCES id to recognise your district, and contacts you by email or phone while "
+                "an app's vendor reviews your request. When you register, the hub gives the wizard an admin "
+                "token: {where}"
+            ).format(
+                where=self.tr("it is kept in this computer's keyring, never in a file.")
+                if keyring
+                else self.tr("it is never written to a file, and this computer has no keyring to keep it in.")
+            )
+        )
+        self.no_keyring.setVisible(not keyring)
+        self.token_once.forget()
         self._show_signed_in()
         self._refresh_errors()
 
@@ -228,18 +199,34 @@ class SignUpPage(BasePage):
         self.signin_box.setVisible(self.existing.isChecked())
         self.completeChanged.emit()
 
+    def _needs_token(self) -> bool:
+        """Signed up, but the district's token is not on this computer: sign in again to go on."""
+        return self.ctx.state.signed_up and self.ctx.token_place() is TokenPlace.MISSING
+
     def _show_signed_in(self) -> None:
         state = self.ctx.state
         signed_in = state.signed_up
+        needs_token = self._needs_token()
         self.done_note.setVisible(signed_in)
         self.switch_button.setVisible(signed_in)
-        self.form_area.setVisible(not signed_in)
+        self.form_area.setVisible(not signed_in or needs_token)
         if signed_in:
-            self.done_note.setText(
-                self.tr(
-                    "✓ Signed in as {name} (district id {id}). Your admin token is in the system keyring."
-                ).format(name=state.district_form.name or self.tr("your district"), id=state.district_id)
-            )
+            name = state.district_form.name or self.tr("your district")
+            if needs_token:
+                self.done_note.setText(
+                    self.tr("! {name} (district id {id}) is registered. {where}").format(
+                        name=name, id=state.district_id, where=self.tr(token_sentence(TokenPlace.MISSING))
+                    )
+                )
+                self.existing.setChecked(True)
+                self.district_id.setText(state.district_id)
+            else:
+                self.done_note.setText(
+                    self.tr("✓ Signed in as {name} (district id {id}). {where}").format(
+                        name=name, id=state.district_id, where=self.tr(token_sentence(self.ctx.token_place()))
+                    )
+                )
+            set_tone(self.done_note, "warnNote" if needs_token else "okNote")
         self._kind_changed()
 
     def _forget_district(self) -> None:
@@ -250,7 +237,7 @@ class SignUpPage(BasePage):
 
     # --- completeness and commit ---------------------------------------------------------------------------
     def ready(self) -> bool:
-        if self.ctx.state.signed_up:
+        if self.token_once.isVisible() or (self.ctx.state.signed_up and not self._needs_token()):
             return True
         if self.existing.isChecked():
             return bool(self.district_id.text().strip() and self.token.text().strip())
@@ -272,8 +259,9 @@ class SignUpPage(BasePage):
 
     def validatePage(self) -> bool:
         state = self.ctx.state
-        if state.signed_up:
+        if state.signed_up and not self._needs_token():
             state.mark_completed(self.page_id)
+            self.token_once.forget()
             self.ctx.save()
             return True
         if self.existing.isChecked():
@@ -293,7 +281,7 @@ class SignUpPage(BasePage):
             lambda progress, cancel: self.ctx.sign_up(form, key),
             self._signed_in,
             message=self.tr("Registering your district…"),
-            on_error=self.handle_field_errors,
+            on_error=self._sign_up_failed,
         )
 
     def _signed_in(self, district: District) -> bool:
@@ -317,11 +305,28 @@ class SignUpPage(BasePage):
         if steps.get("roster_uploaded"):
             state.mark_completed(PageId.PREPARE_ROSTER)
         state.mark_completed(self.page_id)
-        state.signup_key = ""  # the token is in the keyring now; the key must not outlive the sign-up
+        state.signup_key = ""  # the token is kept now; the key must not outlive the sign-up
         self.token.clear()
+        self.ctx.sign_in_requested = False
         self.ctx.save()
-        self._keyring_warning = self.ctx.keyring_warning() or ""
+        fresh = self.ctx.take_fresh_token()
+        if fresh and not self.ctx.credentials.persistent and self.no_keyring.wants_token_shown:
+            self._show_signed_in()
+            self.token_once.show_token(fresh, district.id)  # Next again moves on
+            self.completeChanged.emit()
+            return False
+        self._show_signed_in()
         return True
+
+    def _sign_up_failed(self, error: object) -> bool:
+        """A district already registered: sign in instead (its id filled in when the hub named it)."""
+        if isinstance(error, AlreadyRegistered):
+            self.existing.setChecked(True)
+            if error.district_id:
+                self.district_id.setText(error.district_id)
+            self.token.setFocus()
+            return False  # the banner says what happened and what to do
+        return self.handle_field_errors(error)
 
     def handle_field_errors(self, error: object) -> bool:
         """Put the hub's per-field complaints (422) under the fields; the banner still says what happened."""

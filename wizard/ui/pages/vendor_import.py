@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
+from wizard.hub.models import Connection
 from wizard.session.context import WizardContext
 from wizard.session.folders import start_folder
 from wizard.session.questions import FileKind
@@ -35,9 +36,11 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.models import FrameModel, Index
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
+from wizard.wire.vocab import ConnectionStatus
 
-VENDOR_ASKED = "vendor_requested_info"
-CONNECTED = "connected"
+VENDOR_ASKED = ConnectionStatus.VENDOR_REQUESTED_INFO
+CONNECTED = ConnectionStatus.CONNECTED
+REJECTED = ConnectionStatus.REJECTED
 
 OUTCOME_WORDS: dict[str, str] = {
     "linked_by_external_id": "Linked by ExternalID",
@@ -226,6 +229,10 @@ class VendorImportPage(BasePage):
         self.result: Any = None
         self._student_for_choice = ""
         self._reply_sent = False
+        # While the page is shown, the vendor may ask about the import or accept: the page notices.
+        self.connection_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll_connection)
+        self.connection_timer.setObjectName("vendorConnectionPoll")
+        self._connection_polling = False
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.roster_button.clicked.connect(self._pick_roster)
         self.clear_roster_button.clicked.connect(self._clear_roster)
@@ -483,6 +490,43 @@ class VendorImportPage(BasePage):
         self._show_vendor_question()
         self.completeChanged.emit()
 
+    # --- noticing the vendor while shown -------------------------------------------------------------------
+    def shown(self) -> None:
+        if self._connection_open():
+            self.connection_timer.start()
+
+    def _connection_open(self) -> bool:
+        app = self.ctx.state.app
+        return bool(app.connection_id) and app.connection_status not in {CONNECTED, REJECTED}
+
+    def _poll_connection(self) -> None:
+        if not self._connection_open():
+            self.connection_timer.stop()
+            return
+        if self._connection_polling:
+            return  # the last answer is still on its way
+        self._connection_polling = True
+        connection_id = self.ctx.state.app.connection_id
+        worker = self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().connection(connection_id),
+            self._connection_polled,
+            message=self.tr("Checking on the vendor…"),
+            quiet=True,
+        )
+        worker.finished.connect(self._connection_poll_done)
+
+    def _connection_poll_done(self) -> None:
+        self._connection_polling = False
+
+    def _connection_polled(self, connection: Connection) -> None:
+        app = self.ctx.state.app
+        if connection.status != app.connection_status:
+            app.connection_status = connection.status
+            self.ctx.save()
+            self._show_vendor_question()
+        if not self._connection_open():
+            self.connection_timer.stop()
+
     # --- telling the vendor --------------------------------------------------------------------------------
     def _vendor_waits(self) -> bool:
         return self.ctx.state.app.connection_status == VENDOR_ASKED
@@ -533,7 +577,7 @@ class VendorImportPage(BasePage):
         def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self.ctx.district_hub().reply(connection_id, message)
 
-        def sent(connection: Any) -> None:
+        def sent(connection: Connection) -> None:
             app = self.ctx.state.app
             app.connection_status = connection.status
             app.reply_draft = ""

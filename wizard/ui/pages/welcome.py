@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
@@ -16,6 +18,8 @@ from wizard.flow import PAGE_TITLES, PageId, resume_page
 from wizard.hub.errors import InsecureHubUrl
 from wizard.hub.transport import checked_base_url
 from wizard.session.context import WizardContext
+from wizard.session.questions import Option, Question
+from wizard.session.signin import TokenPlace
 from wizard.state import Mode
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import repolish
@@ -28,6 +32,40 @@ def hub_url_problem(text: str) -> str:
     except InsecureHubUrl as problem:
         return str(problem)
     return ""
+
+
+START_OVER, KEEP = "start_over", "keep"
+START_OVER_QUESTION = "start-over"
+
+
+def start_over_question(ctx: WizardContext) -> Question:
+    state = ctx.state
+    forgotten = (
+        "Forgotten on this computer: the answers you typed, the files you chose, your choices on each page and "
+        "where you stopped."
+    )
+    if state.signed_up:
+        name = state.district_form.name or "Your district"
+        kept = (
+            f"Kept on the hub: {name} (district id {state.district_id}, NCES id "
+            f"{state.district_form.nces_id or 'not given'}) with its uploaded roster and app connections. "
+            "Registering the same NCES id again signs you in to it instead of making a second district."
+        )
+        place = ctx.token_place()
+        token = {
+            TokenPlace.KEYRING: "Your admin token stays in this computer's keyring.",
+            TokenPlace.THIS_SESSION: "Your admin token stays available only until the wizard closes.",
+            TokenPlace.MISSING: "",
+        }[place]
+    else:
+        kept, token = "Nothing of yours is on the hub yet.", ""
+    return Question(
+        START_OVER_QUESTION,
+        "Start over?",
+        " ".join(part for part in (forgotten, kept, token) if part),
+        (Option(START_OVER, "&Start over", "destructive"), Option(KEEP, "&Keep my onboarding", "reject")),
+        default=KEEP,
+    )
 
 
 class WelcomePage(BasePage):
@@ -64,12 +102,18 @@ class WelcomePage(BasePage):
         self.online = QRadioButton(self.tr("&Connect my district to the hub (online)"))
         self.offline = QRadioButton(self.tr("&Prepare roster files only (offline, no account needed)"))
         self.resume = QRadioButton(self.tr("&Resume where I left off"))
+        self.sign_in = QRadioButton(self.tr("S&ign in to my registered district with its admin token"))
         self.support = QRadioButton(self.tr("&Support view for hub and vendor staff (opens its own window)"))
         self.support_window: QMainWindow | None = None
-        for number, button in enumerate((self.online, self.offline, self.resume, self.support)):
+        for number, button in enumerate((self.online, self.offline, self.resume, self.sign_in, self.support)):
             button.setAccessibleName(button.text().replace("&", ""))
             self.choices.addButton(button, number)
             choice_layout.addWidget(button)
+        self.start_over_button = QPushButton(self.tr("Start &over…"))
+        self.start_over_button.setAccessibleName(self.tr("Start over"))
+        self.start_over_button.setToolTip(self.tr("Forget this computer's saved onboarding and begin again"))
+        self.start_over_button.clicked.connect(self.start_over)
+        choice_layout.addWidget(self.start_over_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.content.addWidget(choice_box)
 
         hub_box = QGroupBox(self.tr("Which hub?"))
@@ -108,12 +152,14 @@ class WelcomePage(BasePage):
             self.show_error(self.ctx.load_error)
         resumable = self.ctx.has_saved_state and resume_page(state) is not None
         self.resume.setEnabled(resumable)
+        self.start_over_button.setVisible(self.ctx.has_saved_state)
         if resumable:
             where = PAGE_TITLES[PageId(state.current_page)]
             who = state.district_form.name or self.tr("roster files")
-            self.resume.setText(
-                self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
-            )
+            text = self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
+            if state.signed_up and self.ctx.token_place() is TokenPlace.MISSING:
+                text += self.tr(" (your admin token is not on this computer: you sign in with it first)")
+            self.resume.setText(text)
             self.resume.setChecked(True)
         elif state.mode is Mode.OFFLINE:
             self.offline.setChecked(True)
@@ -146,10 +192,19 @@ class WelcomePage(BasePage):
         resuming = self.resume.isChecked()
         if not resuming:
             state.mode = Mode.OFFLINE if self.offline.isChecked() else Mode.ONLINE
+        self.ctx.sign_in_requested = self.sign_in.isChecked()
         state.hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
         self.ctx.resume_requested = resuming
         self.ctx.save()
         return True
+
+    def start_over(self) -> None:
+        """Forget the saved onboarding on this computer, after saying what stays on the hub."""
+        if self.ask(start_over_question(self.ctx)) != START_OVER:
+            return
+        self.ctx.start_over()
+        self.go_to_start()
+        self.initializePage()
 
     def _open_support_view(self) -> None:
         from wizard.ui.support.launch import open_support_view  # the support view loads only when asked for
