@@ -53,7 +53,9 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     from wizard.sandbox.server import start_hub
     from wizard.sandbox.settings import HubSettings
     from wizard.session.context import WizardContext
+    from wizard.session.questions import RecordedQuestions
     from wizard.session.settings import SessionSettings
+    from wizard.ui.pages.sharing import LOCK_QUESTION, SAVE_AND_LOCK
     from wizard.ui.tour import take_screenshots
 
     sis = write_demo_sis_files(workdir / "sis")
@@ -64,6 +66,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
             embedded_hub=hub,
             credentials=memory_only_store(),
             settings=SessionSettings(connection_poll_ms=200, upload_poll_ms=200),
+            questions=RecordedQuestions(answers={LOCK_QUESTION: SAVE_AND_LOCK}),
         )
         return take_screenshots(ctx, sis, workdir, out)
     finally:

@@ -49,9 +49,11 @@ class FrameModel(QAbstractTableModel):
         parent: Any = None,
         headers: dict[str, str] | None = None,
         row_origins: Sequence[tuple[str, int]] | None = None,
+        full_text_tips: Iterable[str] = (),
     ) -> None:
         """`row_origins`: the input file and spreadsheet row of each frame row, shown in the row header;
-        without it the header counts rows as one spreadsheet would (header = row 1)."""
+        without it the header counts rows as one spreadsheet would (header = row 1). The cells of the
+        `full_text_tips` columns (long notes a narrow column cuts short) show their full text as a tooltip."""
         super().__init__(parent)
         self._frame = frame
         self._origins = list(row_origins or [])
@@ -59,6 +61,7 @@ class FrameModel(QAbstractTableModel):
         self._error_rows = set(error_rows)  # row positions
         # (row position, column name) -> (severity, message)
         self._cell_problems = cell_problems or {}
+        self._full_text_tips = set(full_text_tips)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -83,6 +86,8 @@ class FrameModel(QAbstractTableModel):
             return text
         if role == Qt.ItemDataRole.ToolTipRole and problem:
             return f"{severity.capitalize()}: {problem}"
+        if role == Qt.ItemDataRole.ToolTipRole and name in self._full_text_tips:
+            return _text(self._frame.iat[row, column]) or None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             background, foreground = self._colours(row, severity, problem)
             if background is not None:

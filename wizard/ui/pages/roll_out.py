@@ -4,6 +4,8 @@ per-school login instructions (PDF), and export a summary of everything done."""
 from __future__ import annotations
 
 import html
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,7 +90,21 @@ def summary_text(state: OnboardingState) -> str:
 
 
 def write_pdf(document_html: str, target: Path) -> Path:
-    """Render HTML to a Letter-size PDF through Qt's print support."""
+    """Render HTML to a Letter-size PDF through Qt's print support, readable by the user only (it names the
+    district's schools), written to a temporary file in the same folder and renamed into place."""
+    handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)  # mkstemp made it 0600; Qt writes into the existing file and keeps that
+    temporary = Path(temporary_name)
+    try:
+        _print_pdf(document_html, temporary)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _print_pdf(document_html: str, target: Path) -> None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
@@ -103,7 +119,6 @@ def write_pdf(document_html: str, target: Path) -> Path:
     document = QTextDocument()
     document.setHtml(document_html)
     document.print_(printer)
-    return target
 
 
 class RollOutPage(BasePage):

@@ -30,11 +30,13 @@ from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.session.context import WizardContext
+from wizard.session.questions import Option, Question
 from wizard.session.text import plural
 from wizard.state import SharingRule
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
+from wizard.wire.vocab import ConnectionStatus
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
@@ -65,6 +67,9 @@ STILL_CHANGEABLE: dict[str, str] = {
     "sections": "You can still add or remove sections.",
     "rules": "You can still change the rules.",
 }
+LOCK_QUESTION = "lock-sharing-type"
+SAVE_AND_LOCK, NOT_YET = "save", "not_yet"
+CONNECTED = ConnectionStatus.CONNECTED
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
 
@@ -147,6 +152,7 @@ class SharingPage(BasePage):
         self.recommendation = QLabel()
         self.recommendation.setObjectName("okNote")
         self.recommendation.setWordWrap(True)
+        self.recommendation.hide()  # shown with the app's reason once loaded; never an empty green box
         self.lock_note = QLabel()
         self.lock_note.setObjectName("warnNote")
         self.lock_note.setWordWrap(True)
@@ -216,6 +222,7 @@ class SharingPage(BasePage):
     # --- loading -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         connection_id = self.ctx.state.app.connection_id
+        self.recommendation.hide()
 
         def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
@@ -425,6 +432,8 @@ class SharingPage(BasePage):
 
     def _save(self) -> None:
         sharing, connection_id = self.current_sharing(), self.ctx.state.app.connection_id
+        if self._save_locks_type() and self.ask(self._lock_question(sharing.type or "")) != SAVE_AND_LOCK:
+            return
 
         def saved(result: Sharing) -> None:
             self._apply_lock(result)
@@ -441,6 +450,27 @@ class SharingPage(BasePage):
             message=self.tr("Saving the sharing…"),
             on_error=self._save_failed,
             retry=self._save,
+        )
+
+    def _save_locks_type(self) -> bool:
+        """The vendor has accepted and the type is not locked yet: this save fixes the type for good."""
+        return not self._locked_type and self.ctx.state.app.connection_status == CONNECTED
+
+    def _lock_question(self, sharing_type: str) -> Question:
+        label = SHARING_TYPES.get(sharing_type, (sharing_type, ""))[0].replace("&", "")
+        still = STILL_CHANGEABLE.get(sharing_type, "")
+        return Question(
+            LOCK_QUESTION,
+            self.tr("Lock the sharing type?"),
+            self.tr(
+                "The vendor has accepted the connection, so once you save, the sharing type stays “{type}” "
+                "for good. {still}"
+            ).format(type=label, still=self.tr(still)),
+            (
+                Option(SAVE_AND_LOCK, self.tr("&Save and lock the type")),
+                Option(NOT_YET, self.tr("&Not yet"), "reject"),
+            ),
+            default=NOT_YET,
         )
 
     def _save_failed(self, error: object) -> bool:

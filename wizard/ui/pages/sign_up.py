@@ -91,6 +91,12 @@ class SignUpPage(BasePage):
             error = QLabel()
             error.setObjectName("fieldError")
             error.setWordWrap(True)
+            # The line under each field is kept while empty, so an error appearing does not move the
+            # fields below it under the admin's cursor.
+            policy = error.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            error.setSizePolicy(policy)
+            error.setMinimumHeight(error.fontMetrics().lineSpacing())
             error.hide()
             column = QVBoxLayout()
             column.setSpacing(2)

@@ -66,6 +66,7 @@ COLUMN_TITLES: dict[str, str] = {
     "candidates": "Possible matches",
     "note": "Note",
 }
+LONG_TEXT_COLUMNS = ("note", "candidates")
 SHOWN_COLUMNS = (
     "outcome",
     "Student_id",
@@ -361,9 +362,16 @@ class VendorImportPage(BasePage):
         shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
         shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
         shown.insert(1, "needs_decision", report["needs_decision"])
-        self.proxy.setSourceModel(FrameModel(shown, parent=self, headers=COLUMN_TITLES))
+        self.proxy.setSourceModel(
+            FrameModel(shown, parent=self, headers=COLUMN_TITLES, full_text_tips=LONG_TEXT_COLUMNS)
+        )
         self.table.hideColumn(1)
         self.table.resizeColumnsToContents()
+        # Long notes are cut short (…) to keep the table readable; the tooltip has the full text.
+        limit = 45 * self.table.fontMetrics().averageCharWidth()
+        for column in range(shown.shape[1]):
+            if self.table.columnWidth(column) > limit:
+                self.table.setColumnWidth(column, limit)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(lambda current, _previous: self._row_selected(current))
         self.outcome_filter.blockSignals(True)
