@@ -13,9 +13,9 @@ import io
 import random
 from pathlib import Path
 
-from wizard.roster.spec import hub_columns, hub_file_name
 from wizard.errors import UserFacingError
 from wizard.fileio import write_text_atomically
+from wizard.roster.spec import hub_columns, hub_file_name
 
 SCHOOLS: tuple[tuple[str, str, str, str], ...] = (
     # SIS id, name, low grade, high grade
