@@ -183,6 +183,32 @@ class _NoKeyring:
     priority = 0
 
 
+class _ProcessKeyring:
+    """A usable keyring backend that lives as long as this process: for the screenshot tour and tests, which
+    must walk the keyring path without ever touching the user's keyring."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self._secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+def process_keyring_store() -> CredentialStore:
+    """A credential store on a keyring of this process only (the tour, tests): it behaves as a real keyring
+    (the sign-in is 'saved'), and everything in it is gone when the process ends."""
+    return CredentialStore(backend=cast("keyring.backend.KeyringBackend", _ProcessKeyring()))
+
+
 def memory_only_store() -> CredentialStore:
     """A credential store that keeps secrets in memory for this run only (demo tours, never the user's keyring)."""
     return CredentialStore(backend=cast("keyring.backend.KeyringBackend", _NoKeyring()))

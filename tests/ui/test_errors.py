@@ -21,7 +21,7 @@ from tests.ui.walk import (
     resume,
     wait_idle,
 )
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
@@ -57,7 +57,7 @@ def _sign_up_page(qtbot: QtBot, ctx: WizardContext) -> tuple[Any, SignUpPage]:
 def test_sign_up_shows_a_hub_failure_keeps_the_form_and_retries(qtbot: QtBot, embedded_hub: Any) -> None:
     embedded_hub.set_faults([FaultRule("/api/v1/signups", error_rate=1.0, error_status=503, times=1)])
     window, page = _sign_up_page(
-        qtbot, context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+        qtbot, context(None, embedded_hub=embedded_hub, credentials=process_keyring_store())
     )
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
@@ -82,7 +82,7 @@ def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:
     from wizard.sandbox.settings import HubSettings
 
     port = _free_port()
-    ctx = context(OnboardingState(hub_url=f"http://127.0.0.1:{port}"), credentials=memory_only_store())
+    ctx = context(OnboardingState(hub_url=f"http://127.0.0.1:{port}"), credentials=process_keyring_store())
     window, page = _sign_up_page(qtbot, ctx)
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
@@ -100,7 +100,7 @@ def test_hub_down_then_up(qtbot: QtBot, tmp_path: Path) -> None:
 
 def test_sign_up_validates_as_typed_and_shows_the_hubs_field_errors(qtbot: QtBot, embedded_hub: Any) -> None:
     window, page = _sign_up_page(
-        qtbot, context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+        qtbot, context(None, embedded_hub=embedded_hub, credentials=process_keyring_store())
     )
     next_button = window.button(QWizard.WizardButton.NextButton)
     assert next_button.isEnabled()
@@ -205,7 +205,7 @@ def test_an_existing_district_signs_in_with_its_token(
     known = prepared_district(embedded_hub, tmp_path / "sis")
     token = known.credentials.admin_token("embedded-hub", known.state.district_id)
     assert token
-    fresh = context(OnboardingState(), embedded_hub=embedded_hub, credentials=memory_only_store())
+    fresh = context(OnboardingState(), embedded_hub=embedded_hub, credentials=process_keyring_store())
     window = open_wizard(qtbot, fresh)
     next_to(qtbot, window, PageId.SIGN_UP)
     page = window.page_for(PageId.SIGN_UP)
@@ -234,7 +234,7 @@ def test_an_existing_district_signs_in_with_its_token(
 
 
 def test_unreadable_inputs_are_explained(qtbot: QtBot, tmp_path: Path) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -337,7 +337,7 @@ def test_catalog_search_and_scopes_in_plain_words(qtbot: QtBot, embedded_hub: An
 def test_a_repeated_sign_up_signs_in_with_the_saved_token_and_the_key_is_then_forgotten(
     qtbot: QtBot, embedded_hub: Any
 ) -> None:
-    store = memory_only_store()
+    store = process_keyring_store()
     window, _page = _sign_up_page(qtbot, context(None, embedded_hub=embedded_hub, credentials=store))
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentId() == PageId.IDENTITY_AND_SYNC, timeout=WAIT_MS)
@@ -347,7 +347,7 @@ def test_a_repeated_sign_up_signs_in_with_the_saved_token_and_the_key_is_then_fo
     key = "key-of-a-sign-up-whose-answer-was-lost"
     first = ctx.sign_up(form, key)
     assert ctx.sign_up(form, key).id == first.id  # the hub replays only "done"; the saved token signs in
-    elsewhere = context(None, embedded_hub=embedded_hub, credentials=memory_only_store())
+    elsewhere = context(None, embedded_hub=embedded_hub, credentials=process_keyring_store())
     with pytest.raises(UserFacingError) as no_token:
         elsewhere.sign_up(form, key)
     assert first.id in str(no_token.value) and "Sign in to a district already registered" in str(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import WAIT_MS, context, fill_sign_up, next_to, open_wizard, restore_context, wait_idle
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.flow import PageId
 from wizard.session.questions import RecordedQuestions
 from wizard.state import OnboardingState, load_state
@@ -29,7 +29,7 @@ from wizard.ui.pages.prepare_roster import CLOSE_QUESTION, PrepareRosterPage
 
 
 def test_offline_preparation_needs_no_hub(qtbot: QtBot, tmp_path: Path) -> None:
-    ctx = context(None, credentials=memory_only_store())
+    ctx = context(None, credentials=process_keyring_store())
     window = open_wizard(qtbot, ctx)
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
@@ -57,7 +57,7 @@ def test_offline_preparation_needs_no_hub(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_the_issue_list_filters_live(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -77,7 +77,7 @@ def test_the_issue_list_filters_live(qtbot: QtBot) -> None:
 
 def test_demo_files_are_not_offered_for_a_real_hub(qtbot: QtBot) -> None:
     state = OnboardingState(hub_url="https://hub.example.org", district_id="d1")
-    window = open_wizard(qtbot, context(state, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(state, credentials=process_keyring_store()))
     page = window.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
     page.initializePage()
@@ -97,7 +97,7 @@ def _part_of_another_control(widget: QWidget) -> bool:
 
 
 def test_every_control_on_every_page_has_a_name_and_a_focus_policy(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     missing: list[str] = []
     for page_id in PageId:
         page = window.page_for(page_id)
@@ -142,7 +142,7 @@ def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
             threading.Event().wait(0.01)
 
     monkeypatch.setattr(pipeline, "prepare", slow_prepare)
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -167,7 +167,9 @@ def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: 
     from wizard.state import data_dir
 
     ctx = context(
-        None, credentials=memory_only_store(), start_hub=embedded_hub_starter(HubSettings(vendor_delay=0.0))
+        None,
+        credentials=process_keyring_store(),
+        start_hub=embedded_hub_starter(HubSettings(vendor_delay=0.0)),
     )
     window = open_wizard(qtbot, ctx)
     assert ctx._embedded is None  # nothing runs until a page needs the hub
@@ -188,7 +190,7 @@ def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: 
 
 
 def test_enter_moves_on_when_the_page_is_ready(qtbot: QtBot) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_Return)
     assert window.currentId() == PageId.PREPARE_ROSTER
@@ -198,7 +200,7 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
     from wizard.session.prepare import mapping_file
     from wizard.ui.models import MappingModel
 
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -219,7 +221,7 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
     assert mapping_file("offline").is_file()
     window.close()
 
-    again = open_wizard(qtbot, restore_context(credentials=memory_only_store()))
+    again = open_wizard(qtbot, restore_context(credentials=process_keyring_store()))
     next_to(qtbot, again, PageId.PREPARE_ROSTER)  # resume is preselected
     page = again.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
@@ -231,7 +233,7 @@ def test_an_edited_mapping_is_used_and_remembered(qtbot: QtBot) -> None:
 def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
     qtbot: QtBot, tmp_path: Path, choice: str, questions: RecordedQuestions
 ) -> None:
-    ctx = context(None, credentials=memory_only_store())
+    ctx = context(None, credentials=process_keyring_store())
     window = open_wizard(qtbot, ctx)
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
@@ -261,7 +263,7 @@ def test_finishing_offline_with_nothing_exported_asks_first_and_keeps_the_work(
 def test_finishing_offline_after_an_export_does_not_ask(
     qtbot: QtBot, tmp_path: Path, questions: RecordedQuestions
 ) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
@@ -279,7 +281,7 @@ def test_finishing_offline_after_an_export_does_not_ask(
 def test_closing_the_window_offline_with_nothing_exported_asks_too(
     qtbot: QtBot, choice: str, questions: RecordedQuestions
 ) -> None:
-    window = open_wizard(qtbot, context(None, credentials=memory_only_store()))
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)

@@ -21,7 +21,7 @@ from tests.ui.walk import (
     write_sis_files,
     write_vendor_roster,
 )
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.flow import PageId
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.identity_sync import IdentitySyncPage
@@ -40,7 +40,7 @@ class Session:
     """One wizard at a time over the same data folder, hub and keyring, like an admin reopening the app."""
 
     def __init__(self, qtbot: QtBot, hub: Any) -> None:
-        self.qtbot, self.hub, self.credentials = qtbot, hub, memory_only_store()
+        self.qtbot, self.hub, self.credentials = qtbot, hub, process_keyring_store()
         self.window = self._open()
 
     def _open(self) -> OnboardingWizard:

@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import WAIT_MS, context, fill_sign_up, next_to, open_wizard
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.flow import PageId
 from wizard.state import OnboardingState
 from wizard.ui.pages.sign_up import SignUpPage
 
 
 def test_an_nces_id_from_another_state_is_pointed_out(qtbot: QtBot) -> None:
-    page = SignUpPage(context(OnboardingState(), credentials=memory_only_store()))
+    page = SignUpPage(context(OnboardingState(), credentials=process_keyring_store()))
     qtbot.addWidget(page)
     page.show()
     fill_sign_up(qtbot, page)  # 0601234 in California
@@ -33,7 +33,7 @@ def test_an_nces_id_from_another_state_is_pointed_out(qtbot: QtBot) -> None:
 def test_next_disabled_says_what_is_missing(qtbot: QtBot) -> None:
     from wizard.ui.pages.identity_sync import IdentitySyncPage
 
-    ctx = context(OnboardingState(), credentials=memory_only_store())
+    ctx = context(OnboardingState(), credentials=process_keyring_store())
     page = SignUpPage(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -93,7 +93,7 @@ def test_the_hubs_field_errors_appear_under_the_fields(qtbot: QtBot) -> None:
     thread.start()
     try:
         state = OnboardingState(hub_url=f"http://127.0.0.1:{hub.server_address[1]}")
-        window = open_wizard(qtbot, context(state, credentials=memory_only_store()))
+        window = open_wizard(qtbot, context(state, credentials=process_keyring_store()))
         window.page_for(PageId.WELCOME).online.setChecked(True)  # type: ignore[attr-defined]
         next_to(qtbot, window, PageId.SIGN_UP)
         page = window.page_for(PageId.SIGN_UP)

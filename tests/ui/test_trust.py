@@ -108,9 +108,18 @@ def test_resuming_without_the_token_asks_for_it_and_every_page_tells_the_same_st
     welcome = again.page_for(PageId.WELCOME)
     assert isinstance(welcome, WelcomePage)
     assert "not on this computer" in welcome.resume.text()
-    resume(qtbot, again, PageId.SIGN_UP)  # not a page that would fail for want of the token
+    resume(qtbot, again, PageId.IDENTITY_AND_SYNC)  # where the admin stopped
+    identity = again.page_for(PageId.IDENTITY_AND_SYNC)
+    assert isinstance(identity, IdentitySyncPage)
+    identity._select(identity.identity_group, "google")
+    identity._select(identity.sync_group, "sftp")
+    _press_next(qtbot, again)  # needs the hub as the district: says the same as every other page
+    qtbot.waitUntil(identity.banner.isVisible, timeout=WAIT_MS)
+    assert "not saved on this computer" in identity.banner.message.text()
+    assert district_id in identity.banner.hint.text()
+    again.back()  # the Back path survived the close: on to the sign-in
     sign_up = again.page_for(PageId.SIGN_UP)
-    assert isinstance(sign_up, SignUpPage)
+    assert isinstance(sign_up, SignUpPage) and again.currentId() == PageId.SIGN_UP
     assert again.ctx.token_place() is TokenPlace.MISSING
     assert "not on this computer" in sign_up.done_note.text()  # never "in the keyring"
     assert "keyring." not in sign_up.done_note.text()

@@ -8,7 +8,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import context
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.hub.models import CountPair, Upload, Validation
 from wizard.session.context import SisCount, WizardContext
 from wizard.session.prepare import received_summary
@@ -51,7 +51,7 @@ KEPT = {"schools": 3, "teachers": 10, "sections": 20, "students": 55, "enrollmen
 def _page(qtbot: QtBot, tmp_path: Path) -> tuple[ValidatePage, WizardContext]:
     state = OnboardingState()
     state.roster.export_dir = str(tmp_path / "export")
-    ctx = context(state, credentials=memory_only_store())
+    ctx = context(state, credentials=process_keyring_store())
     page = ValidatePage(ctx)
     qtbot.addWidget(page)
     return page, ctx

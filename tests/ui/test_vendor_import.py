@@ -7,14 +7,14 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import context
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.state import OnboardingState, data_dir
 from wizard.ui.pages.vendor_import import VendorImportPage
 
 
 def test_the_folder_picker_starts_where_the_admin_finds_it_again(qtbot: QtBot, tmp_path: Path) -> None:
     state = OnboardingState()
-    page = VendorImportPage(context(state, credentials=memory_only_store()))
+    page = VendorImportPage(context(state, credentials=process_keyring_store()))
     qtbot.addWidget(page)
     first = page.output_folder_start()
     assert first.is_dir() and data_dir() not in [first, *first.parents]

@@ -317,13 +317,13 @@ def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_th
 
 
 def test_launching_before_the_vendor_accepts_says_who_must_act(qtbot: QtBot) -> None:
-    from wizard.credentials import memory_only_store
+    from wizard.credentials import process_keyring_store
     from wizard.hub.errors import Conflict
     from wizard.state import OnboardingState
 
     state = OnboardingState()
     state.app.app_name = "Symphony Math"
-    page = RollOutPage(context(state, credentials=memory_only_store()))
+    page = RollOutPage(context(state, credentials=process_keyring_store()))
     qtbot.addWidget(page)
     refused = Conflict(
         "Could not launch the app: it clashes with the current state.", "", code="not_connected"

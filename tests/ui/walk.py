@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from wizard.app.hub import embedded_hub_starter
-from wizard.credentials import memory_only_store
+from wizard.credentials import process_keyring_store
 from wizard.demo import write_demo_sis_files
 from wizard.errors import UserFacingError
 from wizard.flow import PageId
@@ -40,9 +40,11 @@ DEFAULTS = SessionDefaults()  # replaced for each test by the `session_defaults`
 
 
 def context(state: OnboardingState | None = None, **kwargs: Any) -> WizardContext:
-    """A wizard session as the composition root builds it, with this test's settings and recorded answers;
-    the built-in hub starts on demand unless the test lends one (`embedded_hub=`)."""
+    """A wizard session as the composition root builds it, with this test's settings and recorded answers,
+    and a keyring of this process; the built-in hub starts on demand unless the test lends one
+    (`embedded_hub=`)."""
     kwargs.setdefault("settings", DEFAULTS.settings)
+    kwargs.setdefault("credentials", process_keyring_store())  # never the user's (or the runner's) keyring
     kwargs.setdefault("questions", DEFAULTS.questions)
     if "embedded_hub" not in kwargs:
         kwargs.setdefault("start_hub", embedded_hub_starter())
@@ -164,7 +166,7 @@ def prepared_district(
     """A district signed up, set up and rostered through the hub client (not the GUI), optionally with an app
     added and authorized, and a context that resumes at `state_page` — for page-level tests."""
     sis = write_sis_files(folder)
-    store = memory_only_store()
+    store = process_keyring_store()
     state = OnboardingState(mode=Mode.ONLINE, current_page=int(state_page))
     state.district_form = DistrictForm(
         "Cedar Unified", "CA", "0601235", "PowerSchool", "Ana Ruiz", "ana@cedar.k12.ca.us", "5552014400"

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _tour(workdir: Path, out: Path) -> list[Path]:
     """A private built-in hub and the demo district's SIS files for the GUI's tour (`wizard.ui.tour`)."""
-    from wizard.credentials import memory_only_store
+    from wizard.credentials import process_keyring_store
     from wizard.demo import write_demo_sis_files
     from wizard.sandbox.server import start_hub
     from wizard.sandbox.settings import HubSettings
@@ -64,7 +64,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         ctx = WizardContext(
             None,
             embedded_hub=hub,
-            credentials=memory_only_store(),
+            credentials=process_keyring_store(),
             settings=SessionSettings(connection_poll_ms=200, upload_poll_ms=200),
             questions=RecordedQuestions(answers={LOCK_QUESTION: SAVE_AND_LOCK}),
         )

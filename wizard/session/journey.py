@@ -19,20 +19,18 @@ def record_visit(state: OnboardingState, page: PageId) -> None:
         state.history.append(int(page))
 
 
-def resume_path(state: OnboardingState, *, signed_in: bool = True) -> list[PageId]:
+def resume_path(state: OnboardingState) -> list[PageId]:
     """The pages a resume walks through, ending where the admin stopped, so Back retraces their steps.
 
     The saved path is used when it ends at the resumed page and belongs to this journey; otherwise (a state
-    saved before paths were kept) the journey's pages done so far, in order, lead to it. When the district's
-    token is not on this computer (`signed_in` False) the resume stops at the sign-in, and Next from there
-    continues with the first step not done. [] when there is nothing to resume."""
+    saved before paths were kept) the journey's pages done so far, in order, lead to it. (Without the
+    district's token on this computer the pages say so, all alike, and Back leads to the sign-in.) [] when
+    there is nothing to resume."""
     if state.finished:
         return []
     target = resume_page(state)
     if target is None:
         return []
-    if not signed_in and target is not PageId.SIGN_UP and state.signed_up:
-        return [PageId.SIGN_UP]
     pages = journey(state)
     saved = [PageId(page) for page in state.history if page in set(PageId)]
     if (

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWizard
 from wizard.flow import PageId, next_page
 from wizard.session.context import WizardContext
 from wizard.session.journey import finish, record_visit, resume_path
-from wizard.session.signin import TokenPlace
 from wizard.ui.pages import PAGE_CLASSES, build_pages
 from wizard.ui.pages.base import BasePage
 
@@ -49,8 +48,7 @@ class OnboardingWizard(QWizard):
     # --- the Navigator protocol ----------------------------------------------------------------------------
     def route_after(self, page_id: PageId) -> int:
         if page_id is PageId.WELCOME and self.ctx.resume_requested:
-            signed_in = self.ctx.token_place() is not TokenPlace.MISSING
-            self._replay = resume_path(self.ctx.state, signed_in=signed_in)
+            self._replay = resume_path(self.ctx.state)
             if self._replay:
                 return int(self._replay[0])
         following = next_page(self.ctx.state, page_id)

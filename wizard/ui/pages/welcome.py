@@ -158,7 +158,9 @@ class WelcomePage(BasePage):
             who = state.district_form.name or self.tr("roster files")
             text = self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
             if state.signed_up and self.ctx.token_place() is TokenPlace.MISSING:
-                text += self.tr(" (your admin token is not on this computer: you sign in with it first)")
+                text += self.tr(
+                    " (your admin token is not on this computer: sign in with it on “Sign up or sign in”)"
+                )
             self.resume.setText(text)
             self.resume.setChecked(True)
         elif state.mode is Mode.OFFLINE:
