@@ -116,13 +116,17 @@ def _prepare_page(district: Path) -> tuple[Any, Any, Any]:
     _offscreen()
     from PySide6.QtWidgets import QApplication
 
+    from wizard.credentials import memory_only_store
     from wizard.flow import PageId
-    from wizard.ui.context import WizardContext
-    from wizard.ui.hub_access import memory_only_store
+    from wizard.session.context import WizardContext
+    from wizard.session.questions import RecordedQuestions
+    from wizard.ui.pages.prepare_roster import CLOSE_ANYWAY, CLOSE_QUESTION
     from wizard.ui.wizard_window import OnboardingWizard
 
     app = QApplication.instance() or QApplication([])
-    window = OnboardingWizard(WizardContext(None, credentials=memory_only_store()))
+    # Nothing to keep when the bench closes the wizard: the close question is answered "close anyway".
+    questions = RecordedQuestions(answers={CLOSE_QUESTION: CLOSE_ANYWAY})
+    window = OnboardingWizard(WizardContext(None, credentials=memory_only_store(), questions=questions))
     window.show()
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     window.next()
@@ -133,9 +137,6 @@ def _prepare_page(district: Path) -> tuple[Any, Any, Any]:
 
 
 def _close(window: Any, page: Any) -> None:
-    from wizard.ui.pages.prepare_roster import CLOSE_ANYWAY
-
-    page.ask_before_closing = lambda _text: CLOSE_ANYWAY  # nothing to keep: no modal question
     window.close()
     window.ctx.close()
 
