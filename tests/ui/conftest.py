@@ -60,7 +60,7 @@ def embedded_hub(tmp_path):  # type: ignore[no-untyped-def]
 def session_defaults() -> Iterator[SessionDefaults]:
     """What every context a test builds through `tests.ui.walk.context` gets: the session's settings and
     recorded answers to the wizard's questions (no dialog ever opens in a test)."""
-    from wizard.ui.pages.sharing import LOCK_QUESTION, SAVE_AND_LOCK
+    from wizard.session.sharing import LOCK_QUESTION, SAVE_AND_LOCK
 
     defaults = SessionDefaults()
     # Walks save sharing after the vendor accepted, as admins do: they confirm locking the type.

@@ -25,10 +25,11 @@ from wizard.flow import PageId
 from wizard.sandbox.settings import FaultRule
 from wizard.session.folders import documents_folder
 from wizard.session.questions import FileQuestion, RecordedQuestions
+from wizard.session.sharing import LOCK_QUESTION, NOT_YET, SAVE_AND_LOCK
 from wizard.state import Mode, OnboardingState
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.roll_out import write_pdf
-from wizard.ui.pages.sharing import LOCK_QUESTION, NOT_YET, SAVE_AND_LOCK, SharingPage
+from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
 from wizard.ui.pages.vendor_import import VendorImportPage
 

@@ -55,7 +55,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     from wizard.session.context import WizardContext
     from wizard.session.questions import RecordedQuestions
     from wizard.session.settings import SessionSettings
-    from wizard.ui.pages.sharing import LOCK_QUESTION, SAVE_AND_LOCK
+    from wizard.session.sharing import LOCK_QUESTION, SAVE_AND_LOCK
     from wizard.ui.tour import take_screenshots
 
     sis = write_demo_sis_files(workdir / "sis")

@@ -317,3 +317,33 @@ class TargetDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+def cell(frame: pd.DataFrame, row: int, column: str) -> str:
+    return str(frame[column].iloc[row])
+
+
+class OutcomeFilter(QSortFilterProxyModel):
+    """Rows of the match report whose outcome is the chosen one ("" = all, "decide" = waiting for a decision).
+
+    The rows to keep are worked out with pandas for the whole report at once; the per-row hook only looks up.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.outcome = ""
+        self._accepted: list[bool] | None = None
+
+    def set_outcome(self, outcome: str) -> None:
+        self.outcome = outcome
+        model = self.sourceModel()
+        if not outcome or not isinstance(model, FrameModel):
+            self._accepted = None
+        elif outcome == "decide":
+            self._accepted = (model.frame["needs_decision"] == "yes").astype(bool).tolist()
+        else:
+            self._accepted = (model.frame["outcome"] == outcome).astype(bool).tolist()
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return self._accepted is None or self._accepted[source_row]

@@ -4,7 +4,6 @@ timeline with the vendor's questions and a reply box. Waiting can last days: the
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
@@ -25,6 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PageId
+from wizard.session.connection import (
+    CONNECTED,
+    MILESTONES,
+    PENDING_AUTHORIZATION,
+    REJECTED,
+    history_sentence,
+    status_words,
+)
 from wizard.session.context import WizardContext
 from wizard.session.text import plural, when
 from wizard.tasks import CancelToken, ProgressCallback
@@ -36,56 +43,6 @@ if TYPE_CHECKING:
     from wizard.hub.models import App, Connection, HistoryEvent
 
 APP_ROLE = Qt.ItemDataRole.UserRole + 1
-
-# How each kind of history entry reads. The hub's own note on an entry is shown only where it carries words
-# someone wrote (a question, an answer, the vendor's message); for the rest the wizard says it in plain words.
-HISTORY_WORDS: dict[str, str] = {
-    "added": "You added {app}.",
-    "authorized": "You authorized {app} to see: {scopes}.",
-    "asked": "The vendor asked: “{message}”",
-    "replied": "You answered: “{message}”",
-    "message": "You wrote: “{message}”",
-    "accepted": "The vendor accepted the connection.",
-    "accepted_with_message": "The vendor accepted the connection: “{message}”",
-    "rejected": "The vendor declined: “{message}”",
-    "sharing_saved": "You chose what {app} may see.",
-    "launched": "You set the launch date: {date}.",
-}
-DEFAULT_HUB_NOTES = frozenset({"The vendor accepted the connection.", "The vendor rejected the connection."})
-ACTORS = {"district": "You", "vendor": "The vendor", "hub": "The hub"}
-PENDING_AUTHORIZATION = "pending_district_authorization"
-CONNECTED = "connected"
-REJECTED = "rejected"
-# The three milestones of the timeline, and the statuses at which each is reached.
-MILESTONES: tuple[tuple[str, frozenset[str]], ...] = (
-    (
-        "Requested",
-        frozenset(
-            {PENDING_AUTHORIZATION, "pending_vendor_acceptance", "vendor_requested_info", CONNECTED, REJECTED}
-        ),
-    ),
-    (
-        "Authorized by you",
-        frozenset({"pending_vendor_acceptance", "vendor_requested_info", CONNECTED, REJECTED}),
-    ),
-    ("Accepted by the vendor", frozenset({CONNECTED})),
-)
-AWAITING_IMPORT = (
-    "The vendor asks whether your students are imported into the app. The import file is not written yet: "
-    "click Next to make it on the “Vendor roster import” step, where you can tell the vendor once it is "
-    "imported."
-)
-IMPORT_WRITTEN = (
-    "The vendor asks whether your students are imported. Your import file is written: import it in the "
-    "vendor's admin panel, then tell the vendor on the “Vendor roster import” step, or answer below."
-)
-STATUS_WORDS: dict[str, str] = {
-    PENDING_AUTHORIZATION: "Added — authorize it to send the request to the vendor.",
-    "pending_vendor_acceptance": "Waiting for the vendor to accept. You can close the wizard; it picks up here.",
-    "vendor_requested_info": "The vendor has a question for you — answer it below.",
-    CONNECTED: "The vendor accepted. Go on to decide what the app may see.",
-    REJECTED: "The vendor declined the connection. Read their message below, then authorize again or contact them.",
-}
 
 
 class AddAppPage(BasePage):
@@ -368,27 +325,13 @@ class AddAppPage(BasePage):
         return status == "vendor_requested_info" and self.ctx.state.app.uses_secure_sync is False
 
     def _status_words(self, status: str) -> str:
-        if self.awaits_import(status):
-            return IMPORT_WRITTEN if self.ctx.state.vendor.written else AWAITING_IMPORT
-        return STATUS_WORDS.get(status, status)
+        return status_words(
+            status, awaits_import=self.awaits_import(status), written=self.ctx.state.vendor.written
+        )
 
     def history_text(self, event: HistoryEvent) -> str:
         """One history entry as a sentence: who did what, in plain words."""
-        app = self.ctx.state.app.app_name or self.tr("the app")
-        action: str = event.action
-        if action == "accepted" and event.message and event.message not in DEFAULT_HUB_NOTES:
-            action = "accepted_with_message"
-        template = HISTORY_WORDS.get(action)
-        if template is None:
-            actor = ACTORS.get(event.actor, event.actor)
-            return f"{actor}: {event.message}" if event.message else f"{actor}: {event.action}"
-        date = re.search(r"\d{4}-\d{2}-\d{2}", event.message or "")
-        return self.tr(template).format(
-            app=app,
-            message=event.message or "",
-            scopes=self._scope_words(),
-            date=when(date.group(0)) if date else self.tr("set"),
-        )
+        return self.tr(history_sentence(event, self.ctx.state.app.app_name or "the app", self._scope_words()))
 
     def _scope_words(self) -> str:
         """The authorized scopes as the catalog describes them (“Student names and grades”), not their ids."""

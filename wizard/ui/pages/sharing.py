@@ -13,7 +13,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QTreeView,
     QVBoxLayout,
-    QWidget,
 )
 
 from wizard.flow import PageId
@@ -30,93 +28,28 @@ from wizard.hub.errors import Conflict, ValidationFailed
 from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.session.context import WizardContext
-from wizard.session.questions import Option, Question
+from wizard.session.questions import Question
+from wizard.session.sharing import (
+    SAVE_AND_LOCK,
+    SHARING_TYPES,
+    lock_note,
+    lock_question,
+    save_locks_type,
+)
 from wizard.session.text import plural
 from wizard.state import SharingRule
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
-from wizard.wire.vocab import ConnectionStatus
+from wizard.ui.widgets.sharing_rules import RuleRow
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
     from wizard.session.hub_access import Directory
 
-SHARING_TYPES: dict[str, tuple[str, str]] = {
-    "district": ("&Whole district", "Everything in your roster: every school, section, teacher and student."),
-    "schools": ("&Schools", "Everything in the schools you pick, including new sections added there later."),
-    "sections": ("S&ections", "Only the sections you pick, with their teachers and students."),
-    "rules": ("R&ules", "Only the records that match your rules, e.g. students in grades 3 to 5."),
-    "school_site": (
-        "School si&te licenses",
-        "The schools you pick, where each school's own admin has opted in to the app.",
-    ),
-}
-RULE_FIELDS: dict[str, tuple[str, ...]] = {
-    "student": ("grade", "school_name", "sis_id", "email", "first_name", "last_name", "gender"),
-    "teacher": ("school_name", "title", "email", "sis_id", "first_name", "last_name"),
-    "section": ("subject", "grade", "school_name", "course_name", "term_name", "name", "sis_id"),
-    "school": ("name", "low_grade", "high_grade", "sis_id", "school_number"),
-}
-RULE_OPS: dict[str, str] = {"is": "is", "is_not": "is not", "contains": "contains"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# What can still change once the vendor has confirmed a sharing type.
-STILL_CHANGEABLE: dict[str, str] = {
-    "schools": "You can still add or remove schools.",
-    "school_site": "You can still add or remove schools.",
-    "sections": "You can still add or remove sections.",
-    "rules": "You can still change the rules.",
-}
-LOCK_QUESTION = "lock-sharing-type"
-SAVE_AND_LOCK, NOT_YET = "save", "not_yet"
-CONNECTED = ConnectionStatus.CONNECTED
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
-
-
-class RuleRow(QWidget):
-    """One rule: record type, field, operator, value, and a Remove button."""
-
-    def __init__(self, rule: SharingRule, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.record_type = QComboBox()
-        self.record_type.setAccessibleName(self.tr("Record type"))
-        for name in RULE_FIELDS:
-            self.record_type.addItem(self.tr(name), name)
-        self.field = QComboBox()
-        self.field.setAccessibleName(self.tr("Field"))
-        self.op = QComboBox()
-        self.op.setAccessibleName(self.tr("Condition"))
-        for value, words in RULE_OPS.items():
-            self.op.addItem(self.tr(words), value)
-        self.value = QLineEdit()
-        self.value.setAccessibleName(self.tr("Value"))
-        self.value.setPlaceholderText(self.tr("value, e.g. 5"))
-        self.remove = QPushButton(self.tr("Remove"))
-        self.remove.setAccessibleName(self.tr("Remove this rule"))
-        for widget in (self.record_type, self.field, self.op, self.value, self.remove):
-            layout.addWidget(widget)
-        self.record_type.currentIndexChanged.connect(self._fill_fields)
-        self.record_type.setCurrentIndex(max(0, self.record_type.findData(rule.record_type)))
-        self._fill_fields()
-        self.field.setCurrentIndex(max(0, self.field.findData(rule.field)))
-        self.op.setCurrentIndex(max(0, self.op.findData(rule.op)))
-        self.value.setText(rule.value)
-
-    def _fill_fields(self) -> None:
-        self.field.clear()
-        for name in RULE_FIELDS[str(self.record_type.currentData())]:
-            self.field.addItem(self.tr(name.replace("_", " ")), name)
-
-    def rule(self) -> SharingRule:
-        return SharingRule(
-            str(self.record_type.currentData()),
-            str(self.field.currentData()),
-            str(self.op.currentData()),
-            self.value.text().strip(),
-        )
 
 
 class SharingPage(BasePage):
@@ -273,14 +206,7 @@ class SharingPage(BasePage):
         saved = sharing.settings
         self._locked_type = saved.type if sharing.locked and saved.type else ""
         # Said here rather than in the hub's words, so the note names what this type still lets you change.
-        self.lock_note.setText(
-            self.tr(
-                "Locked to “{type}”: the vendor has confirmed this sharing, so its type stays. {still}"
-            ).format(
-                type=SHARING_TYPES.get(self._locked_type, ("", ""))[0].replace("&", ""),
-                still=self.tr(STILL_CHANGEABLE.get(self._locked_type, "")),
-            )
-        )
+        self.lock_note.setText(self.tr(lock_note(self._locked_type)))
         self.lock_note.setVisible(bool(self._locked_type))
         for value, button in self.type_buttons.items():
             button.setEnabled(not self._locked_type or value == self._locked_type)
@@ -453,25 +379,10 @@ class SharingPage(BasePage):
         )
 
     def _save_locks_type(self) -> bool:
-        """The vendor has accepted and the type is not locked yet: this save fixes the type for good."""
-        return not self._locked_type and self.ctx.state.app.connection_status == CONNECTED
+        return save_locks_type(self.ctx.state, self._locked_type)
 
     def _lock_question(self, sharing_type: str) -> Question:
-        label = SHARING_TYPES.get(sharing_type, (sharing_type, ""))[0].replace("&", "")
-        still = STILL_CHANGEABLE.get(sharing_type, "")
-        return Question(
-            LOCK_QUESTION,
-            self.tr("Lock the sharing type?"),
-            self.tr(
-                "The vendor has accepted the connection, so once you save, the sharing type stays “{type}” "
-                "for good. {still}"
-            ).format(type=label, still=self.tr(still)),
-            (
-                Option(SAVE_AND_LOCK, self.tr("&Save and lock the type")),
-                Option(NOT_YET, self.tr("&Not yet"), "reject"),
-            ),
-            default=NOT_YET,
-        )
+        return lock_question(sharing_type)
 
     def _save_failed(self, error: object) -> bool:
         """A locked type (409) is not worth a Retry: say why, and reload so the page shows the lock."""

@@ -8,10 +8,8 @@ guessed — the admin picks the account here. The match table filters by outcome
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,117 +22,26 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.hub.models import Connection
 from wizard.session.context import WizardContext
-from wizard.session.folders import start_folder
 from wizard.session.questions import FileKind
-from wizard.session.text import plural
-from wizard.state import data_dir
+from wizard.session.vendor import (
+    COLUMN_TITLES,
+    LONG_TEXT_COLUMNS,
+    OUTCOME_WORDS,
+    VendorController,
+    counts_sentence,
+    shown_report,
+)
 from wizard.tasks import CancelToken, ProgressCallback
-from wizard.ui.models import FrameModel, Index
+from wizard.ui.models import FrameModel, OutcomeFilter, cell
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
-from wizard.wire.vocab import ConnectionStatus
 
-VENDOR_ASKED = ConnectionStatus.VENDOR_REQUESTED_INFO
-CONNECTED = ConnectionStatus.CONNECTED
-REJECTED = ConnectionStatus.REJECTED
-
-OUTCOME_WORDS: dict[str, str] = {
-    "linked_by_external_id": "Linked by ExternalID",
-    "linked_by_number": "Linked by student number",
-    "linked_by_name": "Linked by name",
-    "linked_by_decision": "Linked by your choice",
-    "ambiguous_match": "Needs your decision",
-    "external_id_conflict": "ExternalID conflict",
-    "new_account": "New account",
-    "unmatched_existing_account": "Account with no SIS student",
-    "duplicate_username": "Duplicate username",
-    "missing_username": "Missing username",
-}
-COLUMN_TITLES: dict[str, str] = {
-    "outcome": "Outcome",
-    "Student_id": "SIS id",
-    "First_name": "First name",
-    "Last_name": "Last name",
-    "Grade": "Grade",
-    "School": "School",
-    "roster_username": "Vendor username",
-    "import_username": "Username in the import",
-    "candidates": "Possible matches",
-    "note": "Note",
-}
-LONG_TEXT_COLUMNS = ("note", "candidates")
-SHOWN_COLUMNS = (
-    "outcome",
-    "Student_id",
-    "First_name",
-    "Last_name",
-    "Grade",
-    "School",
-    "roster_username",
-    "import_username",
-    "candidates",
-    "note",
-)
-
-
-def cell(frame: pd.DataFrame, row: int, column: str) -> str:
-    return str(frame[column].iloc[row])
-
-
-class OutcomeFilter(QSortFilterProxyModel):
-    """Rows of the match report whose outcome is the chosen one ("" = all, "decide" = waiting for a decision).
-
-    The rows to keep are worked out with pandas for the whole report at once; the per-row hook only looks up.
-    """
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.outcome = ""
-        self._accepted: list[bool] | None = None
-
-    def set_outcome(self, outcome: str) -> None:
-        self.outcome = outcome
-        model = self.sourceModel()
-        if not outcome or not isinstance(model, FrameModel):
-            self._accepted = None
-        elif outcome == "decide":
-            self._accepted = (model.frame["needs_decision"] == "yes").astype(bool).tolist()
-        else:
-            self._accepted = (model.frame["outcome"] == outcome).astype(bool).tolist()
-        self.invalidate()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        return self._accepted is None or self._accepted[source_row]
-
-
-def read_sis_students(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """students.csv (and schools.csv, for school names) from the folder the roster page exported to."""
-    from wizard.roster.readers import read_table
-
-    students = folder / "students.csv"
-    if not students.is_file():
-        raise UserFacingError(
-            "The wizard has no students file for this district yet.",
-            "Go back to “Prepare roster files” and upload (or export) your roster first.",
-        )
-    schools = folder / "schools.csv"
-    return read_table(students).frame, read_table(schools).frame if schools.is_file() else None
-
-
-def read_left_out(folder: Path) -> list[str]:
-    """SIS ids the export left out for errors (summary.json): their accounts are not leavers."""
-    import json
-
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    ids = summary.get("students_left_out", []) if isinstance(summary, dict) else []
-    return [str(sid) for sid in ids] if isinstance(ids, list) else []
+if TYPE_CHECKING:
+    from wizard.roster.vendor.files import VendorOutputs
+    from wizard.roster.vendor.matching import MatchResult
 
 
 class VendorImportPage(BasePage):
@@ -142,6 +49,7 @@ class VendorImportPage(BasePage):
 
     def __init__(self, ctx: WizardContext) -> None:
         super().__init__(ctx)
+        self.controller = VendorController(ctx)
         self.setSubTitle(
             self.tr(
                 "This app keeps its own roster. Make its student import file: SIS ids go in ExternalID and "
@@ -227,9 +135,7 @@ class VendorImportPage(BasePage):
         tell_row.addWidget(self.tell_button)
         self.content.addLayout(tell_row)
 
-        self.result: Any = None
         self._student_for_choice = ""
-        self._reply_sent = False
         # While the page is shown, the vendor may ask about the import or accept: the page notices.
         self.connection_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll_connection)
         self.connection_timer.setObjectName("vendorConnectionPoll")
@@ -262,9 +168,8 @@ class VendorImportPage(BasePage):
         self.match()
 
     def _profile_changed(self, _index: int) -> None:
-        self.ctx.state.vendor.profile = str(self.profile.currentData() or "")
-        self.ctx.state.vendor.decisions = {}
-        self._changed()
+        self.controller.set_profile(str(self.profile.currentData() or ""))
+        self._refresh()
 
     def _show_roster_choice(self) -> None:
         path = self.ctx.state.vendor.roster_path
@@ -290,78 +195,40 @@ class VendorImportPage(BasePage):
     def _pick_roster(self) -> None:
         path = self.choose_roster_path()
         if path is not None:
-            self.ctx.state.vendor.roster_path = str(path)
-            self.ctx.state.vendor.decisions = {}
-            self._changed()
+            self.controller.set_roster(path)
+            self._refresh()
 
     def _clear_roster(self) -> None:
-        self.ctx.state.vendor.roster_path = ""
-        self.ctx.state.vendor.decisions = {}
-        self._changed()
+        self.controller.set_roster(None)
+        self._refresh()
 
-    def _changed(self) -> None:
-        self.ctx.state.vendor.written = False
-        self.ctx.save()
+    def _refresh(self) -> None:
         self._show_roster_choice()
         self._show_written()
         self.match()
 
     # --- matching ------------------------------------------------------------------------------------------
-    def _sis_folder(self) -> Path:
-        exported = self.ctx.state.roster.export_dir
-        return (
-            Path(exported) if exported else data_dir() / "exports" / (self.ctx.state.district_id or "offline")
-        )
+    @property
+    def result(self) -> MatchResult | None:
+        return self.controller.result
 
     def match(self) -> None:
-        from wizard.roster.vendor import load_profile, match_roster, read_vendor_roster
-
-        vendor = self.ctx.state.vendor
-        folder, roster_path, decisions = self._sis_folder(), vendor.roster_path, dict(vendor.decisions)
-        profile_name = vendor.profile
-
-        def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
-            students, schools = read_sis_students(folder)
-            roster = read_vendor_roster(Path(roster_path)) if roster_path else None
-            return match_roster(
-                students,
-                schools,
-                roster,
-                load_profile(profile_name),
-                decisions,
-                roster_name=Path(roster_path).name if roster_path else "vendor roster",
-                left_out=read_left_out(folder),
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self.result = None
+        self.controller.result = None
         self.completeChanged.emit()
         self.run_task(
-            run, self._matched, message=self.tr("Matching students to vendor accounts…"), cancellable=True
+            self.controller.match_task(),
+            self._matched,
+            message=self.tr("Matching students to vendor accounts…"),
+            cancellable=True,
         )
 
-    def _matched(self, result: Any) -> None:
-        from wizard.roster.vendor import build_report
-
-        self.result = result
+    def _matched(self, result: MatchResult) -> None:
+        self.controller.result = result
         counts = result.counts
-        self.counts.setText(
-            self.tr(
-                "{linked} linked to an existing account · {new} · {decide} your decision · "
-                "{unlink} with no SIS student (reported, never deleted)"
-            ).format(
-                linked=counts.linked,
-                new=plural(counts.new, "new account"),
-                decide=f"{counts.needs_decision} " + ("needs" if counts.needs_decision == 1 else "need"),
-                unlink=plural(counts.would_unlink, "vendor account"),
-            )
-        )
+        self.counts.setText(self.tr(counts_sentence(result)))
         set_tone(self.counts, "warnNote" if counts.needs_decision else "okNote")
-        report = build_report(result)
-        shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
-        shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
-        shown.insert(1, "needs_decision", report["needs_decision"])
+        shown = shown_report(result)
+        report = shown
         self.proxy.setSourceModel(
             FrameModel(shown, parent=self, headers=COLUMN_TITLES, full_text_tips=LONG_TEXT_COLUMNS)
         )
@@ -426,8 +293,8 @@ class VendorImportPage(BasePage):
 
     def decide(self, student_id: str, choice: str) -> None:
         """Record the admin's pick (kept in the state) and match again with it."""
-        self.ctx.state.vendor.decisions[student_id] = choice
-        self._changed()
+        self.controller.decide(student_id, choice)
+        self._refresh()
 
     def _decide(self) -> None:
         if self._student_for_choice and self.choice.currentData():
@@ -444,10 +311,7 @@ class VendorImportPage(BasePage):
         )
 
     def output_folder_start(self) -> Path:
-        """Where the folder picker opens: the folder used last time, else the last folder the admin chose
-        anywhere, else their Documents (or home) — never the wizard's own data folder."""
-        last = self.ctx.state.vendor.output_dir
-        return Path(last) if last and Path(last).is_dir() else start_folder(self.ctx.state)
+        return self.controller.output_folder_start()
 
     def _write_clicked(self) -> None:
         folder = self.choose_output_folder()
@@ -455,26 +319,21 @@ class VendorImportPage(BasePage):
             self.write(folder)
 
     def write(self, folder: Path) -> None:
-        from wizard.roster.vendor import write_vendor_outputs
-
         result = self.result
         if result is None:
             return
 
-        def written(outputs: Any) -> None:
-            vendor = self.ctx.state.vendor
-            vendor.output_dir = str(folder)
-            vendor.written = outputs.import_frame is not None
-            self.ctx.save()
+        def written(outputs: VendorOutputs) -> None:
+            self.controller.written(folder, outputs)
             self._show_written(outputs)
 
         self.run_task(
-            lambda progress, cancel: write_vendor_outputs(result, folder),
+            lambda progress, cancel: self.controller.write(result, folder),
             written,
             message=self.tr("Writing the vendor files…"),
         )
 
-    def _show_written(self, outputs: Any = None) -> None:
+    def _show_written(self, outputs: VendorOutputs | None = None) -> None:
         vendor = self.ctx.state.vendor
         if outputs is not None and outputs.import_frame is None:
             errors = [issue.message for issue in outputs.issues if issue.severity == "error"][:3]
@@ -500,15 +359,11 @@ class VendorImportPage(BasePage):
 
     # --- noticing the vendor while shown -------------------------------------------------------------------
     def shown(self) -> None:
-        if self._connection_open():
+        if self.controller.connection_open():
             self.connection_timer.start()
 
-    def _connection_open(self) -> bool:
-        app = self.ctx.state.app
-        return bool(app.connection_id) and app.connection_status not in {CONNECTED, REJECTED}
-
     def _poll_connection(self) -> None:
-        if not self._connection_open():
+        if not self.controller.connection_open():
             self.connection_timer.stop()
             return
         if self._connection_polling:
@@ -527,70 +382,32 @@ class VendorImportPage(BasePage):
         self._connection_polling = False
 
     def _connection_polled(self, connection: Connection) -> None:
-        app = self.ctx.state.app
-        if connection.status != app.connection_status:
-            app.connection_status = connection.status
-            self.ctx.save()
+        if self.controller.status_seen(connection.status):
             self._show_vendor_question()
-        if not self._connection_open():
+        if not self.controller.connection_open():
             self.connection_timer.stop()
 
     # --- telling the vendor --------------------------------------------------------------------------------
-    def _vendor_waits(self) -> bool:
-        return self.ctx.state.app.connection_status == VENDOR_ASKED
-
     def _show_vendor_question(self) -> None:
         """Once the file is written, the vendor's open question about the import can be answered from here."""
-        waits, written, reply_sent = self._vendor_waits(), self.ctx.state.vendor.written, self._reply_sent
+        waits, written = self.controller.vendor_waits(), self.ctx.state.vendor.written
         self.tell_button.setVisible(waits and written)
         self.tell_button.setEnabled(waits and written)
-        status = self.ctx.state.app.connection_status
-        if waits and written:
-            text, tone = (
-                self.tr(
-                    "The vendor is waiting to hear that your students are imported. Once you have imported "
-                    "vendor_import.csv in their admin panel, tell them here."
-                ),
-                "warnNote",
-            )
-        elif waits:
-            text, tone = (
-                self.tr("The vendor waits for this import: write the file, import it, then tell them here."),
-                "warnNote",
-            )
-        elif reply_sent and status == CONNECTED:
-            text, tone = self.tr("✓ Sent. The vendor accepted the connection."), "okNote"
-        elif reply_sent:
-            text, tone = (
-                self.tr(
-                    "✓ Sent. The vendor has your answer; their reply shows on the “Add and authorize” step."
-                ),
-                "okNote",
-            )
-        else:
-            text, tone = "", ""
-        self.tell_status.setText(text)
-        self.tell_status.setVisible(bool(text))
-        set_tone(self.tell_status, tone)
+        note = self.controller.question_note()
+        self.tell_status.setText(self.tr(note.text))
+        self.tell_status.setVisible(bool(note.text))
+        set_tone(self.tell_status, note.tone)
 
     def tell_vendor(self) -> None:
         """Answer the vendor's question about the import (through the hub), and show what they did."""
         connection_id = self.ctx.state.app.connection_id
-        app_name = self.ctx.state.app.app_name or self.tr("the app")
-        message = self.tr(
-            "Our students are now imported into {app} with the import file from the onboarding wizard: each "
-            "student's SIS id is in ExternalID."
-        ).format(app=app_name)
+        message = self.controller.tell_message()
 
         def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self.ctx.district_hub().reply(connection_id, message)
 
         def sent(connection: Connection) -> None:
-            app = self.ctx.state.app
-            app.connection_status = connection.status
-            app.reply_draft = ""
-            self.ctx.save()
-            self._reply_sent = True
+            self.controller.told(connection.status)
 
         self.tell_button.setEnabled(False)  # one answer per click
         worker = self.run_task(send, sent, message=self.tr("Telling the vendor…"), retry=self.tell_vendor)
