@@ -9,7 +9,7 @@ usable keyring), restarting the hub, Start over, and registering the same distri
   the district agree;
 - nothing the admin entered is lost (the form, the choices, the chosen files), short of Start over.
 
-SEQUENCES sequences of at most STEPS steps run in CI (the number is part of the test's name in the log).
+25 sequences (SEQUENCES) of at most 12 steps (STEPS) run in CI; each step talks to a real hub over HTTP.
 """
 
 from __future__ import annotations
