@@ -50,6 +50,26 @@ class DistrictForm:
     admin_phone: str = ""
 
 
+class SftpAuth(StrEnum):
+    PASSWORD = "password"  # kept in the keyring, under the SFTP server and username
+    KEY = "key"  # an SSH private key file on this computer
+
+
+@dataclass
+class SftpAccount:
+    """File sync over SFTP: the account and how to sign in (the password itself only in the keyring)."""
+
+    username: str = ""
+    host: str = ""
+    port: int = 22
+    auth: SftpAuth = SftpAuth.PASSWORD
+    key_path: str = ""  # the private key file, with auth == key
+    hub_fingerprint: str = ""  # the host key fingerprint the hub's settings show, for the admin to compare
+    host_key_fingerprint: str = ""  # the key the server presented (pinned on first use)
+    quiet_seconds: float = 300.0  # how long the hub waits after the last file before processing
+    sent_at: float = 0.0  # when the last set was sent (0: never)
+
+
 @dataclass
 class RosterState:
     input_paths: list[str] = field(default_factory=list)
@@ -110,6 +130,7 @@ class OnboardingState:
     identity_provider: str = ""
     sync_method: str = ""
     roster: RosterState = field(default_factory=RosterState)
+    sftp: SftpAccount = field(default_factory=SftpAccount)
     app: AppState = field(default_factory=AppState)
     vendor: VendorImportState = field(default_factory=VendorImportState)
     sharing: SharingState = field(default_factory=SharingState)
@@ -239,6 +260,8 @@ _FIELD_TYPES: dict[tuple[str, str], Any] = {
     ("OnboardingState", "mode"): Mode,
     ("OnboardingState", "district_form"): DistrictForm,
     ("OnboardingState", "roster"): RosterState,
+    ("OnboardingState", "sftp"): SftpAccount,
+    ("SftpAccount", "auth"): SftpAuth,
     ("OnboardingState", "app"): AppState,
     ("OnboardingState", "sharing"): SharingState,
     ("OnboardingState", "vendor"): VendorImportState,

@@ -116,3 +116,13 @@ def test_damaged_file_is_set_aside() -> None:
 def test_bad_field_type_is_unreadable() -> None:
     with pytest.raises(StateUnreadable):
         from_json(json.dumps({"schema_version": 1, "mode": "sideways"}))
+
+
+def test_the_sftp_account_round_trips_without_any_secret(tmp_path: Path) -> None:
+    from wizard.state import SftpAccount, SftpAuth
+
+    state = OnboardingState()
+    state.sftp = SftpAccount(username="district-ab12", host="sftp.clever.com", auth=SftpAuth.KEY, key_path="/k")
+    restored = from_json(to_json(state))
+    assert restored.sftp == state.sftp and restored.sftp.auth is SftpAuth.KEY
+    assert "password" not in to_json(state).replace('"auth": "key"', "")
