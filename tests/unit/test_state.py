@@ -122,7 +122,9 @@ def test_the_sftp_account_round_trips_without_any_secret(tmp_path: Path) -> None
     from wizard.state import SftpAccount, SftpAuth
 
     state = OnboardingState()
-    state.sftp = SftpAccount(username="district-ab12", host="sftp.clever.com", auth=SftpAuth.KEY, key_path="/k")
+    state.sftp = SftpAccount(
+        username="district-ab12", host="sftp.clever.com", auth=SftpAuth.KEY, key_path="/k"
+    )
     restored = from_json(to_json(state))
     assert restored.sftp == state.sftp and restored.sftp.auth is SftpAuth.KEY
     assert "password" not in to_json(state).replace('"auth": "key"', "")
