@@ -68,6 +68,7 @@ class SftpAccount:
     host_key_fingerprint: str = ""  # the key the server presented (pinned on first use)
     quiet_seconds: float = 300.0  # how long the hub waits after the last file before processing
     sent_at: float = 0.0  # when the last set was sent (0: never)
+    upload_before: str = ""  # the newest SFTP upload on the hub before that send (its result is not ours)
 
 
 @dataclass

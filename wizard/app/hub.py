@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from wizard.sandbox.server import start_hub
+from wizard.sandbox.server import SftpOptions, start_hub
 from wizard.sandbox.settings import HubSettings
 from wizard.session.embedded import EmbeddedHub, HubStarter
 from wizard.state import data_dir
 
 EMBEDDED_DB_NAME = "embedded-hub.sqlite3"
+# The built-in hub is a demo: it processes SFTP files 20 s after the last one, not 5 minutes as the real hub.
+EMBEDDED_SFTP = SftpOptions(port=0, quiet_seconds=20.0)
 
 
 def embedded_hub_starter(settings: HubSettings | None = None) -> HubStarter:
     """Starts the built-in hub on a free loopback port over the database in the user data folder, so a
-    district registered on it is still there on the next run."""
+    district registered on it is still there on the next run; it serves SFTP file sync on another free port."""
 
     def start() -> EmbeddedHub:
-        return start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings)
+        return start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings, sftp=EMBEDDED_SFTP)
 
     return start

@@ -31,6 +31,7 @@ from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
+from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
 
 if TYPE_CHECKING:
     from wizard.support.linkcheck import VendorRoster
@@ -76,6 +77,19 @@ class DistrictSession:
 
     def approve_upload(self, upload_id: str) -> Upload:
         return self._client.approve_upload(self.district_id, upload_id)
+
+    def uploads(self) -> list[Upload]:
+        """The district's uploads, newest first."""
+        return self._client.uploads(self.district_id)
+
+    def sftp_settings(self) -> SftpSettingsOut:
+        return self._client.sftp_settings(self.district_id)
+
+    def rotate_sftp_password(self) -> SftpPasswordOut:
+        return self._client.rotate_sftp_password(self.district_id)
+
+    def add_sftp_key(self, public_key: str) -> SftpKeyOut:
+        return self._client.add_sftp_key(self.district_id, public_key)
 
     def add_connection(self, app_id: str) -> Connection:
         """Add the app; if the district added it before (e.g. in another run), continue with that one."""

@@ -227,6 +227,26 @@ class PrepareController:
         roster.upload_id, roster.upload_status = upload.id, upload.status or "processing"
         self.ctx.save()
 
+    # --- the upload over SFTP (file sync) ---
+
+    @property
+    def uses_sftp(self) -> bool:
+        """The district chose file upload and set up an SFTP account: the files go over SFTP."""
+        account = self.ctx.state.sftp
+        return (
+            self.online and self.ctx.state.sync_method == "sftp" and bool(account.username and account.host)
+        )
+
+    def sent_over_sftp(self) -> None:
+        """The files are on the hub's SFTP server; the upload appears once the hub has processed them."""
+        roster = self.ctx.state.roster
+        roster.upload_id, roster.upload_status = "", ""
+        self.ctx.save()
+
+    @property
+    def waiting_for_sftp(self) -> bool:
+        return self.uses_sftp and bool(self.ctx.state.sftp.sent_at) and not self.ctx.state.roster.upload_id
+
     def polled(self, upload: Upload) -> None:
         self.ctx.state.roster.upload_status = upload.status
         self.ctx.save()

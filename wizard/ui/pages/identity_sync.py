@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QFileDialog, QGroupBox, QLabel, QRadioButton, QVBoxLayout
 
 from wizard.flow import PageId
+from wizard.session import sftp_sync
 from wizard.session.context import WizardContext
+from wizard.state import SftpAccount, SftpAuth
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.look import set_tone
+from wizard.ui.widgets.sftp_account import SftpAccountBox
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
+
+SFTP = "sftp"
 
 
 class IdentitySyncPage(BasePage):
@@ -21,10 +28,18 @@ class IdentitySyncPage(BasePage):
         self.setSubTitle(self.tr("How students and teachers sign in, and how your roster reaches the hub."))
         self.identity_group, identity_box = self._choices(self.tr("How people sign in"), IDENTITY_PROVIDERS)
         self.sync_group, sync_box = self._choices(self.tr("How your roster reaches the hub"), SYNC_METHODS)
+        self.sftp_box = SftpAccountBox()
+        self.sftp_box.hide()
         self.content.addWidget(identity_box)
         self.content.addWidget(sync_box)
+        self.content.addWidget(self.sftp_box)
         self.content.addStretch(1)
         self._loading = False
+        self._fetched = False
+        self.sftp_box.fetch_button.clicked.connect(lambda: self.fetch_sftp_account(quiet=False))
+        self.sftp_box.new_password_button.clicked.connect(self.new_sftp_password)
+        self.sftp_box.make_key_button.clicked.connect(self.make_sftp_key)
+        self.sftp_box.choose_key_button.clicked.connect(self._choose_key)
 
     def _choices(self, title: str, options: dict[str, tuple[str, str]]) -> tuple[QButtonGroup, QGroupBox]:
         box = QGroupBox(title)
@@ -51,7 +66,114 @@ class IdentitySyncPage(BasePage):
         self.ctx.state.identity_provider = self._selected(self.identity_group)
         self.ctx.state.sync_method = self._selected(self.sync_group)
         self.ctx.save()
+        self._show_sftp()
         self.completeChanged.emit()
+
+    # --- file upload over SFTP -----------------------------------------------------------------------------
+    def _show_sftp(self) -> None:
+        chosen = self._selected(self.sync_group) == SFTP
+        self.sftp_box.setVisible(chosen)
+        if chosen and not self._fetched and not self.ctx.state.sftp.username:
+            self.fetch_sftp_account(quiet=True)
+
+    def _account(self) -> SftpAccount:
+        self.sftp_box.read_into(self.ctx.state.sftp)
+        return self.ctx.state.sftp
+
+    def _say(self, text: str, ok: bool = True) -> None:
+        self.sftp_box.status.setText(text)
+        set_tone(self.sftp_box.status, "okNote" if ok else "warnNote")
+
+    def fetch_sftp_account(self, *, quiet: bool) -> None:
+        """The district's SFTP username and the hub's server, from the hub (quiet: when the choice is made)."""
+        self._fetched = True
+
+        def fetched(found: sftp_sync.HubAccount) -> None:
+            account = self._account()
+            sftp_sync.use_hub_account(account, found)
+            self.ctx.save()
+            self.sftp_box.show_account(account)
+            saved = sftp_sync.has_password(self.ctx.credentials, account)
+            self._say(
+                self.tr("Filled in from the hub.")
+                + " "
+                + (
+                    self.tr("Your SFTP password is saved in your keyring.")
+                    if saved
+                    else self.tr("Enter the password from the hub's sync settings page, or get a new one.")
+                )
+            )
+
+        def failed(error: object) -> bool:
+            if not quiet:
+                return False
+            self._say(self.tr("Type the SFTP username and server your hub's dashboard shows."), ok=False)
+            return True
+
+        self.run_task(
+            lambda progress, cancel: sftp_sync.fetch_account(self.ctx.district_hub()),
+            fetched,
+            message=self.tr("Looking up your SFTP account on the hub…"),
+            on_error=failed,
+            quiet=quiet,
+        )
+
+    def new_sftp_password(self) -> None:
+        account = self._account()
+        self.run_task(
+            lambda progress, cancel: sftp_sync.new_hub_password(
+                self.ctx.district_hub(), self.ctx.credentials, account
+            ),
+            lambda _none: self._new_password_saved(),
+            message=self.tr("Asking the hub for a new SFTP password…"),
+        )
+
+    def _new_password_saved(self) -> None:
+        self.sftp_box.password.clear()
+        self.sftp_box.show_account(self.ctx.state.sftp)
+        self.ctx.save()
+        self._say(
+            self.tr(
+                "The hub made a new SFTP password; it is saved in your keyring (the old one no longer works)."
+            )
+        )
+
+    def make_sftp_key(self) -> None:
+        account = self._account()
+        offers_sftp = bool(account.hub_fingerprint)
+
+        def make(progress: ProgressCallback, cancel: CancelToken) -> tuple[Path, str, bool]:
+            path, public = sftp_sync.make_key(Path(account.key_path) if account.key_path else None)
+            registered = False
+            if offers_sftp:
+                sftp_sync.register_key(self.ctx.district_hub(), public)
+                registered = True
+            return path, public, registered
+
+        def made(result: tuple[Path, str, bool]) -> None:
+            path, public, registered = result
+            account.key_path, account.auth = str(path), SftpAuth.KEY
+            self.ctx.save()
+            self.sftp_box.show_account(account)
+            self.sftp_box.show_public_key(public)
+            self._say(
+                self.tr("New key made (the private key is readable by you only) and registered with the hub.")
+                if registered
+                else self.tr(
+                    "New key made (the private key is readable by you only). Register the public key "
+                    "above on your hub's sync settings page."
+                )
+            )
+
+        self.run_task(make, made, message=self.tr("Making a new SSH key…"))
+
+    def _choose_key(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose your SSH private key (not the .pub file)")
+        )
+        if name:
+            self.sftp_box.key_path.setText(name)
+            self.sftp_box.use_key.setChecked(True)
 
     @staticmethod
     def _select(group: QButtonGroup, value: str) -> None:
@@ -68,7 +190,9 @@ class IdentitySyncPage(BasePage):
         self._loading = True
         self._select(self.identity_group, self.ctx.state.identity_provider)
         self._select(self.sync_group, self.ctx.state.sync_method)
+        self.sftp_box.show_account(self.ctx.state.sftp)
         self._loading = False
+        self._show_sftp()
         self.completeChanged.emit()
 
     def ready(self) -> bool:
@@ -84,16 +208,31 @@ class IdentitySyncPage(BasePage):
 
     def validatePage(self) -> bool:
         provider, method = self._selected(self.identity_group), self._selected(self.sync_group)
+        account = self._account()
+        password = self.sftp_box.password.text()
+        if (
+            method == SFTP
+            and account.auth == SftpAuth.KEY
+            and account.username
+            and not Path(account.key_path).is_file()
+        ):
+            self._say(self.tr("Choose your SSH private key file, or make a new key."), ok=False)
+            return False
 
         def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
             hub = self.ctx.district_hub()
             hub.set_sso(provider)
             cancel.raise_if_cancelled()
+            if method == SFTP and password and account.username and account.host:
+                sftp_sync.save_password(
+                    self.ctx.credentials, account, password
+                )  # the keyring, never the state
             return hub.set_sync(method)
 
         def sent(_district: object) -> bool:
             state = self.ctx.state
             state.identity_provider, state.sync_method = provider, method
+            self.sftp_box.password.clear()
             state.mark_completed(self.page_id)
             self.ctx.save()
             return True

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PageId
 from wizard.hub.models import Upload
+from wizard.hub.sftp import SentFiles
+from wizard.session import sftp_sync
 from wizard.session.context import WizardContext
 from wizard.session.prepare import PrepareController, upload_view
 from wizard.session.questions import FileKind, Option, Question
@@ -195,7 +197,13 @@ class PrepareRosterPage(BasePage):
         self._update_buttons()
         if self.ctx.state.roster.input_paths and self.result is None:
             self.check(use_edited_mapping=False)
-        if self.online and self.ctx.state.roster.upload_id:
+        if self.controller.waiting_for_sftp:
+            self.upload_status.setText(
+                self.tr("Your files were sent over SFTP; the hub processes them at about %1.").replace(
+                    "%1", sftp_sync.expected_at(self.ctx.state.sftp)
+                )
+            )
+        if self.online and (self.ctx.state.roster.upload_id or self.controller.waiting_for_sftp):
             self._poll_upload()  # shows what the hub made of the upload since last time
 
     def input_paths(self) -> list[Path]:
@@ -332,6 +340,23 @@ class PrepareRosterPage(BasePage):
 
         def send(paths: list[Path]) -> None:
             hub_files = self.controller.hub_files(paths)
+            if self.controller.uses_sftp:
+                account = self.ctx.state.sftp
+                self.run_task(
+                    lambda progress, cancel: sftp_sync.send(
+                        self.ctx.credentials,
+                        account,
+                        hub_files,
+                        progress,
+                        cancel,
+                        hub=self.ctx.district_hub(),
+                    ),
+                    self._sent_over_sftp,
+                    message=self.tr("Sending your files over SFTP…"),
+                    cancellable=True,
+                    retry=self.upload,
+                )
+                return
             self.run_task(
                 lambda progress, cancel: self.ctx.district_hub().upload(hub_files, progress, cancel),
                 self._uploaded,
@@ -342,6 +367,33 @@ class PrepareRosterPage(BasePage):
 
         self.export(self.controller.upload_folder(), then=send)
 
+    def _sent_over_sftp(self, sent: SentFiles) -> None:
+        self.controller.sent_over_sftp()
+        self.upload_status.setText(self.tr(sftp_sync.sent_text(sent, self.ctx.state.sftp)))
+        set_tone(self.upload_status, "okNote")
+        self._poll_sftp()
+
+    def _poll_sftp(self) -> None:
+        """While the hub waits for its quiet period: look for the upload it makes of the files sent."""
+        if not self.controller.waiting_for_sftp or self._upload_polling:
+            return
+        self._upload_polling = True
+        worker = self.run_task(
+            lambda progress, cancel: sftp_sync.find_processed(self.ctx.district_hub(), self.ctx.state.sftp),
+            self._sftp_polled,
+            message=self.tr("Waiting for the hub to process the files…"),
+            quiet=True,
+        )
+        worker.finished.connect(self._poll_done)
+
+    def _sftp_polled(self, upload: Upload | None) -> None:
+        if upload is None:
+            if self.isVisible() and not self.upload_timer.isActive():
+                self.upload_timer.start()
+            return
+        self.controller.uploaded(upload)
+        self._upload_polled(upload)
+
     def _uploaded(self, upload: Upload) -> None:
         self.controller.uploaded(upload)
         self._show_upload_state(upload)
@@ -349,6 +401,9 @@ class PrepareRosterPage(BasePage):
 
     def _poll_upload(self) -> None:
         upload_id = self.ctx.state.roster.upload_id
+        if not upload_id and self.controller.waiting_for_sftp:
+            self._poll_sftp()
+            return
         if not upload_id or self._upload_polling:
             return
         self._upload_polling = True
