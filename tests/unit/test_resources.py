@@ -10,7 +10,7 @@ from wizard.roster.vendor import list_profiles
 PACKAGE = Path(__file__).resolve().parents[2] / "wizard"
 # Modules that may use their own location, for anything but reading shipped data.
 LOCATION_USERS = {
-    PACKAGE / "app" / "version.py",  # the version of a checkout that was never installed
+    PACKAGE / "about.py",  # the version of a checkout that was never installed
     PACKAGE / "bench" / "run.py",  # the benchmark's child processes import this same copy of the package
 }
 

@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from wizard.app.version import version
+from wizard.about import version
 from wizard.errors import UserFacingError
 from wizard.logs import configure_logging
 
