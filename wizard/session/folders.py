@@ -20,6 +20,22 @@ def start_folder(state: OnboardingState) -> Path:
     return last if last is not None and last.is_dir() else documents_folder()
 
 
+class FolderMemory:
+    """The same rule for a window without an onboarding state (the support view): the folder used last in this
+    session, else Documents."""
+
+    def __init__(self) -> None:
+        self.last: Path | None = None
+
+    def start(self, suggested: str = "") -> Path:
+        """Where a dialog opens; with `suggested`, that file name in that folder."""
+        folder = self.last if self.last is not None and self.last.is_dir() else documents_folder()
+        return folder / suggested if suggested else folder
+
+    def remember(self, chosen: Path) -> None:
+        self.last = chosen if chosen.is_dir() else chosen.parent
+
+
 def remember_folder(state: OnboardingState, chosen: Path) -> None:
     """Remember the folder of what the admin chose (the folder itself when they chose one)."""
     folder = chosen if chosen.is_dir() else chosen.parent

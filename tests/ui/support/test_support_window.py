@@ -254,3 +254,39 @@ def test_the_keyring_is_never_read_or_written_on_the_gui_thread(
     window.client_id_edit.editingFinished.emit()  # reads the saved secret
     qtbot.waitUntil(lambda: window.secret_edit.text() == demo.symphony.client_secret)
     assert keyring_backend.on_gui_thread == []
+
+
+def test_file_dialogs_open_in_documents_then_in_the_folder_used_last(
+    window: SupportWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: never the program's own folder (the working directory a bare file name falls back to)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from wizard.session.folders import documents_folder
+    from wizard.ui.support import health_tab, links_tab, report_tab
+
+    opened: list[str] = []
+    chosen = tmp_path / "exports" / "symphony.csv"
+    chosen.parent.mkdir()
+    chosen.write_text("Username\n", encoding="utf-8")
+
+    def cancel(parent: object, title: str, start: str, file_filter: str) -> tuple[str, str]:
+        opened.append(start)
+        return "", ""
+
+    def pick(parent: object, title: str, start: str, file_filter: str) -> tuple[str, str]:
+        opened.append(start)
+        return str(chosen), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", cancel)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick)
+    window.report_tab._choose()
+    window.links_tab._browse()
+    window.health_tab._choose_export()
+    window.links_tab._choose_export()
+    assert opened == [
+        str(documents_folder() / report_tab.REPORT_FILE),
+        str(documents_folder()),
+        str(chosen.parent / health_tab.WARNINGS_FILE),
+        str(chosen.parent / links_tab.LINKS_FILE),
+    ]

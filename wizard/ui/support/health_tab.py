@@ -92,9 +92,13 @@ class HealthTab(QWidget):
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the affected records"), WARNINGS_FILE, self.tr("CSV (*.csv)")
+            self,
+            self.tr("Export the affected records"),
+            str(self.host.folders.start(WARNINGS_FILE)),
+            self.tr("CSV (*.csv)"),
         )
         if path:
+            self.host.folders.remember(Path(path))
             self.export_warnings(Path(path))
 
     def export_warnings(self, path: Path) -> None:

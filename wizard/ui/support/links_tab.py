@@ -110,10 +110,11 @@ class LinksTab(QWidget):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("The vendor's roster export"),
-            "",
+            str(self.host.folders.start()),
             self.tr("Rosters (*.csv *.tsv *.txt *.xlsx);;All files (*)"),
         )
         if path:
+            self.host.folders.remember(Path(path))
             self.roster_edit.setText(path)
 
     def check(self) -> None:
@@ -237,9 +238,13 @@ class LinksTab(QWidget):
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the login-link check"), LINKS_FILE, self.tr("CSV (*.csv)")
+            self,
+            self.tr("Export the login-link check"),
+            str(self.host.folders.start(LINKS_FILE)),
+            self.tr("CSV (*.csv)"),
         )
         if path:
+            self.host.folders.remember(Path(path))
             self.export_links(Path(path))
 
     def export_links(self, path: Path) -> None:

@@ -44,9 +44,13 @@ class ReportTab(QWidget):
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the diagnostic report"), REPORT_FILE, self.tr("HTML (*.html)")
+            self,
+            self.tr("Save the diagnostic report"),
+            str(self.host.folders.start(REPORT_FILE)),
+            self.tr("HTML (*.html)"),
         )
         if path:
+            self.host.folders.remember(Path(path))
             self.save_report(Path(path))
 
     def save_report(self, path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
+from wizard.session.folders import FolderMemory
 from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.worker import Worker
@@ -20,6 +21,9 @@ class Host(Protocol):
 
     @property
     def run(self) -> SupportRun | None: ...
+
+    @property
+    def folders(self) -> FolderMemory: ...
 
     def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker: ...
 

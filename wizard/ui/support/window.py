@@ -36,6 +36,7 @@ from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
 from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
+from wizard.session.folders import FolderMemory
 from wizard.support.health import assess_health
 from wizard.support.linkcheck import LinkCheck
 from wizard.support.onboarding_state import onboarding_state
@@ -99,6 +100,7 @@ class SupportWindow(QMainWindow):
         self.resize(1280, 860)
         self._workers: set[Worker] = set()
         self.signed_in: SignedIn | None = None
+        self._folders = FolderMemory()  # file dialogs: the folder used last, else Documents
         self._run: SupportRun | None = None
 
         central = QWidget()
@@ -196,6 +198,10 @@ class SupportWindow(QMainWindow):
     def run(self) -> SupportRun | None:
         """The checked district: its snapshot, health, onboarding state and (once run) the link check."""
         return self._run
+
+    @property
+    def folders(self) -> FolderMemory:
+        return self._folders
 
     def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker:
         """Run hub work off the GUI thread with the progress bar and Cancel; errors go to the banner."""
