@@ -583,6 +583,42 @@ class OnboardingClient:
             params=params,
         )
 
+    # ---- the embedded hub's simulated vendor app (Instant Login rehearsal) ----
+
+    def load_vendor_accounts(
+        self, district_id: str, app_id: str, accounts: Sequence[wire.VendorAccountIn]
+    ) -> wire.VendorAccountsOut:
+        """Give the simulated vendor app the vendor's roster (the one loaded for the import or link check)."""
+        return self._call(
+            wire.VendorAccountsOut,
+            "PUT",
+            f"/vendor-apps/{app_id}/districts/{district_id}/accounts",
+            "give the rehearsal app the vendor's roster",
+            json={"accounts": [account.model_dump() for account in accounts]},
+        )
+
+    def rehearse_login(self, district_id: str, app_id: str, login_hint: str) -> wire.RehearsalOut:
+        """Follow the real Instant Login flow from the simulated vendor app's login link to its callback.
+
+        The hub's refusal (a user not shared, a redirect URI not registered) comes back as a not-signed-in
+        outcome with the hub's own words."""
+        response = self._transport.request(
+            "GET",
+            f"/vendor-apps/{app_id}/login",
+            "rehearse Instant Login",
+            params={"district_id": district_id, "login_hint": login_hint},
+            expected=frozenset({200, 400, 403}),
+        )
+        if response.status_code != 200:
+            try:
+                detail = str(response.json().get("error_description") or response.text[:200])
+            except ValueError:
+                detail = response.text[:200]
+            return wire.RehearsalOut(
+                app_id=app_id, signed_in=False, message=f"The hub refused the sign-in: {detail}"
+            )
+        return read_answer(response, wire.RehearsalOut, "rehearse Instant Login")
+
     def portal(self, district_id: str, sis_id: str) -> PortalView:
         body = self._call(
             wire.PortalOut,

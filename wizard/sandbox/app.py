@@ -29,6 +29,7 @@ from wizard.sandbox.routes import (
     staff,
     uploads,
     vendor,
+    vendor_app,
 )
 from wizard.sandbox.settings import HubSettings
 from wizard.wire.onboarding import Health
@@ -46,6 +47,7 @@ ROUTERS = (
     browser,
     routes_sftp,
     vendor,
+    vendor_app,
     data,
     oauth,
 )

@@ -87,6 +87,8 @@ class HubContext:
     rate_windows: dict[str, RateWindow] = field(default_factory=dict)
     rate_lock: threading.Lock = field(default_factory=threading.Lock)
     sftp: FileSync | None = None  # the hub's SFTP server, when it serves one
+    # the simulated vendor apps' own rosters: (app id, district id) -> ExternalID -> (username, name)
+    vendor_accounts: dict[tuple[str, str], dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     def now(self) -> float:
         return self.settings.clock()

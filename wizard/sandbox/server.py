@@ -74,7 +74,9 @@ class RunningHub:
 
     def reset_app_secret(self, app_id: str) -> AppCredentials:
         """A fresh client secret for a catalog app, e.g. for the support view or a vendor test."""
-        return reset_app_secret(self.context.db, app_id)
+        credentials = reset_app_secret(self.context.db, app_id)
+        self.context.issued_credentials[app_id] = credentials  # the simulated vendor app signs in with it
+        return credentials
 
     def app_ids(self) -> list[str]:
         """The catalog's app ids."""

@@ -470,3 +470,37 @@ class BrowserPage(Answer):
 
     data: list[BrowserEntryOut]
     links: list[Link] = Field(default_factory=list)
+
+
+# ---- the simulated vendor app (Instant Login rehearsal) -------------------------------------------------------
+
+
+class VendorAccountIn(Body):
+    """One account in the vendor's own roster, as the simulated vendor app looks it up."""
+
+    username: NameText
+    external_id: ShortText = ""
+    first_name: NameText = ""
+    last_name: NameText = ""
+
+
+class VendorAccountsIn(Body):
+    accounts: list[VendorAccountIn] = Field(max_length=1_000_000)
+
+
+class VendorAccountsOut(Answer):
+    accounts: int
+    with_external_id: int
+
+
+class RehearsalOut(Answer):
+    """What the simulated vendor app saw at the end of the Instant Login flow."""
+
+    app_id: str
+    signed_in: bool
+    account: str = Field(default="", description="the vendor account's username the student landed in")
+    account_name: str = ""
+    user_id: str = ""
+    sis_id: str = ""
+    student_name: str = ""
+    message: str

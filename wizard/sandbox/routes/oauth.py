@@ -48,6 +48,7 @@ def district_tokens(request: Request, context: Context, owner_type: str = "distr
 
 @router.get("/oauth/authorize", response_class=RedirectResponse, status_code=302)
 def authorize(
+    request: Request,
     context: Context,
     client_id: str,
     redirect_uri: str,
@@ -66,7 +67,10 @@ def authorize(
         app = app_access.app_by_client_id(conn, client_id)
         if app is None:
             raise ApiError(400, "invalid_client", "No app has that client id.")
-        registered = app_entry(app).get("redirect_uris", [])
+        hub = str(request.base_url).rstrip("/")
+        registered = [  # an address starting with "/" is on this hub: the simulated vendor app
+            f"{hub}{uri}" if uri.startswith("/") else uri for uri in app_entry(app).get("redirect_uris", [])
+        ]
         if redirect_uri not in registered:  # exact match, so a code is never sent to someone else's address
             raise ApiError(
                 400,

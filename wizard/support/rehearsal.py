@@ -1,0 +1,57 @@
+"""Rehearse Instant Login before launch: sign one student in through the embedded hub's simulated vendor app.
+
+The flow is the real one, over HTTP (`/oauth/authorize` → code → `/oauth/tokens` → `/v3.0/me`), into the app
+at its registered redirect URI, which looks the student up in the vendor's roster by ExternalID. When no
+account links the student, the reason is the login-link check's, in its words: the one matching engine
+(`wizard.support.linkcheck.instant_login_check`) over the same roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.hub.models import RosterUser
+from wizard.hub.onboarding import OnboardingClient
+from wizard.support.linkcheck import VendorRoster, instant_login_check
+from wizard.wire.onboarding import VendorAccountIn
+
+
+@dataclass(frozen=True)
+class RehearsalOutcome:
+    signed_in: bool
+    account: str  # the vendor username the student landed in ("" when none)
+    message: str  # what the simulated vendor app (or the hub) said
+    why_not: str = ""  # the link check's reason, when no account links the student
+    what_to_do: str = ""
+
+    @property
+    def headline(self) -> str:
+        if self.signed_in:
+            return f"Signed in to account {self.account} (progress kept)."
+        if self.why_not:
+            return f"No account links this student: {self.why_not}."
+        return self.message
+
+
+def rehearse_instant_login(
+    client: OnboardingClient, district_id: str, app_id: str, student: RosterUser, roster: VendorRoster
+) -> RehearsalOutcome:
+    """Sign `student` in to the simulated `app_id` holding `roster`; say which account, or why none."""
+    accounts = [
+        VendorAccountIn(
+            username=a.username, external_id=a.external_id, first_name=a.first_name, last_name=a.last_name
+        )
+        for a in roster.accounts
+        if a.username
+    ]
+    client.load_vendor_accounts(district_id, app_id, accounts)
+    seen = client.rehearse_login(district_id, app_id, student.sis_id or student.email)
+    if seen.signed_in:
+        return RehearsalOutcome(True, seen.account, seen.message)
+    if not seen.sis_id:  # the hub refused before the app saw anyone: its words are the reason
+        return RehearsalOutcome(False, "", seen.message)
+    check = instant_login_check([student], roster)
+    problem = next(iter(check.not_linking), None)
+    if problem is None:  # the check links them, yet the app did not find the ExternalID: say both
+        return RehearsalOutcome(False, "", seen.message)
+    return RehearsalOutcome(False, "", seen.message, problem.reason, problem.what_to_do)
