@@ -3,7 +3,8 @@
 Per 1,000,000 students: 1,000 schools, 60,000 teachers, 250,000 sections and 6,000,000 enrollments, with
 human headers and M/D/YYYY birth dates. A low rate of real-world messiness makes validation do real work:
 duplicate student and section ids, enrollments naming unknown sections and students, students at an unknown
-school, impossible birth dates, accented names (UTF-8), and ids whose leading zeros must survive.
+school, impossible birth dates, accented names (UTF-8), ids whose leading zeros must survive, and enrollments
+whose student ids lost those zeros.
 
 Everything is built with numpy and pyarrow compute (no Python loop per row), so a million-student district
 takes seconds; a folder is reused when its marker says it was made by this generator version for that size.
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 
 from wizard.roster.csvout import write_frame_csv
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20261201
 MARKER = "district.json"
 # messiness rates (per row of the file concerned)
@@ -246,6 +247,12 @@ def generate(folder: Path, size: DistrictSize) -> None:
         student_ids.take(pa.array(enrolled_student)),
         _sample(len(enrolled_student), UNKNOWN_REFERENCE_RATE, rng),
         "999999999",
+    )
+    lost_zeros = _sample(len(enrolled_student), UNKNOWN_REFERENCE_RATE, rng)  # a spreadsheet ate the zeros
+    enrolled_students = _replace(
+        enrolled_students,
+        lost_zeros,
+        pc.utf8_ltrim(enrolled_students.take(pa.array(lost_zeros)), "0"),
     )
     _write(
         folder,

@@ -63,10 +63,21 @@ def _write_batch(stream: BinaryIO, batch: pa.RecordBatch) -> None:
         stream.write(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
 
 
-def write_frame_csv(frame: pd.DataFrame, path: Path, columns: Sequence[str] | None = None) -> None:
-    """Write `frame` (text columns) as CSV to `path` atomically; the header is `columns` (default: all)."""
+def write_frame_csv(
+    frame: pd.DataFrame,
+    path: Path,
+    columns: Sequence[str] | None = None,
+    *,
+    keep: np.ndarray | None = None,
+) -> None:
+    """Write `frame` (text columns) as CSV to `path` atomically; the header is `columns` (default: all).
+
+    `keep`: a boolean per row (by position); only those rows are written (filtered in Arrow, no copy of the frame).
+    """
     names = list(columns) if columns is not None else [str(column) for column in frame.columns]
     table = pa.Table.from_pandas(frame[names].astype("str"), preserve_index=False)
+    if keep is not None:
+        table = table.filter(pa.array(np.asarray(keep, dtype=bool)))
     with atomic_writer(path) as stream:
         stream.write((",".join(_quote_text(name) for name in names) + LINE_END).encode("utf-8"))
         for batch in table.to_batches(max_chunksize=BATCH_ROWS):

@@ -25,6 +25,7 @@ from wizard.fileio import (
     write_text_atomically,
 )
 from wizard.roster import spec, standards
+from wizard.roster.arrowtext import isin
 from wizard.roster.csvout import write_frame_csv
 from wizard.roster.issues import (
     REPORT_HEADER,
@@ -132,7 +133,7 @@ class PrepareResult:
 
     def clean_tables(self) -> dict[str, pd.DataFrame]:
         """The tables with every row that has an error left out."""
-        return {kind: frame.drop(index=self.error_rows.get(kind, [])) for kind, frame in self.tables.items()}
+        return {kind: frame[self.keep_mask(kind)] for kind, frame in self.tables.items()}
 
     def left_out_ids(self, kind: str) -> list[str]:
         """Ids of `kind` with no row free of errors: in the inputs but not in an --allow-errors upload."""
@@ -140,9 +141,22 @@ class PrepareResult:
         if kind not in self.tables or id_column is None:
             return []
         ids = self.tables[kind][id_column].astype("str")
-        error_rows = self.error_rows.get(kind, ids.index[:0])
-        clean = set(ids.drop(index=error_rows))
-        return sorted({value for value in ids[error_rows] if value and value not in clean})
+        with_errors = ~self.keep_mask(kind)
+        if not with_errors.any():
+            return []
+        candidates = ids[with_errors]
+        left_out = ~isin(candidates, ids[~with_errors]) & (candidates != "").to_numpy()
+        return sorted(set(candidates[left_out]))
+
+    def keep_mask(self, kind: str) -> np.ndarray:
+        """Per row of tables[kind] (by position): True when it has no error."""
+        frame = self.tables[kind]
+        keep = np.ones(len(frame), dtype=bool)
+        error_rows = self.error_rows.get(kind)
+        if error_rows is not None and len(error_rows):
+            positions = frame.index.get_indexer(error_rows)
+            keep[positions[positions >= 0]] = False
+        return keep
 
     def issues_by_code(self) -> dict[str, int]:
         """True totals per code, including warnings not listed one by one."""
@@ -332,10 +346,10 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
         written.removed = stale_uploads(out_dir, set(result.tables) if upload else set(), input_paths)
         with FolderTransaction(out_dir) as transaction:
             if upload:
-                tables = result.clean_tables() if result.error_count else result.tables
-                for kind, frame in tables.items():
+                for kind, frame in result.tables.items():
                     name = spec.hub_file_name(kind)
-                    write_frame_csv(frame, transaction.path(name), spec.hub_columns(kind))
+                    keep = result.keep_mask(kind) if result.error_count else None  # clean_tables(), unbuilt
+                    write_frame_csv(frame, transaction.path(name), spec.hub_columns(kind), keep=keep)
                     written.append(out_dir / name)
             write_report(result.issue_frame, transaction.path(REPORT_NAME))
             written.append(out_dir / REPORT_NAME)

@@ -346,25 +346,29 @@ class Validator:
         self.report("duplicate_id", table, repeated, column, message)
 
     def check_repeated_enrollments(self, table: Staged) -> None:
-        """The same (section, student) pair twice: integer keys from factorised columns keep this fast."""
-        sections, _ = pd.factorize(table.frame["Section_id"])
-        students, student_values = pd.factorize(table.frame["Student_id"])
-        keys = pd.Series(sections.astype(np.int64) * (len(student_values) + 1) + students)
-        repeated = keys.duplicated(keep="first").to_numpy()
+        """The same (section, student) pair twice: integer keys from dictionary-encoded columns keep this fast.
+
+        Codes count up in order of first appearance, so the k-th first occurrence has code k: a row repeats an
+        earlier one exactly when its code is not a new maximum, and the row it repeats is found by position.
+        """
+        sections = _codes(table.frame["Section_id"])
+        students = _codes(table.frame["Student_id"])
+        keys = sections * (int(students.max(initial=0)) + 2) + students
+        codes, _ = pd.factorize(keys)
+        seen = np.maximum.accumulate(codes)
+        repeated = np.zeros(len(codes), dtype=bool)
+        repeated[1:] = codes[1:] <= seen[:-1]
         if not repeated.any():
             return
-        first = ~repeated
-        first_keys = keys[first].astype("str")
-        first_rows = table.row[first].astype("str")
-        repeated_keys = keys[repeated].astype("str")
+        first_positions = np.flatnonzero(~repeated)
 
         def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
-            rows = lookup(repeated_keys, first_keys, first_rows)
-            rows.index = labels.index
+            first_rows = table.row.iloc[first_positions[codes[repeated]]].astype("str").to_numpy()
+            texts = pd.Series(first_rows, index=labels.index, dtype="str")
             return (
                 labels
                 + " repeats row "
-                + rows
+                + texts
                 + "; the hub needs each enrollment once. Remove the repeated row."
             )
 
@@ -516,9 +520,10 @@ class Validator:
         unknown = ~known & (values != "").to_numpy()
         target_where = ", ".join(target.source_files) or target_spec.file
         padded = self.zero_padded_matches(values[unknown], target_ids)
-        padded_full = empty_text(len(values), values.index)
-        if len(padded):
-            padded_full.iloc[np.flatnonzero(unknown)] = padded.to_numpy()
+        # the zero-padded match of each unknown reference ("" when none), by row label: only unknown rows
+        padded_full = pd.Series(padded.to_numpy(), index=values.index[unknown], dtype="str")
+        has_padded = np.zeros(len(values), dtype=bool)
+        has_padded[np.flatnonzero(unknown)] = (padded != "").to_numpy()
         noun = target_spec.noun
 
         def unknown_message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
@@ -531,7 +536,7 @@ class Validator:
         self.report(
             "possible_lost_leading_zeros",
             table,
-            unknown & (padded_full != "").to_numpy(),
+            has_padded,
             column,
             lambda subset, labels: (
                 labels
@@ -772,6 +777,20 @@ def validate(
     if progress is not None:
         progress(total, total, "Checks done")
     return validator.errors
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a text column (equal texts, equal codes), from Arrow's dictionary encoding."""
+    encoded = pc.dictionary_encode(arrow(values))
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64)
+    if len(chunks) > 1:  # one dictionary for all chunks
+        encoded = pa.chunked_array(chunks).unify_dictionaries()
+        chunks = encoded.chunks
+    return np.concatenate(
+        [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for chunk in chunks]
+    )
 
 
 def _order(month_first_only: np.ndarray, day_first_only: np.ndarray) -> np.ndarray:

@@ -46,6 +46,7 @@ def test_the_district_is_deterministic_cached_and_messy(tmp_path: Path) -> None:
     assert any(not line.isascii() for line in students)  # accented names
     enrollments = (first.folder / "Enrollments.csv").read_text(encoding="utf-8")
     assert "S-UNKNOWN" in enrollments and "999999999" in enrollments  # unknown references
+    assert any(line.split(",")[2][0] != "0" for line in enrollments.splitlines()[1:])  # lost leading zeros
     assert len(enrollments.splitlines()) == 18_001
 
 
@@ -74,6 +75,6 @@ def test_a_small_run_measures_everything(tmp_path: Path, capsys: pytest.CaptureF
     assert report["runs"]["preview"]["rows"] > 19_990
     assert report["runs"]["gui"]["progress_updates"] > 0
     summary = json.loads((out / "prepared" / "summary.json").read_text(encoding="utf-8"))
-    for code in ("duplicate_id", "unknown_reference", "invalid_date"):
+    for code in ("duplicate_id", "unknown_reference", "invalid_date", "possible_lost_leading_zeros"):
         assert summary["issues_by_code"].get(code, 0) > 0, code
     assert 0 < report["figures"]["hub_sftp_upload_s"] < 600
