@@ -56,7 +56,7 @@ class FrameModel(QAbstractTableModel):
         `full_text_tips` columns (long notes a narrow column cuts short) show their full text as a tooltip."""
         super().__init__(parent)
         self._frame = frame
-        self._origins = list(row_origins or [])
+        self._origins = row_origins if row_origins is not None else ()  # read on demand, never copied
         self._headers = headers or {}  # column -> the title shown (default: the column name)
         self._error_rows = set(error_rows)  # row positions
         # (row position, column name) -> (severity, message)
