@@ -6,6 +6,8 @@ of ids that costs seconds each. These helpers stay in Arrow kernels (hash-based,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -34,7 +36,9 @@ def from_arrow(data: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) 
 
 
 def empty_text(length: int, index: pd.Index | None = None) -> pd.Series:
-    return from_arrow(pa.nulls(length, pa.large_string()), index)
+    """`length` empty strings, built from buffers (all offsets zero), not string by string."""
+    offsets = pa.py_buffer(np.zeros(length + 1, dtype=np.int64))
+    return from_arrow(pa.LargeStringArray.from_buffers(length, offsets, pa.py_buffer(b"")), index)
 
 
 def isin(values: pd.Series, candidates: pd.Series) -> np.ndarray:
@@ -73,3 +77,37 @@ def starts_with_any(series: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
         found = pc.fill_null(pc.starts_with(data, prefix), False)
         result |= np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     return result
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text column as integer codes into its distinct values: per-value checks and set lookups run over the
+    distinct values (a few hundred thousand ids) and reach every row with one numpy take."""
+
+    codes: np.ndarray  # per row, a position in `uniques`
+    uniques: pd.Series  # the distinct values, in order of first appearance
+
+    def spread(self, per_unique: np.ndarray) -> np.ndarray:
+        """A per-distinct-value result as a per-row one."""
+        spread: np.ndarray = np.asarray(per_unique)[self.codes]
+        return spread
+
+
+def encode(series: pd.Series) -> Encoded:
+    """Dictionary-encode a text column in Arrow (nulls read as "")."""
+    if len(series) == 0:
+        return Encoded(np.zeros(0, dtype=np.int32), pd.Series([], dtype="str"))
+    encoded = pc.dictionary_encode(pc.fill_null(arrow(series), ""))
+    chunked = encoded if isinstance(encoded, pa.ChunkedArray) else pa.chunked_array([encoded])
+    # Arrow encodes a chunked array against one shared dictionary; unify only if a version ever does not
+    if chunked.num_chunks > 1 and any(
+        chunk.dictionary is not chunked.chunks[0].dictionary
+        and not chunk.dictionary.equals(chunked.chunks[0].dictionary)
+        for chunk in chunked.chunks[1:]
+    ):
+        chunked = chunked.unify_dictionaries()
+    chunks = [chunk for chunk in chunked.chunks if len(chunk)] or chunked.chunks[:1]
+    codes = np.concatenate(
+        [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int32) for chunk in chunks]
+    )
+    return Encoded(codes, from_arrow(chunks[0].dictionary))

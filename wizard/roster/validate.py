@@ -15,7 +15,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wizard.roster import normalise, spec
-from wizard.roster.arrowtext import arrow, empty_text, from_arrow, isin, lookup, matches, starts_with_any
+from wizard.roster.arrowtext import (
+    Encoded,
+    arrow,
+    encode,
+    from_arrow,
+    isin,
+    lookup,
+    matches,
+    starts_with_any,
+)
 from wizard.roster.issues import FORMULA_PREFIXES, IssueLog, severity_of
 from wizard.roster.normalise import DateOrder
 from wizard.roster.staging import Staged
@@ -36,6 +45,18 @@ class Validator:
             kind: table.flagged.copy() if table.flagged is not None else np.zeros(len(table), dtype=bool)
             for kind, table in tables.items()
         }
+        self._encodings: dict[tuple[str, str], Encoded] = {}
+
+    def encoded(self, table: Staged, column: str) -> Encoded:
+        """table's column dictionary-encoded, kept until the column is replaced (see set_column)."""
+        key = (table.kind, column)
+        if key not in self._encodings:
+            self._encodings[key] = encode(table.frame[column])
+        return self._encodings[key]
+
+    def set_column(self, table: Staged, column: str, values: pd.Series) -> None:
+        table.frame[column] = values
+        self._encodings.pop((table.kind, column), None)
 
     # --- reporting helpers ---------------------------------------------------------------------------------
 
@@ -156,7 +177,7 @@ class Validator:
                 + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
             ),
         )
-        table.frame[column] = result.values  # invalid values are kept as given
+        self.set_column(table, column, result.values)  # invalid values are kept as given
 
     def date_orders(self, table: Staged) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per date column: each row's reading (normalise.date_reading) and the order its file uses there.
@@ -215,7 +236,7 @@ class Validator:
         )
         self.report_unsettled_dates(table, column, unsettled, written)
         self.report_mixed_dates(table, column, mixed, written, readings)
-        table.frame[column] = written
+        self.set_column(table, column, written)
 
     def report_unsettled_dates(
         self, table: Staged, column: str, mask: np.ndarray, written: pd.Series
@@ -292,7 +313,7 @@ class Validator:
                 + "' is not an email address. Correct it or leave it empty."
             ),
         )
-        table.frame[column] = result.values
+        self.set_column(table, column, result.values)
 
     def check_vocabulary(self, table: Staged, column: str, name: str) -> None:
         vocabulary = spec.vocabulary(name)
@@ -316,7 +337,7 @@ class Validator:
                 )
             ),
         )
-        table.frame[column] = result.values
+        self.set_column(table, column, result.values)
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
         ids = table.frame[column]
@@ -351,8 +372,8 @@ class Validator:
         Codes count up in order of first appearance, so the k-th first occurrence has code k: a row repeats an
         earlier one exactly when its code is not a new maximum, and the row it repeats is found by position.
         """
-        sections = _codes(table.frame["Section_id"])
-        students = _codes(table.frame["Student_id"])
+        sections = self.encoded(table, "Section_id").codes.astype(np.int64)
+        students = self.encoded(table, "Student_id").codes.astype(np.int64)
         keys = sections * (int(students.max(initial=0)) + 2) + students
         codes, _ = pd.factorize(keys)
         seen = np.maximum.accumulate(codes)
@@ -398,7 +419,8 @@ class Validator:
         )
 
     def check_scientific_notation(self, table: Staged, column: str) -> None:
-        damaged = matches(table.frame[column], r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$")
+        encoded = self.encoded(table, column)
+        damaged = encoded.spread(matches(encoded.uniques, r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$"))
         self.report(
             "scientific_notation_id",
             table,
@@ -441,8 +463,9 @@ class Validator:
 
     def check_formulas(self, table: Staged) -> None:
         for column in table.present:
-            values = table.frame[column]
-            risky = starts_with_any(values, FORMULA_PREFIXES)
+            # an id or reference column is encoded already; any other is encoded here and not kept
+            encoded = self._encodings.get((table.kind, column)) or encode(table.frame[column])
+            risky = encoded.spread(starts_with_any(encoded.uniques, FORMULA_PREFIXES))
             self.report(
                 "formula_like_value",
                 table,
@@ -516,7 +539,8 @@ class Validator:
             return
         target_ids = target.frame[target_spec.id_column]
         values = table.frame[column]
-        known = isin(values, target_ids)
+        encoded = self.encoded(table, column)
+        known = encoded.spread(isin(encoded.uniques, target_ids))
         unknown = ~known & (values != "").to_numpy()
         target_where = ", ".join(target.source_files) or target_spec.file
         padded = self.zero_padded_matches(values[unknown], target_ids)
@@ -564,7 +588,7 @@ class Validator:
             return
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
-            dangling = known & isin(values, excluded_ids)
+            dangling = known & encoded.spread(isin(encoded.uniques, excluded_ids))
             self.report(
                 "reference_to_record_with_errors",
                 table,
@@ -604,7 +628,8 @@ class Validator:
         students = self.tables.get("students")
         if students is not None and "Student_id" in enrollments.present:
             ids = students.frame["Student_id"]
-            alone = ~isin(ids, enrollments.frame["Student_id"]) & (ids != "").to_numpy()
+            enrolled = self.encoded(enrollments, "Student_id").uniques
+            alone = ~isin(ids, enrolled) & (ids != "").to_numpy()
             self.report(
                 "student_without_enrollment",
                 students,
@@ -618,7 +643,8 @@ class Validator:
         sections = self.tables.get("sections")
         if sections is not None and "Section_id" in enrollments.present:
             ids = sections.frame["Section_id"]
-            empty = ~isin(ids, enrollments.frame["Section_id"]) & (ids != "").to_numpy()
+            used = self.encoded(enrollments, "Section_id").uniques
+            empty = ~isin(ids, used) & (ids != "").to_numpy()
             self.report(
                 "section_without_students",
                 sections,
@@ -777,20 +803,6 @@ def validate(
     if progress is not None:
         progress(total, total, "Checks done")
     return validator.errors
-
-
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes of a text column (equal texts, equal codes), from Arrow's dictionary encoding."""
-    encoded = pc.dictionary_encode(arrow(values))
-    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-    if not chunks:
-        return np.zeros(0, dtype=np.int64)
-    if len(chunks) > 1:  # one dictionary for all chunks
-        encoded = pa.chunked_array(chunks).unify_dictionaries()
-        chunks = encoded.chunks
-    return np.concatenate(
-        [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for chunk in chunks]
-    )
 
 
 def _order(month_first_only: np.ndarray, day_first_only: np.ndarray) -> np.ndarray:
