@@ -54,6 +54,14 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+class _Progressive(dict[str, Any]):
+    """Results printed (as one JSON line) each time one is added, so a later failure keeps the earlier ones."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        print(json.dumps(self), flush=True)
+
+
 def _timed(action: Any, repeats: int = PAGE_REPEATS) -> float:
     """The median wall time of `action()` in milliseconds."""
     times = []
@@ -83,7 +91,7 @@ def hub(hub_files: Path, work: Path) -> dict[str, Any]:
     hub_names = {spec.hub_file_name(kind) for kind in spec.HUB_KINDS}
     big_paths = sorted(path for path in hub_files.glob("*.csv") if path.name in hub_names)
     settings = HubSettings(vendor_delay=0, rate_limit=10**9, hold_threshold=1.0)
-    results: dict[str, Any] = {}
+    results = _Progressive()
     with start_hub(
         work / "hub.sqlite3", settings=settings, sftp=SftpOptions(port=0, quiet_seconds=0.5)
     ) as running:

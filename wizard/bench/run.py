@@ -234,10 +234,11 @@ def _hub(
         say("   hub: skipped, no prepared hub files (run the prepare measurement first)")
         return
     run = child("hub", _python("-m", "wizard.bench.measures", "hub", str(hub_files), str(out / "hub-work")))
-    if not run.ok:
-        return
-    figures["hub_upload_s"] = run.output["hub_upload_s"]
-    figures["hub_users_per_s"] = run.output["hub_users_per_s"]
+    if not run.ok:  # the figures measured before the failure still count
+        figures["hub_failure"] = _last_line(run.log)
+    for key in ("hub_upload_s", "hub_users_per_s"):
+        if key in run.output:
+            figures[key] = run.output[key]
     if "hub_sftp_upload_s" in run.output:
         figures["hub_sftp_upload_s"] = run.output["hub_sftp_upload_s"]
     for key in (
@@ -262,6 +263,13 @@ def _hub(
         figures["page100_ratio"] = round(ratios.pop("page100_ms"), 2)
     if ratios:
         figures["onboarding_ratio"] = round(max(ratios.values()), 2)
+
+
+def _last_line(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return "no output"
+    lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return lines[-1][:300] if lines else "no output"
 
 
 def _machine() -> dict[str, Any]:
