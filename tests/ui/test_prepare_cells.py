@@ -41,3 +41,51 @@ def test_an_issue_about_a_row_left_out_marks_nothing(qtbot: QtBot, tmp_path: Pat
     result.tables["students"] = result.tables["students"][kept.to_numpy()]
     result.origins["students"] = result.origins["students"][kept.to_numpy()]
     assert cell_problems(result, "students") == {}  # the old row arithmetic would have marked row 2's cell
+
+
+def test_a_million_row_preview_opens_without_an_object_per_row(qtbot: QtBot) -> None:
+    # row headers and problem cells of a big table used to be a Python tuple and dict entry per row, built on the
+    # GUI thread before the first paint (seconds at 1,000,000 rows); now they are read on demand
+    import tracemalloc
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from wizard.roster.mapping import MappingSpec
+
+    rows = 1_000_000
+    frame = pd.DataFrame({"Student_id": pd.Series(np.arange(rows).astype(str), dtype="str")})
+    origins = pd.DataFrame(
+        {
+            "file": pd.Series(["students.csv"] * rows, dtype="str"),
+            "row": pd.array(np.arange(2, rows + 2), dtype="Int64"),
+        }
+    )
+    issues = pd.DataFrame(
+        {
+            "severity": pd.Series(["error"], dtype="str"),
+            "code": pd.Series(["duplicate_id"], dtype="str"),
+            "file": pd.Series(["students.csv"], dtype="str"),
+            "row": pd.array([rows], dtype="Int64"),
+            "column": pd.Series(["Student_id"], dtype="str"),
+            "value": pd.Series(["x"], dtype="str"),
+            "message": pd.Series(["repeated"], dtype="str"),
+        }
+    )
+    result = SimpleNamespace(
+        tables={"students": frame},
+        origins={"students": origins},
+        issue_frame=issues,
+        mapping=MappingSpec(),
+    )
+    tracemalloc.start()
+    try:
+        problems = cell_problems(result, "students")
+        model = FrameModel(frame, cell_problems=problems, row_origins=row_origins(result, "students"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problems == {(rows - 2, "Student_id"): ("error", "repeated")}
+    assert model.headerData(rows - 1, Qt.Orientation.Vertical) == str(rows + 1)
+    assert peak < 40_000_000  # a tuple per row alone would be far more

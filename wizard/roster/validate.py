@@ -46,6 +46,8 @@ class Validator:
             for kind, table in tables.items()
         }
         self._encodings: dict[tuple[str, str], Encoded] = {}
+        # called between checks with what comes next: progress (and a chance to cancel) within a big file
+        self.step: Callable[[str], None] = lambda _detail: None
 
     def encoded(self, table: Staged, column: str) -> Encoded:
         """table's column dictionary-encoded, kept until the column is replaced (see set_column)."""
@@ -122,6 +124,7 @@ class Validator:
                 self.errors[table.kind][:] = True
             else:
                 self.check_filled(table, column, "required_value_missing", "the hub needs it")
+        self.step("recommended columns")
         for column in kind_spec.recommended:
             if column not in table.present:
                 self.file_level(
@@ -133,25 +136,34 @@ class Validator:
                 )
             else:
                 self.check_filled(table, column, "recommended_value_missing", "export guides expect a value")
+        self.step("grades")
         for column in kind_spec.grades:
             self.check_grades(table, column)
+        self.step("dates")
         for column, (readings, orders) in self.date_orders(table).items():
             self.check_dates(table, column, readings, orders)
+        self.step("emails")
         for column in kind_spec.emails:
             self.check_emails(table, column)
+        self.step("values")
         for column, vocabulary in kind_spec.vocab.items():
             self.check_vocabulary(table, column, vocabulary)
+        self.step("ids")
         if kind_spec.id_column and kind_spec.id_column in table.present:
             self.check_unique_ids(table, kind_spec.id_column)
             self.check_id_widths(table, kind_spec.id_column)
+        self.step("id formats")
         id_columns = [kind_spec.id_column] if kind_spec.id_column else []
         for id_column in [*id_columns, *kind_spec.references]:
             if id_column in table.present:
                 self.check_scientific_notation(table, id_column)
+        self.step("repeated emails")
         for column in kind_spec.unique_emails:
             self.check_unique_emails(table, column)
+        self.step("repeated enrollments")
         if table.kind == "enrollments" and {"Section_id", "Student_id"} <= table.present:
             self.check_repeated_enrollments(table)
+        self.step("formula-like values")
         self.check_formulas(table)
         self.check_invisible_characters(table)
 
@@ -543,6 +555,7 @@ class Validator:
         known = encoded.spread(isin(encoded.uniques, target_ids))
         unknown = ~known & (values != "").to_numpy()
         target_where = ", ".join(target.source_files) or target_spec.file
+        self.step(f"{column}: zero-padded ids")
         padded = self.zero_padded_matches(values[unknown], target_ids)
         # the zero-padded match of each unknown reference ("" when none), by row label: only unknown rows
         padded_full = pd.Series(padded.to_numpy(), index=values.index[unknown], dtype="str")
@@ -571,6 +584,7 @@ class Validator:
                 + " only after zero-padding; a spreadsheet probably dropped its leading zeros."
             ),
         )
+        self.step(f"{column}: records left out")
         # pointing at a record that is itself left out for errors would dangle in an --allow-errors upload
         if len(target) and self.errors[target.kind].all():
             # the whole target file is unusable: one line per file instead of one per row
@@ -786,18 +800,30 @@ def validate(
     validator = Validator(tables, log, date_order)
     kinds = [kind for kind in VALIDATION_ORDER if kind in tables]
     total = 2 * len(kinds) + 1
-    for step, kind in enumerate(kinds):
+    current = {"step": 0}
+    messages = {"now": ""}  # the current step's message
+
+    def announce(step: int, message: str) -> None:
+        current["step"], messages["now"] = step, message
         if cancel is not None:
             cancel.raise_if_cancelled()
         if progress is not None:
-            progress(step, total, f"Checking {spec.hub_file_name(kind)}")
+            progress(step, total, message)
+
+    def within(detail: str) -> None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if progress is not None:
+            progress(current["step"], total, f"{messages['now']}: {detail}")
+
+    validator.step = within
+    for step, kind in enumerate(kinds):
+        announce(step, f"Checking {spec.hub_file_name(kind)}")
         validator.check_table(tables[kind])
     for step, kind in enumerate(kinds, start=len(kinds)):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        if progress is not None:
-            progress(step, total, f"Checking references in {spec.hub_file_name(kind)}")
+        announce(step, f"Checking references in {spec.hub_file_name(kind)}")
         validator.check_references(tables[kind])
+    announce(total - 1, "Checking students without sections")
     validator.check_coverage()
     validator.check_grade_ranges()
     if progress is not None:

@@ -372,3 +372,25 @@ def test_a_school_taken_from_a_bad_section_is_reported_once_on_the_section(tmp_p
         ("unknown_reference", 4, "Section ID"),
     }
     assert ("error", "unknown_reference", "sections.csv", 3, "School ID") in issue_keys(result)
+
+
+def test_progress_comes_between_the_checks_of_one_file_and_cancel_stops_there() -> None:
+    # a million-row file takes many seconds to check: progress (and Cancel) must not wait for the whole file
+    from wizard.tasks import Cancelled, CancelToken
+
+    calls: list[str] = []
+    prepare([MESSY], progress=lambda done, total, message="": calls.append(message))
+    within = [message for message in calls if message.startswith("Checking students.csv: ")]
+    assert len(within) >= 5 and "Checking students.csv: dates" in within
+    assert any(message.startswith("Checking references in enrollments.csv: ") for message in calls)
+    token = CancelToken()
+    seen: list[str] = []
+
+    def cancel_at_dates(done: int, total: int, message: str = "") -> None:
+        seen.append(message)
+        if message == "Checking students.csv: dates":
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        prepare([MESSY], progress=cancel_at_dates, cancel=token)
+    assert seen[-1] == "Checking students.csv: dates"  # stopped at the next check, not at the next file
