@@ -36,7 +36,19 @@ SUBCOMMAND_MODULES: dict[str, str] = {
 }
 
 
-def _build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+def _wanted_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv` when it is a known one and no help is asked for; "gui" when none is named
+    (so the wizard's start imports no command-line module: pandas, the web stack); None means all of them."""
+    for token in argv:
+        if token in ("-h", "--help"):
+            return None
+        if token.startswith("-"):
+            continue
+        return token if token in SUBCOMMAND_MODULES or token == "gui" else None
+    return "gui"
+
+
+def _build_parser(prog: str | None = None, only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="District Onboarding Wizard: onboard a district to the rostering and sign-on hub.",
@@ -45,7 +57,9 @@ def _build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.add_parser("gui", help="open the wizard (the default)")
-    for module_name in SUBCOMMAND_MODULES.values():
+    for name, module_name in SUBCOMMAND_MODULES.items():
+        if only is not None and name != only:
+            continue
         module = __import__(module_name, fromlist=["add_parser"])
         module.add_parser(subparsers)
     return parser
@@ -59,8 +73,9 @@ def _run_gui() -> int:
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the command in `argv` (default sys.argv[1:]); `prog` names the program in help and --version."""
-    parser = _build_parser(prog)
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(prog, _wanted_command(arguments))
+    args = parser.parse_args(arguments)
     command = args.command or "gui"
     configure_logging(verbose=args.verbose, to_file=command == "gui")
     handler: Callable[[argparse.Namespace], int] = args.handler if command != "gui" else lambda _: _run_gui()
