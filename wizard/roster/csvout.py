@@ -76,10 +76,14 @@ def write_frame_csv(
     """
     names = list(columns) if columns is not None else [str(column) for column in frame.columns]
     table = pa.Table.from_pandas(frame[names].astype("str"), preserve_index=False)
-    if keep is not None:
-        table = table.filter(pa.array(np.asarray(keep, dtype=bool)))
+    kept = None if keep is None else np.asarray(keep, dtype=bool)
     with atomic_writer(path) as stream:
         stream.write((",".join(_quote_text(name) for name in names) + LINE_END).encode("utf-8"))
+        start = 0
         for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+            if kept is not None:  # filtered batch by batch: no filtered copy of the whole table
+                rows = batch.num_rows
+                batch = batch.filter(pa.array(kept[start : start + rows]))
+                start += rows
             if batch.num_rows:
                 _write_batch(stream, batch)

@@ -379,24 +379,25 @@ class Validator:
         self.report("duplicate_id", table, repeated, column, message)
 
     def check_repeated_enrollments(self, table: Staged) -> None:
-        """The same (section, student) pair twice: integer keys from dictionary-encoded columns keep this fast.
-
-        Codes count up in order of first appearance, so the k-th first occurrence has code k: a row repeats an
-        earlier one exactly when its code is not a new maximum, and the row it repeats is found by position.
-        """
-        sections = self.encoded(table, "Section_id").codes.astype(np.int64)
-        students = self.encoded(table, "Student_id").codes.astype(np.int64)
-        keys = sections * (int(students.max(initial=0)) + 2) + students
-        codes, _ = pd.factorize(keys)
-        seen = np.maximum.accumulate(codes)
-        repeated = np.zeros(len(codes), dtype=bool)
-        repeated[1:] = codes[1:] <= seen[:-1]
+        """The same (section, student) pair twice: one integer key per row from the dictionary-encoded columns;
+        only the few repeated keys are then looked up to name the row each one repeats."""
+        students = self.encoded(table, "Student_id")
+        keys = self.encoded(table, "Section_id").codes.astype(np.int64)
+        keys *= len(students.uniques) + 1
+        keys += students.codes
+        repeated = pd.Series(keys, copy=False).duplicated(keep="first").to_numpy()
         if not repeated.any():
             return
-        first_positions = np.flatnonzero(~repeated)
 
         def message(_: pd.DataFrame, labels: pd.Series) -> pd.Series:
-            first_rows = table.row.iloc[first_positions[codes[repeated]]].astype("str").to_numpy()
+            repeated_keys = keys[repeated]
+            wanted = pd.Index(repeated_keys).unique()
+            hits = wanted.get_indexer(pd.Index(keys, copy=False))
+            first = np.full(len(wanted), len(keys), dtype=np.int64)
+            at = np.flatnonzero(hits >= 0)
+            np.minimum.at(first, hits[at], at)  # the first row of each repeated key
+            first_at = first[wanted.get_indexer(pd.Index(repeated_keys))]
+            first_rows = table.row.iloc[first_at].astype("str").to_numpy()
             texts = pd.Series(first_rows, index=labels.index, dtype="str")
             return (
                 labels
