@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from wizard.fileio import atomic_writer
 
@@ -50,8 +51,19 @@ def _quote_text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if any(char in value for char in '",\r\n') else value
 
 
+_PLAIN = pacsv.WriteOptions(quoting_style="none", eol=LINE_END, include_header=False)
+
+
 def _write_batch(stream: BinaryIO, batch: pa.RecordBatch) -> None:
-    cells = [_quote_if_needed(batch.column(index)) for index in range(batch.num_columns)]
+    texts = [
+        pc.fill_null(batch.column(index).cast(pa.large_string()), "") for index in range(batch.num_columns)
+    ]
+    if texts and not any(_has_special_bytes(text) for text in texts):
+        # nothing to quote (the usual case): Arrow's own writer, the same bytes several times faster
+        plain = pa.RecordBatch.from_arrays(texts, names=[str(index) for index in range(len(texts))])
+        pacsv.write_csv(plain, stream, _PLAIN)
+        return
+    cells = [_quote_if_needed(text) for text in texts]
     comma = pa.scalar(",", pa.large_string())
     lines = pc.binary_join_element_wise(*cells, comma) if len(cells) > 1 else cells[0]
     empty = pa.scalar("", pa.large_string())
