@@ -168,6 +168,7 @@ def stage_tabular(
             mapping.kind = kind
         used.files[source.name] = mapping
         inputs.append(summarise(raw, kind))
+        progress(index, len(sources), f"Trimming the values of {source.name}")  # seconds on a big file
         staged.setdefault(kind, []).append(stage_mapped(raw, mapping, log))
     progress(len(sources), len(sources), "Files read")
     return staged
