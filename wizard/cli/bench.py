@@ -56,6 +56,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=list(MEASUREMENTS),
         help="run only these measurements",
     )
+    parser.add_argument(
+        "--timeout",
+        type=arguments.positive_int,
+        default=3600,
+        metavar="S",
+        help="stop any one measurement after S seconds; its figures are then missing (default 3600)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
 
     cache = args.cache or Path(platformdirs.user_cache_dir("district-wizard", appauthor=False)) / "bench"
     options = BenchOptions(
-        students=args.students, out=args.out, cache=cache, repeat=args.repeat, only=tuple(args.only)
+        students=args.students,
+        out=args.out,
+        cache=cache,
+        repeat=args.repeat,
+        only=tuple(args.only),
+        timeout=float(args.timeout),
     )
     report = run_bench(options, say=lambda line: print(line, file=sys.stderr, flush=True))
     print(table(report))
