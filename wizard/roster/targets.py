@@ -817,7 +817,10 @@ def write_targets(
     wanted = [target for target in dict.fromkeys(targets) if target in CONVERTERS]
     _remove_leftovers(out_dir)
     upload = result.error_count == 0 or allow_errors
-    tables = result.clean_tables() if result.error_count else dict(result.tables)
+    # a plain hub export (no standard set wanted) must not pay for a filtered copy of every table
+    tables = (
+        (result.clean_tables() if result.error_count else dict(result.tables)) if wanted and upload else {}
+    )
     outputs: list[TargetOutput] = []
     for index, target in enumerate(wanted if upload else []):
         if cancel is not None:
