@@ -63,6 +63,7 @@ class ChildRun:
     peak_rss_mb: float
     exit_code: int
     output: dict[str, Any] = field(default_factory=dict)
+    cpu_s: float = 0.0  # user + system time of the process and its threads
     log: Path | None = None
 
     @property
@@ -93,7 +94,8 @@ def run_child(name: str, command: Sequence[str], logs: Path, env: dict[str, str]
             output = parsed if isinstance(parsed, dict) else {}
         except ValueError:
             output = {}
-    return ChildRun(name, wall, usage.ru_maxrss / 1024, process.returncode, output, err_path)
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(name, wall, usage.ru_maxrss / 1024, process.returncode, output, err_path, cpu)
 
 
 @dataclass
@@ -148,6 +150,7 @@ def run_bench(options: BenchOptions, say: Callable[[str], None] = print) -> dict
         result = run_child(name, command, logs, env, options.timeout)
         runs[name] = {
             "wall_s": round(result.wall_s, 3),
+            "cpu_s": round(result.cpu_s, 3),
             "peak_rss_mb": round(result.peak_rss_mb),
             "exit_code": result.exit_code,
             **result.output,
@@ -192,7 +195,7 @@ def _prepare_vs_floor(
     figures: dict[str, Any],
 ) -> None:
     """Floor and prepare alternately, `repeat` times each; the best of each (the least disturbed by others)."""
-    floors, prepares, peaks = [], [], []
+    floors, prepares, peaks, floor_cpu, prepare_cpu = [], [], [], [], []
     for attempt in range(1, max(1, options.repeat) + 1):
         floor = child(
             f"floor-{attempt}",
@@ -216,11 +219,16 @@ def _prepare_vs_floor(
             floors.append(floor.wall_s)
             prepares.append(prepared.wall_s)
             peaks.append(prepared.peak_rss_mb)
+            floor_cpu.append(floor.cpu_s)
+            prepare_cpu.append(prepared.cpu_s)
     if floors:
         figures["floor_s"] = round(min(floors), 2)
         figures["prepare_s"] = round(min(prepares), 2)
         figures["prepare_vs_floor"] = round(min(prepares) / min(floors), 2)
         figures["peak_rss_mb"] = round(max(peaks))
+        # on a machine shared with other work, processor time is steadier than wall time
+        if min(floor_cpu) > 0:
+            figures["prepare_cpu_vs_floor_cpu"] = round(min(prepare_cpu) / min(floor_cpu), 2)
 
 
 def _hub(
