@@ -95,7 +95,7 @@ def run_child(name: str, command: Sequence[str], logs: Path, env: dict[str, str]
         except ValueError:
             output = {}
     cpu = usage.ru_utime + usage.ru_stime
-    return ChildRun(name, wall, usage.ru_maxrss / 1024, process.returncode, output, err_path, cpu)
+    return ChildRun(name, wall, usage.ru_maxrss / 1024, process.returncode, output, cpu_s=cpu, log=err_path)
 
 
 @dataclass
