@@ -243,7 +243,12 @@ def _hub(
         return
     run = child("hub", _python("-m", "wizard.bench.measures", "hub", str(hub_files), str(out / "hub-work")))
     if not run.ok:  # the figures measured before the failure still count
-        figures["hub_failure"] = _last_line(run.log)
+        stopped = run.exit_code == -signal.SIGKILL
+        figures["hub_failure"] = (
+            f"stopped after {round(run.wall_s)} s (--timeout), {round(run.peak_rss_mb)} MB resident"
+            if stopped
+            else _last_line(run.log)
+        )
     for key in ("hub_upload_s", "hub_users_per_s"):
         if key in run.output:
             figures[key] = run.output[key]
