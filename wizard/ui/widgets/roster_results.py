@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 MAPPING_TAB, ISSUES_TAB, PREVIEW_TAB = 0, 1, 2
 
 
+RESIZE_SAMPLE_ROWS = 100  # rows measured when fitting the issue list's columns to their contents
+
+
 def _hub_columns(kind: str) -> list[str]:
     from wizard.roster.spec import hub_columns
 
@@ -175,6 +178,8 @@ class RosterResults(QTabWidget):
             self.code_filter.addItem(f"{code} ({count})", code)
         self.code_filter.blockSignals(False)
         self.filter_issues()
+        header = self.issue_view.horizontalHeader()
+        header.setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)  # measure some rows, not every issue
         for column in range(5):
             self.issue_view.resizeColumnToContents(column)
         self._frame_models = {}
@@ -238,10 +243,10 @@ class RosterResults(QTabWidget):
         metrics = self.preview_view.fontMetrics()
         header_metrics = self.preview_view.horizontalHeader().fontMetrics()
         padding = 4 * metrics.averageCharWidth()
-        frame = model.frame
+        sample = model.frame.iloc[:sample_rows]
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            values = frame.iloc[:sample_rows, column].astype(str)
+            values = sample.iloc[:, column].astype(str)
             widest = max((metrics.horizontalAdvance(value) for value in values), default=0)
             width = max(header_metrics.horizontalAdvance(title), widest) + padding
             self.preview_view.setColumnWidth(column, min(width, 40 * metrics.averageCharWidth()))
