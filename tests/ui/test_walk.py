@@ -88,7 +88,7 @@ def _share_sections_and_finish(qtbot: QtBot, window: OnboardingWizard, tmp_path:
     assert validate.counts.item(3, 0).text() == validate.counts.item(3, 2).text()  # students: SIS == hub
     qtbot.waitUntil(lambda: "Instant Login" in validate.login_check.text(), timeout=WAIT_MS)
     if not window.ctx.state.app.uses_secure_sync:  # checked against the import file written for the vendor
-        assert "checked against the vendor's roster" in validate.login_check.text()
+        assert "checked against the import file this wizard wrote" in validate.login_check.text()
     assert validate.warnings.rowCount() >= 1
     target = tmp_path / "affected.csv"
     validate.choose_save_path = lambda suggested: target  # type: ignore[method-assign]

@@ -25,6 +25,7 @@ from wizard.state import DistrictForm, OnboardingState, StateUnreadable, load_st
 if TYPE_CHECKING:
     from wizard.hub.models import App, District, RosterUser
     from wizard.session.hub_access import Directory, DistrictSession
+    from wizard.support.linkcheck import InstantLoginCheck, RosterSource
 
 log = logging.getLogger(__name__)
 
@@ -226,13 +227,21 @@ class WizardContext:
             return []
         return self.district_hub().shared_users(self.state.app.connection_id, role)
 
-    def login_check(self, vendor_roster: Path | None) -> dict[str, Any]:
-        """The Instant Login link check for the chosen app, optionally against the vendor's roster export
-        (read as the support view reads it: any encoding, CSV/XLSX, the app's profile's column names)."""
+    def login_check(
+        self, vendor_roster: Path | None, source: RosterSource | None = None
+    ) -> InstantLoginCheck:
+        """The Instant Login link check for the chosen app (the support view's, one engine with the vendor
+        import), against the vendor's roster export or the wizard's own import file (`source` says which),
+        read as the support view reads it: any encoding, CSV/XLSX, the app's profile's column names."""
         from wizard.roster.vendor.profiles import load_profile
-        from wizard.session.hub_access import login_link_check
-        from wizard.support.linkcheck import DEFAULT_PROFILE, read_vendor_roster
+        from wizard.support.linkcheck import (
+            DEFAULT_PROFILE,
+            RosterSource,
+            instant_login_check,
+            read_vendor_roster,
+        )
 
         profile = load_profile(self.state.vendor.profile or DEFAULT_PROFILE)
-        roster = read_vendor_roster(vendor_roster, profile) if vendor_roster else None
-        return login_link_check(self.shared_users("student"), roster)
+        source = source or RosterSource.VENDOR_EXPORT
+        roster = read_vendor_roster(vendor_roster, profile, source) if vendor_roster else None
+        return instant_login_check(self.shared_users("student"), roster)

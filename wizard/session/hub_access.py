@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
@@ -32,9 +31,6 @@ from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
-
-if TYPE_CHECKING:
-    from wizard.support.linkcheck import VendorRoster
 
 
 @dataclass(frozen=True)
@@ -182,21 +178,3 @@ class HubAccess:
                 return hub.app_icon(hub.app(app) if isinstance(app, str) else app)
             except HubError:
                 return None
-
-
-def login_link_check(students: Sequence[RosterUser], roster: VendorRoster | None) -> dict[str, Any]:
-    """Instant Login links: the support view's check (`wizard.support.linkcheck.instant_login_check`, one
-    engine with the vendor import) over the shared students, as the Validate page reads it."""
-    from wizard.support.linkcheck import instant_login_check  # pandas loads only when needed
-
-    check = instant_login_check(students, roster)
-    by_sis_id = {student.sis_id: student for student in students}
-    return {
-        "total": check.total,
-        "without_sis_id": list(check.without_sis_id),
-        "duplicate_sis_id": list(check.duplicate_sis_id),
-        "unknown_to_vendor": [by_sis_id[p.sis_id] for p in check.unknown_to_vendor],
-        "lost_leading_zeros": check.lost_leading_zeros,
-        "checked_against_vendor": roster is not None,
-        "check": check,
-    }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from wizard.errors import UserFacingError
+from wizard.roster.vendor.outcomes import TITLES
 from wizard.session.folders import start_folder
 from wizard.session.text import plural
 from wizard.state import data_dir
@@ -19,26 +20,15 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.vocab import ConnectionStatus
 
 if TYPE_CHECKING:
-    from wizard.roster.vendor.files import VendorOutputs
     from wizard.roster.vendor.matching import MatchResult
+    from wizard.roster.vendor.summary import VendorSummary
     from wizard.session.context import WizardContext
 
 VENDOR_ASKED = ConnectionStatus.VENDOR_REQUESTED_INFO
 CONNECTED = ConnectionStatus.CONNECTED
 REJECTED = ConnectionStatus.REJECTED
 
-OUTCOME_WORDS: dict[str, str] = {
-    "linked_by_external_id": "Linked by ExternalID",
-    "linked_by_number": "Linked by student number",
-    "linked_by_name": "Linked by name",
-    "linked_by_decision": "Linked by your choice",
-    "ambiguous_match": "Needs your decision",
-    "external_id_conflict": "ExternalID conflict",
-    "new_account": "New account",
-    "unmatched_existing_account": "Account with no SIS student",
-    "duplicate_username": "Duplicate username",
-    "missing_username": "Missing username",
-}
+OUTCOME_WORDS: dict[str, str] = {str(outcome): title for outcome, title in TITLES.items()}
 COLUMN_TITLES: dict[str, str] = {
     "outcome": "Outcome",
     "Student_id": "SIS id",
@@ -197,15 +187,16 @@ class VendorController:
 
         return run
 
-    def write(self, result: MatchResult, folder: Path) -> VendorOutputs:
-        from wizard.roster.vendor import write_vendor_outputs
+    def write(self, result: MatchResult, folder: Path) -> VendorSummary:
+        """Write the import file and the match report; what the command line would print, as data."""
+        from wizard.roster.vendor import summarize, write_vendor_outputs
 
-        return write_vendor_outputs(result, folder)
+        return summarize(result, write_vendor_outputs(result, folder), folder)
 
-    def written(self, folder: Path, outputs: VendorOutputs) -> None:
+    def written(self, folder: Path, summary: VendorSummary) -> None:
         vendor = self.ctx.state.vendor
         vendor.output_dir = str(folder)
-        vendor.written = outputs.import_frame is not None
+        vendor.written = summary.import_written
         self.ctx.save()
 
     def output_folder_start(self) -> Path:

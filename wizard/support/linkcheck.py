@@ -534,6 +534,11 @@ class InstantLoginCheck:
         return self.roster.source if self.roster else None
 
     @property
+    def against_own_import(self) -> bool:
+        """Checked against the import file this wizard wrote, not the vendor's own roster."""
+        return self.roster_source == RosterSource.WIZARD_IMPORT
+
+    @property
     def checked_against(self) -> str:
         """The roster it was checked against, in words ("" when none was)."""
         return self.roster.describe() if self.roster else ""

@@ -34,7 +34,9 @@ from wizard.ui.widgets.look import set_tone
 if TYPE_CHECKING:
     from wizard.hub.models import Upload, Validation
     from wizard.session.context import SisCount
+    from wizard.support.linkcheck import InstantLoginCheck, RosterSource
 
+NAMED_STUDENTS = 10  # students the Instant Login line names; the support view's export lists them all
 COUNTED_KINDS = ("schools", "teachers", "sections", "students", "enrollments")
 SIS_COLUMN, LEFT_OUT_COLUMN, HUB_COLUMN, SHARED_COLUMN = range(4)
 SYNC_METHOD_WORDS = {
@@ -138,7 +140,7 @@ class ValidatePage(BasePage):
         login_row.addWidget(self.vendor_roster_button, 0, Qt.AlignmentFlag.AlignTop)
         self.content.addLayout(login_row)
         self.vendor_roster_button.clicked.connect(self._pick_vendor_roster)
-        self._last_login_check: dict[str, Any] = {}
+        self._last_login_check: InstantLoginCheck | None = None
         self.refresh_button.clicked.connect(self.initializePage)
 
     def initializePage(self) -> None:
@@ -153,7 +155,9 @@ class ValidatePage(BasePage):
             return report, self.ctx.sis_file_counts(), upload
 
         self.run_task(check, self._show, message=self.tr("Checking sync, counts and sharing…"))
-        self.run_login_check(self._written_vendor_import())
+        from wizard.support.linkcheck import RosterSource  # pandas loads with the check, not with the page
+
+        self.run_login_check(self._written_vendor_import(), RosterSource.WIZARD_IMPORT)
 
     def _written_vendor_import(self) -> Path | None:
         """For an app with its own roster, the import file this wizard wrote is what the vendor will know."""
@@ -299,9 +303,11 @@ class ValidatePage(BasePage):
             self.tr("CSV files (*.csv);;All files (*)"),
         )
 
-    def run_login_check(self, vendor_roster: Path | None) -> None:
+    def run_login_check(self, vendor_roster: Path | None, source: RosterSource | None = None) -> None:
+        """Check Instant Login against `vendor_roster`: the vendor's export unless `source` says it is the
+        import file this wizard wrote."""
         self.run_task(
-            lambda progress, cancel: self.ctx.login_check(vendor_roster),
+            lambda progress, cancel: self.ctx.login_check(vendor_roster, source),
             self._show_login_check,
             message=self.tr("Checking Instant Login links…"),
             on_error=self._login_check_failed,
@@ -314,47 +320,57 @@ class ValidatePage(BasePage):
             return True
         return False
 
-    def _show_login_check(self, check: dict[str, Any]) -> None:
-        total = check["total"]
+    def _show_login_check(self, check: InstantLoginCheck) -> None:
         problems: list[str] = []
-        if check["without_sis_id"]:
-            problems.append(
-                self.tr("{who} no SIS id").format(who=_students_have(len(check["without_sis_id"])))
-            )
-        if check["duplicate_sis_id"]:
+        if check.without_sis_id:
+            problems.append(self.tr("{who} no SIS id").format(who=_students_have(len(check.without_sis_id))))
+        if check.duplicate_sis_id:
             problems.append(
                 self.tr("{who} a SIS id with someone else").format(
-                    who=_students_share(len(check["duplicate_sis_id"]))
+                    who=_students_share(len(check.duplicate_sis_id))
                 )
             )
-        if check["unknown_to_vendor"]:
-            unknown = self.tr("{who} a SIS id the vendor's roster does not know").format(
-                who=_students_have(len(check["unknown_to_vendor"]))
+        unknown = check.unknown_to_vendor
+        if unknown:
+            words = self.tr("{who} a SIS id the vendor's roster does not know").format(
+                who=_students_have(len(unknown))
             )
-            if check.get("lost_leading_zeros"):
-                unknown += self.tr(
+            if check.lost_leading_zeros:
+                words += self.tr(
                     " (for {z} of them the vendor's ExternalID lost the SIS id's leading zeros: the file went "
                     "through a spreadsheet; re-import the wizard's file without opening it)"
-                ).format(z=check["lost_leading_zeros"])
-            problems.append(unknown)
-        against = (
-            self.tr("checked against the vendor's roster")
-            if check["checked_against_vendor"]
-            else self.tr("SIS ids checked; load the vendor's roster to check the links themselves")
-            if not self.ctx.state.app.uses_secure_sync
-            else self.tr("the app receives the SIS ids through Secure Sync")
-        )
+                ).format(z=check.lost_leading_zeros)
+            problems.append(words)
+        if check.roster is not None:
+            against = self.tr("checked against {roster}").format(roster=check.checked_against)
+        elif self.ctx.state.app.uses_secure_sync:
+            against = self.tr("the app receives the SIS ids through Secure Sync")
+        else:
+            against = self.tr("SIS ids checked; load the vendor's roster to check the links themselves")
         if problems:
             text = self.tr(
                 "! Instant Login: of {total} shared students, {problems}. They cannot be signed straight "
                 "into their account ({against})."
-            ).format(total=total, problems="; ".join(problems), against=against)
+            ).format(total=check.total, problems="; ".join(problems), against=against)
         else:
             text = self.tr(
                 "✓ Instant Login: all {total} shared students have a SIS id that links them ({against})."
-            ).format(total=total, against=against)
+            ).format(total=check.total, against=against)
+        if check.against_own_import:
+            text += " " + self.tr(
+                "Once the vendor has imported it, check against their roster export to see the accounts they "
+                "really have."
+            )
+        named = check.not_linking[:NAMED_STUDENTS]
+        if named:
+            text += "\n" + self.tr("Who will not be signed straight in, and why:")
+            for problem in named:
+                where = ", ".join(part for part in (problem.sis_id, problem.school) if part)
+                text += f"\n• {problem.name} ({where}): {problem.reason}. {problem.what_to_do}"
+            if len(check.not_linking) > len(named):
+                text += "\n" + self.tr("… and {n} more.").format(n=len(check.not_linking) - len(named))
         self.login_check.setText(text)
-        self._mark(self.login_check, not problems)
+        self._mark(self.login_check, check.ok)
         self._last_login_check = check
 
     # --- saving files --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QPushButton,
     QTableView,
 )
@@ -40,8 +41,8 @@ from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
-    from wizard.roster.vendor.files import VendorOutputs
     from wizard.roster.vendor.matching import MatchResult
+    from wizard.roster.vendor.summary import VendorSummary
 
 
 class VendorImportPage(BasePage):
@@ -124,6 +125,11 @@ class VendorImportPage(BasePage):
         write_row.addWidget(self.write_status, 1)
         write_row.addWidget(self.write_button)
         self.content.addLayout(write_row)
+        self.issue_list = QListWidget()
+        self.issue_list.setAccessibleName(self.tr("What writing the vendor files found"))
+        self.issue_list.setWordWrap(True)
+        self.issue_list.setVisible(False)
+        self.content.addWidget(self.issue_list)
 
         tell_row = QHBoxLayout()
         self.tell_status = QLabel()
@@ -323,9 +329,9 @@ class VendorImportPage(BasePage):
         if result is None:
             return
 
-        def written(outputs: VendorOutputs) -> None:
-            self.controller.written(folder, outputs)
-            self._show_written(outputs)
+        def written(summary: VendorSummary) -> None:
+            self.controller.written(folder, summary)
+            self._show_written(summary)
 
         self.run_task(
             lambda progress, cancel: self.controller.write(result, folder),
@@ -333,10 +339,10 @@ class VendorImportPage(BasePage):
             message=self.tr("Writing the vendor files…"),
         )
 
-    def _show_written(self, outputs: VendorOutputs | None = None) -> None:
+    def _show_written(self, summary: VendorSummary | None = None) -> None:
         vendor = self.ctx.state.vendor
-        if outputs is not None and outputs.import_frame is None:
-            errors = [issue.message for issue in outputs.issues if issue.severity == "error"][:3]
+        if summary is not None and not summary.import_written:
+            errors = [issue.message for issue in summary.errors][:3]
             self.write_status.setText(
                 self.tr(
                     "! Only the match report was written: {errors} Decide the open matches, then write again."
@@ -344,16 +350,26 @@ class VendorImportPage(BasePage):
             )
             set_tone(self.write_status, "warnNote")
         elif vendor.written:
-            self.write_status.setText(
-                self.tr(
-                    "✓ vendor_import.csv and vendor_match_report.csv are in {folder}. Import the file in the "
-                    "vendor's admin panel."
-                ).format(folder=vendor.output_dir)
-            )
-            set_tone(self.write_status, "okNote")
+            text = self.tr(
+                "✓ vendor_import.csv and vendor_match_report.csv are in {folder}. Import the file in the "
+                "vendor's admin panel."
+            ).format(folder=vendor.output_dir)
+            if summary is not None:
+                text = "\n".join([*summary.file_lines(), text])
+                if summary.warnings:
+                    text += " " + self.tr("Read the warnings below first.")
+            self.write_status.setText(text)
+            set_tone(self.write_status, "warnNote" if summary is not None and summary.warnings else "okNote")
         else:
             self.write_status.setText(self.tr("The import file has not been written yet."))
             set_tone(self.write_status, "")
+        # Every warning and error the command line prints for the same data, in the same words.
+        self.issue_list.clear()
+        if summary is not None:
+            from wizard.roster.vendor.summary import issue_line
+
+            self.issue_list.addItems([issue_line(issue) for issue in summary.issues])
+        self.issue_list.setVisible(self.issue_list.count() > 0)
         self._show_vendor_question()
         self.completeChanged.emit()
 
