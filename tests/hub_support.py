@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import random
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +80,12 @@ class SignedUp:
 
 def sign_up(hub: RunningHub, clock: FakeClock, name: str = "Riverside Unified") -> SignedUp:
     client = OnboardingClient(hub.base_url, policy=FAST, sleep=clock.sleep)
-    result = client.signup({**SIGNUP_DISTRICT, "name": name}, SIGNUP_ADMIN)
+    nces_id = (
+        SIGNUP_DISTRICT["nces_id"]
+        if name == SIGNUP_DISTRICT["name"]
+        else f"06{zlib.crc32(name.encode()) % 100_000:05d}"
+    )
+    result = client.signup({**SIGNUP_DISTRICT, "name": name, "nces_id": nces_id}, SIGNUP_ADMIN)
     return SignedUp(client, result.district.id, result.admin_token)
 
 

@@ -48,7 +48,7 @@ def test_signup_retried_with_same_key_names_the_same_district_without_its_token(
     first = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
     with pytest.raises(SignupAlreadyCompleted) as again:
         client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-1")
-    other = client.signup(SIGNUP_DISTRICT, SIGNUP_ADMIN, idempotency_key="retry-2")
+    other = client.signup({**SIGNUP_DISTRICT, "nces_id": "0633334"}, SIGNUP_ADMIN, idempotency_key="retry-2")
     assert again.value.district_id == first.district.id and again.value.status == 409
     assert other.district.id != first.district.id
     raw = requests.post(

@@ -47,6 +47,22 @@ class SignupAlreadyCompleted(Conflict):
         self.district_id = district_id
 
 
+class DistrictAlreadyRegistered(Conflict):
+    """A sign-up for an NCES id the hub already has: the district exists, so its admin signs in instead."""
+
+    def __init__(self, district_id: str, district_name: str, message: str) -> None:
+        super().__init__(
+            message
+            or f"{district_name or 'This district'} is already registered on this hub (district id {district_id}).",
+            "Sign in to it with its admin token instead of signing up again; if nobody has the token, ask the "
+            "hub's support to reset it.",
+            status=409,
+            code="district_already_registered",
+        )
+        self.district_id = district_id
+        self.district_name = district_name
+
+
 class ValidationFailed(HubError):
     """The hub rejected what was sent (400/422). `fields` maps a field name to what is wrong with it."""
 

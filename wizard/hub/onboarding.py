@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+import pydantic
 from urllib3 import encode_multipart_formdata
 
 from wizard.hub.dataapi import MAX_PAGE_SIZE
-from wizard.hub.errors import HubError, SignupAlreadyCompleted
+from wizard.hub.errors import DistrictAlreadyRegistered, HubError, SignupAlreadyCompleted
 from wizard.hub.models import (
     App,
     Connection,
@@ -51,17 +52,16 @@ DirectoryPage = TypeVar("DirectoryPage", directory.SchoolPage, directory.Section
 
 
 def _signup_conflict(response: Any) -> HubError:
-    """A 409 to a sign-up: `signup_already_completed` names the district a retried sign-up registered."""
+    """A 409 to a sign-up: `signup_already_completed` names the district a retried sign-up registered,
+    `district_already_registered` the district that already has this NCES id."""
     try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        error = None
-    if (
-        isinstance(error, dict)
-        and error.get("code") == "signup_already_completed"
-        and error.get("district_id")
-    ):
-        return SignupAlreadyCompleted(str(error["district_id"]))
+        error = wire.ErrorAnswer.model_validate_json(response.content).error
+    except pydantic.ValidationError:
+        return error_for(response, "sign your district up")
+    if error.code == "signup_already_completed" and error.district_id:
+        return SignupAlreadyCompleted(error.district_id)
+    if error.code == "district_already_registered" and error.district_id:
+        return DistrictAlreadyRegistered(error.district_id, error.district_name or "", error.message)
     return error_for(response, "sign your district up")
 
 

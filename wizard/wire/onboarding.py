@@ -57,6 +57,7 @@ class ErrorDetail(Answer):
     message: str
     fields: dict[str, str] = Field(default_factory=dict, description="field -> what is wrong with it")
     district_id: str | None = None  # signup_already_completed / district_already_registered
+    district_name: str | None = None  # district_already_registered
 
 
 class ErrorAnswer(Answer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from fastapi import APIRouter, Request
 
@@ -17,6 +18,7 @@ from wizard.sandbox.deps import (
 )
 from wizard.sandbox.store import (
     add_admin_token,
+    district_by_nces_id,
     district_for_admin_token,
     district_row,
     insert_district,
@@ -51,6 +53,16 @@ def signup_problems(body: SignupIn) -> dict[str, str]:
     return problems
 
 
+def _already_registered(row: sqlite3.Row) -> ApiError:
+    return ApiError(
+        409,
+        "district_already_registered",
+        f"{row['name']} (NCES id {row['nces_id']}) is already registered on this hub. Sign in to it with its "
+        "admin token instead of signing up again.",
+        extra={"district_id": row["id"], "district_name": row["name"]},
+    )
+
+
 @router.post("/signups", status_code=201)
 def signup(body: SignupIn, context: Context) -> SignupOut:
     problems = signup_problems(body)
@@ -66,7 +78,10 @@ def signup(body: SignupIn, context: Context) -> SignupOut:
         "admin_email": body.admin.email.strip(),
         "admin_phone": body.admin.phone.strip(),
     }
-    with context.db.transaction() as conn:
+    with context.db.transaction() as conn:  # one writer at a time: the check and the insert are atomic
+        registered = district_by_nces_id(conn, fields["nces_id"]) if fields["nces_id"] else None
+        if registered is not None:
+            raise _already_registered(registered)
         insert_district(conn, district_id, fields, now)
         add_admin_token(conn, district_id, token)
         row = district_row(conn, district_id)
