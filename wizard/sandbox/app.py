@@ -14,7 +14,7 @@ from wizard.sandbox import routes_sftp
 from wizard.sandbox.catalog import sync_catalog
 from wizard.sandbox.db import Database
 from wizard.sandbox.deps import ApiError, HubContext
-from wizard.sandbox.middleware import FaultInjection, IdempotentPosts
+from wizard.sandbox.middleware import BodyLimit, FaultInjection, IdempotentPosts
 from wizard.sandbox.routes import (
     apps,
     browser,
@@ -91,7 +91,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         message = "There is no such address on this hub." if error.status_code == 404 else str(error.detail)
-        api_error = ApiError(error.status_code, code, message)
+        fields: dict[str, str] = {}
+        if error.status_code == 400 and "parsing the body" in message:  # not JSON, or nested too deep
+            code, message = "invalid_body", "The request body is not a JSON object the hub can read."
+            fields = {"body": "not valid JSON, or nested too deep"}
+        api_error = ApiError(error.status_code, code, message, fields=fields)
         return JSONResponse(_error_body(request.url.path, api_error), status_code=error.status_code)
 
 
@@ -111,5 +115,6 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.add_middleware(IdempotentPosts, db=db)
+    app.add_middleware(BodyLimit)  # before the replay middleware buffers a body
     app.add_middleware(FaultInjection, settings=settings)  # outermost: faults hit before anything else
     return app

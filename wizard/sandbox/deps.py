@@ -94,6 +94,19 @@ class HubContext:
         return self.settings.clock()
 
 
+def take_from_window(context: HubContext, key: str, limit: int, window: float) -> float:
+    """Count one use of `key` in its rate window; the seconds to wait when the window is spent, else 0."""
+    now = context.now()
+    with context.rate_lock:
+        current = context.rate_windows.get(key)
+        if current is None or now >= current.start + window:
+            current = context.rate_windows[key] = RateWindow(start=now, used=0)
+        if current.used >= limit:
+            return max(current.start + window - now, 1.0)
+        current.used += 1
+        return 0.0
+
+
 def hub_context(request: Request) -> HubContext:
     context: HubContext = request.app.state.hub
     return context

@@ -42,6 +42,67 @@ async def _send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
+MAX_BODY_BYTES = 1024 * 1024  # a JSON or form body; roster files (multipart) have their own limit
+MAX_MULTIPART_BYTES = 8 * 200 * 1024 * 1024  # eight hub files of at most 200 MB each
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body larger than the hub accepts (413), before reading more of it than that.
+
+    A declared Content-Length over the limit is refused at once; a body sent without one is counted as it
+    arrives. The check comes before anything else reads the body, so nothing buffers a huge request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        multipart = _header(scope, b"content-type").startswith("multipart/")
+        limit = MAX_MULTIPART_BYTES if multipart else MAX_BODY_BYTES
+        declared = _header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > limit:
+            await _send_json(send, 413, _too_large(scope["path"], limit), [(b"connection", b"close")])
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if not started:
+                await _send_json(send, 413, _too_large(scope["path"], limit), [(b"connection", b"close")])
+
+
+def _too_large(path: str, limit: int) -> dict[str, Any]:
+    message = f"The request is larger than the hub accepts ({limit // (1024 * 1024)} MB)."
+    if path.startswith(("/v3.0", "/userinfo")):
+        return {"message": message}
+    if path.startswith("/oauth"):
+        return {"error": "invalid_request", "error_description": message}
+    return {"error": {"code": "too_large", "message": message}}
+
+
 class FaultInjection:
     """Misbehaves on purpose for requests matching the settings' fault rules (none by default)."""
 

@@ -111,12 +111,21 @@ def authorize(
 
 
 async def _token_request(request: Request) -> dict[str, Any]:
+    """The token request's fields, from a form or a JSON object (nested too deep or not text: refused)."""
     content_type = request.headers.get("content-type", "")
     try:
         parsed = await request.json() if content_type.startswith("application/json") else await request.form()
-        return dict(parsed)
+        fields = dict(parsed)
     except (ValueError, TypeError, RecursionError):
         raise ApiError(400, "invalid_request", "Send the token request as a form or a JSON object.") from None
+    for name, value in fields.items():
+        try:
+            str(name).encode("utf-8")
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(name).encode("utf-8", "backslashreplace").decode("utf-8")[:40]
+            raise ApiError(400, "invalid_request", f"{shown} is not valid text (a lone surrogate).") from None
+    return fields
 
 
 @router.post("/oauth/tokens")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 
@@ -12,9 +13,11 @@ from wizard.sandbox.deps import (
     ApiError,
     Context,
     District,
+    HubContext,
     bearer_token,
     invalid_fields,
     not_found,
+    take_from_window,
 )
 from wizard.sandbox.store import (
     add_admin_token,
@@ -63,8 +66,23 @@ def _already_registered(row: sqlite3.Row) -> ApiError:
     )
 
 
+def _rate_limited(context: HubContext, request: Request) -> None:
+    """A client registers at most `signup_limit` districts per `signup_window` (429 with Retry-After)."""
+    client = request.client.host if request.client else "unknown"
+    settings = context.settings
+    wait = take_from_window(context, f"signup:{client}", settings.signup_limit, settings.signup_window)
+    if wait:
+        raise ApiError(
+            429,
+            "too_many_signups",
+            f"This computer has registered {settings.signup_limit} districts in a short time; wait "
+            f"{math.ceil(wait / 60)} minutes before registering another.",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+
+
 @router.post("/signups", status_code=201)
-def signup(body: SignupIn, context: Context) -> SignupOut:
+def signup(body: SignupIn, request: Request, context: Context) -> SignupOut:
     problems = signup_problems(body)
     if problems:
         raise invalid_fields(problems)
@@ -82,6 +100,7 @@ def signup(body: SignupIn, context: Context) -> SignupOut:
         registered = district_by_nces_id(conn, fields["nces_id"]) if fields["nces_id"] else None
         if registered is not None:
             raise _already_registered(registered)
+        _rate_limited(context, request)  # counts districts created, not refused attempts
         insert_district(conn, district_id, fields, now)
         add_admin_token(conn, district_id, token)
         row = district_row(conn, district_id)
