@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wizard.sandbox import routes_sftp
+from wizard.sandbox import uploads as upload_processing
 from wizard.sandbox.catalog import sync_catalog
 from wizard.sandbox.db import Database
 from wizard.sandbox.deps import ApiError, HubContext
@@ -106,6 +107,7 @@ def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     context = HubContext(db=db, settings=settings, issued_credentials=sync_catalog(db))
     app = FastAPI(title="Embedded hub (sandbox)", version="1.0")
     app.state.hub = context
+    upload_processing.resume_interrupted(context)  # nothing stays "processing" after a crash
     _install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])

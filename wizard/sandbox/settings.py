@@ -84,6 +84,9 @@ class HubSettings:
     hold_threshold: float = 0.25  # share of records changed by an upload above which it is put on hold
     rate_limit: int = 1200  # Data API requests per token per window
     rate_window: float = 60.0
+    max_upload_rows: int = (
+        1_000_000  # rows per file one upload may hold (the processing's memory grows with it)
+    )
     signup_limit: int = 10  # districts one client may register per signup window
     signup_window: float = 600.0
     code_lifetime: float = 60.0  # Instant Login authorization codes

@@ -8,8 +8,10 @@ district's records waits on hold until an admin approves it (a term rollover or 
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,7 @@ class NotApprovable(Exception):
 
 ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+CHUNK = 1024 * 1024
 MAX_LISTED_ISSUES = 1000  # per severity; the counts say how many there are in all
 
 
@@ -119,27 +122,146 @@ def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, by
     conn.execute("UPDATE uploads SET file_names = ? WHERE id = ?", (dumps(sorted(files)), upload_id))
 
 
+def store_spooled(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, Path]) -> None:
+    """Store uploaded files from their spool copies chunk by chunk (SQLite incremental blob I/O), so a large
+    file never sits in memory whole."""
+    for name, path in files.items():
+        size = path.stat().st_size
+        cursor = conn.execute(
+            "INSERT INTO upload_files (upload_id, name, content) VALUES (?, ?, zeroblob(?))",
+            (upload_id, name, size),
+        )
+        if size:
+            with (
+                conn.blobopen("upload_files", "content", int(cursor.lastrowid or 0)) as blob,
+                path.open("rb") as source,
+            ):
+                while chunk := source.read(CHUNK):
+                    blob.write(chunk)
+    conn.execute("UPDATE uploads SET file_names = ? WHERE id = ?", (dumps(sorted(files)), upload_id))
+
+
+def work_folder(context: HubContext) -> Path:
+    """The hub's own folder for copies of uploads being processed: beside its database, user-only, never the
+    system's temporary folder (where copies outlived a crash)."""
+    folder = context.db.path.with_name(f"{context.db.path.stem}-work")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
 def _check_files(context: HubContext, upload_id: str) -> UploadCheck:
     with context.db.read() as conn:
-        files = conn.execute(
-            "SELECT name, content FROM upload_files WHERE upload_id = ?", (upload_id,)
+        rows = conn.execute(
+            "SELECT rowid, name FROM upload_files WHERE upload_id = ?", (upload_id,)
         ).fetchall()
-    with tempfile.TemporaryDirectory(prefix="hub-upload-") as folder:
-        for row in files:
-            (Path(folder) / row["name"]).write_bytes(bytes(row["content"]))
-        return validate_upload(Path(folder))
+        with tempfile.TemporaryDirectory(prefix=f"upload-{upload_id}-", dir=work_folder(context)) as folder:
+            for row in rows:
+                with (
+                    conn.blobopen("upload_files", "content", row["rowid"], readonly=True) as blob,
+                    (Path(folder) / row["name"]).open("wb") as copy,
+                ):
+                    while chunk := blob.read(CHUNK):
+                        copy.write(chunk)
+            too_many = _over_row_limit(Path(folder), context.settings.max_upload_rows)
+            if too_many:
+                return UploadCheck(issues=[_issue("error", "too_many_rows", too_many[0], too_many[1])])
+            return validate_upload(Path(folder))
+
+
+def count_rows(path: Path) -> int:
+    """Lines after the header, counted in chunks (a quoted line break may count twice: an upper bound)."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
+
+
+def too_many_rows_message(name: str, rows: int, limit: int) -> str:
+    return (
+        f"{name} has {rows:,} rows; this hub processes at most {limit:,} rows per file in one upload, "
+        "to stay within its memory. Split the district's roster by school into several uploads, or use a "
+        "hub sized for a district this large."
+    )
+
+
+def _over_row_limit(folder: Path, limit: int) -> tuple[str, str] | None:
+    for path in sorted(folder.iterdir()):
+        rows = count_rows(path)
+        if rows > limit:
+            return path.name, too_many_rows_message(path.name, rows, limit)
+    return None
 
 
 def process_upload(context: HubContext, district_id: str, upload_id: str) -> None:
-    """Runs after the 202 answer: validate, compare, then fail, hold or apply, recording the outcome."""
-    try:
-        check = _check_files(context, upload_id)
-        _apply(context, district_id, upload_id, check, approved=False)
-    except Exception:  # the upload must never stay "processing" forever
-        log.exception("processing upload %s failed", upload_id)
-        with context.db.transaction() as conn:
-            result = {"errors": [_issue("error", "internal", "", "The hub could not process this upload.")]}
-            _finish(conn, context, district_id, upload_id, FAILED, result, None)
+    """Runs after the 202 answer: validate, compare, then fail, hold or apply, recording the outcome.
+
+    One upload is processed at a time (the others wait their turn, still "processing"), so two large
+    uploads never hold memory together.
+    """
+    with context.upload_lock:
+        try:
+            check = _check_files(context, upload_id)
+            _apply(context, district_id, upload_id, check, approved=False)
+        except Exception:  # the upload must never stay "processing" forever
+            log.exception("processing upload %s failed", upload_id)
+            with context.db.transaction() as conn:
+                result = {
+                    "errors": [_issue("error", "internal", "", "The hub could not process this upload.")]
+                }
+                _finish(conn, context, district_id, upload_id, FAILED, result, None)
+
+
+INTERRUPTED_REASON = (
+    "The hub stopped while processing this upload and its files were not kept, so it was not applied. "
+    "Upload the roster again."
+)
+
+
+def recover_interrupted(context: HubContext) -> list[tuple[str, str]]:
+    """On start: clear the work folder, fail the uploads left "processing" whose files are gone, and return
+    (district id, upload id) of those that can be processed again, oldest first."""
+    folder = work_folder(context)
+    for leftover in folder.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    resumable: list[tuple[str, str]] = []
+    with context.db.transaction() as conn:
+        stuck = conn.execute(
+            "SELECT id, district_id, file_names FROM uploads WHERE status = ? ORDER BY created, rowid",
+            (PROCESSING,),
+        ).fetchall()
+        for row in stuck:
+            stored = {
+                r["name"]
+                for r in conn.execute("SELECT name FROM upload_files WHERE upload_id = ?", (row["id"],))
+            }
+            if stored and stored >= set(loads(row["file_names"]) or []):
+                resumable.append((row["district_id"], row["id"]))
+            else:
+                result = {"errors": [_issue("error", "interrupted", "", INTERRUPTED_REASON)]}
+                _finish(conn, context, row["district_id"], row["id"], FAILED, result, None)
+    return resumable
+
+
+def resume_interrupted(context: HubContext) -> threading.Thread | None:
+    """Process again, in the background and in order, every upload a stopped hub left unfinished."""
+    resumable = recover_interrupted(context)
+    if not resumable:
+        return None
+    log.info("resuming %d upload(s) the hub was processing when it stopped", len(resumable))
+
+    def run() -> None:
+        for district_id, upload_id in resumable:
+            process_upload(context, district_id, upload_id)
+
+    thread = threading.Thread(target=run, name="hub-resume-uploads", daemon=True)
+    thread.start()
+    return thread
 
 
 def approve_upload(context: HubContext, district_id: str, upload_id: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, UploadFile
@@ -15,6 +17,20 @@ from wizard.wire.onboarding import UploadAccepted, UploadList, UploadOut
 router = APIRouter(prefix="/api/v1", responses=API_ERRORS, tags=["uploads"])
 
 
+async def _spool(upload: UploadFile, target: Path) -> int:
+    """Copy one uploaded file to `target` chunk by chunk; its size (413 past the limit). Never whole in memory."""
+    size = 0
+    with target.open("wb") as copy:
+        while chunk := await upload.read(processing.CHUNK):
+            size += len(chunk)
+            if size > processing.MAX_UPLOAD_BYTES:
+                raise ApiError(
+                    413, "too_large", f"{target.name} is larger than the hub accepts in one upload (200 MB)."
+                )
+            copy.write(chunk)
+    return size
+
+
 @router.post("/districts/{district_id}/uploads", status_code=202)
 async def create_upload(
     district_id: District,
@@ -22,21 +38,33 @@ async def create_upload(
     background: BackgroundTasks,
     files: Annotated[list[UploadFile], File(description="the hub CSV files")],
 ) -> UploadAccepted:
-    contents: dict[str, bytes] = {}
-    for upload in files:
-        name = (upload.filename or "").rsplit("/", 1)[-1]
+    names = [(upload.filename or "").rsplit("/", 1)[-1] for upload in files]
+    for name in names:
         if name not in processing.ACCEPTED_NAMES:
             expected = ", ".join(sorted(processing.ACCEPTED_NAMES))
             raise invalid_fields(
                 {"files": f"{name or 'a file'} is not a hub roster file; expected {expected}."}
             )
-        contents[name] = await upload.read(processing.MAX_UPLOAD_BYTES + 1)
-        if len(contents[name]) > processing.MAX_UPLOAD_BYTES:
-            raise ApiError(413, "too_large", f"{name} is larger than the hub accepts in one upload (200 MB).")
     upload_id = new_id()
-    with context.db.transaction() as conn:
-        processing.insert_upload(conn, upload_id, district_id, iso(context.now()))
-        processing.store_files(conn, upload_id, contents)
+    with tempfile.TemporaryDirectory(
+        prefix=f"spool-{upload_id}-", dir=processing.work_folder(context)
+    ) as spool:
+        spooled: dict[str, Path] = {}
+        for name, upload in zip(names, files, strict=True):
+            spooled[name] = Path(spool) / name
+            await _spool(upload, spooled[name])
+            rows = processing.count_rows(spooled[name])
+            limit = context.settings.max_upload_rows
+            if rows > limit:
+                raise ApiError(
+                    413,
+                    "too_many_rows",
+                    processing.too_many_rows_message(name, rows, limit),
+                    fields={"files": f"{name}: {rows:,} rows (at most {limit:,})"},
+                )
+        with context.db.transaction() as conn:
+            processing.insert_upload(conn, upload_id, district_id, iso(context.now()))
+            processing.store_spooled(conn, upload_id, spooled)
     background.add_task(processing.process_upload, context, district_id, upload_id)
     return UploadAccepted(upload_id=upload_id, status=processing.PROCESSING)
 
