@@ -54,8 +54,9 @@ class DistrictAlreadyRegistered(Conflict):
         super().__init__(
             message
             or f"{district_name or 'This district'} is already registered on this hub (district id {district_id}).",
-            "Sign in to it with its admin token instead of signing up again; if nobody has the token, ask the "
-            "hub's support to reset it.",
+            ""
+            if "sign in" in message.lower()
+            else "Sign in to it with its admin token instead of signing up again.",
             status=409,
             code="district_already_registered",
         )

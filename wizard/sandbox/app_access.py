@@ -12,14 +12,14 @@ from typing import Any
 from wizard.sandbox import sharing as share
 from wizard.sandbox.db import loads
 from wizard.sandbox.records import Record, RosterData
-from wizard.sandbox.store import load_roster, token_hash
+from wizard.sandbox.store import load_roster, new_id, new_token, token_hash
 from wizard.wire.vocab import ConnectionStatus
 
 
 def token_owner(conn: sqlite3.Connection, token: str, now: float) -> tuple[str, str, str | None] | None:
     """(app id, district id, user id or None) for a district-app token or an unexpired user token."""
     row = conn.execute(
-        "SELECT app_id, district_id FROM district_app_tokens WHERE access_token = ?", (token,)
+        "SELECT app_id, district_id FROM app_tokens WHERE token_hash = ?", (token_hash(token),)
     ).fetchone()
     if row is not None:
         return str(row["app_id"]), str(row["district_id"]), None
@@ -43,14 +43,34 @@ def scopes_of(conn: sqlite3.Connection, app_id: str, district_id: str) -> list[s
     return list(loads(row["scopes"]) or []) if row else []
 
 
-def district_tokens(conn: sqlite3.Connection, app_id: str) -> list[sqlite3.Row]:
-    """The app's tokens for the districts whose connection is live, with the scopes granted."""
-    return conn.execute(
-        "SELECT t.*, c.scopes FROM district_app_tokens t JOIN connections c "
-        "ON c.app_id = t.app_id AND c.district_id = t.district_id "
-        "WHERE t.app_id = ? AND c.status = ? ORDER BY t.id",
+KEPT_TOKENS = 5  # per app and district: tokens listed earlier keep working until five newer ones exist
+
+
+def issue_district_tokens(
+    conn: sqlite3.Connection, app_id: str, now: str
+) -> list[tuple[sqlite3.Row, str, str]]:
+    """A fresh token for each district whose connection to the app is live: (connection, token id, token).
+
+    Only the token's hash is stored, so a listing cannot show an earlier token again; it issues a new one
+    and keeps the last few valid, so a token an app is using does not stop working at the next listing.
+    """
+    issued = []
+    for grant_row in conn.execute(
+        "SELECT * FROM connections WHERE app_id = ? AND status = ? ORDER BY district_id",
         (app_id, ConnectionStatus.CONNECTED),
-    ).fetchall()
+    ).fetchall():
+        token, token_id = new_token(), new_id()
+        conn.execute(
+            "INSERT INTO app_tokens (token_hash, id, app_id, district_id, created, prefix) VALUES (?, ?, ?, ?, ?, ?)",
+            (token_hash(token), token_id, app_id, grant_row["district_id"], now, token[:6]),
+        )
+        conn.execute(
+            "DELETE FROM app_tokens WHERE app_id = ? AND district_id = ? AND token_hash NOT IN (SELECT token_hash "
+            "FROM app_tokens WHERE app_id = ? AND district_id = ? ORDER BY created DESC, rowid DESC LIMIT ?)",
+            (app_id, grant_row["district_id"], app_id, grant_row["district_id"], KEPT_TOKENS),
+        )
+        issued.append((grant_row, token_id, token))
+    return issued
 
 
 def app_by_client_id(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.settings import HubSettings
-from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_id, new_token
+from wizard.sandbox.store import add_event, app_entry, app_row, iso, new_id
 from wizard.wire.onboarding import ConnectionOut, HistoryEventOut
 from wizard.wire.vocab import ConnectionStatus
 
@@ -39,17 +39,12 @@ def accept(conn: sqlite3.Connection, row: sqlite3.Row, at: float, message: str =
     add_event(
         conn, row["id"], iso(at), "vendor", "accepted", message or "The vendor accepted the connection."
     )
-    conn.execute(
-        "INSERT OR IGNORE INTO district_app_tokens (id, access_token, app_id, district_id, created) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (new_id(), new_token(), row["app_id"], row["district_id"], iso(at)),
-    )
 
 
 def reject(conn: sqlite3.Connection, row: sqlite3.Row, at: float, message: str) -> None:
     set_status(conn, row["id"], REJECTED, at, None)
     conn.execute(
-        "DELETE FROM district_app_tokens WHERE app_id = ? AND district_id = ?",
+        "DELETE FROM app_tokens WHERE app_id = ? AND district_id = ?",
         (row["app_id"], row["district_id"]),
     )
     add_event(

@@ -7,7 +7,9 @@ serves one district admin (or a test) at a time, and that keeps SQLite free of "
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -141,7 +143,32 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT r.district_id, j.value, r.id FROM records r, json_each(r.data, '$.teachers') j
         WHERE r.kind = 'sections'
     """,
+    # 7: district-app tokens are kept only as hashes (with a short prefix to tell them apart); listing the
+    # tokens issues a fresh one, as token stores that cannot show a secret again do.
+    """
+    CREATE TABLE app_tokens (
+        token_hash TEXT PRIMARY KEY, id TEXT NOT NULL, app_id TEXT NOT NULL, district_id TEXT NOT NULL,
+        created TEXT NOT NULL, prefix TEXT NOT NULL
+    );
+    CREATE INDEX app_tokens_by_grant ON app_tokens (app_id, district_id, created);
+    INSERT INTO app_tokens (token_hash, id, app_id, district_id, created, prefix)
+        SELECT sha256_hex(access_token), id, app_id, district_id, created, substr(access_token, 1, 6)
+        FROM district_app_tokens;
+    DROP TABLE district_app_tokens
+    """,
 )
+
+
+def _sha256_hex(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+def _private_folder(folder: Path) -> None:
+    """Create `folder` (and missing parents) user-only; a folder the hub created earlier is made so again."""
+    missing = [part for part in (folder, *folder.parents) if not part.exists()]
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for part in missing:
+        part.chmod(0o700)
 
 
 class HubDatabaseError(UserFacingError):
@@ -155,10 +182,15 @@ class Database:
         self.path = path
         self._write_lock = threading.RLock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_folder(path.parent)
+            if not path.exists():  # created user-only: it holds student records and token hashes
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             with closing(self._connect()) as conn:
                 conn.execute("PRAGMA journal_mode=WAL")
             self.migrate()
+            for part in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+                if part.exists():
+                    part.chmod(0o600)
         except (sqlite3.DatabaseError, OSError) as error:
             raise HubDatabaseError(
                 f"The embedded hub cannot use its database {path} ({error}).",
@@ -168,6 +200,7 @@ class Database:
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
+        conn.create_function("sha256_hex", 1, _sha256_hex, deterministic=True)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute(

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from wizard.sandbox import app_access
 from wizard.sandbox.deps import OAUTH_ERRORS, ApiError, Context, basic_credentials
 from wizard.sandbox.records import USER_KINDS
-from wizard.sandbox.store import app_entry, app_for_credentials, new_token
+from wizard.sandbox.store import app_entry, app_for_credentials, iso, new_token
 from wizard.wire.dataapi import DistrictTokenList, DistrictTokenOut, TokenOut, TokenOwner
 from wizard.wire.onboarding import Link
 
@@ -23,24 +23,26 @@ USER_TOKEN_LIFETIME = 3600.0
 
 @router.get("/oauth/tokens")
 def district_tokens(request: Request, context: Context, owner_type: str = "district") -> DistrictTokenList:
+    """A token for each district that uses the app. The hub keeps tokens only as hashes, so each listing
+    issues fresh ones (the last few stay valid)."""
     client_id, secret = basic_credentials(request)
     if owner_type != "district":
         raise ApiError(400, "invalid_request", "Only owner_type=district is supported.")
-    with context.db.read() as conn:
+    with context.db.transaction() as conn:
         app = app_for_credentials(conn, client_id, secret)
         if app is None:
             raise ApiError(401, "invalid_client", "The app's client id or secret is wrong.")
-        rows = app_access.district_tokens(conn, app["id"])
+        issued = app_access.issue_district_tokens(conn, app["id"], iso(context.now()))
     return DistrictTokenList(
         data=[
             DistrictTokenOut(
-                id=row["id"],
-                created=row["created"],
+                id=token_id,
+                created=iso(context.now()),
                 owner=TokenOwner(type="district", id=row["district_id"]),
-                access_token=row["access_token"],
+                access_token=token,
                 scopes=json.loads(row["scopes"] or "[]"),
             )
-            for row in rows
+            for row, token_id, token in issued
         ],
         links=[Link(rel="self", uri="/oauth/tokens?owner_type=district")],
     )
