@@ -97,9 +97,11 @@ def hub(hub_files: Path, work: Path) -> dict[str, Any]:
     ) as running:
         client = OnboardingClient(running.base_url)
         districts: dict[str, tuple[str, str, str]] = {}
-        for label, paths in (("demo", demo_paths), ("district", big_paths)):
-            signed = client.signup(
-                {"name": f"Bench {label}", "state": "CA", "nces_id": "0600001", "sis_vendor": "PowerSchool"},
+        for nces_id, (label, paths) in zip(
+            ("0600001", "0600003"), (("demo", demo_paths), ("district", big_paths)), strict=True
+        ):
+            signed = client.signup(  # one district per NCES id: each bench district has its own
+                {"name": f"Bench {label}", "state": "CA", "nces_id": nces_id, "sis_vendor": "PowerSchool"},
                 {"name": "Dana Bench", "email": "dana@bench.example.org", "phone": "(555) 010-0000"},
             )
             district_client = OnboardingClient(running.base_url, admin_token=signed.admin_token)
