@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import hmac
 import json
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import IO, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,6 +16,8 @@ from wizard.sandbox.db import Database
 from wizard.sandbox.settings import HubSettings
 
 NEVER_FAULTED = frozenset({"/healthz"})
+SPOOL_IN_MEMORY = 1024 * 1024
+REPLAY_CHUNK = 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 
 
@@ -180,8 +184,19 @@ class IdempotentPosts:
         if not key or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        request_body, receive = await _buffered(receive)
-        body_hash = hashlib.sha256(request_body).hexdigest()
+        body_hash, receive, spool = await _spooled(receive, self.spool_folder())
+        try:
+            await self._answer(scope, receive, send, key, body_hash)
+        finally:
+            spool.close()
+
+    def spool_folder(self) -> Path:
+        """The hub's work folder (beside its database, user-only), where large request bodies wait."""
+        folder = self.db.path.with_name(f"{self.db.path.stem}-work")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, key: str, body_hash: str) -> None:
         caller = _header(scope, b"authorization")
         fingerprint = hashlib.sha256(f"{caller}\x1f{scope['path']}".encode()).hexdigest()
         with self.db.read() as conn:
@@ -242,23 +257,44 @@ _KEY_REUSED = {
 }
 
 
-async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a `receive` that hands it to the app again."""
-    messages: list[Message] = []
-    body = bytearray()
+async def _spooled(receive: Receive, folder: Path) -> tuple[str, Receive, IO[bytes]]:
+    """The request body's SHA-256, and a `receive` that hands the body to the app again.
+
+    The body is kept in memory up to a megabyte and beyond that in a file of the hub's own work folder, so a
+    large upload is never held whole in memory (and never lands in the system's temporary folder).
+    """
+    digest = hashlib.sha256()
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b", dir=str(folder))  # noqa: SIM115
+    final: Message | None = None
     while True:
         message = await receive()
-        messages.append(message)
         if message["type"] != "http.request":
+            final = message  # a disconnect: hand it on after the body
             break
-        body.extend(message.get("body", b""))
+        chunk = message.get("body", b"")
+        digest.update(chunk)
+        spool.write(chunk)
         if not message.get("more_body", False):
             break
+    spool.seek(0)
 
     async def replay() -> Message:
-        return messages.pop(0) if messages else await receive()
+        chunk = spool.read(REPLAY_CHUNK)
+        if chunk:
+            return {"type": "http.request", "body": chunk, "more_body": spool.tell() < _size(spool)}
+        if final is not None:
+            return final
+        return await receive()
 
-    return bytes(body), replay
+    return digest.hexdigest(), replay, spool
+
+
+def _size(spool: IO[bytes]) -> int:
+    position = spool.tell()
+    spool.seek(0, 2)
+    size = spool.tell()
+    spool.seek(position)
+    return size
 
 
 def _replayable(status: int, body: bytes) -> tuple[int, bytes]:
