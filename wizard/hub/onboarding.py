@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlencode
+from typing import Any
 
 import pydantic
 from urllib3 import encode_multipart_formdata
 
-from wizard.hub.dataapi import MAX_PAGE_SIZE
+from wizard.hub.directory import DirectoryCalls
 from wizard.hub.errors import DistrictAlreadyRegistered, HubError, SignupAlreadyCompleted
 from wizard.hub.models import (
     App,
     Connection,
     District,
     PortalView,
-    RosterSchool,
-    RosterSection,
-    RosterUser,
     SharedCounts,
     Sharing,
     SharingSettings,
@@ -37,18 +32,13 @@ from wizard.hub.transport import (
     RetryPolicy,
     error_for,
     new_idempotency_key,
-    next_link,
     read_answer,
 )
 from wizard.hub.vendor import VendorClient as VendorClient  # its old home, kept for callers
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
-from wizard.wire import directory
 from wizard.wire import onboarding as wire
 from wizard.wire.sftp import SftpKeyOut, SftpKeyRemoved, SftpPasswordOut, SftpSettingsOut
 from wizard.wire.vocab import SchoolShare, StaffRole
-
-DEFAULT_PAGE_SIZE = 1000
-DirectoryPage = TypeVar("DirectoryPage", directory.SchoolPage, directory.SectionPage, directory.UserPage)
 
 
 def _signup_conflict(response: Any) -> HubError:
@@ -65,7 +55,7 @@ def _signup_conflict(response: Any) -> HubError:
     return error_for(response, "sign your district up")
 
 
-class OnboardingClient:
+class OnboardingClient(DirectoryCalls):
     """One district admin's session with the hub. The admin token is optional until signup or sign-in.
 
     Every method raises a `wizard.hub.errors.HubError` subclass on failure, with a message for the admin.
@@ -429,73 +419,6 @@ class OnboardingClient:
             "send your reply to the vendor",
             {"message": message},
             idempotency_key,
-        )
-
-    # ---- the district's roster on the hub (pickers, login check, portal preview) ----
-
-    def _each(
-        self,
-        model: type[DirectoryPage],
-        path: str,
-        what: str,
-        params: Mapping[str, str] | None,
-        page_size: int,
-    ) -> Iterator[Any]:
-        """Every row of a directory list (sorted by id), following the hub's `rel: next` links to the end."""
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise HubError(f"A page holds 1 to {MAX_PAGE_SIZE} records, not {page_size}.")
-        query = {name: value for name, value in (params or {}).items() if value}
-        uri: str | None = f"{path}?{urlencode({**query, 'limit': page_size})}"
-        while uri is not None:
-            page = self._call(model, "GET", uri, what)
-            yield from page.data
-            uri = next_link([link.model_dump() for link in page.links])
-
-    def schools(self, district_id: str, *, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[RosterSchool]:
-        """Every school of the district with its hub id and record counts, page by page."""
-        path = f"/api/v1/districts/{district_id}/schools"
-        for item in self._each(directory.SchoolPage, path, "list your schools", None, page_size):
-            yield RosterSchool.from_wire(item)
-
-    def sections(
-        self, district_id: str, *, school_id: str = "", query: str = "", page_size: int = DEFAULT_PAGE_SIZE
-    ) -> Iterator[RosterSection]:
-        """The district's sections (of one school, or matching `query` in name, SIS id or teacher)."""
-        params = {"school_id": school_id, "query": query}
-        path = f"/api/v1/districts/{district_id}/sections"
-        yield from self._each(directory.SectionPage, path, "list your sections", params, page_size)
-
-    def users(
-        self,
-        district_id: str,
-        *,
-        role: str | None = None,
-        query: str = "",
-        page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> Iterator[RosterUser]:
-        """Students, teachers and staff (`role` narrows) whose SIS id, name or email contains `query`."""
-        params = {"role": role or "", "query": query}
-        path = f"/api/v1/districts/{district_id}/users"
-        yield from self._each(directory.UserPage, path, "list your users", params, page_size)
-
-    def find_users(
-        self, district_id: str, query: str = "", *, role: str | None = None, limit: int = 100
-    ) -> list[RosterUser]:
-        """The first `limit` users whose SIS id, name or email contains `query` (one request)."""
-        return list(islice(self.users(district_id, role=role, query=query, page_size=limit), limit))
-
-    def shared_users(
-        self,
-        district_id: str,
-        connection_id: str,
-        *,
-        role: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> Iterator[RosterUser]:
-        """Everyone the app can see, e.g. to check each shared student's SIS id against the vendor's roster."""
-        path = f"/api/v1/districts/{district_id}/connections/{connection_id}/shared-users"
-        yield from self._each(
-            directory.UserPage, path, "list the users shared with the app", {"role": role or ""}, page_size
         )
 
     # ---- sharing, validation, launch, portal ----
