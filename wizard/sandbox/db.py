@@ -144,14 +144,17 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE r.kind = 'sections'
     """,
     # 7: district-app tokens are kept only as hashes (with a short prefix to tell them apart); listing the
-    # tokens issues a fresh one, as token stores that cannot show a secret again do.
+    # tokens issues a fresh one, as token stores that cannot show a secret again do. (Safe to run again.)
     """
-    CREATE TABLE app_tokens (
+    CREATE TABLE IF NOT EXISTS app_tokens (
         token_hash TEXT PRIMARY KEY, id TEXT NOT NULL, app_id TEXT NOT NULL, district_id TEXT NOT NULL,
         created TEXT NOT NULL, prefix TEXT NOT NULL
     );
-    CREATE INDEX app_tokens_by_grant ON app_tokens (app_id, district_id, created);
-    INSERT INTO app_tokens (token_hash, id, app_id, district_id, created, prefix)
+    CREATE INDEX IF NOT EXISTS app_tokens_by_grant ON app_tokens (app_id, district_id, created);
+    CREATE TABLE IF NOT EXISTS district_app_tokens (
+        id TEXT, access_token TEXT, app_id TEXT, district_id TEXT, created TEXT
+    );
+    INSERT OR IGNORE INTO app_tokens (token_hash, id, app_id, district_id, created, prefix)
         SELECT sha256_hex(access_token), id, app_id, district_id, created, substr(access_token, 1, 6)
         FROM district_app_tokens;
     DROP TABLE district_app_tokens
