@@ -347,3 +347,61 @@ def test_secrets_never_reach_the_logs(
         user_token.access_token,
     ):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("version", ["v3.0", "v3.1"])
+def test_both_api_versions_serve_the_same_pages_with_links_to_their_own_version(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path, version: str
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    api = DataApiClient(hub.base_url, credentials.client_id, credentials.client_secret, policy=FAST)
+    [token] = api.district_tokens()
+    headers = {"Authorization": f"Bearer {token.access_token}"}
+    ids: list[str] = []
+    uri: str | None = f"/{version}/users?limit=4&role=student"
+    while uri is not None:
+        answer = requests.get(f"{hub.base_url}{uri}", headers=headers, timeout=5)
+        assert answer.status_code == 200
+        body = answer.json()
+        ids += [item["data"]["id"] for item in body["data"]]
+        assert all(item["uri"].startswith(f"/{version}/users/") for item in body["data"])
+        assert all(link["uri"].startswith(f"/{version}/users?") for link in body["links"])
+        uri = next((link["uri"] for link in body["links"] if link["rel"] == "next"), None)
+    assert len(ids) == len(small_roster()["students"]) and ids == sorted(ids)
+    one = requests.get(f"{hub.base_url}/{version}/users/{ids[0]}", headers=headers, timeout=5)
+    assert one.status_code == 200 and one.json()["links"][0]["uri"] == f"/{version}/users/{ids[0]}"
+    missing = requests.get(f"{hub.base_url}/{version}/users/nobody", headers=headers, timeout=5)
+    assert missing.status_code == 404 and "message" in missing.json()  # the Data API's error shape
+
+
+def test_rate_limit_windows_are_fixed_minutes_per_token_with_headers_on_every_answer(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    other = connect(hub, clock, district, "symphony-math", tmp_path, SharingSettings("district"))
+    hub.settings.rate_limit = 5  # rate_window stays the real hub's 60 s
+    tokens = [
+        DataApiClient(hub.base_url, c.client_id, c.client_secret, policy=FAST).district_tokens()[0]
+        for c in (credentials, other)
+    ]
+    minute = (int(clock()) // 60 + 1) * 60
+    clock.now = minute + 50.0  # 10 s before the next window starts
+    headers = {"Authorization": f"Bearer {tokens[0].access_token}"}
+
+    def get(path: str = "/v3.1/schools", who: dict[str, str] = headers) -> requests.Response:
+        return requests.get(f"{hub.base_url}{path}", headers=who, timeout=5)
+
+    answers = [get(), get("/v3.0/schools"), get("/v3.1/users/nobody"), get(), get()]
+    assert [a.status_code for a in answers] == [200, 200, 404, 200, 200]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["4", "3", "2", "1", "0"]
+    assert {a.headers["X-RateLimit-Limit"] for a in answers} == {"5"}
+    assert {a.headers["X-RateLimit-Reset"] for a in answers} == {str(minute + 60)}  # the window's end
+    refused = get()
+    assert refused.status_code == 429 and refused.headers["X-RateLimit-Reset"] == str(minute + 60)
+    assert refused.headers["Retry-After"] == "10" and refused.headers["X-RateLimit-Remaining"] == "0"
+    other_app = get(who={"Authorization": f"Bearer {tokens[1].access_token}"})
+    assert other_app.status_code == 200 and other_app.headers["X-RateLimit-Remaining"] == "4"  # per token
+    clock.now = minute + 60.0  # a fixed window: everything is back at the minute, not 60 s after first use
+    fresh = get()
+    assert fresh.status_code == 200 and fresh.headers["X-RateLimit-Remaining"] == "4"
+    assert fresh.headers["X-RateLimit-Reset"] == str(minute + 120)

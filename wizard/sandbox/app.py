@@ -55,7 +55,7 @@ ROUTERS = (
 
 
 def _error_body(path: str, error: ApiError) -> dict[str, Any]:
-    if path.startswith(("/v3.0", "/userinfo")):
+    if path.startswith(("/v3.0", "/v3.1", "/userinfo")):
         return {"message": error.message}
     if path.startswith("/oauth"):
         return {"error": error.code, "error_description": error.message}

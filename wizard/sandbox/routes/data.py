@@ -1,11 +1,17 @@
-"""The Clever-compatible Data API (`/v3.0`) and the signed-in user's `/v3.0/me` and `/userinfo`.
+"""The Clever-compatible Data API (`/v3.1`, and `/v3.0` alike) and the signed-in user's `/me` and `/userinfo`.
 
-Field names and envelopes follow reference/clever-data-api/swagger-v3.0.1.yml. An app sees only what the
-district shared with it, and only while the connection is live.
+Field names and envelopes follow reference/clever-data-api/swagger-v3.0.1.yml (v3.1 has no breaking changes
+from v3.0, so both versions serve the same routes; links point back to the version that was asked for). An
+app sees only what the district shared with it, and only while the connection is live.
+
+Rate limit as on the real hub: `rate_limit` requests per token in fixed windows of `rate_window` seconds
+(aligned to the clock, e.g. each whole minute), `X-RateLimit-Limit/-Remaining/-Reset` (the window's end, in
+epoch seconds) on every answer to a known token, and 429 with `Retry-After` past the limit.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +33,7 @@ router = APIRouter(responses=DATA_ERRORS)
 ROLE_ALIASES = {"district_admin": "districtadmin"}
 USER_ROLES = tuple(DataUserRole)
 RESOURCES = ("districts", "schools", "sections", "terms", "courses", "users")
+API_VERSIONS = ("v3.0", "v3.1")
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,13 @@ def _rate_limit(context: HubContext, token_key: str, request: Request, response:
     now = context.now()
     settings = context.settings
     with context.rate_lock:
+        start = math.floor(now / settings.rate_window) * settings.rate_window  # fixed, clock-aligned
         window = context.rate_windows.get(token_key)
-        if window is None or now >= window.start + settings.rate_window:
-            window = context.rate_windows[token_key] = RateWindow(start=now, used=0)
+        if window is None or window.start != start:
+            window = context.rate_windows[token_key] = RateWindow(start=start, used=0)
         window.used += 1
         used = window.used
-        reset = int(window.start + settings.rate_window) + 1
+        reset = math.ceil(window.start + settings.rate_window)
     remaining = max(settings.rate_limit - used, 0)
     headers = {
         "X-RateLimit-Limit": str(settings.rate_limit),
@@ -56,7 +64,7 @@ def _rate_limit(context: HubContext, token_key: str, request: Request, response:
         "X-RateLimit-Reset": str(reset),
     }
     if used > settings.rate_limit:
-        retry = max(int(reset - now), 1)
+        retry = max(math.ceil(reset - now), 1)
         raise ApiError(
             429,
             "rate_limited",
@@ -186,6 +194,7 @@ def collection(conn: sqlite3.Connection, access: AppAccess, resource: str, role:
 
 
 def _list(
+    version: str,
     resource: str,
     access: AppAccess,
     context: HubContext,
@@ -196,7 +205,7 @@ def _list(
 ) -> RecordList:
     with context.db.read() as conn:
         records = collection(conn, access, resource, role)
-    path = f"/v3.0/{resource}"
+    path = f"/{version}/{resource}"
     extra = {"role": role} if role else {}
     page, links = page_of(context.settings, records, path, limit, starting_after, ending_before, extra)
     return RecordList.model_validate(
@@ -208,8 +217,8 @@ Limit = Annotated[int | None, Query()]
 Cursor = Annotated[str | None, Query()]
 
 
-def _list_route(resource: str) -> Callable[..., RecordList]:
-    """One list endpoint per plain resource; they differ only in the records they list."""
+def _list_route(version: str, resource: str) -> Callable[..., RecordList]:
+    """One list endpoint per plain resource and version; they differ only in the records they list."""
 
     def list_records(
         access: Access,
@@ -218,35 +227,28 @@ def _list_route(resource: str) -> Callable[..., RecordList]:
         starting_after: Cursor = None,
         ending_before: Cursor = None,
     ) -> RecordList:
-        return _list(resource, access, context, limit, starting_after, ending_before)
+        return _list(version, resource, access, context, limit, starting_after, ending_before)
 
-    list_records.__name__ = f"list_{resource}"
+    list_records.__name__ = f"list_{resource}_{version.replace('.', '_')}"
     return list_records
 
 
-for _resource in ("districts", "schools", "sections", "terms", "courses"):
-    router.add_api_route(
-        f"/v3.0/{_resource}",
-        _list_route(_resource),
-        methods=["GET"],
-        tags=["data"],
-        response_model=RecordList,
-    )
+def _users_route(version: str) -> Callable[..., RecordList]:
+    def users(
+        access: Access,
+        context: Context,
+        limit: Limit = None,
+        starting_after: Cursor = None,
+        ending_before: Cursor = None,
+        role: Cursor = None,
+    ) -> RecordList:
+        normalised = ROLE_ALIASES.get(role, role) if role else None
+        if normalised is not None and normalised not in USER_ROLES:
+            raise ApiError(400, "bad_role", f"role must be one of: {', '.join(USER_ROLES)}.")
+        return _list(version, "users", access, context, limit, starting_after, ending_before, normalised)
 
-
-@router.get("/v3.0/users", tags=["data"])
-def users(
-    access: Access,
-    context: Context,
-    limit: Limit = None,
-    starting_after: Cursor = None,
-    ending_before: Cursor = None,
-    role: Cursor = None,
-) -> RecordList:
-    normalised = ROLE_ALIASES.get(role, role) if role else None
-    if normalised is not None and normalised not in USER_ROLES:
-        raise ApiError(400, "bad_role", f"role must be one of: {', '.join(USER_ROLES)}.")
-    return _list("users", access, context, limit, starting_after, ending_before, normalised)
+    users.__name__ = f"list_users_{version.replace('.', '_')}"
+    return users
 
 
 def _signed_in_user(access: AppAccess, context: HubContext, path: str) -> Record:
@@ -261,19 +263,25 @@ def _signed_in_user(access: AppAccess, context: HubContext, path: str) -> Record
     return user
 
 
-@router.get("/v3.0/me", tags=["instant login"])
-def me(access: Access, context: Context) -> MeOut:
-    user = _signed_in_user(access, context, "/me")
-    return MeOut(
-        type="user",
-        data=MeData(
-            id=user["id"],
-            district=access.district_id,
-            type=next(iter(user["roles"])),
-            authorized_by="district",
-        ),
-        links=[Link(rel="self", uri="/v3.0/me"), Link(rel="canonical", uri=f"/v3.0/users/{user['id']}")],
-    )
+def _me_route(version: str) -> Callable[..., MeOut]:
+    def me(access: Access, context: Context) -> MeOut:
+        user = _signed_in_user(access, context, "/me")
+        return MeOut(
+            type="user",
+            data=MeData(
+                id=user["id"],
+                district=access.district_id,
+                type=next(iter(user["roles"])),
+                authorized_by="district",
+            ),
+            links=[
+                Link(rel="self", uri=f"/{version}/me"),
+                Link(rel="canonical", uri=f"/{version}/users/{user['id']}"),
+            ],
+        )
+
+    me.__name__ = f"me_{version.replace('.', '_')}"
+    return me
 
 
 @router.get("/userinfo", tags=["instant login"])
@@ -291,13 +299,46 @@ def userinfo(access: Access, context: Context) -> UserInfoOut:
     )
 
 
-@router.get("/v3.0/{resource}/{record_id}", tags=["data"])
-def one_record(resource: str, record_id: str, access: Access, context: Context) -> RecordOne:
-    if resource not in RESOURCES:
-        raise ApiError(404, "not_found", "There is no such resource in the Data API.")
-    with context.db.read() as conn:
-        records = collection(conn, access, resource, None)
-    for record in records:
-        if record["id"] == record_id:
-            return RecordOne(data=record, links=[Link(rel="self", uri=f"/v3.0/{resource}/{record_id}")])
-    raise ApiError(404, "not_found", f"No {resource.rstrip('s')} with that id is shared with this app.")
+def _one_route(version: str) -> Callable[..., RecordOne]:
+    def one_record(resource: str, record_id: str, access: Access, context: Context) -> RecordOne:
+        if resource not in RESOURCES:
+            raise ApiError(404, "not_found", "There is no such resource in the Data API.")
+        with context.db.read() as conn:
+            records = collection(conn, access, resource, None)
+        for record in records:
+            if record["id"] == record_id:
+                return RecordOne(
+                    data=record, links=[Link(rel="self", uri=f"/{version}/{resource}/{record_id}")]
+                )
+        raise ApiError(404, "not_found", f"No {resource.rstrip('s')} with that id is shared with this app.")
+
+    one_record.__name__ = f"one_record_{version.replace('.', '_')}"
+    return one_record
+
+
+for _version in API_VERSIONS:
+    for _resource in ("districts", "schools", "sections", "terms", "courses"):
+        router.add_api_route(
+            f"/{_version}/{_resource}",
+            _list_route(_version, _resource),
+            methods=["GET"],
+            tags=["data"],
+            response_model=RecordList,
+        )
+    router.add_api_route(
+        f"/{_version}/users",
+        _users_route(_version),
+        methods=["GET"],
+        tags=["data"],
+        response_model=RecordList,
+    )
+    router.add_api_route(
+        f"/{_version}/me", _me_route(_version), methods=["GET"], tags=["instant login"], response_model=MeOut
+    )
+    router.add_api_route(
+        f"/{_version}/{{resource}}/{{record_id}}",
+        _one_route(_version),
+        methods=["GET"],
+        tags=["data"],
+        response_model=RecordOne,
+    )
