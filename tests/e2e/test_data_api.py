@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -189,14 +190,14 @@ def test_injected_faults_are_recovered_by_retries(
     data = data_for(hub, clock, credentials, page_size=3)
     expected = len(small_roster()["schools"])
     for rule in (
-        FaultRule("/v3.0/*", error_rate=1.0, error_status=503, times=2),
-        FaultRule("/v3.0/schools", drop_rate=1.0, times=2),
-        FaultRule("/v3.0/*", rate_limit_rate=1.0, retry_after=2, times=2),
-        FaultRule("/v3.0/*", latency=0.05, times=None),
+        FaultRule("/v3.1/*", error_rate=1.0, error_status=503, times=2),
+        FaultRule("/v3.1/schools", drop_rate=1.0, times=2),
+        FaultRule("/v3.1/*", rate_limit_rate=1.0, retry_after=2, times=2),
+        FaultRule("/v3.1/*", latency=0.05, times=None),
     ):
         hub.set_faults([rule])
         assert len(list(data.schools())) == expected, rule
-    hub.set_faults([FaultRule("/v3.0/*", error_rate=1.0, error_status=503)])
+    hub.set_faults([FaultRule("/v3.1/*", error_rate=1.0, error_status=503)])
     with pytest.raises(HubUnavailable) as caught:
         list(data.schools())
     assert "Try again" in str(caught.value)
@@ -337,7 +338,7 @@ def test_secrets_never_reach_the_logs(
     )
     user_token = login.exchange_code(code, REDIRECT)
     login.me(user_token)
-    hub.set_faults([FaultRule("/v3.0/*", error_rate=1.0, times=1)])
+    hub.set_faults([FaultRule("/v3.1/*", error_rate=1.0, times=1)])
     list(api.for_district(token).schools())  # a retried failure logs too
     assert caplog.records, "the clients log their calls"
     for secret in (
@@ -405,3 +406,62 @@ def test_rate_limit_windows_are_fixed_minutes_per_token_with_headers_on_every_an
     fresh = get()
     assert fresh.status_code == 200 and fresh.headers["X-RateLimit-Remaining"] == "4"
     assert fresh.headers["X-RateLimit-Reset"] == str(minute + 120)
+
+
+def _watched(api: DataApiClient, clock: FakeClock) -> list[tuple[float, int, str]]:
+    """Every answer the client receives (also the 429s its retries hide): (hub time, status, path)."""
+    seen: list[tuple[float, int, str]] = []
+
+    def record(response: requests.Response, *args: object, **kwargs: object) -> None:
+        seen.append((clock(), response.status_code, urlsplit(response.url).path))
+
+    api._transport.session.hooks["response"].append(record)  # the one session the client sends through
+    return seen
+
+
+@pytest.mark.parametrize("limiter", [True, False])
+def test_the_client_stays_within_the_published_limit_per_window(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path, limiter: bool
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    hub.settings.rate_limit, hub.settings.rate_window = 20, 60.0
+    clock.now = (int(clock()) // 60 + 1) * 60 + 30.0  # half way through a window
+    api = DataApiClient(
+        hub.base_url,
+        credentials.client_id,
+        credentials.client_secret,
+        policy=FAST,
+        sleep=clock.sleep,
+        clock=clock,
+        rate_limit=limiter,
+    )
+    [token] = api.district_tokens()
+    seen = _watched(api, clock)
+    data = api.for_district(token, page_size=1)  # one record per request: many windows' worth
+    students = [s.id for s in data.users("student")]
+    schools = [s.id for s in data.schools()]
+    tables = small_roster()
+    assert len(students) == len(tables["students"]) and students == sorted(students)
+    assert len(schools) == len(tables["schools"])
+    assert len(seen) > 2 * 20 and all(path.startswith("/v3.1/") for _, _, path in seen)
+    per_window: dict[int, int] = {}
+    for when, _, _ in seen:
+        per_window[int(when // 60)] = per_window.get(int(when // 60), 0) + 1
+    refused = [status for _, status, _ in seen if status == 429]
+    if limiter:
+        assert refused == [] and max(per_window.values()) <= 20 and len(per_window) >= 3
+    else:  # the control: without the limiter the same reading runs into the limit
+        assert len(refused) >= 2
+
+
+def test_the_client_uses_the_api_version_the_hub_address_names(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    credentials = connect(hub, clock, district, "amplify-curriculum", tmp_path, SharingSettings("district"))
+    api = DataApiClient(f"{hub.base_url}/v3.0", credentials.client_id, credentials.client_secret, policy=FAST)
+    assert api.base_url == hub.base_url and api.api_version == "v3.0"
+    [token] = api.district_tokens()
+    seen = _watched(api, clock)
+    data = api.for_district(token, page_size=3)
+    assert len(list(data.schools())) == len(small_roster()["schools"])
+    assert {path for _, _, path in seen} == {"/v3.0/schools"} and len(seen) == 2

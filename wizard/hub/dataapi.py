@@ -2,6 +2,10 @@
 
 Nothing here knows the embedded hub: give `DataApiClient` the real hub's base URL and the same code works.
 Field names follow reference/clever-data-api/swagger-v3.0.1.yml; records keep their full JSON in `raw`.
+
+The API version is v3.1 (the current one; no breaking changes from v3.0) unless the hub address names one
+(`https://api.clever.com/v3.0`). Pages are followed by their `rel: next` links, and a client-side rate
+limiter (`wizard.hub.ratelimit`) keeps each token within the hub's published per-window limit.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import pydantic
 
 from wizard.hub.data_records import DataCourse, DataDistrict, DataSchool, DataSection, DataTerm, DataUser
 from wizard.hub.errors import HubError, malformed
-from wizard.hub.transport import Answer, HubTransport, RetryPolicy, next_link, read_answer
+from wizard.hub.ratelimit import RateLimiter, TokenLimit
+from wizard.hub.transport import Answer, HubTransport, RetryPolicy, checked_base_url, next_link, read_answer
+from wizard.tasks import CancelToken
 from wizard.wire import dataapi as wire
 from wizard.wire.vocab import DataUserRole
 
@@ -37,6 +43,21 @@ __all__ = [  # the records live in wizard.hub.data_records; callers import them 
 ]
 
 MAX_PAGE_SIZE = 10000
+API_VERSIONS = ("v3.1", "v3.0")
+DEFAULT_API_VERSION = "v3.1"
+# The real hub serves the Data API on api.clever.com and OAuth (district tokens) on clever.com.
+OAUTH_HOSTS = {"api.clever.com": "https://clever.com"}
+
+
+def split_version(base_url: str) -> tuple[str, str]:
+    """(hub address without a version, API version): `https://api.clever.com/v3.0` -> (…, "v3.0")."""
+    base = checked_base_url(base_url)
+    head, _, last = base.rpartition("/")
+    if last in API_VERSIONS and "://" in head:
+        return head, last
+    return base, DEFAULT_API_VERSION
+
+
 USER_ROLES = tuple(DataUserRole)
 
 
@@ -78,13 +99,22 @@ class _AppClient:
         oauth_base_url: str | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        rate_limit: bool = True,
     ) -> None:
-        self._transport = HubTransport(base_url, policy=policy, sleep=sleep)
+        base, self.api_version = split_version(base_url)
+        self._transport = HubTransport(base, policy=policy, sleep=sleep, clock=clock)
+        host = urlsplit(base).hostname or ""
+        oauth_base_url = oauth_base_url or OAUTH_HOSTS.get(host)
         self._oauth = (
-            HubTransport(oauth_base_url, policy=policy, sleep=sleep) if oauth_base_url else self._transport
+            HubTransport(oauth_base_url, policy=policy, sleep=sleep, clock=clock)
+            if oauth_base_url
+            else self._transport
         )
         self.client_id = client_id
         self._secret = client_secret
+        wait = (policy or RetryPolicy()).max_rate_limit_wait
+        self.limiter = RateLimiter(clock=clock, sleep=sleep, max_wait=wait + 2.0) if rate_limit else None
 
     def close(self) -> None:
         self._transport.close()
@@ -97,7 +127,8 @@ class DataApiClient(_AppClient):
     `client = DataApiClient(base_url, client_id, client_secret)`; `client.district_tokens()`; then
     `client.for_district(token)` gives a `DistrictData` whose iterators page through everything.
     `oauth_base_url` is for hubs that serve /oauth from another host (the real one: https://clever.com,
-    with the API on https://api.clever.com); by default it is `base_url`.
+    with the API on https://api.clever.com, which is the default for that address); otherwise `base_url`.
+    `rate_limit=False` turns the client-side limiter off (then only the 429 retries slow us down).
     """
 
     @property
@@ -126,27 +157,43 @@ class DataApiClient(_AppClient):
             for item in read_answer(response, wire.DistrictTokenList, "district tokens").data
         ]
 
-    def for_district(self, token: DistrictToken | str, *, page_size: int = 1000) -> DistrictData:
+    def for_district(
+        self, token: DistrictToken | str, *, page_size: int = 1000, cancel: CancelToken | None = None
+    ) -> DistrictData:
+        """The district's data; `cancel` also stops a wait for the next rate-limit window."""
         access = token.access_token if isinstance(token, DistrictToken) else token
-        return DistrictData(self._transport, access, page_size=page_size)
+        limit = self.limiter.for_token(access, cancel) if self.limiter else None
+        return DistrictData(
+            self._transport, access, page_size=page_size, version=self.api_version, limit=limit
+        )
 
 
 class DistrictData:
     """One district's data shared with the app, read with the district-app token."""
 
-    def __init__(self, transport: HubTransport, access_token: str, *, page_size: int = 1000) -> None:
+    def __init__(
+        self,
+        transport: HubTransport,
+        access_token: str,
+        *,
+        page_size: int = 1000,
+        version: str = DEFAULT_API_VERSION,
+        limit: TokenLimit | None = None,
+    ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise HubError(f"A page holds 1 to {MAX_PAGE_SIZE} records, not {page_size}.")
         self._transport = transport
         self._token = access_token
         self.page_size = page_size
+        self.version = version
+        self._limit = limit
 
     def __repr__(self) -> str:
         return f"DistrictData({self._transport.base_url!r})"
 
     def _get(self, model: type[wire.RecordList | wire.RecordOne], path: str, what: str) -> dict[str, Any]:
         response = self._transport.request(
-            "GET", path, what, headers={"Authorization": f"Bearer {self._token}"}
+            "GET", path, what, headers={"Authorization": f"Bearer {self._token}"}, limit=self._limit
         )
         body = _body(response, what)
         try:
@@ -158,7 +205,7 @@ class DistrictData:
     def pages(self, resource: str, **params: str) -> Iterator[list[dict[str, Any]]]:
         """Each page's records (the inner `data` objects), following `rel: next` links to the end."""
         what = f"read the district's {resource}"
-        uri: str | None = f"/v3.0/{resource}?{urlencode({**params, 'limit': self.page_size})}"
+        uri: str | None = f"/{self.version}/{resource}?{urlencode({**params, 'limit': self.page_size})}"
         while uri is not None:
             body = self._get(wire.RecordList, uri, what)
             yield [item["data"] for item in body["data"]]
@@ -170,7 +217,9 @@ class DistrictData:
 
     def _one(self, resource: str, record_id: str) -> dict[str, Any]:
         data: dict[str, Any] = self._get(
-            wire.RecordOne, f"/v3.0/{resource}/{record_id}", f"read one of the district's {resource}"
+            wire.RecordOne,
+            f"/{self.version}/{resource}/{record_id}",
+            f"read one of the district's {resource}",
         )["data"]
         return data
 
@@ -294,7 +343,7 @@ class InstantLoginClient(_AppClient):
         return read_answer(response, model, what)
 
     def me(self, token: UserToken) -> Me:
-        data = self._user_get(wire.MeOut, "/v3.0/me", token, "find out who signed in").data
+        data = self._user_get(wire.MeOut, f"/{self.api_version}/me", token, "find out who signed in").data
         return Me(data.id, data.district, data.type)
 
     def userinfo(self, token: UserToken) -> UserInfo:

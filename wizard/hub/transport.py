@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import pydantic
@@ -38,6 +38,9 @@ from wizard.hub.errors import (
     malformed,
 )
 from wizard.tasks import CancelToken, ProgressCallback
+
+if TYPE_CHECKING:
+    from wizard.hub.ratelimit import TokenLimit
 
 log = logging.getLogger(__name__)
 
@@ -286,8 +289,14 @@ class HubTransport:
         idempotency_key: str | None = None,
         expected: frozenset[int] = frozenset({200, 201, 202, 204}),
         allow_redirects: bool = True,
+        limit: TokenLimit | None = None,
     ) -> requests.Response:
-        """Send one logical request, retrying as the policy allows; raise a typed HubError on failure."""
+        """Send one logical request, retrying as the policy allows; raise a typed HubError on failure.
+
+        With a `limit` (the client-side rate limiter bound to the caller's token), every attempt first takes
+        its place in the token's window, every answer tells the limiter where the token stands, and a 429 is
+        waited out by the limiter (cancellable) rather than by a plain sleep.
+        """
         method = method.upper()
         all_headers = dict(headers or {})
         if idempotency_key:
@@ -297,6 +306,8 @@ class HubTransport:
         policy = self.policy
         for attempt in range(1, policy.attempts + 1):
             last = attempt == policy.attempts
+            if limit is not None:
+                limit.before()
             try:
                 response = self.session.request(
                     method,
@@ -325,13 +336,16 @@ class HubTransport:
                 self._sleep(self._backoff(attempt))
                 continue
             log.debug("%s %s -> %d", method, urlsplit(url).path, response.status_code)
+            if limit is not None:
+                limit.after(response.status_code, response.headers)
             if response.status_code in expected:
                 return response
             if response.status_code == 429 and not last:
                 wait = rate_limit_wait(response, self._clock())
                 if wait <= policy.max_rate_limit_wait:
-                    self._sleep(wait)
-                    continue
+                    if limit is None:
+                        self._sleep(wait)
+                    continue  # with a limiter, its `before` waits until the window the hub named
             if response.status_code in RETRY_STATUSES and retry_safe and not last:
                 self._sleep(self._backoff(attempt))
                 continue

@@ -118,7 +118,9 @@ def connected_districts(
     for done, token in enumerate(tokens):
         cancel.raise_if_cancelled()
         progress(done, len(tokens), f"Reading district {done + 1} of {len(tokens)}…")
-        district = patiently(functools.partial(_first_district, client.for_district(token)), cancel, sleep)
+        district = patiently(
+            functools.partial(_first_district, client.for_district(token, cancel=cancel)), cancel, sleep
+        )
         found.append(ConnectedDistrict(token, district or DataDistrict.from_json({"id": token.district_id})))
     progress(len(tokens), len(tokens), f"{len(tokens)} connected district(s).")
     return sorted(found, key=lambda d: d.name.casefold())

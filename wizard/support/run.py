@@ -128,7 +128,7 @@ def run_support_checks(
         with OnboardingClient(client.base_url) as catalog:  # the app catalog is public
             onboarding = onboarding_state(vendor, district.id, catalog.app)
     snapshot = read_district(
-        client.for_district(district.token, page_size=page_size),
+        client.for_district(district.token, page_size=page_size, cancel=cancel),
         _stage(progress, 10, 80),
         cancel,
         sleep=sleep,

@@ -161,7 +161,7 @@ def test_cancel_stops_the_district_read(qtbot: QtBot, window: SupportWindow, dem
     sign_in(qtbot, window, demo)
     wait_idle(qtbot, window)
     first = window.run
-    demo.hub.set_faults([FaultRule("/v3.0/sections", latency=0.5)])
+    demo.hub.set_faults([FaultRule("/v3.1/sections", latency=0.5)])
     try:
         window.check_district()
         qtbot.waitUntil(lambda: "sections" in window.busy.label.text(), timeout=10_000)

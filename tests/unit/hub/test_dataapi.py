@@ -58,3 +58,16 @@ def test_guards_on_page_size_and_roles() -> None:
     with pytest.raises(HubError) as caught:
         api.for_district("token").users("principal")
     assert "student" in str(caught.value)
+
+
+def test_the_real_hubs_address_reads_v3_1_and_gets_tokens_from_clever_com() -> None:
+    from wizard.hub.dataapi import DataApiClient, split_version
+
+    assert split_version("https://api.clever.com") == ("https://api.clever.com", "v3.1")
+    assert split_version("https://api.clever.com/v3.0/") == ("https://api.clever.com", "v3.0")
+    assert split_version("https://hub.example.com/v3.1") == ("https://hub.example.com", "v3.1")
+    client = DataApiClient("https://api.clever.com", "id", "secret")
+    assert client.api_version == "v3.1" and client.base_url == "https://api.clever.com"
+    assert client._oauth.base_url == "https://clever.com"  # /oauth/tokens lives on clever.com
+    assert client.for_district("t").version == "v3.1"
+    client.close()

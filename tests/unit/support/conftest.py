@@ -35,7 +35,12 @@ class Demo:
 
     def client(self, credentials: AppCredentials | None = None, **kwargs: object) -> DataApiClient:
         credentials = credentials or self.symphony
-        options: dict[str, object] = {"policy": FAST, "sleep": self.clock.sleep, **kwargs}
+        options: dict[str, object] = {
+            "policy": FAST,
+            "sleep": self.clock.sleep,
+            "clock": self.clock,
+            **kwargs,
+        }
         return DataApiClient(self.hub.base_url, credentials.client_id, credentials.client_secret, **options)  # type: ignore[arg-type]
 
     def vendor(self) -> VendorClient:

@@ -16,7 +16,7 @@ from wizard.support.reading import DistrictSnapshot, connected_districts, read_d
 @pytest.fixture
 def busy_hub(demo: Demo) -> Iterator[FaultRule]:
     """The next twelve Data API calls answer 429 (Retry-After: 3); then the hub is fine again."""
-    rule = FaultRule("/v3.0/*", rate_limit_rate=1.0, retry_after=3, times=12)
+    rule = FaultRule("/v3.1/*", rate_limit_rate=1.0, retry_after=3, times=12)
     demo.hub.set_faults([rule])
     demo.clock.sleeps.clear()
     yield rule
@@ -37,7 +37,7 @@ def test_transport_waits_out_the_429s(demo: Demo, snapshot: DistrictSnapshot, bu
 
 
 def test_listing_resumes_after_the_transport_gives_up(demo: Demo, snapshot: DistrictSnapshot) -> None:
-    demo.hub.set_faults([FaultRule("/v3.0/*", rate_limit_rate=0.4, retry_after=3, times=12)])
+    demo.hub.set_faults([FaultRule("/v3.1/*", rate_limit_rate=0.4, retry_after=3, times=12)])
     demo.clock.sleeps.clear()
     refused: list[str] = []
     client = demo.client(policy=RetryPolicy(attempts=1))  # every 429 reaches the reader

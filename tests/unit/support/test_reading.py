@@ -87,10 +87,10 @@ def test_a_district_before_launch(demo: Demo) -> None:
 def test_resources_the_app_may_not_read_are_skipped_and_named(demo: Demo, snapshot: DistrictSnapshot) -> None:
     client = demo.client()
     [district] = connected_districts(client)
-    demo.hub.set_faults([FaultRule("/v3.0/terms", error_rate=1.0, error_status=403)])
+    demo.hub.set_faults([FaultRule("/v3.1/terms", error_rate=1.0, error_status=403)])
     try:
         partial = read_district(client.for_district(district.token), sleep=demo.clock.sleep)
-        demo.hub.set_faults([FaultRule("/v3.0/users", error_rate=1.0, error_status=403)])
+        demo.hub.set_faults([FaultRule("/v3.1/users", error_rate=1.0, error_status=403)])
         with pytest.raises(AuthError):
             read_district(client.for_district(district.token), sleep=demo.clock.sleep)
     finally:
