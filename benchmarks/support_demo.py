@@ -100,7 +100,7 @@ def main() -> None:
         seed = seed_demo(hub.context.db, settings)
         roster = write_demo_vendor_roster(Path(folder) / "symphony-roster.csv")
         if args.busy:
-            hub.set_faults([FaultRule("/v3.0/*", rate_limit_rate=0.33, retry_after=1)])
+            hub.set_faults([FaultRule("/v3.*/*", rate_limit_rate=0.33, retry_after=1)])
         print(f"hub with the demo district up in {time.perf_counter() - started:.2f} s")
         credentials = seed.credentials["symphony-math"]
         began = time.perf_counter()

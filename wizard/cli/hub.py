@@ -62,7 +62,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--faults",
         default="",
         metavar="SPEC",
-        help="inject faults for testing, e.g. '/v3.0/*:error=0.2,latency=0.1;/api/v1/*:429=0.1' "
+        help="inject faults for testing, e.g. '/v3.*/*:error=0.2,latency=0.1;/api/v1/*:429=0.1' "
         "(added to WIZARD_HUB_FAULTS)",
     )
     parser.add_argument(
