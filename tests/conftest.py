@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +79,22 @@ def no_unexpected_warning_logs(request: pytest.FixtureRequest) -> Iterator[Warni
             + "\n".join(unexpected),
             pytrace=False,
         )
+
+
+# Once every result is reported, leave without the interpreter's final garbage collection: with Qt and
+# pyarrow loaded it has been seen to abort ("deallocating None", exit 134) after a fully green run, which
+# would turn a passed suite into a failed one. The exit status stays pytest's own.
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _EXIT_STATUS and "PySide6" in sys.modules and not hasattr(config, "workerinput"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(_EXIT_STATUS[-1])
