@@ -8,6 +8,7 @@ import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,8 +17,10 @@ from pytestqt.qtbot import QtBot
 from tests.unit.support.conftest import Demo, demo
 from tests.unit.test_credentials import MemoryKeyring
 from wizard.credentials import CredentialStore
+from wizard.hub.dataapi import DataApiClient
 from wizard.sandbox.seed import demo_tables
 from wizard.sandbox.settings import FaultRule
+from wizard.tasks import CancelToken
 from wizard.ui.support.window import EMBEDDED_SCOPE, SupportHub, SupportWindow
 
 __all__ = ["demo"]
@@ -171,6 +174,25 @@ def test_cancel_stops_the_district_read(qtbot: QtBot, window: SupportWindow, dem
         demo.hub.set_faults([])
     assert window.run is first  # the cancelled read delivered nothing
     assert window.banner.isHidden() and window.busy.isHidden()  # and cancelling is not an error
+
+
+def test_the_district_read_hands_its_cancel_token_to_the_data_api(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel also stops a wait for the next rate-limit window: the read's token reaches `for_district`."""
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    handed: list[CancelToken | None] = []
+    original = DataApiClient.for_district
+
+    def recording(client: DataApiClient, token: Any, **kwargs: Any) -> Any:
+        handed.append(kwargs.get("cancel"))
+        return original(client, token, **kwargs)
+
+    monkeypatch.setattr(DataApiClient, "for_district", recording)
+    window.check_district()
+    wait_idle(qtbot, window)
+    assert handed and all(isinstance(token, CancelToken) for token in handed)
 
 
 def test_lookup_uses_the_portal_preview_when_the_admin_token_is_here(

@@ -375,7 +375,7 @@ class SupportWindow(QMainWindow):
             ) as catalog:  # the app catalog is public
                 onboarding = onboarding_state(signed.vendor, district.id, catalog.app)
             snapshot = read_district(
-                signed.client.for_district(district.token), progress, cancel, sleep=sleep
+                signed.client.for_district(district.token, cancel=cancel), progress, cancel, sleep=sleep
             )
             app = onboarding.connection.app_name if onboarding.connection else "the app"
             health = assess_health(snapshot, today)
