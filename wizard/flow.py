@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from wizard.state import Mode, OnboardingState
+from wizard.state import GuidedStep, Mode, OnboardingState
 
 
 class PageId(IntEnum):
@@ -49,7 +49,10 @@ _OFFLINE_ORDER: tuple[PageId, ...] = (PageId.WELCOME, PageId.PREPARE_ROSTER)
 
 
 def journey(state: OnboardingState) -> tuple[PageId, ...]:
-    """The pages this district walks through, in order, given what is known so far."""
+    """The pages this district walks through, in order, given what is known so far.
+
+    The clever.com journey walks the same pages as the embedded hub's: each does what has an interface
+    (files, SFTP, the vendor import, counts, instructions) and guides what is done in the dashboard."""
     if state.mode is Mode.OFFLINE:
         return _OFFLINE_ORDER
     # Until an app is chosen (uses_secure_sync is None) the vendor page is not part of the journey.
@@ -88,6 +91,11 @@ def resume_page(state: OnboardingState) -> PageId | None:
         return None
     if saved is PageId.WELCOME or saved not in journey(state):
         return None
+    if state.on_clever:
+        signed_up = state.clever.guided.get(GuidedStep.SIGN_UP)
+        if signed_up is None or not signed_up.done:
+            return PageId.SIGN_UP  # the dashboard account comes first
+        return saved
     if state.mode is Mode.ONLINE and not state.signed_up:
         return PageId.SIGN_UP  # without a district nothing past sign-up can work
     return saved

@@ -116,6 +116,37 @@ class SharingState:
     saved: bool = False
 
 
+class GuidedStep(StrEnum):
+    """The clever.com dashboard steps the wizard guides but cannot do (clever.com publishes no API for them)."""
+
+    SIGN_UP = "sign_up"
+    IDENTITY_PROVIDER = "identity_provider"
+    ADD_APP = "add_app"
+    SHARING = "sharing"
+    STAFF_ADMINS = "staff_admins"
+    ROLLOUT = "rollout"
+
+
+@dataclass
+class GuidedRecord:
+    """One guided dashboard step: whether the admin ticked Done, when, and what they said they chose there."""
+
+    done: bool = False
+    done_at: str = ""  # ISO date and time the admin ticked Done ("" while not done)
+    choices: dict[str, str] = field(default_factory=dict)  # choice key -> what the admin entered
+
+
+@dataclass
+class CleverState:
+    """The journey against the district's real clever.com account: what has no API is guided and recorded."""
+
+    chosen: bool = False  # Welcome's third hub: clever.com
+    guided: dict[str, GuidedRecord] = field(default_factory=dict)  # GuidedStep -> what the admin recorded
+    dashboard_counts: dict[str, int] = field(default_factory=dict)  # kind -> the count the dashboard shows
+    login_check_students: int = -1  # students checked against the vendor's roster export (-1: not run)
+    login_check_missing: int = -1  # of those, students without a login link
+
+
 @dataclass
 class OnboardingState:
     schema_version: int = SCHEMA_VERSION
@@ -138,6 +169,7 @@ class OnboardingState:
     launch_date: str = ""  # ISO date
     launched: bool = False
     last_folder: str = ""  # where the admin last chose a file or folder; file dialogs open there
+    clever: CleverState = field(default_factory=CleverState)
 
     def mark_completed(self, page: int) -> None:
         if page not in self.completed_pages:
@@ -146,6 +178,11 @@ class OnboardingState:
     @property
     def signed_up(self) -> bool:
         return bool(self.district_id)
+
+    @property
+    def on_clever(self) -> bool:
+        """The online journey against clever.com (dashboard steps guided, files and SFTP done)."""
+        return self.mode is Mode.ONLINE and self.clever.chosen
 
 
 def data_dir() -> Path:
@@ -245,6 +282,11 @@ def _build(cls: type[T], payload: dict[str, Any]) -> T:
 def _convert(kind: Any, value: Any) -> Any:
     if kind is None:
         return value
+    if isinstance(kind, dict):  # {str: ValueDataclass}
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        ((_key_type, value_type),) = kind.items()
+        return {str(key): _convert(value_type, item) for key, item in value.items()}
     if isinstance(kind, list):  # [ElementDataclass]
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {type(value).__name__}")
@@ -267,4 +309,6 @@ _FIELD_TYPES: dict[tuple[str, str], Any] = {
     ("OnboardingState", "sharing"): SharingState,
     ("OnboardingState", "vendor"): VendorImportState,
     ("SharingState", "rules"): [SharingRule],
+    ("OnboardingState", "clever"): CleverState,
+    ("CleverState", "guided"): {str: GuidedRecord},
 }

@@ -34,6 +34,7 @@ WAIT_MS = 20_000
 class SessionDefaults:
     settings: SessionSettings = dataclass_field(default_factory=SessionSettings)
     questions: RecordedQuestions = dataclass_field(default_factory=RecordedQuestions)
+    opened: list[str] = dataclass_field(default_factory=list)  # web pages the wizard asked a browser to open
 
 
 DEFAULTS = SessionDefaults()  # replaced for each test by the `session_defaults` fixture
@@ -46,6 +47,7 @@ def context(state: OnboardingState | None = None, **kwargs: Any) -> WizardContex
     kwargs.setdefault("settings", DEFAULTS.settings)
     kwargs.setdefault("credentials", process_keyring_store())  # never the user's (or the runner's) keyring
     kwargs.setdefault("questions", DEFAULTS.questions)
+    kwargs.setdefault("open_url", DEFAULTS.opened.append)  # no test opens a real browser
     if "embedded_hub" not in kwargs:
         kwargs.setdefault("start_hub", embedded_hub_starter())
     return WizardContext(state, **kwargs)

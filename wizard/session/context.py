@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +44,13 @@ class WizardContext:
         credentials: CredentialStore | None = None,
         settings: SessionSettings | None = None,
         questions: Questions | None = None,
+        open_url: Callable[[str], None] | None = None,
     ) -> None:
         """`embedded_hub` lends a running built-in hub the context will not stop (tests, the screenshot tour);
         `start_hub` starts one when a page first needs it (the composition root's); `credentials` is where
         tokens are kept (the system keyring by default); `questions` answers what the wizard asks the admin
-        (the GUI's dialogs; by default, recorded answers that always take the safe choice)."""
+        (the GUI's dialogs; by default, recorded answers that always take the safe choice); `open_url` opens a
+        web page (None: the desktop's browser; tests record the addresses instead)."""
         self.has_saved_state = state is not None
         self.state = state or OnboardingState()
         self.load_error = load_error
@@ -57,6 +60,7 @@ class WizardContext:
         self._start_hub = start_hub
         self.settings = settings or SessionSettings()
         self.questions: Questions = questions if questions is not None else RecordedQuestions()
+        self.open_url = open_url
         self.hub = HubAccess(self.settings.client_policy)
         self.resume_requested = False  # Welcome's choice: continue along the saved path
         self.sign_in_requested = False  # Welcome's choice: sign in with a district id and admin token
@@ -76,7 +80,12 @@ class WizardContext:
     def start_over(self) -> None:
         """Forget the saved onboarding on this computer (the hub keeps the district; tokens stay where they
         are, so signing in to it again works). The hub choice is kept."""
+        chosen = self.state.clever.chosen
         self.state = OnboardingState(hub_url=self.state.hub_url)
+        if chosen:
+            from wizard.session.clever import choose_clever
+
+            choose_clever(self.state, True)
         self.resume_requested = self.sign_in_requested = False
         with self._lock:
             self._district_hub = None
@@ -89,7 +98,7 @@ class WizardContext:
     # --- the hub -------------------------------------------------------------------------------------------
     @property
     def uses_embedded_hub(self) -> bool:
-        return not self.state.hub_url
+        return not self.state.hub_url and not self.state.on_clever
 
     def embedded_hub(self) -> EmbeddedHub:
         """The running built-in hub, started on first use (blocks until it answers)."""

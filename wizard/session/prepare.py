@@ -293,7 +293,11 @@ class PrepareController:
 
     @property
     def waiting_for_sftp(self) -> bool:
-        return self.uses_sftp and bool(self.ctx.state.sftp.sent_at) and not self.ctx.state.roster.upload_id
+        """Sent over SFTP and the hub's processing not seen yet (clever.com has no API to follow it by)."""
+        state = self.ctx.state
+        return (
+            self.uses_sftp and bool(state.sftp.sent_at) and not state.roster.upload_id and not state.on_clever
+        )
 
     def polled(self, upload: Upload) -> None:
         self.ctx.state.roster.upload_status = upload.status
@@ -301,7 +305,11 @@ class PrepareController:
 
     @property
     def upload_accepted(self) -> bool:
-        return self.ctx.state.roster.upload_status == ACCEPTED
+        """The hub accepted the upload; on clever.com (which reports by email and in its dashboard): sent."""
+        state = self.ctx.state
+        if state.on_clever:
+            return bool(state.sftp.sent_at) and bool(state.roster.export_dir)
+        return state.roster.upload_status == ACCEPTED
 
     # --- closing -------------------------------------------------------------------------------------------
     def needs_closing_question(self) -> bool:

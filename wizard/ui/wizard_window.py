@@ -3,6 +3,8 @@ resume to `wizard.session.journey`. Pages reach the window only through the `Nav
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWizard
@@ -12,7 +14,7 @@ from wizard.session.context import WizardContext
 from wizard.session.journey import finish, record_visit, resume_path
 from wizard.session.steps import steps, window_title
 from wizard.ui.about import AboutDialog
-from wizard.ui.pages import PAGE_CLASSES, build_pages
+from wizard.ui.pages import build_pages, page_classes
 from wizard.ui.pages.base import BasePage
 from wizard.ui.style import app_icon
 from wizard.ui.widgets.step_panel import StepPanel
@@ -90,14 +92,24 @@ class OnboardingWizard(QWizard):
 
     def started_over(self) -> None:
         """After Start over on Welcome: the other pages are built afresh, so none shows the old onboarding."""
+        self._rebuild(lambda page_id: True)
+
+    def journey_changed(self) -> None:
+        """Welcome's hub choice: the pages that differ for this journey (clever.com's guided steps) replace
+        the others'."""
+        classes = page_classes(self.ctx.state)
+        self._rebuild(lambda page_id: type(self._pages[page_id]) is not classes[page_id])
+
+    def _rebuild(self, needed: Callable[[PageId], bool]) -> None:
+        classes = page_classes(self.ctx.state)
         for page_id in PageId:
-            if page_id is PageId.WELCOME:
+            if page_id is PageId.WELCOME or not needed(page_id):
                 continue
             old = self._pages[page_id]
             old.leave()
             self.removePage(int(page_id))
             old.deleteLater()
-            page = PAGE_CLASSES[page_id](self.ctx)
+            page = classes[page_id](self.ctx)
             self._pages[page_id] = page
             self.setPage(int(page_id), page)
             page.attach(self)

@@ -1,4 +1,7 @@
-"""One module per wizard page; `build_pages` puts them together in PageId order."""
+"""One module per wizard page; `build_pages` puts them together in PageId order.
+
+The clever.com journey walks the same steps; where clever.com has no interface (sign-up, app approval,
+sharing) or the step differs (identity and SFTP, validating against the dashboard), its own page stands in."""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from typing import TYPE_CHECKING
 from wizard.flow import PageId
 from wizard.ui.pages.add_app import AddAppPage
 from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.clever_identity import CleverIdentityPage
+from wizard.ui.pages.clever_validate import CleverValidatePage
+from wizard.ui.pages.guided import CleverAddAppPage, CleverSharingPage, CleverSignUpPage
 from wizard.ui.pages.identity_sync import IdentitySyncPage
 from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.roll_out import RollOutPage
@@ -18,6 +24,7 @@ from wizard.ui.pages.welcome import WelcomePage
 
 if TYPE_CHECKING:
     from wizard.session.context import WizardContext
+    from wizard.state import OnboardingState
 
 PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.WELCOME: WelcomePage,
@@ -31,6 +38,21 @@ PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.ROLL_OUT: RollOutPage,
 }
 
+CLEVER_PAGE_CLASSES: dict[PageId, type[BasePage]] = {
+    **PAGE_CLASSES,
+    PageId.SIGN_UP: CleverSignUpPage,
+    PageId.IDENTITY_AND_SYNC: CleverIdentityPage,
+    PageId.ADD_APP: CleverAddAppPage,
+    PageId.SHARING: CleverSharingPage,
+    PageId.VALIDATE: CleverValidatePage,
+}
+
+
+def page_classes(state: OnboardingState) -> dict[PageId, type[BasePage]]:
+    """The page for each step of this journey (the clever.com journey guides what has no interface)."""
+    return CLEVER_PAGE_CLASSES if state.on_clever else PAGE_CLASSES
+
 
 def build_pages(ctx: WizardContext) -> dict[PageId, BasePage]:
-    return {page_id: PAGE_CLASSES[page_id](ctx) for page_id in PageId}
+    classes = page_classes(ctx.state)
+    return {page_id: classes[page_id](ctx) for page_id in PageId}

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QLabel,
     QVBoxLayout,
@@ -36,6 +37,8 @@ class Navigator(Protocol):
     def accept(self) -> None: ...
 
     def started_over(self) -> None: ...
+
+    def journey_changed(self) -> None: ...
 
 
 class BasePage(QWizardPage):
@@ -91,6 +94,11 @@ class BasePage(QWizardPage):
         """The saved onboarding was forgotten: every other page starts afresh."""
         if self._navigator is not None:
             self._navigator.started_over()
+
+    def journey_changed(self) -> None:
+        """Welcome's hub choice may call for other pages (the clever.com journey's guided steps)."""
+        if self._navigator is not None:
+            self._navigator.journey_changed()
 
     def finish(self) -> None:
         if self._navigator is not None:
@@ -217,6 +225,18 @@ class BasePage(QWizardPage):
     def show_error(self, error: object, retry: Callable[[], None] | None = None) -> None:
         message, hint = describe_error(error)
         self.banner.show_error(message, hint, retry)
+
+    # --- the browser ---------------------------------------------------------------------------------------
+    def open_link(self, url: str) -> None:
+        """Open a web page (a clever.com dashboard page) in the admin's browser, or where the session says."""
+        if self.ctx.open_url is not None:
+            self.ctx.open_url(url)
+        elif not QDesktopServices.openUrl(QUrl(url)):
+            self.banner.show_error(
+                self.tr("No web browser opened {url}.").format(url=url),
+                self.tr("Copy the address into your browser."),
+                None,
+            )
 
     # --- questions to the admin ---------------------------------------------------------------------------
     def ask(self, question: Question) -> str:

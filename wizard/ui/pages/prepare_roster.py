@@ -29,6 +29,7 @@ from wizard.flow import PageId
 from wizard.hub.models import Upload
 from wizard.hub.sftp import SentFiles
 from wizard.session import sftp_sync
+from wizard.session.clever import clever_sent_text
 from wizard.session.context import WizardContext
 from wizard.session.prepare import PrepareController, upload_view
 from wizard.session.questions import FileKind, Option, Question
@@ -197,6 +198,11 @@ class PrepareRosterPage(BasePage):
         self._update_buttons()
         if self.ctx.state.roster.input_paths and self.result is None:
             self.check(use_edited_mapping=False)
+        if self.ctx.state.on_clever:
+            self.upload_button.setText(self.tr("&Send to clever.com over SFTP"))
+            self.upload_button.setAccessibleName(self.tr("Send the files to clever.com over SFTP"))
+            if self.ctx.state.sftp.sent_at:
+                self.upload_status.setText(self.tr(clever_sent_text(self.ctx.state.sftp)))
         if self.controller.waiting_for_sftp:
             self.upload_status.setText(
                 self.tr("Your files were sent over SFTP; the hub processes them at about %1.").replace(
@@ -349,7 +355,7 @@ class PrepareRosterPage(BasePage):
                         hub_files,
                         progress,
                         cancel,
-                        hub=self.ctx.district_hub(),
+                        hub=None if self.ctx.state.on_clever else self.ctx.district_hub(),
                     ),
                     self._sent_over_sftp,
                     message=self.tr("Sending your files over SFTP…"),
@@ -369,6 +375,11 @@ class PrepareRosterPage(BasePage):
 
     def _sent_over_sftp(self, sent: SentFiles) -> None:
         self.controller.sent_over_sftp()
+        if self.ctx.state.on_clever:  # clever.com reports in its dashboard and by email: nothing to poll
+            self.upload_status.setText(self.tr(clever_sent_text(self.ctx.state.sftp, sent)))
+            set_tone(self.upload_status, "okNote")
+            self.completeChanged.emit()
+            return
         self.upload_status.setText(self.tr(sftp_sync.sent_text(sent, self.ctx.state.sftp)))
         set_tone(self.upload_status, "okNote")
         self._poll_sftp()

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 from wizard.fileio import write_text_atomically
 from wizard.flow import PAGE_TITLES, PageId
 from wizard.hub.errors import HubError
+from wizard.session import clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import FileKind
 from wizard.session.text import plural, when
-from wizard.state import OnboardingState
+from wizard.state import GuidedStep, OnboardingState
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.guided_step import GuidedStepBox
 from wizard.ui.widgets.icons import icon_from_bytes
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
@@ -129,6 +131,13 @@ class RollOutPage(BasePage):
         self.setSubTitle(
             self.tr("Pick the launch date, see what students will see, and hand out instructions.")
         )
+        # clever.com: the launch date and rollout resources are a guided dashboard step (no API).
+        self.guided = GuidedStepBox(clever.guide(GuidedStep.ROLLOUT))
+        self.guided.choice_changed.connect(self._guided_choice)
+        self.guided.done_toggled.connect(self._guided_done)
+        self.guided.open_requested.connect(self.open_link)
+        self.guided.hide()
+        self.content.addWidget(self.guided)
         launch_box = QGroupBox(self.tr("Launch"))
         launch_layout = QFormLayout(launch_box)
         self.launch_date = QDateEdit()
@@ -147,6 +156,7 @@ class RollOutPage(BasePage):
         date_label.setBuddy(self.launch_date)
         launch_layout.addRow(date_label, row)
         launch_layout.addRow(self.launch_status)
+        self.launch_box = launch_box
         self.content.addWidget(launch_box)
 
         portal_box = QGroupBox(self.tr("What a student or teacher will see"))
@@ -174,6 +184,7 @@ class RollOutPage(BasePage):
         portal_layout.addLayout(lookup)
         portal_layout.addWidget(self.portal_title)
         portal_layout.addWidget(self.portal)
+        self.portal_box = portal_box
         self.content.addWidget(portal_box)
 
         hand_out = QHBoxLayout()
@@ -199,6 +210,21 @@ class RollOutPage(BasePage):
         self.launch_date.dateChanged.connect(self._date_changed)
 
     def initializePage(self) -> None:
+        on_clever = self.ctx.state.on_clever
+        self.guided.setVisible(on_clever)
+        self.launch_box.setVisible(not on_clever)
+        self.portal_box.setVisible(not on_clever)  # clever.com's portal has no preview API
+        if on_clever:
+            self.setSubTitle(
+                self.tr("Set the launch date in the dashboard, and hand out the login instructions.")
+            )
+            record = clever.record(self.ctx.state, GuidedStep.ROLLOUT)
+            self.guided.show_record(record, {})
+            for key, value in self.guided.unrecorded_dates(record).items():
+                clever.set_choice(self.ctx.state, GuidedStep.ROLLOUT, key, value)
+            self.ctx.save()
+            self._show_guided()
+            return
         saved = self.ctx.state.launch_date
         chosen = date.fromisoformat(saved) if saved else date.today()
         self.launch_date.setDate(QDate(chosen.year, chosen.month, chosen.day))
@@ -209,6 +235,25 @@ class RollOutPage(BasePage):
             message=self.tr("Loading the shared students and teachers…"),
             quiet=True,
         )
+
+    def _guided_choice(self, key: str, value: str) -> None:
+        clever.set_choice(self.ctx.state, GuidedStep.ROLLOUT, key, value)
+        self.ctx.save()
+        self._show_guided()
+
+    def _guided_done(self, done: bool) -> None:
+        clever.set_done(self.ctx.state, GuidedStep.ROLLOUT, done)
+        self.ctx.save()
+        self._show_guided()
+
+    def _show_guided(self) -> None:
+        state = self.ctx.state
+        self.guided.show_words(
+            clever.check_text(state, GuidedStep.ROLLOUT),
+            clever.said_text(state, GuidedStep.ROLLOUT),
+            clever.missing(state, GuidedStep.ROLLOUT),
+        )
+        self.completeChanged.emit()
 
     def chosen_sis_id(self) -> str:
         """The picked user's SIS id, or what was typed."""
@@ -325,6 +370,12 @@ class RollOutPage(BasePage):
             return
 
         def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
+            state = self.ctx.state
+            if state.on_clever:  # the schools of the files sent; the portal link the dashboard shows
+                portal = (
+                    clever.record(state, GuidedStep.ROLLOUT).choices.get("portal_url") or clever.LOGIN_URL
+                )
+                return list(clever.prepared_schools(state.roster.export_dir).values()), portal
             return [school.name for school in self.ctx.district_directory().schools], self.ctx.portal_url()
 
         def render(loaded: tuple[list[str], str]) -> None:
@@ -341,10 +392,16 @@ class RollOutPage(BasePage):
         )
         if target is None:
             return
-        write_text_atomically(target, summary_text(self.ctx.state), private=False)  # no student data
+        text = summary_text(self.ctx.state)
+        if self.ctx.state.on_clever:
+            schools = clever.prepared_schools(self.ctx.state.roster.export_dir)
+            text += "\n" + "\n".join(clever.summary_lines(self.ctx.state, schools)) + "\n"
+        write_text_atomically(target, text, private=False)  # no student data
         self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
 
     def ready(self) -> bool:
+        if self.ctx.state.on_clever:
+            return clever.is_done(self.ctx.state, GuidedStep.ROLLOUT)
         return self.ctx.state.launched
 
     def validatePage(self) -> bool:

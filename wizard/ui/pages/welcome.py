@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from wizard.flow import PAGE_TITLES, PageId, resume_page
 from wizard.hub.errors import InsecureHubUrl
 from wizard.hub.transport import checked_base_url
+from wizard.session.clever import choose_clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import Option, Question
 from wizard.session.signin import TokenPlace
@@ -119,6 +120,14 @@ class WelcomePage(BasePage):
         hub_box = QGroupBox(self.tr("Which hub?"))
         hub_layout = QVBoxLayout(hub_box)
         self.embedded = QRadioButton(self.tr("The &built-in demo hub on this computer (recommended to try)"))
+        self.clever = QRadioButton(self.tr("c&lever.com (your district's real account)"))
+        self.clever.setToolTip(
+            self.tr(
+                "The wizard prepares and sends your files over SFTP, writes the vendor import and the login "
+                "instructions, and checks counts and login links; it guides the dashboard steps, which you do "
+                "on clever.com and tick as done."
+            )
+        )
         self.remote = QRadioButton(self.tr("The hub at this &address:"))
         self.hub_url = QLineEdit()
         self.hub_url.setPlaceholderText("https://hub.example.org")
@@ -126,11 +135,13 @@ class WelcomePage(BasePage):
         self.hub_error = QLabel()
         self.hub_error.setObjectName("fieldError")
         self.embedded.setAccessibleName(self.tr("Built-in demo hub"))
+        self.clever.setAccessibleName(self.tr("clever.com, your district's real account"))
         self.remote.setAccessibleName(self.tr("Hub at an address"))
-        for widget in (self.embedded, self.remote, self.hub_url, self.hub_error):
+        for widget in (self.embedded, self.clever, self.remote, self.hub_url, self.hub_error):
             hub_layout.addWidget(widget)
         self.hub_group = QButtonGroup(self)
         self.hub_group.addButton(self.embedded)
+        self.hub_group.addButton(self.clever)
         self.hub_group.addButton(self.remote)
         self.content.addWidget(hub_box)
         self.content.addStretch(1)
@@ -143,7 +154,8 @@ class WelcomePage(BasePage):
         self.setTabOrder(self.online, self.offline)
         self.setTabOrder(self.offline, self.resume)
         self.setTabOrder(self.resume, self.embedded)
-        self.setTabOrder(self.embedded, self.remote)
+        self.setTabOrder(self.embedded, self.clever)
+        self.setTabOrder(self.clever, self.remote)
         self.setTabOrder(self.remote, self.hub_url)
 
     def initializePage(self) -> None:
@@ -167,13 +179,16 @@ class WelcomePage(BasePage):
             self.offline.setChecked(True)
         else:
             self.online.setChecked(True)
-        self.remote.setChecked(bool(state.hub_url))
-        self.embedded.setChecked(not state.hub_url)
+        self.remote.setChecked(bool(state.hub_url) and not state.clever.chosen)
+        self.clever.setChecked(state.clever.chosen)
+        self.embedded.setChecked(not state.hub_url and not state.clever.chosen)
         self.hub_url.setText(state.hub_url)
         self._changed()
 
     def _changed(self, *_args: object) -> None:
         self.hub_url.setEnabled(self.remote.isChecked())
+        # clever.com has no admin token to sign in with: its dashboard steps are guided.
+        self.sign_in.setEnabled(not self.clever.isChecked())
         problem = hub_url_problem(self.hub_url.text()) if self.remote.isChecked() else ""
         shown = problem if self.hub_url.text().strip() else ""
         self.hub_error.setText(self.tr(shown))
@@ -183,6 +198,8 @@ class WelcomePage(BasePage):
 
     def ready(self) -> bool:
         if self.choices.checkedButton() is None:
+            return False
+        if self.clever.isChecked() and self.sign_in.isChecked():
             return False
         return not (self.remote.isChecked() and hub_url_problem(self.hub_url.text()))
 
@@ -196,8 +213,10 @@ class WelcomePage(BasePage):
             state.mode = Mode.OFFLINE if self.offline.isChecked() else Mode.ONLINE
         self.ctx.sign_in_requested = self.sign_in.isChecked()
         state.hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
+        choose_clever(state, self.clever.isChecked())
         self.ctx.resume_requested = resuming
         self.ctx.save()
+        self.journey_changed()  # the clever.com journey has its own pages for the guided steps
         return True
 
     def start_over(self) -> None:

@@ -27,14 +27,14 @@ class SftpAccountBox(QGroupBox):
         self.setTitle(self.tr("File upload over SFTP"))
         self.setAccessibleName(self.tr("SFTP account"))
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        self.intro = QLabel(
             self.tr(
                 "From your hub's sync settings page (the real hub: sftp.clever.com); the built-in hub fills them "
                 "in. Left empty, the wizard uploads the files itself."
             )
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         self.username = QLineEdit()
         self.username.setAccessibleName(self.tr("SFTP username"))
         self.host = QLineEdit()
