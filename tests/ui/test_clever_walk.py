@@ -209,7 +209,7 @@ def test_the_clever_com_journey_guides_the_dashboard_and_does_the_rest(
     schools = sharing_box.inputs["schools"]
     assert isinstance(schools, QListWidget) and schools.count() == 4
     fill(qtbot, sharing_box, sharing_type="schools", schools="101 102 201")
-    assert "Sharing: Schools; 3 schools (Maple Valley Elementary" in sharing_box.check.text()
+    assert "Sharing: Schools; 3 schools: Maple Valley Elementary" in sharing_box.check.text()
     tick(qtbot, sharing_box)
     window.close()
 
@@ -221,7 +221,7 @@ def test_the_clever_com_journey_guides_the_dashboard_and_does_the_rest(
     assert isinstance(sharing, CleverSharingPage)
     sharing_box = sharing.boxes[GuidedStep.SHARING]
     assert sharing_box.done.isChecked()
-    assert "You said you set sharing to Schools (3 schools" in sharing_box.said.text()
+    assert "You said you set sharing to Schools (3 schools:" in sharing_box.said.text()
     assert ctx.state.sharing.sharing_type == "schools"
     assert ctx.state.sharing.school_ids == ["101", "102", "201"]
     assert [PageId(page) for page in window.visitedIds()] == [
@@ -329,3 +329,28 @@ def test_the_hub_choice_on_welcome_swaps_the_guided_pages_in_and_out(qtbot: QtBo
     assert isinstance(window.page_for(PageId.SIGN_UP), SignUpPage)
     assert isinstance(window.page_for(PageId.IDENTITY_AND_SYNC), IdentitySyncPage)
     assert isinstance(window.page_for(PageId.VALIDATE), ValidatePage)
+
+
+def test_every_control_on_the_clever_com_pages_has_a_name(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView
+
+    from tests.ui.test_offline_and_access import _part_of_another_control
+    from wizard.state import Mode, OnboardingState
+
+    state = OnboardingState(mode=Mode.ONLINE)
+    clever.choose_clever(state, True)
+    window = open_wizard(qtbot, context(state, start_hub=None))
+    missing: list[str] = []
+    for page_id in PageId:
+        page = window.page_for(page_id)
+        for button in page.findChildren(QAbstractButton):
+            if not _part_of_another_control(button) and not (
+                button.accessibleName() or button.text().replace("&", "").strip()
+            ):
+                missing.append(f"{page_id.name}: {type(button).__name__}")
+        for kind in (QLineEdit, QComboBox, QDateEdit, QPlainTextEdit, QAbstractItemView):
+            for widget in page.findChildren(kind):
+                if not _part_of_another_control(widget) and not widget.accessibleName():
+                    missing.append(f"{page_id.name}: {type(widget).__name__}")
+    assert isinstance(window.page_for(PageId.SHARING), CleverSharingPage)
+    assert not missing, missing

@@ -167,9 +167,14 @@ def _mirror(state: OnboardingState, path: str, value: str) -> None:
 def missing(state: OnboardingState, step: GuidedStep) -> list[str]:
     """The required choices not filled in yet (their labels); sharing by schools needs at least one school."""
     chosen = record(state, step).choices
-    absent = [item.label for item in guide(step).choices if item.required and not chosen.get(item.key)]
-    if step is GuidedStep.SHARING and chosen.get("sharing_type") == "schools" and not chosen.get("schools"):
-        absent.append("the schools you shared")
+    by_schools = chosen.get("sharing_type") == "schools"
+    absent = [
+        item.label
+        for item in guide(step).choices
+        if item.required
+        and not chosen.get(item.key)
+        and (item.kind is not ChoiceKind.SCHOOLS or by_schools)  # schools only with the Schools type
+    ]
     portal = chosen.get("portal_url", "")
     if step is GuidedStep.ROLLOUT and portal and not portal.startswith("https://"):
         absent.append("a portal link that starts with https://")
@@ -221,7 +226,7 @@ def _values(state: OnboardingState, item: Guide, schools: Mapping[str, str]) -> 
         values["schools_count"] = "every school"
     else:
         names = ", ".join(schools.get(school_id, school_id) for school_id in ids)
-        values["schools_count"] = plural(len(ids), "school") + (f" ({names})" if names else "")
+        values["schools_count"] = plural(len(ids), "school") + (f": {names}" if names else "")
     return values
 
 

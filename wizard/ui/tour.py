@@ -231,9 +231,148 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
         shoot(PageId.ROLL_OUT, "roll-out")
         _shoot_support_view(window.ctx, wait, out, saved)
         window.close()
+        clever_ctx = _clever_context(ctx)
+        try:
+            window = OnboardingWizard(clever_ctx)
+            window.resize(*WINDOW_SIZE)
+            window.show()
+            _walk_clever(window, sis, workdir, shoot, next_page, wait, idle)
+            window.close()
+        finally:
+            clever_ctx.close()
     finally:
         ctx.close()
     return saved
+
+
+def _clever_context(ctx: WizardContext) -> WizardContext:
+    """A fresh onboarding on the same hub for the clever.com journey: the built-in hub's SFTP server stands in
+    for sftp.clever.com, with a district account made for it as clever.com's dashboard would show it."""
+    from wizard.hub.onboarding import OnboardingClient
+    from wizard.session.clever import choose_clever
+    from wizard.state import OnboardingState
+
+    with OnboardingClient(ctx.hub_base_url()) as client:
+        signed = client.signup(
+            {"name": "Cedar Falls Unified", "state": "IA", "nces_id": "1906780", "sis_vendor": "PowerSchool"},
+            {"name": "Sam Ortiz", "email": "sam.ortiz@cedarfalls.k12.ia.us", "phone": "3192770000"},
+        )
+        district = signed.district.id
+        client.set_sync_method(district, "sftp")
+        settings = client.sftp_settings(district)
+        password = client.rotate_sftp_password(district).password
+    state = OnboardingState()
+    choose_clever(state, True)
+    if not (settings.username and settings.host and settings.port):
+        raise RuntimeError("the screenshot tour's hub has no SFTP server")
+    state.sftp.username, state.sftp.host, state.sftp.port = settings.username, settings.host, settings.port
+    ctx.credentials.set_sftp_password(settings.host, settings.port, settings.username, password)
+    return WizardContext(
+        state,
+        embedded_hub=ctx.embedded_hub(),
+        credentials=ctx.credentials,
+        settings=ctx.settings,
+        questions=ctx.questions,
+        open_url=lambda url: None,  # the tour opens no browser
+    )
+
+
+def _walk_clever(
+    window: OnboardingWizard,
+    sis: Path,
+    workdir: Path,
+    shoot: Callable[[PageId, str], None],
+    next_page: Callable[[PageId], None],
+    wait: Callable[[Callable[[], bool], str], None],
+    idle: Callable[[PageId], None],
+) -> None:
+    """The clever.com journey: guided steps filled in and ticked, the real ones done."""
+    from wizard.session.summary import sis_file_counts
+    from wizard.state import GuidedStep
+
+    state = window.ctx.state
+    welcome: Any = window.page_for(PageId.WELCOME)
+    welcome.online.setChecked(True)
+    welcome.clever.setChecked(True)
+    shoot(PageId.WELCOME, "clever-welcome")
+    next_page(PageId.SIGN_UP)
+
+    def fill(page_id: PageId, step: GuidedStep, values: dict[str, str]) -> Any:
+        page: Any = window.page_for(page_id)
+        box = page.guided if hasattr(page, "guided") else page.boxes[step]
+        for key, value in values.items():
+            widget = box.inputs[key]
+            if hasattr(widget, "findData"):
+                widget.setCurrentIndex(widget.findData(value))
+            elif hasattr(widget, "setPlainText"):
+                widget.setPlainText(value)
+            elif hasattr(widget, "setDate"):
+                from PySide6.QtCore import QDate
+
+                widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+            elif hasattr(widget, "item"):
+                for row in range(widget.count()):
+                    item = widget.item(row)
+                    if item.data(Qt.ItemDataRole.UserRole) in value.split():
+                        item.setCheckState(Qt.CheckState.Checked)
+            else:
+                widget.setText(value)
+        box.done.click()
+        wait(box.done.isChecked, f"ticking {step.value}")
+        return page
+
+    fill(
+        PageId.SIGN_UP,
+        GuidedStep.SIGN_UP,
+        {
+            "district_name": "Cedar Falls Unified",
+            "admin_name": "Sam Ortiz",
+            "admin_email": "sam.ortiz@cedarfalls.k12.ia.us",
+        },
+    )
+    shoot(PageId.SIGN_UP, "clever-sign-up")
+    next_page(PageId.IDENTITY_AND_SYNC)
+    identity = fill(PageId.IDENTITY_AND_SYNC, GuidedStep.IDENTITY_PROVIDER, {"provider": "google"})
+    wait(lambda: "keyring" in identity.sftp_box.status.text(), "the SFTP password found in the keyring")
+    shoot(PageId.IDENTITY_AND_SYNC, "clever-identity-and-sftp")
+    next_page(PageId.PREPARE_ROSTER)
+    prepare: Any = window.page_for(PageId.PREPARE_ROSTER)
+    prepare.add_inputs([sis])
+    prepare.check_button.click()
+    wait(lambda: prepare.result is not None, "checking the roster files")
+    prepare.upload_button.click()
+    wait(lambda: prepare.upload_status.text().startswith("✓ Sent"), "sending to the stand-in sftp.clever.com")
+    shoot(PageId.PREPARE_ROSTER, "clever-prepare-sent-over-sftp")
+    next_page(PageId.ADD_APP)
+    fill(PageId.ADD_APP, GuidedStep.ADD_APP, {"app_name": "Symphony Math", "roster_route": "import"})
+    shoot(PageId.ADD_APP, "clever-add-app")
+    next_page(PageId.VENDOR_IMPORT)
+    vendor: Any = window.page_for(PageId.VENDOR_IMPORT)
+    idle(PageId.VENDOR_IMPORT)
+    vendor.write(workdir / "clever_vendor_out")
+    wait(lambda: state.vendor.written, "writing the import file")
+    next_page(PageId.SHARING)
+    fill(PageId.SHARING, GuidedStep.SHARING, {"sharing_type": "schools", "schools": "101 102 201"})
+    fill(
+        PageId.SHARING,
+        GuidedStep.STAFF_ADMINS,
+        {"admins": "lee.park@cedarfalls.k12.ia.us\nkim.ross@cedarfalls.k12.ia.us"},
+    )
+    shoot(PageId.SHARING, "clever-sharing-and-staff-admins")
+    next_page(PageId.VALIDATE)
+    validate: Any = window.page_for(PageId.VALIDATE)
+    counts = sis_file_counts(state.roster.export_dir) or {}
+    for kind, count in counts.items():  # as read in the dashboard; one kind short, to show the explanation
+        validate.type_count(kind, count.sent - 2 if kind == "students" else count.sent)
+    idle(PageId.VALIDATE)
+    shoot(PageId.VALIDATE, "clever-validate")
+    next_page(PageId.ROLL_OUT)
+    fill(
+        PageId.ROLL_OUT,
+        GuidedStep.ROLLOUT,
+        {"launch_date": "2027-01-11", "portal_url": "https://clever.com/in/cedarfalls"},
+    )
+    shoot(PageId.ROLL_OUT, "clever-roll-out")
 
 
 SUPPORT_WINDOW_SIZE = (1280, 860)

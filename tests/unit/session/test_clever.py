@@ -58,17 +58,19 @@ def test_done_is_refused_until_the_required_choices_are_entered_and_mirrors_the_
     assert clever.set_done(state, GuidedStep.SHARING, True, NOW) == ["Sharing type you chose"]
     assert not clever.is_done(state, GuidedStep.SHARING)
     clever.set_choice(state, GuidedStep.SHARING, "sharing_type", "schools")
-    assert clever.set_done(state, GuidedStep.SHARING, True, NOW) == ["the schools you shared"]
+    assert clever.set_done(state, GuidedStep.SHARING, True, NOW) == [
+        "Schools you shared (with the Schools type)"
+    ]
     clever.set_choice(state, GuidedStep.SHARING, "schools", "101\n102\n201")
     assert clever.set_done(state, GuidedStep.SHARING, True, NOW) == []
     assert state.sharing.sharing_type == "schools" and state.sharing.school_ids == ["101", "102", "201"]
     names = {"101": "Maple Valley Elementary", "102": "Oak Ridge Elementary", "201": "Cedar Middle"}
     assert clever.check_text(state, GuidedStep.SHARING, names).startswith(
-        "Sharing: Schools; 3 schools (Maple Valley Elementary, Oak Ridge Elementary, Cedar Middle)"
+        "Sharing: Schools; 3 schools: Maple Valley Elementary, Oak Ridge Elementary, Cedar Middle."
     )
     assert clever.said_text(state, GuidedStep.SHARING, names) == (
-        "You said you set sharing to Schools (3 schools (Maple Valley Elementary, Oak Ridge Elementary, "
-        "Cedar Middle)) in the clever.com dashboard (ticked on 12/01/2026 at 23:40)."
+        "You said you set sharing to Schools (3 schools: Maple Valley Elementary, Oak Ridge Elementary, "
+        "Cedar Middle) in the clever.com dashboard (ticked on 12/01/2026 at 23:40)."
     )
     clever.set_done(state, GuidedStep.SHARING, False)
     assert clever.said_text(state, GuidedStep.SHARING) == ""

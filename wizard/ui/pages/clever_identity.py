@@ -65,7 +65,7 @@ class CleverIdentityPage(BasePage):
         settings_row.addWidget(QLabel(clever.SYNC_SETTINGS_URL), 1)
         box_layout = self.sftp_box.layout()
         if isinstance(box_layout, QVBoxLayout):
-            box_layout.addLayout(settings_row)
+            box_layout.insertLayout(1, settings_row)  # right under the words on where the account is
         column.addWidget(self.sftp_box)
         column.addStretch(1)
         scroll = QScrollArea()

@@ -127,11 +127,15 @@ class CleverValidatePage(BasePage):
 
     def initializePage(self) -> None:
         state = self.ctx.state
-        said = [clever.said_text(state, item.step) for item in clever.guides() if item.page < self.page_id]
+        before = [item for item in clever.guides() if item.page < self.page_id]
+        ticked = [item.title for item in before if clever.is_done(state, item.step)]
         self.said.setText(
-            self.tr("What you told the wizard you did in the dashboard:")
-            + "".join(f"\n• {line}" for line in said if line)
+            self.tr(
+                "You said you did {count} of {total} dashboard steps: {steps}. The summary on Roll out lists "
+                "what you chose; this page checks what the wizard can: your files against the dashboard's counts."
+            ).format(count=len(ticked), total=len(before), steps=", ".join(ticked) or self.tr("none yet"))
         )
+        set_tone(self.said, "okNote" if len(ticked) == len(before) else "warnNote")
         self._prepared = self.ctx.sis_file_counts()
         self._fill_counts()
         self._fill_warnings()
@@ -175,6 +179,10 @@ class CleverValidatePage(BasePage):
                     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, self.tr("mismatch"))
                 self.counts.setItem(row, column, item)
         self._filling = False
+        self.counts.resizeRowsToContents()
+        rows_height = sum(self.counts.rowHeight(row) for row in range(self.counts.rowCount()))
+        frame = 2 * self.counts.frameWidth()
+        self.counts.setFixedHeight(self.counts.horizontalHeader().height() + rows_height + frame)
         notes = [f"! {count.kind.capitalize()}: {count.explanation}" for count in rows if count.explanation]
         if self._prepared is None:
             notes.append(self.tr("! No prepared files yet: go back to “Prepare roster files” and send them."))

@@ -74,7 +74,6 @@ class GuidedStepBox(QGroupBox):
                 self.inputs[choice.key] = widget
                 label = QLabel(self.tr(choice.label) + ("" if choice.required else self.tr(" (optional)")))
                 label.setBuddy(widget)
-                label.setWordWrap(True)
                 form.addRow(label, widget)
             layout.addLayout(form)
         self.check = QLabel()
