@@ -6,9 +6,9 @@ the typed fields are read leniently (a hub may leave optional fields out or null
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Self
 
 
 def _s(data: Mapping[str, Any], key: str) -> str:
@@ -25,8 +25,32 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
+# how a field is read, by its annotation: text ("" when missing), optional text (None when missing or ""),
+# a list of ids
+_READERS: dict[str, Callable[[Mapping[str, Any], str], Any]] = {
+    "str": _s,
+    "str | None": _o,
+    "tuple[str, ...]": lambda data, key: _strings(data.get(key)),
+}
+
+
 @dataclass(frozen=True)
-class DataDistrict:
+class DataRecord:
+    """A Data API record: typed fields named as the JSON's keys, and the full JSON in `raw`."""
+
+    raw: Mapping[str, Any] = field(repr=False, compare=False, kw_only=True)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Self:
+        """Each field read from the key of its name, as its annotation says (see _READERS)."""
+        values = {
+            item.name: _READERS[str(item.type)](d, item.name) for item in fields(cls) if item.name != "raw"
+        }
+        return cls(**values, raw=d)
+
+
+@dataclass(frozen=True)
+class DataDistrict(DataRecord):
     id: str
     name: str
     state: str  # sync state: running | pending | error | paused | success | ""
@@ -35,25 +59,10 @@ class DataDistrict:
     sis_type: str
     launch_date: str | None
     error: str
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataDistrict:
-        return cls(
-            _s(d, "id"),
-            _s(d, "name"),
-            _s(d, "state"),
-            _o(d, "last_sync"),
-            _o(d, "nces_id"),
-            _s(d, "sis_type"),
-            _o(d, "launch_date"),
-            _s(d, "error"),
-            d,
-        )
 
 
 @dataclass(frozen=True)
-class DataSchool:
+class DataSchool(DataRecord):
     id: str
     name: str
     sis_id: str
@@ -61,24 +70,10 @@ class DataSchool:
     district: str
     low_grade: str | None
     high_grade: str | None
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataSchool:
-        return cls(
-            _s(d, "id"),
-            _s(d, "name"),
-            _s(d, "sis_id"),
-            _s(d, "school_number"),
-            _s(d, "district"),
-            _o(d, "low_grade"),
-            _o(d, "high_grade"),
-            d,
-        )
 
 
 @dataclass(frozen=True)
-class DataSection:
+class DataSection(DataRecord):
     id: str
     name: str
     sis_id: str
@@ -91,29 +86,10 @@ class DataSection:
     course: str | None
     subject: str | None
     grade: str | None
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataSection:
-        return cls(
-            _s(d, "id"),
-            _s(d, "name"),
-            _s(d, "sis_id"),
-            _s(d, "school"),
-            _s(d, "district"),
-            _o(d, "teacher"),
-            _strings(d.get("teachers")),
-            _strings(d.get("students")),
-            _o(d, "term_id"),
-            _o(d, "course"),
-            _o(d, "subject"),
-            _o(d, "grade"),
-            d,
-        )
 
 
 @dataclass(frozen=True)
-class DataUser:
+class DataUser(DataRecord):
     """A user with one or more roles; `sis_id`, `school`, `schools` and `grade` come from the main role."""
 
     id: str
@@ -127,7 +103,6 @@ class DataUser:
     school: str | None
     schools: tuple[str, ...]
     grade: str | None
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -137,7 +112,7 @@ class DataUser:
         return role in self.roles
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataUser:
+    def from_json(cls, d: Mapping[str, Any]) -> Self:
         raw_roles, raw_name = d.get("roles"), d.get("name")
         roles: Mapping[str, Any] = raw_roles if isinstance(raw_roles, Mapping) else {}
         name: Mapping[str, Any] = raw_name if isinstance(raw_name, Mapping) else {}
@@ -160,27 +135,17 @@ class DataUser:
 
 
 @dataclass(frozen=True)
-class DataTerm:
+class DataTerm(DataRecord):
     id: str
     name: str | None
     start_date: str | None
     end_date: str | None
     district: str
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataTerm:
-        return cls(_s(d, "id"), _o(d, "name"), _o(d, "start_date"), _o(d, "end_date"), _s(d, "district"), d)
 
 
 @dataclass(frozen=True)
-class DataCourse:
+class DataCourse(DataRecord):
     id: str
     name: str | None
     number: str | None
     district: str
-    raw: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> DataCourse:
-        return cls(_s(d, "id"), _o(d, "name"), _o(d, "number"), _s(d, "district"), d)

@@ -11,10 +11,11 @@ from itertools import islice
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from wizard.hub.calls import HubCalls
 from wizard.hub.dataapi import MAX_PAGE_SIZE
 from wizard.hub.errors import HubError
 from wizard.hub.models import RosterSchool, RosterSection, RosterUser
-from wizard.hub.transport import Answer, next_link
+from wizard.hub.transport import next_link
 from wizard.wire import directory
 
 DEFAULT_PAGE_SIZE = 1000
@@ -22,11 +23,8 @@ DEFAULT_PAGE_SIZE = 1000
 DirectoryPage = TypeVar("DirectoryPage", directory.SchoolPage, directory.SectionPage, directory.UserPage)
 
 
-class DirectoryCalls:
-    """Mixed into OnboardingClient, which provides `_call` (a signed-in GET parsed as a wire model)."""
-
-    def _call(self, model: type[Answer], method: str, path: str, what: str, **kwargs: Any) -> Answer:
-        raise NotImplementedError
+class DirectoryCalls(HubCalls):
+    """The directory lists, inherited by OnboardingClient."""
 
     def _each(
         self,

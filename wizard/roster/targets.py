@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -323,16 +323,74 @@ def _unique_people(people: pd.DataFrame, standard_name: str, notes: list[str]) -
     return first
 
 
+class _Draft(NamedTuple):
+    """A conversion begun: the hub tables that have rows, everyone as users (_people), which of them become
+    users (_unique_people), the district org for people without a school ("" when none), and the files,
+    expected tables and notes so far."""
+
+    tables: Tables
+    people: pd.DataFrame
+    first: np.ndarray
+    district: str
+    files: dict[str, pd.DataFrame]
+    expected: Tables
+    notes: list[str]
+
+
+def _draft(format_id: str, name: str, tables: Tables, carried: Mapping[str, Sequence[str]]) -> _Draft:
+    """What every standard set starts from: the tables it reads back as (the columns it cannot carry emptied and
+    noted), its users and its orgs."""
+    tables = {kind: frame.reset_index(drop=True) for kind, frame in tables.items() if not frame.empty}
+    notes = _not_carried(tables, carried, name)
+    expected = {kind: _blank(frame, carried[kind]) for kind, frame in tables.items()}
+    people = _people(tables)
+    district = _districts(tables, people)
+    files = {"orgs.csv": _orgs(format_id, tables, district)}
+    first = _unique_people(people, name, notes)
+    return _Draft(tables, people, first, district, files, expected, notes)
+
+
+def _table(tables: Tables, kind: str) -> pd.DataFrame:
+    """The hub table of `kind`, or an empty one with its columns."""
+    return tables.get(kind, pd.DataFrame(columns=spec.hub_columns(kind)))
+
+
+def _with_demographics(students: pd.DataFrame) -> pd.DataFrame:
+    """The students with any demographic value (the rows a demographics file lists)."""
+    filled = (students[["DOB", "Gender", "Race", "Hispanic_Latino"]] != "").any(axis=1).to_numpy()
+    return students[filled]
+
+
+def _enrollments(format_id: str, enrollments: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """The student enrollments, then a teacher enrollment per filled teacher column (the first one primary), in
+    the standard's columns (a standard takes only the ones it has)."""
+    teachers = _teacher_links(sections)
+    rows = len(enrollments) + len(teachers)
+    return _frame(
+        _columns(format_id, "enrollments"),
+        {
+            "sourcedId": "enrollment-" + _text((np.arange(rows) + 1).astype(str)),
+            "classSourcedId": _stack(enrollments["Section_id"], teachers["section"]),
+            "schoolSourcedId": _stack(enrollments["School_id"], teachers["school"]),
+            "userSourcedId": _stack(enrollments["Student_id"], teachers["teacher"]),
+            "role": _stack(_constant(len(enrollments), "student"), _constant(len(teachers), "teacher")),
+            "primary": _stack(
+                _constant(len(enrollments), "false"), _choose(teachers["rank"] == 0, "true", "false")
+            ),
+        },
+        rows,
+    )
+
+
 # --- OneRoster 1.1 ------------------------------------------------------------------------------------------
 
-ONEROSTER_CARRIED = {
-    "schools": ("School_id", "School_name", "School_number"),
+# The hub columns a standard set carries; the others are named in its notes and left out of the round trip.
+SDS_CARRIED: dict[str, tuple[str, ...]] = {
+    "schools": ("School_id", "School_name"),
     "students": (
         "School_id",
         "Student_id",
-        "Student_number",
         "Last_name",
-        "Middle_name",
         "First_name",
         "Grade",
         "Gender",
@@ -346,10 +404,8 @@ ONEROSTER_CARRIED = {
     "teachers": (
         "School_id",
         "Teacher_id",
-        "Teacher_number",
         "Teacher_email",
         "First_name",
-        "Middle_name",
         "Last_name",
         "Username",
         "Password",
@@ -359,11 +415,9 @@ ONEROSTER_CARRIED = {
         "Section_id",
         *TEACHER_COLUMNS,
         "Name",
-        "Section_number",
         "Grade",
         "Course_name",
         "Course_number",
-        "Period",
         "Subject",
         "Term_name",
         "Term_start",
@@ -381,20 +435,24 @@ ONEROSTER_CARRIED = {
         "Role",
     ),
 }
+# OneRoster 1.1 carries all of those and these besides
+ONEROSTER_ONLY: dict[str, tuple[str, ...]] = {
+    "schools": ("School_number",),
+    "students": ("Student_number", "Middle_name"),
+    "teachers": ("Teacher_number", "Middle_name"),
+    "sections": ("Section_number", "Period"),
+}
+ONEROSTER_CARRIED = {kind: (*columns, *ONEROSTER_ONLY.get(kind, ())) for kind, columns in SDS_CARRIED.items()}
 
 
 def to_oneroster(tables: Tables) -> Conversion:
     """The hub tables as a OneRoster 1.1 bulk set (files by name) and what it must read back as."""
     format_id, name = standards.ONEROSTER_11, "OneRoster 1.1"
-    tables = {kind: frame.reset_index(drop=True) for kind, frame in tables.items() if not frame.empty}
-    notes = _not_carried(tables, ONEROSTER_CARRIED, name)
-    expected = {kind: _blank(frame, ONEROSTER_CARRIED[kind]) for kind, frame in tables.items()}
-    people = _people(tables)
-    district = _districts(tables, people)
-    files: dict[str, pd.DataFrame] = {"orgs.csv": _orgs(format_id, tables, district)}
+    tables, people, first, district, files, expected, notes = _draft(
+        format_id, name, tables, ONEROSTER_CARRIED
+    )
 
     # users: one per id; a staff member's role is kept when 1.1 has it, else written as administrator
-    first = _unique_people(people, name, notes)
     staff_role = people["role"].str.lower().str.strip()
     staff_role = staff_role.where(staff_role.isin(ONEROSTER_USER_ROLES), "administrator")
     role = _choose(people["kind"] == "staff", staff_role, people["role"])
@@ -423,7 +481,7 @@ def to_oneroster(tables: Tables) -> Conversion:
     files["users.csv"] = _frame(_columns(format_id, "users"), data, len(users))
     _expect_people(expected, people, first, role)
 
-    sections = tables.get("sections", pd.DataFrame(columns=spec.hub_columns("sections")))
+    sections = _table(tables, "sections")
     term_ids, files["academicSessions.csv"] = _sessions(format_id, sections)
     course_ids, courses = _keyed_ids(sections, ("School_id", "Course_name", "Course_number"), "course-")
     files["courses.csv"] = _frame(
@@ -473,26 +531,9 @@ def to_oneroster(tables: Tables) -> Conversion:
                 "sections.csv: a Subject with a comma is a list in OneRoster; its first item is read back."
             )
         expected["sections"]["Subject"] = split
+    files["enrollments.csv"] = _enrollments(format_id, _table(tables, "enrollments"), sections)
 
-    enrollments = tables.get("enrollments", pd.DataFrame(columns=spec.hub_columns("enrollments")))
-    teachers = _teacher_links(sections)
-    rows = len(enrollments) + len(teachers)
-    files["enrollments.csv"] = _frame(
-        _columns(format_id, "enrollments"),
-        {
-            "sourcedId": "enrollment-" + _text((np.arange(rows) + 1).astype(str)),
-            "classSourcedId": _stack(enrollments["Section_id"], teachers["section"]),
-            "schoolSourcedId": _stack(enrollments["School_id"], teachers["school"]),
-            "userSourcedId": _stack(enrollments["Student_id"], teachers["teacher"]),
-            "role": _stack(_constant(len(enrollments), "student"), _constant(len(teachers), "teacher")),
-            "primary": _stack(
-                _constant(len(enrollments), "false"), _choose(teachers["rank"] == 0, "true", "false")
-            ),
-        },
-        rows,
-    )
-
-    students = tables.get("students", pd.DataFrame(columns=spec.hub_columns("students")))
+    students = _table(tables, "students")
     files["demographics.csv"] = _oneroster_demographics(format_id, students, expected, notes)
     files = {"manifest.csv": _manifest(files), **files}
     return Conversion(files, expected, notes)
@@ -522,8 +563,7 @@ def _role_for_kind(people: pd.DataFrame, role: pd.Series, first: np.ndarray, min
 def _oneroster_demographics(
     format_id: str, students: pd.DataFrame, expected: Tables, notes: list[str]
 ) -> pd.DataFrame:
-    filled = (students[["DOB", "Gender", "Race", "Hispanic_Latino"]] != "").any(axis=1).to_numpy()
-    chosen = students[filled]
+    chosen = _with_demographics(students)
     length = len(chosen)
     race = _text(chosen["Race"])
     code = _race_codes(race)
@@ -590,69 +630,12 @@ def _manifest(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 # --- SDS v2.1 -----------------------------------------------------------------------------------------------
 
-SDS_CARRIED = {
-    "schools": ("School_id", "School_name"),
-    "students": (
-        "School_id",
-        "Student_id",
-        "Last_name",
-        "First_name",
-        "Grade",
-        "Gender",
-        "DOB",
-        "Race",
-        "Hispanic_Latino",
-        "Student_email",
-        "Username",
-        "Password",
-    ),
-    "teachers": (
-        "School_id",
-        "Teacher_id",
-        "Teacher_email",
-        "First_name",
-        "Last_name",
-        "Username",
-        "Password",
-    ),
-    "sections": (
-        "School_id",
-        "Section_id",
-        *TEACHER_COLUMNS,
-        "Name",
-        "Grade",
-        "Course_name",
-        "Course_number",
-        "Subject",
-        "Term_name",
-        "Term_start",
-        "Term_end",
-    ),
-    "enrollments": ("School_id", "Section_id", "Student_id"),
-    "staff": (
-        "School_id",
-        "Staff_id",
-        "Staff_email",
-        "First_name",
-        "Last_name",
-        "Username",
-        "Password",
-        "Role",
-    ),
-}
-
 
 def to_sds(tables: Tables) -> Conversion:
     """The hub tables as an SDS v2.1 set (files by name) and what it must read back as."""
     format_id, name = standards.SDS_V21, "Microsoft SDS v2.1"
-    tables = {kind: frame.reset_index(drop=True) for kind, frame in tables.items() if not frame.empty}
-    notes = _not_carried(tables, SDS_CARRIED, name)
-    expected = {kind: _blank(frame, SDS_CARRIED[kind]) for kind, frame in tables.items()}
-    people = _people(tables)
-    district = _districts(tables, people)
-    files: dict[str, pd.DataFrame] = {"orgs.csv": _orgs(format_id, tables, district)}
+    tables, people, first, district, files, expected, notes = _draft(format_id, name, tables, SDS_CARRIED)
 
-    first = _unique_people(people, name, notes)
     users = people[first].reset_index(drop=True)
     files["users.csv"] = _frame(
         _columns(format_id, "users"),
@@ -716,7 +699,7 @@ def to_sds(tables: Tables) -> Conversion:
         if kind == "staff":
             frame["Role"] = _text(role[mine])
 
-    sections = tables.get("sections", pd.DataFrame(columns=spec.hub_columns("sections")))
+    sections = _table(tables, "sections")
     term_ids, files["academicSessions.csv"] = _sessions(format_id, sections)
     course_key = ("School_id", "Course_name", "Course_number", "Subject", "Grade")
     course_ids, courses = _keyed_ids(sections, course_key, "course-")
@@ -744,20 +727,8 @@ def to_sds(tables: Tables) -> Conversion:
         len(sections),
     )
     if "sections" in expected:
-        split = first_of_list(_text(expected["sections"]["Subject"]))
-        expected["sections"]["Subject"] = split
-
-    enrollments = tables.get("enrollments", pd.DataFrame(columns=spec.hub_columns("enrollments")))
-    teachers = _teacher_links(sections)
-    files["enrollments.csv"] = _frame(
-        _columns(format_id, "enrollments"),
-        {
-            "classSourcedId": _stack(enrollments["Section_id"], teachers["section"]),
-            "userSourcedId": _stack(enrollments["Student_id"], teachers["teacher"]),
-            "role": _stack(_constant(len(enrollments), "student"), _constant(len(teachers), "teacher")),
-        },
-        len(enrollments) + len(teachers),
-    )
+        expected["sections"]["Subject"] = first_of_list(_text(expected["sections"]["Subject"]))
+    files["enrollments.csv"] = _enrollments(format_id, _table(tables, "enrollments"), sections)
     if "enrollments" in expected:
         frame = expected["enrollments"]
         school = lookup(
@@ -773,9 +744,8 @@ def to_sds(tables: Tables) -> Conversion:
             )
         frame["School_id"] = school
 
-    students = tables.get("students", pd.DataFrame(columns=spec.hub_columns("students")))
-    filled = (students[["DOB", "Gender", "Race", "Hispanic_Latino"]] != "").any(axis=1).to_numpy()
-    chosen = students[filled]
+    students = _table(tables, "students")
+    chosen = _with_demographics(students)
     files["demographics.csv"] = _frame(
         _columns(format_id, "demographics"),
         {

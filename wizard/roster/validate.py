@@ -8,6 +8,7 @@ a record left out for its own errors are marked too, so a `--allow-errors` uploa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,58 @@ from wizard.wording import counted
 
 # the date order of a file's column, inferred from its dates (see Validator.date_orders)
 UNKNOWN_ORDER, MONTH_FIRST, DAY_FIRST, MIXED_ORDER = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """What a kind's required or recommended columns (`columns`) are checked for: a file
+    without one (`missing_code`, the message going on with `lacks`), a row leaving it empty (`empty_code`,
+    because `empty_why`); `needed`: a missing one makes every row an error."""
+
+    columns: Callable[[spec.KindSpec], tuple[str, ...]]
+    step: str
+    missing_code: str
+    lacks: str
+    empty_code: str
+    empty_why: str
+    needed: bool
+
+
+COLUMN_RULES = (
+    ColumnRule(
+        lambda kind: kind.required,
+        "",
+        "missing_column",
+        ", which the hub needs for every {noun}. Add the column, or map an existing column to {column}.",
+        "required_value_missing",
+        "the hub needs it",
+        needed=True,
+    ),
+    ColumnRule(
+        lambda kind: kind.recommended,
+        "recommended columns",
+        "recommended_column_missing",
+        "; export guides expect one for every {noun}. Add it if your SIS has it (the files are written without it).",
+        "recommended_value_missing",
+        "export guides expect a value",
+        needed=False,
+    ),
+)
+# (kind, id column, issue code, text): records of a kind that no enrollment names
+COVERAGE = (
+    (
+        "students",
+        "Student_id",
+        "student_without_enrollment",
+        " is in no section, so apps that share by section will not see them. Enrol them if they should.",
+    ),
+    (
+        "sections",
+        "Section_id",
+        "section_without_students",
+        " has no students in the enrollments. Check the enrollment export.",
+    ),
+)
 VALIDATION_ORDER = ("schools", "teachers", "staff", "students", "sections", "enrollments")
 
 
@@ -92,6 +145,54 @@ class Validator:
         if severity_of(code) == "error":
             self.errors[table.kind] |= selected
 
+    def report_value(
+        self,
+        code: str,
+        table: Staged,
+        mask: np.ndarray | pd.Series,
+        column: str,
+        says: str | Callable[[pd.DataFrame], pd.Series],
+    ) -> None:
+        """Issues for the rows in `mask` that name their value: "<record>: <column> '<value>'" and what `says`
+        (a text, or the texts for the rows' subset)."""
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            said = says(subset) if callable(says) else says
+            return labels + f": {column} '" + subset[column] + "'" + said
+
+        self.report(code, table, mask, column, message)
+
+    def report_repeats(
+        self,
+        code: str,
+        table: Staged,
+        column: str,
+        says: Callable[[pd.Series, pd.Series, pd.DataFrame], pd.Series],
+    ) -> None:
+        """Issues for the rows whose filled `column` value an earlier row has. `says(labels, values, earlier)`
+        builds their texts; `earlier` has, per issue, the "row", "file" and "record" (as labels names it) of
+        the first row with that value."""
+        values = table.frame[column]
+        filled = (values != "").to_numpy()
+        repeated = values.duplicated(keep="first").to_numpy() & filled
+        if not repeated.any():
+            return
+        first = filled & ~repeated & isin(values, values[repeated])  # the first row of each repeated value
+
+        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+            keys, firsts = subset[column], values[first]
+            earlier = pd.DataFrame(
+                {
+                    "row": lookup(keys, firsts, table.row[first].astype("str")),
+                    "file": lookup(keys, firsts, table.file[first]),
+                    "record": lookup(keys, firsts, self.labels(table, table.frame[first])),
+                },
+                index=keys.index,
+            )
+            return says(labels, keys, earlier)
+
+        self.report(code, table, repeated, column, message)
+
     def labels(self, table: Staged, subset: pd.DataFrame) -> pd.Series:
         """How a message names each record: 'student 123', 'enrollment of student 1 in section 7'."""
         kind_spec = spec.kind_spec(table.kind)
@@ -112,30 +213,17 @@ class Validator:
     def check_table(self, table: Staged) -> None:
         kind_spec = spec.kind_spec(table.kind)
         where = ", ".join(table.source_files)
-        for column in kind_spec.required:
-            if column not in table.present:
-                self.file_level(
-                    "missing_column",
-                    table,
-                    column,
-                    f"{where} has no {column} column, which the hub needs for every {kind_spec.noun}. "
-                    f"Add the column, or map an existing column to {column}.",
-                )
-                self.errors[table.kind][:] = True
-            else:
-                self.check_filled(table, column, "required_value_missing", "the hub needs it")
-        self.step("recommended columns")
-        for column in kind_spec.recommended:
-            if column not in table.present:
-                self.file_level(
-                    "recommended_column_missing",
-                    table,
-                    column,
-                    f"{where} has no {column} column; export guides expect one for every {kind_spec.noun}. "
-                    f"Add it if your SIS has it (the files are written without it).",
-                )
-            else:
-                self.check_filled(table, column, "recommended_value_missing", "export guides expect a value")
+        for rule in COLUMN_RULES:
+            if rule.step:
+                self.step(rule.step)
+            for column in rule.columns(kind_spec):
+                if column in table.present:
+                    self.check_filled(table, column, rule.empty_code, rule.empty_why)
+                    continue
+                lacks = rule.lacks.format(noun=kind_spec.noun, column=column)
+                self.file_level(rule.missing_code, table, column, f"{where} has no {column} column{lacks}")
+                if rule.needed:
+                    self.errors[table.kind][:] = True
         self.step("grades")
         for column in kind_spec.grades:
             self.check_grades(table, column)
@@ -177,17 +265,12 @@ class Validator:
 
     def check_grades(self, table: Staged, column: str) -> None:
         result = normalise.normalise_grades(table.frame[column])
-        self.report(
+        self.report_value(
             "invalid_grade",
             table,
             result.invalid,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + "' is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings)."
-            ),
+            " is not a grade the hub knows. Use PK, TK, K, 1-13, Ungraded or Other (or their usual spellings).",
         )
         self.set_column(table, column, result.values)  # invalid values are kept as given
 
@@ -234,17 +317,12 @@ class Validator:
             either = readings == normalise.EITHER_ORDER
             unsettled = either & (orders == UNKNOWN_ORDER)
             mixed = either & (orders == MIXED_ORDER)
-        self.report(
+        self.report_value(
             "invalid_date",
             table,
             invalid,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + "' is not a date. Write it as MM/DD/YYYY or YYYY-MM-DD."
-            ),
+            " is not a date. Write it as MM/DD/YYYY or YYYY-MM-DD.",
         )
         self.report_unsettled_dates(table, column, unsettled, written)
         self.report_mixed_dates(table, column, mixed, written, readings)
@@ -313,17 +391,12 @@ class Validator:
 
     def check_emails(self, table: Staged, column: str) -> None:
         result = normalise.normalise_emails(table.frame[column])
-        self.report(
+        self.report_value(
             "invalid_email",
             table,
             result.invalid,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + "' is not an email address. Correct it or leave it empty."
-            ),
+            " is not an email address. Correct it or leave it empty.",
         )
         self.set_column(table, column, result.values)
 
@@ -332,16 +405,13 @@ class Validator:
         result = normalise.normalise_vocabulary(table.frame[column], name)
         allowed = ", ".join(dict.fromkeys(vocabulary.lookup.values()))
         code = "invalid_value" if vocabulary.severity == "error" else "nonstandard_value"
-        self.report(
+        self.report_value(
             code,
             table,
             result.invalid,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + f"' is not one of: {allowed}."
+            (
+                f" is not one of: {allowed}."
                 + (
                     " Correct it or leave it empty."
                     if code == "invalid_value"
@@ -352,31 +422,19 @@ class Validator:
         self.set_column(table, column, result.values)
 
     def check_unique_ids(self, table: Staged, column: str) -> None:
-        ids = table.frame[column]
-        filled = (ids != "").to_numpy()
-        repeated = ids.duplicated(keep="first").to_numpy() & filled
-        if not repeated.any():
-            return
-        first = filled & ~repeated
-        first_ids = ids[first]
-        first_rows = table.row[first].astype("str")
-        first_files = table.file[first]
         noun = spec.kind_spec(table.kind).noun
 
-        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
-            keys = subset[column]
-            rows = lookup(keys, first_ids, first_rows)
-            files = lookup(keys, first_ids, first_files)
+        def says(labels: pd.Series, _values: pd.Series, earlier: pd.DataFrame) -> pd.Series:
             return (
                 labels
                 + " is not unique: the same id is on row "
-                + rows
+                + earlier["row"]
                 + " of "
-                + files
+                + earlier["file"]
                 + f"; only that first row is kept. Give each {noun} its own {column} or remove the repeated row."
             )
 
-        self.report("duplicate_id", table, repeated, column, message)
+        self.report_repeats("duplicate_id", table, column, says)
 
     def check_repeated_enrollments(self, table: Staged) -> None:
         """The same (section, student) pair twice: one integer key per row from the dictionary-encoded columns;
@@ -417,16 +475,13 @@ class Validator:
             return
         width = int(ids[zero_led].str.len().max())
         short = digits & ~zero_led & (ids.str.len().to_numpy() < width)
-        self.report(
+        self.report_value(
             "possible_lost_leading_zeros",
             table,
             short,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + f"' is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
+            (
+                f" is shorter than other ids in this column that start with 0 ({width} digits); a spreadsheet may "
                 "have dropped its leading zeros. Check it against your SIS (it is uploaded as it is)."
             ),
         )
@@ -434,61 +489,44 @@ class Validator:
     def check_scientific_notation(self, table: Staged, column: str) -> None:
         encoded = self.encoded(table, column)
         damaged = encoded.spread(matches(encoded.uniques, r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$"))
-        self.report(
+        self.report_value(
             "scientific_notation_id",
             table,
             damaged,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + "' looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
+            (
+                " looks like an id a spreadsheet turned into a rounded number. Export the id column as text "
                 "from your SIS again (the value is uploaded as it is)."
             ),
         )
 
     def check_unique_emails(self, table: Staged, column: str) -> None:
-        emails = table.frame[column]
-        filled = (emails != "").to_numpy()
-        repeated = emails.duplicated(keep="first").to_numpy() & filled
-        if not repeated.any():
-            return
-        first = filled & ~repeated
-        first_emails = emails[first]
-        first_rows = table.row[first].astype("str")
-        first_labels = self.labels(table, table.frame[first])
-
-        def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
-            keys = subset[column]
+        def says(labels: pd.Series, values: pd.Series, earlier: pd.DataFrame) -> pd.Series:
             return (
                 labels
                 + f": {column} "
-                + keys
+                + values
                 + " is also used by "
-                + lookup(keys, first_emails, first_labels)
+                + earlier["record"]
                 + " (row "
-                + lookup(keys, first_emails, first_rows)
+                + earlier["row"]
                 + "). Each person should have their own address, or single sign-on may match the wrong account."
             )
 
-        self.report("duplicate_email", table, repeated, column, message)
+        self.report_repeats("duplicate_email", table, column, says)
 
     def check_formulas(self, table: Staged) -> None:
         for column in table.present:
             # an id or reference column is encoded already; any other is encoded here and not kept
             encoded = self._encodings.get((table.kind, column)) or encode(table.frame[column])
             risky = encoded.spread(starts_with_any(encoded.uniques, FORMULA_PREFIXES))
-            self.report(
+            self.report_value(
                 "formula_like_value",
                 table,
                 risky,
                 column,
-                lambda subset, labels, column=column: (
-                    labels  # type: ignore[misc]
-                    + f": {column} '"
-                    + subset[column]
-                    + "' starts with a character a spreadsheet reads as a formula. It is uploaded unchanged; "
+                (
+                    " starts with a character a spreadsheet reads as a formula. It is uploaded unchanged; "
                     "check it is meant, and do not open the upload files in a spreadsheet."
                 ),
             )
@@ -532,9 +570,7 @@ class Validator:
                 table,
                 found,
                 column,
-                lambda subset, labels, texts=texts: (
-                    labels + pd.Series(texts, index=subset.index, dtype="str")
-                ),  # type: ignore[misc]
+                _appending(texts),
             )
 
     # --- across tables -------------------------------------------------------------------------------------
@@ -571,16 +607,13 @@ class Validator:
             return with_hint.where(hint != "", base + f" Add that {noun} or correct the id.")
 
         self.report("unknown_reference", table, unknown, column, unknown_message)
-        self.report(
+        self.report_value(
             "possible_lost_leading_zeros",
             table,
             has_padded,
             column,
-            lambda subset, labels: (
-                labels
-                + f": {column} '"
-                + subset[column]
-                + "' matches "
+            lambda subset: (
+                " matches "
                 + padded_full[subset.index]
                 + " only after zero-padding; a spreadsheet probably dropped its leading zeros."
             ),
@@ -604,17 +637,12 @@ class Validator:
         excluded_ids = target_ids[self.errors[target.kind] & ~self.clean_ids_mask(target.kind)]
         if len(excluded_ids):
             dangling = known & encoded.spread(isin(encoded.uniques, excluded_ids))
-            self.report(
+            self.report_value(
                 "reference_to_record_with_errors",
                 table,
                 dangling,
                 column,
-                lambda subset, labels: (
-                    labels
-                    + f": {column} '"
-                    + subset[column]
-                    + f"' names a {noun} that has errors and is left out; fix that {noun} first."
-                ),
+                (f" names a {noun} that has errors and is left out; fix that {noun} first."),
             )
 
     def clean_ids_mask(self, kind: str) -> np.ndarray:
@@ -637,38 +665,17 @@ class Validator:
         return lookup(unknown.str.lstrip("0"), zero_led.str.lstrip("0"), zero_led).reset_index(drop=True)
 
     def check_coverage(self) -> None:
+        """Students in no section and sections without students."""
         enrollments = self.tables.get("enrollments")
         if enrollments is None:
             return
-        students = self.tables.get("students")
-        if students is not None and "Student_id" in enrollments.present:
-            ids = students.frame["Student_id"]
-            enrolled = self.encoded(enrollments, "Student_id").uniques
-            alone = ~isin(ids, enrolled) & (ids != "").to_numpy()
-            self.report(
-                "student_without_enrollment",
-                students,
-                alone,
-                "Student_id",
-                lambda _, labels: (
-                    labels
-                    + " is in no section, so apps that share by section will not see them. Enrol them if they should."
-                ),
-            )
-        sections = self.tables.get("sections")
-        if sections is not None and "Section_id" in enrollments.present:
-            ids = sections.frame["Section_id"]
-            used = self.encoded(enrollments, "Section_id").uniques
-            empty = ~isin(ids, used) & (ids != "").to_numpy()
-            self.report(
-                "section_without_students",
-                sections,
-                empty,
-                "Section_id",
-                lambda _, labels: (
-                    labels + " has no students in the enrollments. Check the enrollment export."
-                ),
-            )
+        for kind, column, code, says in COVERAGE:
+            table = self.tables.get(kind)
+            if table is None or column not in enrollments.present:
+                continue
+            ids = table.frame[column]
+            unused = ~isin(ids, self.encoded(enrollments, column).uniques) & (ids != "").to_numpy()
+            self.report(code, table, unused, column, _appending(says))
 
     def check_grade_ranges(self) -> None:
         """A student whose grade is outside their school's Low_grade to High_grade (a PreK pupil at a 6-12 school)."""
@@ -787,6 +794,17 @@ def _describe_invisible(value: str) -> str:
         f"U+{ord(char):04X} {INVISIBLE_CHARACTERS.get(ord(char), 'CONTROL CHARACTER')}" for char in found
     ]
     return ("an invisible character " if len(names) == 1 else "invisible characters ") + ", ".join(names)
+
+
+def _appending(texts: list[str] | str) -> Callable[[pd.DataFrame, pd.Series], pd.Series]:
+    """A message builder that appends a text (or one prepared text per flagged row) to each record's label."""
+
+    def message(subset: pd.DataFrame, labels: pd.Series) -> pd.Series:
+        if isinstance(texts, str):
+            return labels + texts
+        return labels + pd.Series(texts, index=subset.index, dtype="str")
+
+    return message
 
 
 def validate(

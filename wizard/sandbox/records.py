@@ -8,10 +8,10 @@ SIS id, so a re-upload keeps every id stable and an app's accounts stay linked.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 Row = Mapping[str, str]
 Record = dict[str, Any]
@@ -58,6 +58,52 @@ def _name(row: Row) -> dict[str, str | None]:
     }
 
 
+def _nullables(row: Row, columns: Mapping[str, str]) -> Record:
+    """Record field -> the row's value of its column (None when empty)."""
+    return {name: _nullable(row, column) for name, column in columns.items()}
+
+
+def _location(row: Row, address_column: str, prefix: str) -> Record:
+    """An address from `address_column` and the <prefix>_city, _state and _zip columns (no coordinates)."""
+    return {
+        "address": _nullable(row, address_column),
+        **_nullables(row, {part: f"{prefix}_{part}" for part in ("city", "state", "zip")}),
+        "lat": None,
+        "lon": None,
+    }
+
+
+def _credentials(row: Row) -> Record:
+    return {"district_username": _value(row, "Username")}
+
+
+def _at_known_schools(
+    tables: Mapping[str, Iterable[Row]], kind: str, id_column: str, school_ids: Mapping[str, str]
+) -> Iterator[tuple[Row, str, str]]:
+    """The rows of `kind` that have an id and name a known school: (row, its SIS id, the school's hub id)."""
+    for row in tables.get(kind, ()):
+        sis, school = _value(row, id_column), school_ids.get(_value(row, "School_id"))
+        if sis and school is not None:
+            yield row, sis, school
+
+
+# the role fields a student's and a teacher's row fill as they are (record field -> hub column)
+STUDENT_FIELDS = {
+    "student_number": "Student_number",
+    "state_id": "State_id",
+    "grade": "Grade",
+    "gender": "Gender",
+    "dob": "DOB",
+    "graduation_year": "Graduation_year",
+    "race": "Race",
+    "hispanic_ethnicity": "Hispanic_Latino",
+    "home_language": "Home_language",
+    "ell_status": "Ell_status",
+    "iep_status": "IEP_status",
+}
+TEACHER_FIELDS = {"teacher_number": "Teacher_number", "state_id": "State_teacher_id", "title": "Title"}
+
+
 @dataclass
 class RosterData:
     """One district's complete data set: kind -> hub id -> record."""
@@ -75,6 +121,16 @@ def sis_id_of(record: Record) -> str:
             if isinstance(role, dict):
                 return str(role.get("sis_id") or role.get("staff_id") or "")
     return str(record.get("sis_id") or "")
+
+
+class _Build(NamedTuple):
+    """What building a district's users and sections reads: its id, the hub rows, school SIS id -> hub id, the
+    time stamp."""
+
+    district_id: str
+    tables: Mapping[str, Iterable[Row]]
+    school_ids: dict[str, str]
+    now: str
 
 
 def build_roster(district_id: str, tables: Mapping[str, Iterable[Row]], now: str) -> RosterData:
@@ -98,20 +154,14 @@ def build_roster(district_id: str, tables: Mapping[str, Iterable[Row]], now: str
             "low_grade": _nullable(row, "Low_grade"),
             "high_grade": _nullable(row, "High_grade"),
             "principal": {"name": _nullable(row, "Principal"), "email": _nullable(row, "Principal_email")},
-            "location": {
-                "address": _nullable(row, "School_address"),
-                "city": _nullable(row, "School_city"),
-                "state": _nullable(row, "School_state"),
-                "zip": _nullable(row, "School_zip"),
-                "lat": None,
-                "lon": None,
-            },
+            "location": _location(row, "School_address", "School"),
             "phone": _nullable(row, "School_phone"),
             "created": now,
             "last_modified": now,
         }
-    _add_users(data, district_id, tables, school_ids, now)
-    _add_sections(data, district_id, tables, school_ids, now)
+    build = _Build(district_id, tables, school_ids, now)
+    _add_users(data, build)
+    _add_sections(data, build)
     return data
 
 
@@ -129,64 +179,34 @@ def _user(
     }
 
 
-def _add_users(
-    data: RosterData,
-    district_id: str,
-    tables: Mapping[str, Iterable[Row]],
-    school_ids: dict[str, str],
-    now: str,
-) -> None:
-    for row in tables.get("students", ()):
-        sis, school = _value(row, "Student_id"), school_ids.get(_value(row, "School_id"))
-        if not sis or school is None:
-            continue
+def _add_users(data: RosterData, build: _Build) -> None:
+    district_id, tables, school_ids, now = build
+    for row, sis, school in _at_known_schools(tables, "students", "Student_id", school_ids):
         record_id = hub_id(district_id, "student", sis)
         role = {
             "sis_id": sis,
             "legacy_id": record_id,
-            "student_number": _nullable(row, "Student_number"),
-            "state_id": _nullable(row, "State_id"),
-            "grade": _nullable(row, "Grade"),
-            "gender": _nullable(row, "Gender"),
-            "dob": _nullable(row, "DOB"),
-            "graduation_year": _nullable(row, "Graduation_year"),
-            "race": _nullable(row, "Race"),
-            "hispanic_ethnicity": _nullable(row, "Hispanic_Latino"),
-            "home_language": _nullable(row, "Home_language"),
-            "ell_status": _nullable(row, "Ell_status"),
-            "iep_status": _nullable(row, "IEP_status"),
+            **_nullables(row, STUDENT_FIELDS),
             "school": school,
             "schools": [school],
-            "credentials": {"district_username": _value(row, "Username")},
-            "location": {
-                "address": _nullable(row, "Student_street"),
-                "city": _nullable(row, "Student_city"),
-                "state": _nullable(row, "Student_state"),
-                "zip": _nullable(row, "Student_zip"),
-                "lat": None,
-                "lon": None,
-            },
+            "credentials": _credentials(row),
+            "location": _location(row, "Student_street", "Student"),
             "created": now,
             "last_modified": now,
         }
         data.records["students"][record_id] = _user(
             district_id, record_id, row, "Student_email", "student", role
         )
-    for row in tables.get("teachers", ()):
-        sis, school = _value(row, "Teacher_id"), school_ids.get(_value(row, "School_id"))
-        if not sis or school is None:
-            continue
+    for row, sis, school in _at_known_schools(tables, "teachers", "Teacher_id", school_ids):
         record_id = hub_id(district_id, "teacher", sis)
         role = {
             "sis_id": sis,
             "legacy_id": record_id,
-            "teacher_number": _nullable(row, "Teacher_number"),
-            "state_id": _nullable(row, "State_teacher_id"),
-            "title": _nullable(row, "Title"),
+            **_nullables(row, TEACHER_FIELDS),
             "district": district_id,
             "school": school,
             "schools": [school],
-            "credentials": {"district_username": _value(row, "Username")},
+            "credentials": _credentials(row),
             "name": _name(row),
             "created": now,
             "last_modified": now,
@@ -204,15 +224,15 @@ def _add_users(
         if not sis:
             continue
         record_id = hub_id(district_id, "staff", sis)
-        school = school_ids.get(_value(row, "School_id"))
+        staff_school = school_ids.get(_value(row, "School_id"))
         role = {
             "staff_id": sis,
             "legacy_id": record_id,
             "title": _nullable(row, "Title"),
             "department": _nullable(row, "Department"),
             "roles": [_value(row, "Role")] if _value(row, "Role") else [],
-            "schools": [school] if school else [],
-            "credentials": {"district_username": _value(row, "Username")},
+            "schools": [staff_school] if staff_school else [],
+            "credentials": _credentials(row),
         }
         teacher = teachers_by_email.get(_value(row, "Staff_email").casefold())
         if teacher is not None:  # the same person in teachers and staff is one user with two roles
@@ -224,20 +244,12 @@ def _add_users(
             record["created"] = record["last_modified"] = now
 
 
-def _add_sections(
-    data: RosterData,
-    district_id: str,
-    tables: Mapping[str, Iterable[Row]],
-    school_ids: dict[str, str],
-    now: str,
-) -> None:
+def _add_sections(data: RosterData, build: _Build) -> None:
+    district_id, tables, school_ids, now = build
     teachers = {sis_id_of(record): record for record in data.records["teachers"].values()}
     students = {sis_id_of(record): record for record in data.records["students"].values()}
     sections_by_sis: dict[str, Record] = {}
-    for row in tables.get("sections", ()):
-        sis, school = _value(row, "Section_id"), school_ids.get(_value(row, "School_id"))
-        if not sis or school is None:
-            continue
+    for row, sis, school in _at_known_schools(tables, "sections", "Section_id", school_ids):
         teacher_columns = ["Teacher_id", *(f"Teacher_{n}_id" for n in range(2, MAX_SECTION_TEACHERS + 1))]
         section_teachers = [
             teachers[t]["id"] for t in (_value(row, c) for c in teacher_columns) if t in teachers

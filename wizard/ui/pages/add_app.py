@@ -4,7 +4,7 @@ timeline with the vendor's questions and a reply box. Waiting can last days: the
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -215,7 +215,7 @@ class AddAppPage(BasePage):
         scopes = [scope.name for scope in app.scopes]
         existing = state.connection_id
 
-        def add_and_authorize(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def add_and_authorize(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             hub = self.ctx.district_hub()
             connection = hub.connection(existing) if existing else hub.add_connection(app.id)
             if connection.status in {PENDING_AUTHORIZATION, REJECTED}:
@@ -235,7 +235,7 @@ class AddAppPage(BasePage):
             return
         self._polling = True
 
-        def fetch(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def fetch(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().connection(connection_id)
 
         worker = self.run_task(
@@ -360,7 +360,7 @@ class AddAppPage(BasePage):
         text = self.reply.toPlainText().strip()
         connection_id = self.ctx.state.app.connection_id
 
-        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def send(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().reply(connection_id, text)
 
         def sent(connection: Connection) -> None:

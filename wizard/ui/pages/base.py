@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,10 +21,12 @@ from wizard.flow import PAGE_TITLES, PageId
 from wizard.session.context import WizardContext
 from wizard.session.folders import remember_folder, start_folder
 from wizard.session.questions import FileKind, FileQuestion, Question
+from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
-from wizard.ui.worker import Task, Worker
+from wizard.ui.worker import Worker
 
 log = logging.getLogger(__name__)
+Result = TypeVar("Result")  # what a page's background task returns and its result handler takes
 
 
 class Navigator(Protocol):
@@ -129,8 +131,8 @@ class BasePage(QWizardPage):
     # --- background work -----------------------------------------------------------------------------------
     def run_task(
         self,
-        task: Task,
-        on_result: Callable[[Any], None],
+        task: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], None],
         *,
         message: str,
         cancellable: bool = False,
@@ -172,8 +174,8 @@ class BasePage(QWizardPage):
 
     def commit_in_background(
         self,
-        task: Task,
-        on_result: Callable[[Any], bool],
+        task: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], bool],
         *,
         message: str,
         on_error: Callable[[object], bool] | None = None,
@@ -185,7 +187,7 @@ class BasePage(QWizardPage):
             return True
         if not self.is_busy:
 
-            def finished(result: Any) -> None:
+            def finished(result: Result) -> None:
                 if on_result(result):
                     self._commit_done = True
                     self.go_next()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QButtonGroup, QFileDialog, QGroupBox, QLabel, QRadioButton, QVBoxLayout
 
@@ -16,6 +16,9 @@ from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.sftp_account import SftpAccountBox
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
+
+if TYPE_CHECKING:
+    from wizard.hub.models import District
 
 SFTP = "sftp"
 
@@ -219,7 +222,7 @@ class IdentitySyncPage(BasePage):
             self._say(self.tr("Choose your SSH private key file, or make a new key."), ok=False)
             return False
 
-        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def send(progress: ProgressCallback, cancel: CancelToken) -> District:
             hub = self.ctx.district_hub()
             hub.set_sso(provider)
             cancel.raise_if_cancelled()

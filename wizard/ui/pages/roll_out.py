@@ -8,7 +8,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QMarginsF, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
@@ -332,7 +332,9 @@ class RollOutPage(BasePage):
         if not sis_id:
             return
 
-        def fetch(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def fetch(
+            progress: ProgressCallback, cancel: CancelToken
+        ) -> tuple[PortalView, dict[str, bytes | None]]:
             portal = self.ctx.district_hub().portal(sis_id)
             return portal, {app.app_id: self.ctx.app_icon(app.app_id) for app in portal.apps}
 
@@ -369,7 +371,7 @@ class RollOutPage(BasePage):
         if target is None:
             return
 
-        def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def load(progress: ProgressCallback, cancel: CancelToken) -> tuple[list[str], str]:
             state = self.ctx.state
             if state.on_clever:  # the schools of the files sent; the portal link the dashboard shows
                 portal = (

@@ -7,7 +7,7 @@ answers 409 sharing_type_locked) and the page says why, while sections can still
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -157,7 +157,7 @@ class SharingPage(BasePage):
         connection_id = self.ctx.state.app.connection_id
         self.recommendation.hide()
 
-        def load(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def load(progress: ProgressCallback, cancel: CancelToken) -> tuple[Sharing, Directory, App | None]:
             hub = self.ctx.district_hub()
             return hub.sharing(connection_id), hub.directory(), self.ctx.chosen_app()
 

@@ -4,7 +4,7 @@ warnings say (each savable as the CSV of affected records), and will Instant Log
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -148,7 +148,9 @@ class ValidatePage(BasePage):
 
         upload_id = self.ctx.state.roster.upload_id
 
-        def check(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def check(
+            progress: ProgressCallback, cancel: CancelToken
+        ) -> tuple[Validation, dict[str, SisCount] | None, Upload | None]:
             hub = self.ctx.district_hub()
             report = hub.validation(connection_id)
             upload = hub.upload_status(upload_id) if upload_id else None
@@ -390,7 +392,7 @@ class ValidatePage(BasePage):
             return
         connection_id = self.ctx.state.app.connection_id
 
-        def fetch_and_write(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def fetch_and_write(progress: ProgressCallback, cancel: CancelToken) -> Path:
             data = self.ctx.district_hub().warning_csv(connection_id, code)
             return write_bytes_atomically(target, data)  # the affected students' records: user-only
 

@@ -8,8 +8,9 @@ guessed — the admin picks the account here. The match table filters by outcome
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -267,7 +268,7 @@ class VendorImportPage(BasePage):
         self.completeChanged.emit()
 
     # --- decisions -----------------------------------------------------------------------------------------
-    def _row_selected(self, current: Any) -> None:
+    def _row_selected(self, current: QModelIndex | None) -> None:
         self.choice.clear()
         self._student_for_choice = ""
         model = self.proxy.sourceModel()
@@ -419,7 +420,7 @@ class VendorImportPage(BasePage):
         connection_id = self.ctx.state.app.connection_id
         message = self.controller.tell_message()
 
-        def send(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def send(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().reply(connection_id, message)
 
         def sent(connection: Connection) -> None:
