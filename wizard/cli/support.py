@@ -160,7 +160,6 @@ def run(args: argparse.Namespace) -> int:
     from wizard.hub.transport import checked_base_url
     from wizard.support.report import report_key
     from wizard.support.run import run_support_checks, write_outputs
-    from wizard.support.troubleshoot import explain_login
 
     started = time.monotonic()
     try:
@@ -190,18 +189,7 @@ def run(args: argparse.Namespace) -> int:
         if not from_keyring:
             default_store().set_app_secret(hub_url, args.client_id, secret)
         portal = _portal(hub_url, support.district.id) if args.lookup else None
-        diagnoses = tuple(
-            explain_login(
-                support.snapshot,
-                query,
-                today=today,
-                app=support.app_title,
-                links=support.links,
-                onboarding=support.onboarding,
-                portal=portal,
-            )
-            for query in args.lookup
-        )
+        diagnoses = tuple(support.explain(query, today=today, portal=portal) for query in args.lookup)
         written = write_outputs(
             support,
             args.out,

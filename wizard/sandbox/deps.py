@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol
@@ -136,12 +137,19 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     return client_id, secret
 
 
-def district_access(district_id: str, request: Request, context: Context) -> str:
-    """The district whose admin token came with the call; another district's id answers 404."""
+def _signed_in(request: Request, context: Context) -> tuple[str | None, sqlite3.Row | None]:
+    """Whose token came with the call: the district of an admin token, else the staff admin row of a school
+    tech lead's token (both None for an unknown token)."""
     token = bearer_token(request)
     with context.db.read() as conn:
         owner = district_for_admin_token(conn, token)
         staff = staff_for_token(conn, token) if owner is None else None
+    return owner, staff
+
+
+def district_access(district_id: str, request: Request, context: Context) -> str:
+    """The district whose admin token came with the call; another district's id answers 404."""
+    owner, staff = _signed_in(request, context)
     if staff is not None:
         if staff["district_id"] != district_id:
             raise not_found("district")
@@ -175,10 +183,7 @@ class SchoolCaller:
 
 def school_access(district_id: str, request: Request, context: Context) -> SchoolCaller:
     """A district admin token, or a school tech lead's own token for that district; else 401/404."""
-    token = bearer_token(request)
-    with context.db.read() as conn:
-        owner = district_for_admin_token(conn, token)
-        staff = staff_for_token(conn, token) if owner is None else None
+    owner, staff = _signed_in(request, context)
     if owner is not None:
         if owner != district_id:
             raise not_found("district")

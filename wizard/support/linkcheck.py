@@ -184,6 +184,16 @@ class StudentLink:
     def linked(self) -> bool:
         return self.outcome == Outcome.LINKED_BY_EXTERNAL_ID
 
+    def fix(self, app: str, shown: Callable[[str], str] = str) -> str:
+        """What to do about this student (what_to_do), every id and username passed through `shown`."""
+        return what_to_do(
+            self.outcome,
+            shown(self.student.sis_id or ""),
+            shown(self.account.username) if self.account else "",
+            app,
+            ", ".join(shown(name) for name in self.candidates),
+        )
+
 
 @dataclass(frozen=True)
 class AccountLink:
@@ -460,13 +470,7 @@ def csv_rows(check: LinkCheck, *, pseudonym: Callable[[str], str] | None = None)
                 "will_link": "yes" if link.linked else "no",
                 "reason": PLAIN_WORDS[link.outcome],
                 "who_must_act": WHO_ACTS[link.outcome],
-                "what_to_do": what_to_do(
-                    link.outcome,
-                    key(student.sis_id or ""),
-                    key(account.username) if account else "",
-                    check.app_title,
-                    ", ".join(key(name) for name in link.candidates),
-                ),
+                "what_to_do": link.fix(check.app_title, key),
                 "hub_id": key(student.id),
                 "sis_id": key(student.sis_id or ""),
                 "first_name": name(student.first_name),
@@ -607,13 +611,7 @@ def instant_login_check(
             link.outcome,
             PLAIN_WORDS[link.outcome],
             WHO_ACTS[link.outcome],
-            what_to_do(
-                link.outcome,
-                link.student.sis_id or "",
-                link.account.username if link.account else "",
-                roster.app_title,
-                ", ".join(link.candidates),
-            ),
+            link.fix(roster.app_title),
         )
         for link in check.students
         if not link.linked

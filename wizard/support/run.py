@@ -33,7 +33,7 @@ from wizard.support.linkcheck import read_vendor_roster as read_roster
 from wizard.support.onboarding_state import OnboardingState, onboarding_state
 from wizard.support.reading import ConnectedDistrict, DistrictSnapshot, connected_districts, read_district
 from wizard.support.report import ReportContext, hashed, render_report
-from wizard.support.troubleshoot import LoginDiagnosis
+from wizard.support.troubleshoot import LoginDiagnosis, PortalLookup, explain_login
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 LINKS_FILE = "login-links.csv"
@@ -60,6 +60,18 @@ class SupportRun:
     health: HealthReport
     onboarding: OnboardingState | None
     links: LinkCheck | None
+
+    def explain(self, query: str, *, today: dt.date, portal: PortalLookup | None = None) -> LoginDiagnosis:
+        """Why the user named by `query` would or would not see the app, from what this run read."""
+        return explain_login(
+            self.snapshot,
+            query,
+            today=today,
+            app=self.app_title,
+            links=self.links,
+            onboarding=self.onboarding,
+            portal=portal,
+        )
 
 
 def choose_district(districts: list[ConnectedDistrict], wanted: str | None) -> ConnectedDistrict:

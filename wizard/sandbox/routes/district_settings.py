@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from enum import StrEnum
+
 from fastapi import APIRouter
 
 from wizard.sandbox.deps import API_ERRORS, Context, District, invalid_fields
@@ -15,21 +19,27 @@ router = APIRouter(prefix="/api/v1", responses=API_ERRORS, tags=["districts"])
 
 @router.put("/districts/{district_id}/sync")
 def set_sync(district_id: District, body: SyncIn, context: Context) -> DistrictOut:
-    if body.method not in set(SyncMethod):
-        raise invalid_fields({"method": f"Choose one of: {choices(SyncMethod)}."})
-    with context.db.transaction() as conn:
-        set_sync_method(conn, district_id, body.method)
-        row = district_row(conn, district_id)
-        assert row is not None
-        return district_view(conn, row)
+    return _save(context, district_id, "method", body.method, SyncMethod, set_sync_method)
 
 
 @router.put("/districts/{district_id}/sso")
 def set_sso(district_id: District, body: SsoIn, context: Context) -> DistrictOut:
-    if body.provider not in set(SsoProvider):
-        raise invalid_fields({"provider": f"Choose one of: {choices(SsoProvider)}."})
+    return _save(context, district_id, "provider", body.provider, SsoProvider, set_sso_provider)
+
+
+def _save(
+    context: Context,
+    district_id: str,
+    field: str,
+    value: str,
+    vocabulary: type[StrEnum],
+    store: Callable[[sqlite3.Connection, str, str], None],
+) -> DistrictOut:
+    """Check `value` is one of `vocabulary` (a 422 naming `field` if not), store it, answer the district."""
+    if value not in set(vocabulary):
+        raise invalid_fields({field: f"Choose one of: {choices(vocabulary)}."})
     with context.db.transaction() as conn:
-        set_sso_provider(conn, district_id, body.provider)
+        store(conn, district_id, value)
         row = district_row(conn, district_id)
         assert row is not None
         return district_view(conn, row)

@@ -130,7 +130,6 @@ class AddAppPage(BasePage):
 
         self._connection: Connection | None = None
         self._seen_when_opened = 0
-        self._polling = False
         self.poll_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll)
         self.poll_timer.setObjectName("connectionPoll")
         self.search.textChanged.connect(self._filter)
@@ -231,34 +230,19 @@ class AddAppPage(BasePage):
 
     def _poll(self) -> None:
         connection_id = self.ctx.state.app.connection_id
-        if not connection_id or self._polling:
+        if not connection_id:
             return
-        self._polling = True
 
         def fetch(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().connection(connection_id)
 
-        worker = self.run_task(
-            fetch, self._polled, message=self.tr("Checking for news from the vendor…"), quiet=True
-        )
-        worker.finished.connect(self._poll_finished)
+        self.poll(fetch, self._polled, message=self.tr("Checking for news from the vendor…"))
 
     def _polled(self, connection: Connection) -> None:
         """A poll's answer, unless the admin's own request (a reply, the authorization) is still on its way:
         its answer is the newer one and comes next."""
         if not self.is_busy:
             self._connection_loaded(connection)
-
-    def _poll_finished(self) -> None:
-        self._polling = False
-
-    def leave(self) -> None:
-        super().leave()
-        self._polling = False  # a poll still in flight was detached and will never report back
-
-    def cleanupPage(self) -> None:
-        super().cleanupPage()
-        self._polling = False
 
     def _connection_loaded(self, connection: Connection) -> None:
         state = self.ctx.state.app

@@ -76,6 +76,7 @@ class BasePage(QWizardPage):
         self._workers: dict[Worker, bool] = {}  # worker -> blocks Next (quiet background polls do not)
         self._timers: list[QTimer] = []
         self._commit_done = False
+        self._polling = False  # a poll (see `poll`) is on its way
         self._navigator: Navigator | None = None
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
         self.completeChanged.connect(self._show_missing)
@@ -172,6 +173,24 @@ class BasePage(QWizardPage):
         worker.start()
         return worker
 
+    def poll(
+        self,
+        task: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], None],
+        *,
+        message: str,
+    ) -> None:
+        """A quiet background check (see run_task), unless the page's last one is still on its way: a slow
+        hub gets one question at a time."""
+        if self._polling:
+            return
+        self._polling = True
+        worker = self.run_task(task, on_result, message=message, quiet=True)
+        worker.finished.connect(self._poll_finished)
+
+    def _poll_finished(self) -> None:
+        self._polling = False
+
     def commit_in_background(
         self,
         task: Callable[[ProgressCallback, CancelToken], Result],
@@ -222,6 +241,7 @@ class BasePage(QWizardPage):
                 with contextlib.suppress(RuntimeError, TypeError):  # nothing connected any more
                     signal.disconnect()
         self._workers.clear()
+        self._polling = False  # a detached poll never reports back
         self.busy.hide()
 
     def show_error(self, error: object, retry: Callable[[], None] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QButtonGroup, QFileDialog, QGroupBox, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QFileDialog, QGroupBox, QVBoxLayout
 
 from wizard.flow import PageId
 from wizard.session import sftp_sync
@@ -13,6 +13,7 @@ from wizard.session.context import WizardContext
 from wizard.state import SftpAccount, SftpAuth
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.choices import add_choices
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.sftp_account import SftpAccountBox
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
@@ -48,17 +49,7 @@ class IdentitySyncPage(BasePage):
         box = QGroupBox(title)
         layout = QVBoxLayout(box)
         group = QButtonGroup(self)
-        for value, (label, consequence) in options.items():
-            button = QRadioButton(self.tr(label))
-            button.setProperty("choice", value)
-            button.setAccessibleName(self.tr(label).replace("&", ""))
-            button.setAccessibleDescription(self.tr(consequence))
-            explanation = QLabel(self.tr(consequence))
-            explanation.setWordWrap(True)
-            explanation.setIndent(24)
-            group.addButton(button)
-            layout.addWidget(button)
-            layout.addWidget(explanation)
+        add_choices(layout, group, options, self.tr)
         group.buttonToggled.connect(self._toggled)
         return group, box
 

@@ -100,7 +100,6 @@ class PrepareRosterPage(BasePage):
         self.issue_view, self.issue_count = self.tabs.issue_view, self.tabs.issue_count
         self.preview_choice, self.preview_view = self.tabs.preview_choice, self.tabs.preview_view
         self._build_actions()
-        self._upload_polling = False
         self.upload_timer = self.make_timer(ctx.settings.upload_poll_ms, self._poll_upload)
         self.upload_timer.setObjectName("uploadPoll")
         self._connect()
@@ -386,16 +385,13 @@ class PrepareRosterPage(BasePage):
 
     def _poll_sftp(self) -> None:
         """While the hub waits for its quiet period: look for the upload it makes of the files sent."""
-        if not self.controller.waiting_for_sftp or self._upload_polling:
+        if not self.controller.waiting_for_sftp:
             return
-        self._upload_polling = True
-        worker = self.run_task(
+        self.poll(
             lambda progress, cancel: sftp_sync.find_processed(self.ctx.district_hub(), self.ctx.state.sftp),
             self._sftp_polled,
             message=self.tr("Waiting for the hub to process the files…"),
-            quiet=True,
         )
-        worker.finished.connect(self._poll_done)
 
     def _sftp_polled(self, upload: Upload | None) -> None:
         if upload is None:
@@ -415,19 +411,13 @@ class PrepareRosterPage(BasePage):
         if not upload_id and self.controller.waiting_for_sftp:
             self._poll_sftp()
             return
-        if not upload_id or self._upload_polling:
+        if not upload_id:
             return
-        self._upload_polling = True
-        worker = self.run_task(
+        self.poll(
             lambda progress, cancel: self.ctx.district_hub().upload_status(upload_id),
             self._upload_polled,
             message=self.tr("Waiting for the hub to process the upload…"),
-            quiet=True,
         )
-        worker.finished.connect(self._poll_done)
-
-    def _poll_done(self) -> None:
-        self._upload_polling = False
 
     def _upload_polled(self, upload: Upload) -> None:
         self.controller.polled(upload)

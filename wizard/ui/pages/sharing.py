@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QTreeView,
     QVBoxLayout,
 )
@@ -40,6 +39,7 @@ from wizard.session.text import plural
 from wizard.state import SharingRule
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.choices import add_choices
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.sharing_rules import RuleRow
 
@@ -67,21 +67,9 @@ class SharingPage(BasePage):
         type_box = QGroupBox(self.tr("Sharing type"))
         type_layout = QVBoxLayout(type_box)
         self.type_group = QButtonGroup(self)
-        self.type_buttons: dict[str, QRadioButton] = {}
-        self.type_notes: dict[str, QLabel] = {}
-        for value, (label, explanation) in SHARING_TYPES.items():
-            button = QRadioButton(self.tr(label))
-            button.setProperty("choice", value)
-            button.setAccessibleName(self.tr(label).replace("&", ""))
-            button.setAccessibleDescription(self.tr(explanation))
-            note = QLabel(self.tr(explanation))
-            note.setWordWrap(True)
-            note.setIndent(24)
-            self.type_group.addButton(button)
-            type_layout.addWidget(button)
-            type_layout.addWidget(note)
-            self.type_buttons[value] = button
-            self.type_notes[value] = note
+        made = add_choices(type_layout, self.type_group, SHARING_TYPES, self.tr)
+        self.type_buttons = {value: button for value, (button, _note) in made.items()}
+        self.type_notes = {value: note for value, (_button, note) in made.items()}
         self.recommendation = QLabel()
         self.recommendation.setObjectName("okNote")
         self.recommendation.setWordWrap(True)

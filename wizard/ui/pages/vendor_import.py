@@ -146,7 +146,6 @@ class VendorImportPage(BasePage):
         # While the page is shown, the vendor may ask about the import or accept: the page notices.
         self.connection_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll_connection)
         self.connection_timer.setObjectName("vendorConnectionPoll")
-        self._connection_polling = False
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.roster_button.clicked.connect(self._pick_roster)
         self.clear_roster_button.clicked.connect(self._clear_roster)
@@ -383,20 +382,12 @@ class VendorImportPage(BasePage):
         if not self.controller.connection_open():
             self.connection_timer.stop()
             return
-        if self._connection_polling:
-            return  # the last answer is still on its way
-        self._connection_polling = True
         connection_id = self.ctx.state.app.connection_id
-        worker = self.run_task(
+        self.poll(
             lambda progress, cancel: self.ctx.district_hub().connection(connection_id),
             self._connection_polled,
             message=self.tr("Checking on the vendor…"),
-            quiet=True,
         )
-        worker.finished.connect(self._connection_poll_done)
-
-    def _connection_poll_done(self) -> None:
-        self._connection_polling = False
 
     def _connection_polled(self, connection: Connection) -> None:
         if self.controller.status_seen(connection.status):

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.support.export import write_report_csv
 from wizard.support.health import HealthReport
 from wizard.support.run import WARNING_COLUMNS, WARNINGS_FILE, SupportRun, warning_rows
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.chart import BarChart
-from wizard.ui.support.widgets import Host, fill_table, fit_height, make_table, short_time, wrapping_label
+from wizard.ui.support.widgets import (
+    Host,
+    ask_save_path,
+    fill_table,
+    fit_height,
+    make_table,
+    short_time,
+    wrapping_label,
+)
 
 
 class HealthTab(QWidget):
@@ -91,15 +99,10 @@ class HealthTab(QWidget):
         return rows or [[self.tr("No data problems found."), "", "", ""]]
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export the affected records"),
-            str(self.host.folders.start(WARNINGS_FILE)),
-            self.tr("CSV (*.csv)"),
-        )
+        title = self.tr("Export the affected records")
+        path = ask_save_path(self, self.host.folders, title, WARNINGS_FILE, self.tr("CSV (*.csv)"))
         if path:
-            self.host.folders.remember(Path(path))
-            self.export_warnings(Path(path))
+            self.export_warnings(path)
 
     def export_warnings(self, path: Path) -> None:
         run = self.host.run

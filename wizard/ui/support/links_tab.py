@@ -23,12 +23,11 @@ from wizard.support.linkcheck import (
     LinkCheck,
     check_login_links,
     read_vendor_roster,
-    what_to_do,
 )
 from wizard.support.run import LINKS_FILE, write_links_csv
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.chart import BarChart
-from wizard.ui.support.widgets import Host, fill_table, fit_height, make_table, wrapping_label
+from wizard.ui.support.widgets import Host, ask_save_path, fill_table, fit_height, make_table, wrapping_label
 
 MAX_NAMES = 500  # rows named on the tab; the export has everyone
 VISIBLE_NAMES = 12  # rows the names table shows before it scrolls
@@ -191,13 +190,7 @@ class LinksTab(QWidget):
                     link.student.name or self.tr("(no name)"),
                     link.student.sis_id or "",
                     PLAIN_WORDS[link.outcome],
-                    what_to_do(
-                        link.outcome,
-                        link.student.sis_id or "",
-                        link.account.username if link.account else "",
-                        links.app_title,
-                        ", ".join(link.candidates),
-                    ),
+                    link.fix(links.app_title),
                 ]
                 for link in shown
             ],
@@ -237,15 +230,10 @@ class LinksTab(QWidget):
         ).format(linked=links.linked, not_linked=links.not_linked, accounts=len(links.accounts))
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export the login-link check"),
-            str(self.host.folders.start(LINKS_FILE)),
-            self.tr("CSV (*.csv)"),
-        )
+        title = self.tr("Export the login-link check")
+        path = ask_save_path(self, self.host.folders, title, LINKS_FILE, self.tr("CSV (*.csv)"))
         if path:
-            self.host.folders.remember(Path(path))
-            self.export_links(Path(path))
+            self.export_links(path)
 
     def export_links(self, path: Path) -> None:
         run, only = self.host.run, self.only_problems.isChecked()

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
 
 from wizard.support.run import REPORT_FILE, write_report
 from wizard.support.troubleshoot import LoginDiagnosis
 from wizard.tasks import CancelToken, ProgressCallback
-from wizard.ui.support.widgets import Host, wrapping_label
+from wizard.ui.support.widgets import Host, ask_save_path, wrapping_label
 
 
 class ReportTab(QWidget):
@@ -43,15 +43,10 @@ class ReportTab(QWidget):
         layout.addStretch(1)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the diagnostic report"),
-            str(self.host.folders.start(REPORT_FILE)),
-            self.tr("HTML (*.html)"),
-        )
+        title = self.tr("Save the diagnostic report")
+        path = ask_save_path(self, self.host.folders, title, REPORT_FILE, self.tr("HTML (*.html)"))
         if path:
-            self.host.folders.remember(Path(path))
-            self.save_report(Path(path))
+            self.save_report(path)
 
     def save_report(self, path: Path) -> None:
         run, include, diagnoses = self.host.run, self.include_names.isChecked(), tuple(self.diagnoses())

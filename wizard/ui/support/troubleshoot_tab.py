@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.hub.onboarding import OnboardingClient
-from wizard.support.troubleshoot import LoginDiagnosis, explain_login
+from wizard.support.troubleshoot import LoginDiagnosis
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.widgets import Host, fill_table, make_table, wrapping_label
 
@@ -84,15 +84,7 @@ class TroubleshootTab(QWidget):
             if admin_token:  # this computer onboarded the district: the portal preview can say more
                 admin = OnboardingClient(run.hub_url, admin_token, sleep=sleep)
                 portal = functools.partial(admin.portal, run.district.id)
-            return explain_login(
-                run.snapshot,
-                query,
-                today=today,
-                app=run.app_title,
-                links=run.links,
-                onboarding=run.onboarding,
-                portal=portal,
-            )
+            return run.explain(query, today=today, portal=portal)
 
         self.host.run_task(task, self._explained, self.tr("Looking up {query}…").format(query=query))
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from wizard.session.folders import FolderMemory
 from wizard.support.run import SupportRun
@@ -28,6 +37,18 @@ class Host(Protocol):
     def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker: ...
 
     def show_problem(self, message: str, hint: str) -> None: ...
+
+
+def ask_save_path(
+    parent: QWidget, folders: FolderMemory, title: str, name: str, file_filter: str
+) -> Path | None:
+    """Ask where to save `name`, starting where the admin last saved one; the folder chosen is remembered.
+    None when they cancel."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(folders.start(name)), file_filter)
+    if not path:
+        return None
+    folders.remember(Path(path))
+    return Path(path)
 
 
 def short_time(stamp: str | None) -> str:
