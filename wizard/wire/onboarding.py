@@ -2,79 +2,61 @@
 
 The hub's routes declare these as request bodies and `response_model`s (so `/openapi.json` describes every
 answer); the clients in `wizard.hub` parse answers with the same models, so the two cannot drift apart.
-Value lists are the `StrEnum`s of `wizard.wire.vocab`.
+Value lists are the `StrEnum`s of `wizard.wire.vocab`. The shared base (`Answer`, `Body`, errors, links) is
+wizard/wire/base.py and the sharing, validation, portal, browser and rehearsal bodies wizard/wire/sharing.py;
+both are re-exported here, so `wire.X` names every body of the onboarding API.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import Field
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-
+from wizard.wire.base import Answer, Body, ErrorAnswer, ErrorDetail, Health, Link, Text
+from wizard.wire.sharing import (
+    AppReport,
+    BrowserAppOut,
+    BrowserEntryOut,
+    BrowserPage,
+    CountPairOut,
+    PortalAppOut,
+    PortalOut,
+    RehearsalOut,
+    RuleOut,
+    SchoolSiteOut,
+    SharedCountsOut,
+    SharingOut,
+    SharingPreviewOut,
+    SharingReport,
+    SyncReport,
+    ValidationOut,
+    VendorAccountIn,
+    VendorAccountsIn,
+    VendorAccountsOut,
+    WarningOut,
+)
+from wizard.wire.staff import (
+    SchoolSharingIn,
+    StaffAdminCreated,
+    StaffAdminIn,
+    StaffAdminList,
+    StaffAdminOut,
+    StaffAdminRemoved,
+    StaffConnectionOut,
+    StaffSessionOut,
+)
 from wizard.wire.text import LIST_MAX, EmailText, MessageText, NameText, ShortText
 from wizard.wire.vocab import (
     Actor,
     ConnectionAction,
     ConnectionStatus,
-    DirectoryRole,
-    SchoolShare,
     Severity,
-    SharingStatus,
     SharingType,
     SsoProvider,
-    StaffRole,
     SyncMethod,
     SyncState,
     UploadSource,
     UploadStatus,
 )
-
-
-def _empty_if_null(value: object) -> object:
-    return "" if value is None else value
-
-
-Text = Annotated[str, BeforeValidator(_empty_if_null)]  # text a hub may send as null: read as ""
-
-
-class Body(BaseModel):
-    """A request body: unknown keys are ignored, as before."""
-
-    model_config = ConfigDict(frozen=True)
-
-
-class Answer(BaseModel):
-    """An answer body as the clients read it."""
-
-    model_config = ConfigDict(frozen=True)
-
-
-# ---- errors and small shared pieces ---------------------------------------------------------------------------
-
-
-class ErrorDetail(Answer):
-    code: str
-    message: str
-    fields: dict[str, str] = Field(default_factory=dict, description="field -> what is wrong with it")
-    district_id: str | None = None  # signup_already_completed / district_already_registered
-    district_name: str | None = None  # district_already_registered
-
-
-class ErrorAnswer(Answer):
-    """Every `/api/v1` failure: `{"error": {"code", "message", "fields"?}}`."""
-
-    error: ErrorDetail
-
-
-class Link(Answer):
-    rel: str
-    uri: str
-
-
-class Health(Answer):
-    status: str
-    schema_version: int
-
 
 # ---- requests -------------------------------------------------------------------------------------------------
 
@@ -103,23 +85,6 @@ class SyncIn(Body):
 
 class SsoIn(Body):
     provider: ShortText
-
-
-class StaffAdminIn(Body):
-    name: NameText = ""
-    email: EmailText = ""
-    title: NameText = "District administrator"
-    role: ShortText = StaffRole.DISTRICT_ADMIN.value
-    school_ids: list[ShortText] = Field(
-        default_factory=list, max_length=LIST_MAX, description="a school tech lead's schools (hub ids)"
-    )
-
-
-class SchoolSharingIn(Body):
-    """A school tech lead's decision for one school under school-site sharing."""
-
-    share: ShortText = Field(description="whole_school | sections | not_decided (opt out)")
-    section_ids: list[ShortText] = Field(default_factory=list, max_length=LIST_MAX)
 
 
 class ConnectionIn(Body):
@@ -194,47 +159,6 @@ class SignupOut(Answer):
 
 class SessionOut(Answer):
     district: DistrictOut
-
-
-class StaffAdminOut(Answer):
-    id: str
-    name: str
-    email: str
-    title: str
-    role: StaffRole = StaffRole.DISTRICT_ADMIN
-    school_ids: list[str] = Field(default_factory=list, description="a school tech lead's schools")
-
-
-class StaffAdminCreated(StaffAdminOut):
-    """A new staff admin; a school tech lead's own token comes once, here (the hub keeps only its hash)."""
-
-    staff_token: str | None = Field(default=None, repr=False)
-
-
-class StaffAdminRemoved(Answer):
-    removed: StaffAdminOut
-
-
-class StaffConnectionOut(Answer):
-    """An app shared by school site whose sharing the tech lead decides for `school_ids`."""
-
-    connection_id: str
-    app_id: str
-    app_name: str
-    school_ids: list[str]
-
-
-class StaffSessionOut(Answer):
-    """Who a staff token belongs to (`GET /api/v1/staff/me`) and what they decide."""
-
-    district_id: str
-    district_name: str
-    admin: StaffAdminOut
-    connections: list[StaffConnectionOut]
-
-
-class StaffAdminList(Answer):
-    data: list[StaffAdminOut]
 
 
 # ---- uploads --------------------------------------------------------------------------------------------------
@@ -338,170 +262,68 @@ class ConnectionList(Answer):
     data: list[ConnectionOut]
 
 
-# ---- sharing and validation -----------------------------------------------------------------------------------
-
-
-class RuleOut(Answer):
-    record_type: str
-    field: str
-    op: str
-    value: str
-
-
-class SharedCountsOut(Answer):
-    schools: int
-    teachers: int
-    sections: int
-    students: int
-
-
-class SchoolSiteOut(Answer):
-    """One school under school-site sharing: who decides, and what they decided."""
-
-    school_id: str
-    school_name: str
-    tech_leads: list[StaffAdminOut]
-    opted_in: bool
-    share: SchoolShare
-    section_ids: list[str]
-    counts: SharedCountsOut
-
-
-class SharingOut(Answer):
-    type: SharingType | None
-    school_ids: list[str]
-    section_ids: list[str]
-    rules: list[RuleOut]
-    locked: bool
-    locked_reason: str
-    counts: SharedCountsOut
-    rule_fields: dict[str, list[str]]
-    schools: list[SchoolSiteOut] = Field(
-        default_factory=list, description="school-site sharing: each chosen school's tech leads and decision"
-    )
-
-
-class SharingPreviewOut(Answer):
-    counts: SharedCountsOut
-
-
-class SyncReport(Answer):
-    method: SyncMethod | None
-    state: SyncState
-    last_success: str | None
-    on_schedule: bool = Field(description="the last success is less than a day (and a little) old")
-
-
-class AppReport(Answer):
-    id: str
-    status: ConnectionStatus
-
-
-class SharingReport(Answer):
-    type: SharingType | None
-    status: SharingStatus
-
-
-class CountPairOut(Answer):
-    hub: int
-    shared: int
-
-
-class WarningOut(Answer):
-    code: str
-    message: str
-    count: int
-
-
-class ValidationOut(Answer):
-    sync: SyncReport
-    app: AppReport
-    sharing: SharingReport
-    counts: dict[str, CountPairOut]
-    warnings: list[WarningOut]
-
-
-class PortalAppOut(Answer):
-    app_id: str
-    name: str
-    icon_url: str
-    reason: str = Field(default="", description="why the app is hidden; empty for a visible app")
-
-
-class PortalOut(Answer):
-    sis_id: str
-    user_id: str
-    role: DirectoryRole
-    name: str
-    apps: list[PortalAppOut]
-    hidden: list[PortalAppOut]
-
-
-# ---- data browser ---------------------------------------------------------------------------------------------
-
-
-class BrowserAppOut(Answer):
-    """One of the district's apps for one person: shared or not, and why."""
-
-    connection_id: str
-    app_id: str
-    app_name: str
-    connection_status: ConnectionStatus
-    sharing_type: SharingType | None
-    shared: bool
-    reason: str = Field(description="the sharing rule, school or section that brings them in, or why not")
-    via_school_ids: list[str] = Field(default_factory=list)
-    via_section_ids: list[str] = Field(default_factory=list)
-
-
-class BrowserEntryOut(Answer):
-    id: str
-    role: DirectoryRole
-    sis_id: str
-    first_name: str
-    last_name: str
-    email: str
-    school_names: list[str]
-    section_count: int
-    apps: list[BrowserAppOut]
-
-
-class BrowserPage(Answer):
-    """Students and teachers found by name, SIS id or email, sorted by id; `rel: next` links page on."""
-
-    data: list[BrowserEntryOut]
-    links: list[Link] = Field(default_factory=list)
-
-
-# ---- the simulated vendor app (Instant Login rehearsal) -------------------------------------------------------
-
-
-class VendorAccountIn(Body):
-    """One account in the vendor's own roster, as the simulated vendor app looks it up."""
-
-    username: NameText
-    external_id: ShortText = ""
-    first_name: NameText = ""
-    last_name: NameText = ""
-
-
-class VendorAccountsIn(Body):
-    accounts: list[VendorAccountIn] = Field(max_length=1_000_000)
-
-
-class VendorAccountsOut(Answer):
-    accounts: int
-    with_external_id: int
-
-
-class RehearsalOut(Answer):
-    """What the simulated vendor app saw at the end of the Instant Login flow."""
-
-    app_id: str
-    signed_in: bool
-    account: str = Field(default="", description="the vendor account's username the student landed in")
-    account_name: str = ""
-    user_id: str = ""
-    sis_id: str = ""
-    student_name: str = ""
-    message: str
+__all__ = [
+    "AdminIn",
+    "AdminOut",
+    "Answer",
+    "AppList",
+    "AppOut",
+    "AppReport",
+    "AuthorizeIn",
+    "Body",
+    "BrowserAppOut",
+    "BrowserEntryOut",
+    "BrowserPage",
+    "ChangeCountsOut",
+    "ConnectionIn",
+    "ConnectionList",
+    "ConnectionOut",
+    "CountPairOut",
+    "DecisionIn",
+    "DistrictIn",
+    "DistrictOut",
+    "ErrorAnswer",
+    "ErrorDetail",
+    "Health",
+    "HistoryEventOut",
+    "LaunchIn",
+    "Link",
+    "MessageIn",
+    "Onboarding",
+    "PortalAppOut",
+    "PortalOut",
+    "RehearsalOut",
+    "RuleIn",
+    "RuleOut",
+    "SchoolSharingIn",
+    "SchoolSiteOut",
+    "ScopeOut",
+    "SessionOut",
+    "SharedCountsOut",
+    "SharingIn",
+    "SharingOut",
+    "SharingPreviewOut",
+    "SharingReport",
+    "SignupIn",
+    "SignupOut",
+    "SsoIn",
+    "StaffAdminCreated",
+    "StaffAdminIn",
+    "StaffAdminList",
+    "StaffAdminOut",
+    "StaffAdminRemoved",
+    "StaffConnectionOut",
+    "StaffSessionOut",
+    "SyncIn",
+    "SyncReport",
+    "Text",
+    "UploadAccepted",
+    "UploadIssueOut",
+    "UploadList",
+    "UploadOut",
+    "ValidationOut",
+    "VendorAccountIn",
+    "VendorAccountsIn",
+    "VendorAccountsOut",
+    "WarningOut",
+]
