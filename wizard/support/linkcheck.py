@@ -5,101 +5,43 @@ Which account is a student's is decided by the one matching engine (`wizard.rost
 the same that builds the vendor import file, so the import, this check, its `--lookup` and the wizard's
 Instant Login check give one answer per student, in one vocabulary (`Outcome`). Only an account whose
 ExternalID already is the SIS id links today; for every other student the check says why not and what to do.
+The outcomes' words are in link_words.py, the vendor roster's reading in vendor_roster.py, the results'
+shapes in link_result.py; this module imports them for its callers too.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataUser
 from wizard.hub.models import RosterUser
-from wizard.roster.readers import read_table
-from wizard.roster.vendor.keys import resolve_roster_columns
 from wizard.roster.vendor.matching import match_roster
-from wizard.roster.vendor.normalise import text
 from wizard.roster.vendor.outcomes import Outcome
-from wizard.roster.vendor.profiles import VendorProfile, load_profile
 from wizard.roster.vendor.result import MatchResult
-from wizard.support.health import DISTRICT, VENDOR
+from wizard.support.link_result import AccountLink as AccountLink
+from wizard.support.link_result import LinkCheck as LinkCheck
+from wizard.support.link_result import SchoolLinks as SchoolLinks
+from wizard.support.link_result import StudentLink as StudentLink
+from wizard.support.link_words import LINKS_OUTCOME_ORDER as LINKS_OUTCOME_ORDER
+from wizard.support.link_words import NOT_LINKED_OUTCOMES as NOT_LINKED_OUTCOMES
+from wizard.support.link_words import PLAIN_WORDS as PLAIN_WORDS
+from wizard.support.link_words import SHORT_WORDS as SHORT_WORDS
+from wizard.support.link_words import WHO_ACTS as WHO_ACTS
+from wizard.support.link_words import what_to_do as what_to_do
 from wizard.support.reading import DistrictSnapshot
+from wizard.support.vendor_roster import DEFAULT_PROFILE as DEFAULT_PROFILE
+from wizard.support.vendor_roster import RosterSource as RosterSource
+from wizard.support.vendor_roster import VendorAccount as VendorAccount
+from wizard.support.vendor_roster import VendorRoster as VendorRoster
+from wizard.support.vendor_roster import VendorRosterError as VendorRosterError
+from wizard.support.vendor_roster import read_vendor_roster as read_vendor_roster
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
-DEFAULT_PROFILE = "symphony-math"
-
-# The students who will not be signed straight in, in the order a person reads about them.
-LINKS_OUTCOME_ORDER = (
-    Outcome.EXTERNAL_ID_LOST_ZEROS,
-    Outcome.LINKED_BY_NAME,
-    Outcome.LINKED_BY_NUMBER,
-    Outcome.LINKED_BY_DECISION,
-    Outcome.AMBIGUOUS_MATCH,
-    Outcome.EXTERNAL_ID_CONFLICT,
-    Outcome.NEW_ACCOUNT,
-    Outcome.NO_SIS_ID,
-    Outcome.SIS_ID_NOT_UNIQUE,
-)
-NOT_LINKED_OUTCOMES = LINKS_OUTCOME_ORDER
-PLAIN_WORDS: dict[Outcome, str] = {
-    # students
-    Outcome.LINKED_BY_EXTERNAL_ID: "will sign in straight into their existing account",
-    Outcome.EXTERNAL_ID_LOST_ZEROS: "the account's ExternalID lost the SIS id's leading zeros "
-    "(the file went through a spreadsheet)",
-    Outcome.LINKED_BY_NAME: "an account with the same name exists, but its ExternalID is empty or another id",
-    Outcome.LINKED_BY_NUMBER: "an account with the same student number exists, but its ExternalID is empty "
-    "or another id",
-    Outcome.LINKED_BY_DECISION: "the account chosen for them does not have their SIS id as ExternalID yet",
-    Outcome.AMBIGUOUS_MATCH: "more than one account could be theirs (grade, school and birth date do not tell "
-    "them apart) and none has their SIS id",
-    Outcome.EXTERNAL_ID_CONFLICT: "the accounts that could be theirs disagree: several claim their SIS id, or "
-    "the one that matches carries another id as ExternalID",
-    Outcome.NEW_ACCOUNT: "no account has their SIS id: Instant Login will create a new, empty account or fail",
-    Outcome.NO_SIS_ID: "has no SIS id in the hub, so nothing can link them",
-    Outcome.SIS_ID_NOT_UNIQUE: "another student has the same SIS id, so both would sign into one account",
-    Outcome.LEFT_OUT_FOR_ERRORS: "their row has errors, so the import leaves them out",
-    # accounts
-    Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT: "its ExternalID is not the SIS id of any student the district "
-    "shares with the app",
-    Outcome.UNMATCHED_EXISTING_ACCOUNT: "it has no ExternalID and no shared student matches it, so no hub "
-    "login can reach it",
-    Outcome.DUPLICATE_USERNAME: "its username repeats another account's, so only one of them can be used",
-    Outcome.MISSING_USERNAME: "it has no username",
-}
-SHORT_WORDS: dict[Outcome, str] = {
-    Outcome.LINKED_BY_EXTERNAL_ID: "linked",
-    Outcome.EXTERNAL_ID_LOST_ZEROS: "ExternalID lost its leading zeros",
-    Outcome.LINKED_BY_NAME: "same-name account without their SIS id",
-    Outcome.LINKED_BY_NUMBER: "same-number account without their SIS id",
-    Outcome.LINKED_BY_DECISION: "chosen account without their SIS id",
-    Outcome.AMBIGUOUS_MATCH: "several possible accounts",
-    Outcome.EXTERNAL_ID_CONFLICT: "ExternalID conflict",
-    Outcome.NEW_ACCOUNT: "no account",
-    Outcome.NO_SIS_ID: "no SIS id",
-    Outcome.SIS_ID_NOT_UNIQUE: "SIS id not unique",
-    Outcome.LEFT_OUT_FOR_ERRORS: "left out for errors",
-    Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT: "ExternalID matches no shared student",
-    Outcome.UNMATCHED_EXISTING_ACCOUNT: "no ExternalID",
-    Outcome.DUPLICATE_USERNAME: "duplicate username",
-    Outcome.MISSING_USERNAME: "no username",
-}
-WHO_ACTS: dict[Outcome, str] = {
-    outcome: (
-        ""
-        if outcome == Outcome.LINKED_BY_EXTERNAL_ID
-        else DISTRICT
-        if outcome in {Outcome.NO_SIS_ID, Outcome.SIS_ID_NOT_UNIQUE, Outcome.LEFT_OUT_FOR_ERRORS}
-        else VENDOR
-    )
-    for outcome in Outcome
-}
 CSV_COLUMNS = (
     "school",
     "record",
@@ -117,158 +59,6 @@ CSV_COLUMNS = (
     "vendor_external_id",
     "vendor_roster_row",
 )
-
-
-class VendorRosterError(UserFacingError):
-    """The vendor roster export cannot be used for the check."""
-
-
-class RosterSource(StrEnum):
-    """Which roster a check compared the students with."""
-
-    VENDOR_EXPORT = "vendor_export"  # the vendor's own roster export: the accounts they really have
-    WIZARD_IMPORT = (
-        "wizard_import_file"  # the import file this wizard wrote: what they will have once imported
-    )
-
-
-@dataclass(frozen=True)
-class VendorAccount:
-    row: int  # spreadsheet row (header = 1)
-    username: str
-    external_id: str
-    first_name: str
-    last_name: str
-    grade: str
-    school: str
-
-
-@dataclass(frozen=True)
-class VendorRoster:
-    path: Path
-    app_title: str
-    frame: pd.DataFrame = field(repr=False, compare=False)  # as read, index 0..n-1
-    profile: VendorProfile = field(repr=False, compare=False)
-    source: RosterSource = RosterSource.VENDOR_EXPORT
-
-    @functools.cached_property
-    def accounts(self) -> tuple[VendorAccount, ...]:
-        """The roster's rows as accounts, by position."""
-        columns = resolve_roster_columns(self.frame, self.profile)
-        parts = [
-            _texts(text(self.frame[columns[role]]) if role in columns else _blank(len(self.frame)))
-            for role in ("username", "external_id", "first_name", "last_name", "grade", "school")
-        ]
-        rows = range(2, len(self.frame) + 2)
-        return tuple(VendorAccount(row, *values) for row, *values in zip(rows, *parts, strict=True))
-
-    def describe(self) -> str:
-        """Which roster this is, in words for a person."""
-        if self.source == RosterSource.WIZARD_IMPORT:
-            return (
-                f"the import file this wizard wrote ({self.path.name}), not {self.app_title}'s own roster: it "
-                f"shows what {self.app_title} will have once they import it"
-            )
-        return f"{self.app_title}'s roster export {self.path.name}"
-
-
-@dataclass(frozen=True)
-class StudentLink:
-    student: DataUser
-    school: str
-    outcome: Outcome
-    account: VendorAccount | None  # the account that is theirs (linked or not yet), or None
-    candidates: tuple[str, ...] = ()  # usernames that could be theirs, when the engine cannot decide
-
-    @property
-    def linked(self) -> bool:
-        return self.outcome == Outcome.LINKED_BY_EXTERNAL_ID
-
-    def fix(self, app: str, shown: Callable[[str], str] = str) -> str:
-        """What to do about this student (what_to_do), every id and username passed through `shown`."""
-        return what_to_do(
-            self.outcome,
-            shown(self.student.sis_id or ""),
-            shown(self.account.username) if self.account else "",
-            app,
-            ", ".join(shown(name) for name in self.candidates),
-        )
-
-
-@dataclass(frozen=True)
-class AccountLink:
-    account: VendorAccount
-    outcome: Outcome
-    school: str  # the account's school in the vendor's roster ("" when it has none)
-
-
-@dataclass
-class SchoolLinks:
-    school: str
-    shared: int = 0
-    linked: int = 0
-    not_linked: Counter[Outcome] = field(default_factory=Counter)
-    unclaimed_accounts: int = 0
-    not_linked_students: list[StudentLink] = field(default_factory=list)  # by name
-    unclaimed: list[AccountLink] = field(default_factory=list)
-
-    @property
-    def not_linked_total(self) -> int:
-        return sum(self.not_linked.values())
-
-
-@dataclass(frozen=True)
-class LinkCheck:
-    app_title: str
-    roster_path: Path
-    students: tuple[StudentLink, ...]
-    accounts: tuple[AccountLink, ...]  # accounts no shared student takes
-    schools: tuple[SchoolLinks, ...]  # schools with shared students or unclaimed accounts, never a blank one
-    roster_source: RosterSource = RosterSource.VENDOR_EXPORT
-
-    @property
-    def linked(self) -> int:
-        return sum(school.linked for school in self.schools)
-
-    @property
-    def not_linked(self) -> int:
-        return len(self.students) - self.linked
-
-    @property
-    def accounts_without_school(self) -> tuple[AccountLink, ...]:
-        """Unclaimed accounts the vendor's roster gives no school: counted in the totals, in no school's row."""
-        return tuple(account for account in self.accounts if not account.school)
-
-    def worst_school(self) -> SchoolLinks | None:
-        ranked = sorted(self.schools, key=lambda s: (-s.not_linked_total, s.school))
-        return ranked[0] if ranked and ranked[0].not_linked_total else None
-
-
-def read_vendor_roster(
-    path: Path, profile: VendorProfile | None = None, source: RosterSource = RosterSource.VENDOR_EXPORT
-) -> VendorRoster:
-    """The vendor's roster export (CSV/TSV/XLSX; encoding and delimiter sniffed), or the wizard's own import
-    file (`source`), read for the check."""
-    profile = profile or load_profile(DEFAULT_PROFILE)
-    frame = read_table(path).frame.reset_index(drop=True)
-    columns = resolve_roster_columns(frame, profile)
-    for role, fallback in (("external_id", "ExternalID"), ("username", "Username")):
-        if role not in columns:
-            raise VendorRosterError(
-                f"{path.name} has no {(profile.roster.get(role) or (fallback,))[0]!r} column.",
-                f"Export the student roster from {profile.title} with its header row, its usernames and the "
-                "ExternalID column.",
-            )
-    return VendorRoster(path, profile.title, frame, profile, source)
-
-
-def _texts(series: pd.Series) -> list[str]:
-    """A text column as Python strings ("" for missing), in one conversion rather than cell by cell."""
-    return [str(v) for v in series.to_numpy(dtype=object, na_value="").tolist()]
-
-
-def _blank(length: int) -> pd.Series:
-    return pd.Series([""] * length, dtype="string")
 
 
 def check_login_links(
@@ -409,43 +199,6 @@ def _per_school(links: list[StudentLink], unclaimed: list[AccountLink]) -> tuple
         schools[account.school].unclaimed_accounts += 1
         schools[account.school].unclaimed.append(account)
     return tuple(sorted(schools.values(), key=lambda s: s.school.casefold()))
-
-
-def what_to_do(outcome: str, sis_id: str, username: str, app: str, candidates: str = "") -> str:
-    """The fix in one sentence, for the CSV, the troubleshooter and the wizard's Instant Login check."""
-    if outcome == Outcome.NO_SIS_ID:
-        return "Add the student's SIS id in the SIS; it reaches the hub at the next sync."
-    if outcome == Outcome.SIS_ID_NOT_UNIQUE:
-        return "Give each student their own SIS id in the SIS; it reaches the hub at the next sync."
-    if outcome == Outcome.EXTERNAL_ID_LOST_ZEROS:
-        return (
-            f"Set ExternalID of {app} account {username!r} to {sis_id} exactly (as text, with its leading "
-            "zeros), e.g. by importing the wizard's import file without opening it in a spreadsheet."
-        )
-    if outcome in {Outcome.LINKED_BY_NAME, Outcome.LINKED_BY_NUMBER, Outcome.LINKED_BY_DECISION}:
-        return (
-            f"If {app} account {username!r} is this student, set its ExternalID to {sis_id} (importing the "
-            "wizard's import file does it); do not import the student as new."
-        )
-    if outcome in {Outcome.AMBIGUOUS_MATCH, Outcome.EXTERNAL_ID_CONFLICT}:
-        which = f" ({candidates})" if candidates else ""
-        return (
-            f"Decide which {app} account{which} is this student's and set its ExternalID to {sis_id} (and clear "
-            "it on the others); do not import the student as new."
-        )
-    if outcome == Outcome.NEW_ACCOUNT:
-        return f"Import the student into {app} with ExternalID {sis_id} before they sign in."
-    if outcome == Outcome.EXTERNAL_ID_MATCHES_NO_STUDENT:
-        return (
-            "Check whether the student left or is not shared with the app; otherwise correct the ExternalID."
-        )
-    if outcome == Outcome.UNMATCHED_EXISTING_ACCOUNT:
-        return "Fill in the account's ExternalID with the student's SIS id."
-    if outcome == Outcome.DUPLICATE_USERNAME:
-        return f"Remove or rename the repeated account {username!r} in {app}."
-    if outcome == Outcome.MISSING_USERNAME:
-        return f"Give the account a username in {app}, or remove it."
-    return ""
 
 
 REDACTED_NAME = "(redacted)"
