@@ -27,7 +27,7 @@ from wizard.roster.conversion import (
     table_of,
     with_demographics,
 )
-from wizard.roster.oneroster import first_of_list
+from wizard.roster.oneroster_set import first_of_list
 
 SYSTEM_NAME = "District Onboarding Wizard"
 ONEROSTER_USER_ROLES = ("administrator", "aide", "proctor")  # the 1.1 user roles a staff member can have

@@ -25,7 +25,7 @@ from wizard.roster.conversion import (
     table_of,
     with_demographics,
 )
-from wizard.roster.oneroster import first_of_list
+from wizard.roster.oneroster_set import first_of_list
 
 
 def to_sds(tables: Tables) -> Conversion:
