@@ -26,34 +26,21 @@ import pandas as pd
 from wizard.errors import UsageError
 from wizard.roster import standards
 from wizard.roster.arrowtext import empty_text, isin, lookup
-from wizard.roster.issues import IssueLog
-from wizard.roster.mapping import FileMapping, MappingSpec
+from wizard.roster.mapping import FileMapping
 from wizard.roster.oneroster_people import report_other_roles, stage_people
 from wizard.roster.oneroster_set import PERSON_COLUMNS, StandardSet, column_of, first_of_list
 from wizard.roster.sds import assign_teachers
 from wizard.roster.sources import Source
 from wizard.roster.staging import Staged, build_staged
-from wizard.roster.tabular import InputSummary, read_source, summarise
-from wizard.tasks import CancelToken, ProgressCallback
+from wizard.roster.tabular import Staging, read_source, summarise
 
 
-def stage_standard(
-    format_id: str,
-    sources: list[Source],
-    *,
-    log: IssueLog,
-    inputs: list[InputSummary],
-    used: MappingSpec,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-) -> dict[str, list[Staged]]:
+def stage_standard(format_id: str, sources: list[Source], staging: Staging) -> dict[str, list[Staged]]:
     """Read a OneRoster 1.1 / 1.2 or SDS v2.1 set and convert it to hub tables (the format is `format_id`)."""
+    log, inputs, used = staging.log, staging.inputs, staging.used
     bundle = StandardSet(standards.standard(format_id), log)
     ignored: list[str] = []
-    for index, source in enumerate(sources):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        progress(index, len(sources), f"Reading {source.name}")
+    for _index, source in staging.each(sources):
         if source.stem in bundle.format.ignored:
             ignored.append(source.name)
             continue
@@ -101,7 +88,7 @@ def stage_standard(
         staged["sections"] = [_sections(bundle)]
     if bundle.has("enrollments"):
         staged["enrollments"] = [_enrollments(bundle, staged.get("sections", [None])[0])]
-    progress(len(sources), len(sources), "Files read")
+    staging.done(sources)
     return staged
 
 

@@ -40,7 +40,7 @@ from wizard.roster.mapping import MappingSpec, load_mapping
 from wizard.roster.normalise import DateOrder
 from wizard.roster.sources import Source, expand_inputs, resolve_format
 from wizard.roster.staging import Staged, concat_staged, derive_columns
-from wizard.roster.tabular import InputSummary, stage_tabular
+from wizard.roster.tabular import InputSummary, Staging, stage_tabular
 from wizard.roster.validate import validate
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
@@ -261,26 +261,21 @@ def _stage(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> dict[str, list[Staged]]:
+    staging = Staging(log, summaries, used, progress, cancel)
     if input_format in (standards.ONEROSTER_11, standards.ONEROSTER_12, standards.SDS_V21):
         from wizard.roster.oneroster import stage_standard
 
-        return stage_standard(
-            input_format, sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel
-        )
+        return stage_standard(input_format, sources, staging)
     if input_format == standards.SDS_V1:
         from wizard.roster.sds import stage_sds
 
-        return stage_sds(sources, log=log, inputs=summaries, used=used, progress=progress, cancel=cancel)
+        return stage_sds(sources, staging)
     return stage_tabular(
         sources,
         overrides=options.overrides,
         saved=saved,
         exact_only=input_format == "hub" and options.input_format == "hub",
-        log=log,
-        inputs=summaries,
-        used=used,
-        progress=progress,
-        cancel=cancel,
+        staging=staging,
     )
 
 

@@ -17,12 +17,11 @@ from wizard.resources import resource
 from wizard.roster import spec
 from wizard.roster.arrowtext import isin, lookup
 from wizard.roster.issues import IssueLog
-from wizard.roster.mapping import FileMapping, MappingSpec
+from wizard.roster.mapping import FileMapping
 from wizard.roster.readers import RawTable
 from wizard.roster.sources import Source
 from wizard.roster.staging import Staged
-from wizard.roster.tabular import InputSummary, read_source, stage_mapped, summarise
-from wizard.tasks import CancelToken, ProgressCallback
+from wizard.roster.tabular import Staging, read_source, stage_mapped, summarise
 
 TEACHER_COLUMNS = ["Teacher_id", *(f"Teacher_{number}_id" for number in range(2, 11))]
 
@@ -46,21 +45,11 @@ def sds_mapping(entry: dict[str, Any], headers: list[str]) -> FileMapping:
     return FileMapping(kind=entry["kind"], columns=columns, unmapped=unmapped)
 
 
-def stage_sds(
-    sources: list[Source],
-    *,
-    log: IssueLog,
-    inputs: list[InputSummary],
-    used: MappingSpec,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-) -> dict[str, list[Staged]]:
+def stage_sds(sources: list[Source], staging: Staging) -> dict[str, list[Staged]]:
+    log, inputs, used = staging.log, staging.inputs, staging.used
     known = sds_files()
     raws: dict[str, RawTable] = {}
-    for index, source in enumerate(sources):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        progress(index, len(sources), f"Reading {source.name}")
+    for _index, source in staging.each(sources):
         entry = known.get(source.stem)
         if entry is None:
             log.add(
@@ -100,7 +89,7 @@ def stage_sds(
             enrollments.derived.add("School_id")
             enrollments.source_columns["School_id"] = f"School SIS ID (from {sections.source_files[0]})"
         staged["enrollments"] = [enrollments]
-    progress(len(sources), len(sources), "Files read")
+    staging.done(sources)
     return staged
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,30 @@ class InputSummary:
             "rows": self.rows,
             **({"sheet": self.sheet} if self.sheet else {}),
         }
+
+
+@dataclass
+class Staging:
+    """What every reader (stage_tabular, stage_sds, stage_standard) reports to: the issue log, a summary per
+    input, the mapping it used, progress and cancel."""
+
+    log: IssueLog
+    inputs: list[InputSummary]
+    used: MappingSpec
+    progress: ProgressCallback
+    cancel: CancelToken | None
+
+    def each(self, sources: list[Source]) -> Iterator[tuple[int, Source]]:
+        """The sources one by one with their position, each announced ("Reading <name>"); stops when
+        cancelled."""
+        for index, source in enumerate(sources):
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            self.progress(index, len(sources), f"Reading {source.name}")
+            yield index, source
+
+    def done(self, sources: list[Source]) -> None:
+        self.progress(len(sources), len(sources), "Files read")
 
 
 def summarise(raw: RawTable, kind: str) -> InputSummary:
@@ -110,17 +135,11 @@ def stage_tabular(
     overrides: dict[str, Path],
     saved: MappingSpec | None,
     exact_only: bool,
-    log: IssueLog,
-    inputs: list[InputSummary],
-    used: MappingSpec,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
+    staging: Staging,
 ) -> dict[str, list[Staged]]:
+    log, inputs, used, progress = staging.log, staging.inputs, staging.used, staging.progress
     staged: dict[str, list[Staged]] = {}
-    for index, source in enumerate(sources):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        progress(index, len(sources), f"Reading {source.name}")
+    for index, source in staging.each(sources):
         raw = read_source(source, log)
         if raw is None:
             continue
@@ -170,5 +189,5 @@ def stage_tabular(
         inputs.append(summarise(raw, kind))
         progress(index, len(sources), f"Trimming the values of {source.name}")  # seconds on a big file
         staged.setdefault(kind, []).append(stage_mapped(raw, mapping, log))
-    progress(len(sources), len(sources), "Files read")
+    staging.done(sources)
     return staged
