@@ -5,7 +5,6 @@ made, and the files go to sftp.clever.com on the next page."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -193,7 +192,7 @@ class CleverIdentityPage(BasePage):
             self._say(self.tr("Choose your SSH private key file, or make a new key."), ok=False)
             return False
 
-        def keep(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        def keep(progress: ProgressCallback, cancel: CancelToken) -> None:
             if account.auth == SftpAuth.PASSWORD and password:
                 sftp_sync.save_password(
                     self.ctx.credentials, account, password
