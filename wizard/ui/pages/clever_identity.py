@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -73,7 +72,6 @@ class CleverIdentityPage(BasePage):
         scroll.setWidget(holder)
         self.content.addWidget(scroll, 1)
         self.sftp_box.make_key_button.clicked.connect(self.make_sftp_key)
-        self.sftp_box.choose_key_button.clicked.connect(self._choose_key)
         for edit in (
             self.sftp_box.username,
             self.sftp_box.host,
@@ -154,14 +152,6 @@ class CleverIdentityPage(BasePage):
             made,
             message=self.tr("Making a new SSH key…"),
         )
-
-    def _choose_key(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose your SSH private key (not the .pub file)")
-        )
-        if name:
-            self.sftp_box.key_path.setText(name)
-            self.sftp_box.use_key.setChecked(True)
 
     def _account_missing(self) -> list[str]:
         box = self.sftp_box

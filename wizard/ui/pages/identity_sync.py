@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QButtonGroup, QFileDialog, QGroupBox, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QVBoxLayout
 
 from wizard.flow import PageId
 from wizard.session import sftp_sync
@@ -43,7 +43,6 @@ class IdentitySyncPage(BasePage):
         self.sftp_box.fetch_button.clicked.connect(lambda: self.fetch_sftp_account(quiet=False))
         self.sftp_box.new_password_button.clicked.connect(self.new_sftp_password)
         self.sftp_box.make_key_button.clicked.connect(self.make_sftp_key)
-        self.sftp_box.choose_key_button.clicked.connect(self._choose_key)
 
     def _choices(self, title: str, options: dict[str, tuple[str, str]]) -> tuple[QButtonGroup, QGroupBox]:
         box = QGroupBox(title)
@@ -160,14 +159,6 @@ class IdentitySyncPage(BasePage):
             )
 
         self.run_task(make, made, message=self.tr("Making a new SSH key…"))
-
-    def _choose_key(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose your SSH private key (not the .pub file)")
-        )
-        if name:
-            self.sftp_box.key_path.setText(name)
-            self.sftp_box.use_key.setChecked(True)
 
     @staticmethod
     def _select(group: QButtonGroup, value: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -102,7 +103,17 @@ class SftpAccountBox(QGroupBox):
         self.status.setAccessibleName(self.tr("SFTP account status"))
         layout.addWidget(self.status)
         self.auth_group.buttonToggled.connect(self._auth_changed)
+        self.choose_key_button.clicked.connect(self.choose_key)
         self._auth_changed()
+
+    def choose_key(self) -> None:
+        """Ask for the SSH private key file; choosing one means logging in by key."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose your SSH private key (not the .pub file)")
+        )
+        if name:
+            self.key_path.setText(name)
+            self.use_key.setChecked(True)
 
     def _auth_changed(self, *_args: object) -> None:
         by_key = self.use_key.isChecked()
