@@ -14,15 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
-    QVBoxLayout,
 )
 
 from wizard.flow import PageId
@@ -36,6 +32,7 @@ from wizard.session.questions import FileKind, Option, Question
 from wizard.session.text import plural
 from wizard.state import data_dir
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.input_files import InputFiles
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.roster_results import ISSUES_TAB, RosterResults
 
@@ -45,31 +42,6 @@ if TYPE_CHECKING:
 # What the admin may do when finishing offline with nothing (or not everything) exported.
 EXPORT_NOW, CLOSE_ANYWAY, GO_BACK = "export", "close", "back"
 CLOSE_QUESTION = "close-without-export"
-
-
-class DropList(QListWidget):
-    """The chosen inputs; files, folders and zips can be dropped on it."""
-
-    def __init__(self, on_drop: Callable[[list[Path]], None]) -> None:
-        super().__init__()
-        self._on_drop = on_drop
-        self.setAcceptDrops(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if paths:
-            self._on_drop(paths)
-            event.acceptProposedAction()
 
 
 class PrepareRosterPage(BasePage):
@@ -105,37 +77,11 @@ class PrepareRosterPage(BasePage):
         self._connect()
 
     def _build_inputs(self) -> None:
-        inputs_row = QHBoxLayout()
-        self.inputs = DropList(self.add_inputs)
-        self.inputs.setAccessibleName(self.tr("Input files, folders and zips"))
-        self.inputs.setToolTip(self.tr("Drop SIS export files, folders or zips here"))
-        self.inputs.setMaximumHeight(84)
-        buttons = QVBoxLayout()
-        self.add_files_button = QPushButton(self.tr("Add &files…"))
-        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
-        self.remove_button = QPushButton(self.tr("Re&move"))
-        self.check_button = QPushButton(self.tr("&Check files"))
-        self.demo_button = QPushButton(self.tr("Use &demo files"))
-        self.demo_button.setToolTip(
-            self.tr("No exports at hand? Try the wizard with a demo district's files.")
-        )
-        for button in (
-            self.add_files_button,
-            self.add_folder_button,
-            self.remove_button,
-            self.check_button,
-            self.demo_button,
-        ):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
-            buttons.addWidget(button)
-        inputs_column = QVBoxLayout()
-        drop_label = QLabel(self.tr("&Your SIS exports (drop files, folders or zips here):"))
-        drop_label.setBuddy(self.inputs)
-        inputs_column.addWidget(drop_label)
-        inputs_column.addWidget(self.inputs)
-        inputs_row.addLayout(inputs_column, 1)
-        inputs_row.addLayout(buttons)
-        self.content.addLayout(inputs_row)
+        box = InputFiles(self.add_inputs)
+        self.inputs, self.check_button, self.demo_button = box.inputs, box.check_button, box.demo_button
+        self.add_files_button, self.add_folder_button = box.add_files_button, box.add_folder_button
+        self.remove_button = box.remove_button
+        self.content.addWidget(box)
 
     def _build_actions(self) -> None:
         actions = QHBoxLayout()
