@@ -49,4 +49,4 @@ def test_the_documented_bodies_are_the_shared_wire_models(hub: RunningHub) -> No
     upload_status = _resolve(
         {"components": {"schemas": schemas}}, schemas["UploadOut"]["properties"]["status"]
     )
-    assert upload_status["enum"] == ["processing", "succeeded", "failed", "on_hold", "superseded"]
+    assert upload_status["enum"] == ["queued", "processing", "succeeded", "failed", "on_hold", "superseded"]

@@ -230,10 +230,13 @@ class Database:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, attach: Path | None = None) -> Iterator[sqlite3.Connection]:
+        """The one way to write. `attach`: a scratch database (an upload being applied) reachable as `scratch`."""
         with self._write_lock:
             conn = self._connect()
             try:
+                if attach is not None:
+                    conn.execute("ATTACH DATABASE ? AS scratch", (str(attach),))
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
                 conn.execute("COMMIT")

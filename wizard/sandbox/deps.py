@@ -87,7 +87,9 @@ class HubContext:
     issued_credentials: dict[str, AppCredentials] = field(default_factory=dict)
     rate_windows: dict[str, RateWindow] = field(default_factory=dict)
     rate_lock: threading.Lock = field(default_factory=threading.Lock)
-    upload_lock: threading.Lock = field(default_factory=threading.Lock)  # one upload processed at a time
+    upload_lock: threading.Lock = field(default_factory=threading.Lock)  # guards district_upload_locks
+    # one upload processed at a time per district (the others wait, "queued")
+    district_upload_locks: dict[str, threading.Lock] = field(default_factory=dict)
     sftp: FileSync | None = None  # the hub's SFTP server, when it serves one
     # the simulated vendor apps' own rosters: (app id, district id) -> ExternalID -> (username, name)
     vendor_accounts: dict[tuple[str, str], dict[str, tuple[str, str]]] = field(default_factory=dict)

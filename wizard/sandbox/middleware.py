@@ -13,7 +13,7 @@ from typing import IO, Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wizard.sandbox.db import Database
-from wizard.sandbox.settings import HubSettings
+from wizard.sandbox.settings import MAX_FILE_BYTES, HubSettings
 
 NEVER_FAULTED = frozenset({"/healthz"})
 SPOOL_IN_MEMORY = 1024 * 1024
@@ -47,7 +47,7 @@ async def _send_json(
 
 
 MAX_BODY_BYTES = 1024 * 1024  # a JSON or form body; roster files (multipart) have their own limit
-MAX_MULTIPART_BYTES = 8 * 200 * 1024 * 1024  # eight hub files of at most 200 MB each
+MAX_MULTIPART_BYTES = 8 * MAX_FILE_BYTES  # eight hub files of at most the default file size each
 
 
 class _TooLarge(Exception):

@@ -21,7 +21,6 @@ CHANGE_KINDS: tuple[str, ...] = ("schools", "teachers", "students", "sections", 
 STORED_KINDS: tuple[str, ...] = (*CHANGE_KINDS, "terms", "courses")
 USER_KINDS: dict[str, str] = {"students": "student", "teachers": "teacher", "staff": "staff"}
 MAX_SECTION_TEACHERS = 10
-TIMESTAMP_FIELDS = frozenset({"created", "last_modified"})
 
 
 def hub_id(district_id: str, kind: str, sis_id: str) -> str:
@@ -318,15 +317,6 @@ def _term_id(data: RosterData, district_id: str, row: Row) -> str | None:
     return record_id
 
 
-def _without_timestamps(record: Record) -> Record:
-    cleaned: Record = {}
-    for key, value in record.items():
-        if key in TIMESTAMP_FIELDS:
-            continue
-        cleaned[key] = _without_timestamps(value) if isinstance(value, dict) else value
-    return cleaned
-
-
 @dataclass(frozen=True)
 class KindChanges:
     added: int
@@ -335,42 +325,3 @@ class KindChanges:
 
     def as_dict(self) -> dict[str, int]:
         return {"added": self.added, "updated": self.updated, "removed": self.removed}
-
-
-def compare(previous: RosterData, current: RosterData) -> dict[str, KindChanges]:
-    """Added/updated/removed per kind; `current` keeps the creation time of records that already existed."""
-    changes: dict[str, KindChanges] = {}
-    for kind in CHANGE_KINDS:
-        old, new = previous.records.get(kind, {}), current.records.get(kind, {})
-        updated = 0
-        for record_id, record in new.items():
-            before = old.get(record_id)
-            if before is None:
-                continue
-            _keep_timestamps(before, record)
-            if _without_timestamps(before) != _without_timestamps(record):
-                updated += 1
-        changes[kind] = KindChanges(
-            added=len(new.keys() - old.keys()), updated=updated, removed=len(old.keys() - new.keys())
-        )
-    return changes
-
-
-def _keep_timestamps(before: Record, after: Record) -> None:
-    """An unchanged record keeps both its times; a changed one keeps its creation time."""
-    same = _without_timestamps(before) == _without_timestamps(after)
-    for key in TIMESTAMP_FIELDS if same else ("created",):
-        if key in before:
-            after[key] = before[key]
-    for key, value in after.items():
-        if isinstance(value, dict) and isinstance(before.get(key), dict):
-            _keep_timestamps(before[key], value)
-
-
-def changed_share(previous: RosterData, changes: Mapping[str, KindChanges]) -> float:
-    """The share of the previous data set that an upload would add, change or remove."""
-    before = sum(previous.count(kind) for kind in CHANGE_KINDS)
-    if before == 0:
-        return 0.0
-    touched = sum(c.added + c.updated + c.removed for c in changes.values())
-    return touched / before

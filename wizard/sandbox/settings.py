@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from wizard.errors import UsageError
 
 FAULTS_ENV = "WIZARD_HUB_FAULTS"
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # the default largest roster file in one upload
 
 
 @dataclass
@@ -84,9 +85,9 @@ class HubSettings:
     hold_threshold: float = 0.25  # share of records changed by an upload above which it is put on hold
     rate_limit: int = 1200  # Data API requests per token per window
     rate_window: float = 60.0
-    # Rows per file one upload may hold: processing takes about 5 KB per row at its peak (measured: 1.35 GB
-    # for 252,711 students), so 300,000 rows keep the hub near 1.6 GB; larger files are refused with 413.
-    max_upload_rows: int = 300_000
+    # Bytes per file one upload may hold (413 past it). Processing streams the files in batches, so memory
+    # does not grow with the district; this bounds the disk an upload takes (about six times its size).
+    max_upload_bytes: int = MAX_FILE_BYTES
     signup_limit: int = 10  # districts one client may register per signup window
     signup_window: float = 600.0
     code_lifetime: float = 60.0  # Instant Login authorization codes

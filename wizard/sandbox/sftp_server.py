@@ -149,9 +149,10 @@ class SftpService:
         future.add_done_callback(lambda _: self._processing.discard(district_id))
 
     def _process(self, district_id: str, staging: Path, names: list[str]) -> None:
-        try:
-            contents = {name: (staging / name).read_bytes() for name in names}
-            upload_id = create_upload(self.context, district_id, contents, source="sftp")
+        try:  # stored chunk by chunk: a large file is never whole in memory
+            upload_id = create_upload(
+                self.context, district_id, {name: staging / name for name in names}, source="sftp"
+            )
         finally:
             for name in names:
                 (staging / name).unlink(missing_ok=True)
@@ -183,15 +184,15 @@ class SftpService:
         self._loop = self._thread = None
 
 
-def create_upload(context: HubContext, district_id: str, contents: dict[str, bytes], *, source: str) -> str:
-    """Record an upload (status processing) with its files; the caller then runs `uploads.process_upload`."""
+def create_upload(context: HubContext, district_id: str, files: dict[str, Path], *, source: str) -> str:
+    """Record an upload (status queued) with its files; the caller then runs `uploads.process_upload`."""
     upload_id = new_id()
     with context.db.transaction() as conn:
         conn.execute(
             "INSERT INTO uploads (id, district_id, status, created, source) VALUES (?, ?, ?, ?, ?)",
-            (upload_id, district_id, uploads.PROCESSING, iso(context.now()), source),
+            (upload_id, district_id, uploads.QUEUED, iso(context.now()), source),
         )
-        uploads.store_files(conn, upload_id, contents)
+        uploads.store_spooled(conn, upload_id, files)
     return upload_id
 
 

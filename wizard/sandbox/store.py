@@ -6,6 +6,7 @@ Functions take an open connection so a route can do several steps in one transac
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import sqlite3
 import threading
@@ -70,6 +71,11 @@ def load_roster(conn: sqlite3.Connection, district_id: str) -> RosterData:
     return data
 
 
+def record_text(record: Record) -> str:
+    """A record as stored: keys sorted, text unescaped, as the uploads' SQL writes them (so the two compare)."""
+    return json.dumps(record, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
 def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) -> None:
     """Replace the district's whole data set (an upload overwrites the previous one)."""
     conn.execute("DELETE FROM records WHERE district_id = ?", (district_id,))
@@ -77,7 +83,7 @@ def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) ->
     conn.executemany(
         "INSERT INTO records (district_id, kind, id, sis_id, data) VALUES (?, ?, ?, ?, ?)",
         (
-            (district_id, kind, record_id, sis_id_of(record), dumps(record))
+            (district_id, kind, record_id, sis_id_of(record), record_text(record))
             for kind in STORED_KINDS
             for record_id, record in data.records.get(kind, {}).items()
         ),

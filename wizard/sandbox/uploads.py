@@ -12,25 +12,25 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from wizard.errors import UserFacingError
 from wizard.roster import spec
-from wizard.roster.issues import Issue
-from wizard.roster.pipeline import PrepareOptions, prepare
+from wizard.sandbox import ingest
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.deps import HubContext
-from wizard.sandbox.records import CHANGE_KINDS, build_roster, changed_share, compare
-from wizard.sandbox.store import iso, load_roster, save_roster
+from wizard.sandbox.records import CHANGE_KINDS
+from wizard.sandbox.settings import MAX_FILE_BYTES
+from wizard.sandbox.store import iso
 from wizard.wire.onboarding import UploadOut
 from wizard.wire.vocab import SyncState, UploadStatus
 
 log = logging.getLogger(__name__)
 
-PROCESSING, SUCCEEDED, FAILED, ON_HOLD = (
+QUEUED, PROCESSING, SUCCEEDED, FAILED, ON_HOLD = (
+    UploadStatus.QUEUED,
     UploadStatus.PROCESSING,
     UploadStatus.SUCCEEDED,
     UploadStatus.FAILED,
@@ -49,69 +49,15 @@ class NotApprovable(Exception):
 
 
 ACCEPTED_NAMES = frozenset(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+KIND_OF_NAME = {spec.hub_file_name(kind): kind for kind in spec.HUB_KINDS}
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # per file (SFTP): processing streams, so this bounds disk, not memory
+DISK_NEEDED_PER_BYTE = 6  # stored copy, work copy, staged rows, records and their indexes, write-ahead log
 CHUNK = 1024 * 1024
-MAX_LISTED_ISSUES = 1000  # per severity; the counts say how many there are in all
 
 
-@dataclass
-class UploadCheck:
-    """What the roster engine made of the uploaded files: rows per kind (errors left out) and its issues."""
-
-    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return [issue for issue in self.issues if issue["severity"] == "error"]
-
-    @property
-    def warnings(self) -> list[dict[str, Any]]:
-        return [issue for issue in self.issues if issue["severity"] == "warning"]
-
-
-def _issue(
-    severity: str, code: str, file: str, message: str, row: int | None = None, column: str = ""
-) -> dict[str, Any]:
-    return {
-        "severity": severity,
-        "code": code,
-        "file": file,
-        "row": row,
-        "column": column,
-        "value": "",
-        "message": message,
-    }
-
-
-def validate_upload(folder: Path) -> UploadCheck:
-    """Re-validate the uploaded hub CSV set with the same roster engine the wizard uses offline.
-
-    Hub files are MM/DD/YYYY by definition, so dates are read month first without ambiguity warnings.
-    """
-    try:
-        result = prepare([folder], PrepareOptions(input_format="hub", date_order="mdy"))
-    except UserFacingError as error:
-        return UploadCheck(issues=[_issue("error", "unreadable_upload", "", str(error))])
-    check = UploadCheck(issues=[_issue_dict(issue) for issue in result.issues])
-    for kind, frame in result.clean_tables().items():
-        check.tables[kind] = [
-            {str(column): "" if value is None else str(value) for column, value in row.items()}
-            for row in frame.fillna("").to_dict("records")
-        ]
-    return check
-
-
-def _issue_dict(issue: Issue) -> dict[str, Any]:
-    return {
-        "severity": issue.severity,
-        "code": issue.code,
-        "file": issue.file,
-        "row": int(issue.row) if issue.row is not None else None,
-        "column": issue.column,
-        "value": issue.value,
-        "message": issue.message,
-    }
+def _issue(severity: str, code: str, file: str, message: str) -> dict[str, Any]:
+    return {"severity": severity, "code": code, "file": file, "row": None, "column": "", "value": "",
+            "message": message}  # fmt: skip
 
 
 def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, bytes]) -> None:
@@ -150,61 +96,66 @@ def work_folder(context: HubContext) -> Path:
     return folder
 
 
-def _check_files(context: HubContext, upload_id: str) -> UploadCheck:
-    with context.db.read() as conn:
-        rows = conn.execute(
-            "SELECT rowid, name FROM upload_files WHERE upload_id = ?", (upload_id,)
-        ).fetchall()
-        with tempfile.TemporaryDirectory(prefix=f"upload-{upload_id}-", dir=work_folder(context)) as folder:
-            for row in rows:
-                with (
-                    conn.blobopen("upload_files", "content", row["rowid"], readonly=True) as blob,
-                    (Path(folder) / row["name"]).open("wb") as copy,
-                ):
-                    while chunk := blob.read(CHUNK):
-                        copy.write(chunk)
-            too_many = _over_row_limit(Path(folder), context.settings.max_upload_rows)
-            if too_many:
-                return UploadCheck(issues=[_issue("error", "too_many_rows", too_many[0], too_many[1])])
-            return validate_upload(Path(folder))
-
-
-def count_rows(path: Path) -> int:
-    """Lines after the header, counted in chunks (a quoted line break may count twice: an upper bound)."""
-    lines, last = 0, b"\n"
-    with path.open("rb") as source:
-        while chunk := source.read(CHUNK):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return max(lines + (last != b"\n") - 1, 0)
-
-
-def too_many_rows_message(name: str, rows: int, limit: int) -> str:
+def disk_problem(folder: Path, incoming: int) -> str | None:
+    """Why the hub's disk cannot take an upload of `incoming` bytes (None: it can)."""
+    free = shutil.disk_usage(folder).free
+    needed = incoming * DISK_NEEDED_PER_BYTE
+    if free >= needed:
+        return None
     return (
-        f"{name} has {rows:,} rows; this hub processes at most {limit:,} rows per file in one upload, "
-        "to stay within its memory. Split the district's roster by school into several uploads, or use a "
-        "hub sized for a district this large."
+        f"The hub's disk has {free / 1e6:,.0f} MB free, and processing this upload needs about "
+        f"{needed / 1e6:,.0f} MB. Free space on the hub's disk, then upload again."
     )
 
 
-def _over_row_limit(folder: Path, limit: int) -> tuple[str, str] | None:
-    for path in sorted(folder.iterdir()):
-        rows = count_rows(path)
-        if rows > limit:
-            return path.name, too_many_rows_message(path.name, rows, limit)
-    return None
+@contextmanager
+def _work_copy(context: HubContext, upload_id: str) -> Iterator[tuple[dict[str, Path], Path]]:
+    """The upload's stored files copied out chunk by chunk (kind -> path), and a scratch database path beside
+    them, in a folder of the hub's work folder that is removed afterwards (or earlier, by `_clear`)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"upload-{upload_id}-", dir=work_folder(context)))
+    try:
+        files: dict[str, Path] = {}
+        with context.db.read() as conn:
+            for row in conn.execute("SELECT rowid, name FROM upload_files WHERE upload_id = ?", (upload_id,)):
+                path = folder / row["name"]
+                with (
+                    conn.blobopen("upload_files", "content", row["rowid"], readonly=True) as blob,
+                    path.open("wb") as copy,
+                ):
+                    while chunk := blob.read(CHUNK):
+                        copy.write(chunk)
+                files[KIND_OF_NAME[row["name"]]] = path
+        yield files, folder / "scratch.sqlite3"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _clear(scratch_path: Path) -> None:
+    """Remove the work copy before the outcome is committed, so nothing is left once it shows (the attached
+    scratch file stays readable through its open handle; where a system refuses, it goes right after)."""
+    shutil.rmtree(scratch_path.parent, ignore_errors=True)
+
+
+def _set_status(context: HubContext, upload_id: str, status: UploadStatus) -> None:
+    with context.db.transaction() as conn:
+        conn.execute("UPDATE uploads SET status = ? WHERE id = ?", (status, upload_id))
+
+
+def district_lock(context: HubContext, district_id: str) -> threading.Lock:
+    with context.upload_lock:
+        return context.district_upload_locks.setdefault(district_id, threading.Lock())
 
 
 def process_upload(context: HubContext, district_id: str, upload_id: str) -> None:
-    """Runs after the 202 answer: validate, compare, then fail, hold or apply, recording the outcome.
+    """Runs after the 202 answer: check, compare, then fail, hold or apply, recording the outcome.
 
-    One upload is processed at a time (the others wait their turn, still "processing"), so two large
-    uploads never hold memory together.
+    One upload per district is processed at a time; the others stay "queued" until their turn. Processing
+    takes bounded memory (see wizard.sandbox.ingest), so districts do not wait for each other.
     """
-    with context.upload_lock:
+    with district_lock(context, district_id):
         try:
-            check = _check_files(context, upload_id)
-            _apply(context, district_id, upload_id, check, approved=False)
+            _set_status(context, upload_id, PROCESSING)
+            _process(context, district_id, upload_id, approved=False)
         except Exception:  # the upload must never stay "processing" forever
             log.exception("processing upload %s failed", upload_id)
             with context.db.transaction() as conn:
@@ -212,6 +163,59 @@ def process_upload(context: HubContext, district_id: str, upload_id: str) -> Non
                     "errors": [_issue("error", "internal", "", "The hub could not process this upload.")]
                 }
                 _finish(conn, context, district_id, upload_id, FAILED, result, None)
+
+
+def _process(context: HubContext, district_id: str, upload_id: str, *, approved: bool) -> None:
+    tally = ingest.IssueTally()
+    with _work_copy(context, upload_id) as (files, scratch_path):
+        scratch = ingest.open_scratch(scratch_path)
+        try:
+            staging = ingest.stage_files(scratch, files, district_id, tally)
+            ingest.cross_checks(scratch, staging, tally)
+            counts = ingest.clean_counts(scratch)
+            if not tally.has_errors:
+                ingest.assemble(scratch, district_id)
+        finally:
+            scratch.close()
+        for path in files.values():  # staged: the copies are not needed any more
+            path.unlink(missing_ok=True)
+        result: dict[str, Any] = {
+            "counts": counts,
+            "errors": tally.listed.get("error", []),
+            "warnings": tally.listed.get("warning", []),
+            "error_count": tally.counts.get("error", 0),
+            "warning_count": tally.counts.get("warning", 0),
+            "changes": {},
+            "changed_share": 0.0,
+        }
+        now = iso(context.now())
+        with context.db.transaction(attach=None if tally.has_errors else scratch_path) as conn:
+            if approved:
+                status = conn.execute("SELECT status FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+                if status["status"] != ON_HOLD:
+                    raise NotApprovable(status["status"])
+            if tally.has_errors:
+                _finish(conn, context, district_id, upload_id, FAILED, result, None)
+                _clear(scratch_path)
+                return
+            conn.execute("PRAGMA scratch.journal_mode=OFF")
+            changes, share = ingest.compare(conn, district_id)
+            result["changes"] = {kind: changes[kind].as_dict() for kind in CHANGE_KINDS}
+            result["changed_share"] = round(share, 4)
+            if share > context.settings.hold_threshold and not approved:
+                reason = (
+                    f"This upload would change {share:.0%} of your district's records (more than "
+                    f"{context.settings.hold_threshold:.0%}). Check the added, updated and removed counts, then "
+                    "approve it."
+                )
+                _finish(conn, context, district_id, upload_id, ON_HOLD, result, reason)
+                _supersede_older_holds(conn, district_id, upload_id)
+                _clear(scratch_path)
+                return
+            ingest.apply_records(conn, district_id, now)
+            _finish(conn, context, district_id, upload_id, SUCCEEDED, result, None)
+            _supersede_older_holds(conn, district_id, upload_id)
+            _clear(scratch_path)
 
 
 INTERRUPTED_REASON = (
@@ -232,8 +236,8 @@ def recover_interrupted(context: HubContext) -> list[tuple[str, str]]:
     resumable: list[tuple[str, str]] = []
     with context.db.transaction() as conn:
         stuck = conn.execute(
-            "SELECT id, district_id, file_names FROM uploads WHERE status = ? ORDER BY created, rowid",
-            (PROCESSING,),
+            "SELECT id, district_id, file_names FROM uploads WHERE status IN (?, ?) ORDER BY created, rowid",
+            (QUEUED, PROCESSING),
         ).fetchall()
         for row in stuck:
             stored = {
@@ -267,8 +271,8 @@ def resume_interrupted(context: HubContext) -> threading.Thread | None:
 def approve_upload(context: HubContext, district_id: str, upload_id: str) -> None:
     """Apply a held upload. Raises NotApprovable unless it is still on hold (checked in the applying
     transaction, so a newer upload applied meanwhile cannot be rolled back)."""
-    check = _check_files(context, upload_id)
-    _apply(context, district_id, upload_id, check, approved=True)
+    with district_lock(context, district_id):
+        _process(context, district_id, upload_id, approved=True)
 
 
 def _supersede_older_holds(conn: sqlite3.Connection, district_id: str, upload_id: str) -> None:
@@ -277,46 +281,6 @@ def _supersede_older_holds(conn: sqlite3.Connection, district_id: str, upload_id
         "AND (created, rowid) < (SELECT created, rowid FROM uploads WHERE id = ?)",
         (SUPERSEDED, SUPERSEDED_REASON, district_id, ON_HOLD, upload_id, upload_id),
     )
-
-
-def _apply(
-    context: HubContext, district_id: str, upload_id: str, check: UploadCheck, *, approved: bool
-) -> None:
-    now = context.now()
-    with context.db.transaction() as conn:
-        if approved:
-            status = conn.execute("SELECT status FROM uploads WHERE id = ?", (upload_id,)).fetchone()[
-                "status"
-            ]
-            if status != ON_HOLD:
-                raise NotApprovable(status)
-        previous = load_roster(conn, district_id)
-        current = build_roster(district_id, check.tables if not check.errors else {}, iso(now))
-        changes = compare(previous, current)
-        share = changed_share(previous, changes)
-        result: dict[str, Any] = {
-            "counts": {kind: len(check.tables.get(kind, [])) for kind in spec.HUB_KINDS},
-            "errors": check.errors[:MAX_LISTED_ISSUES],
-            "warnings": check.warnings[:MAX_LISTED_ISSUES],
-            "error_count": len(check.errors),
-            "warning_count": len(check.warnings),
-            "changes": {kind: changes[kind].as_dict() for kind in CHANGE_KINDS} if not check.errors else {},
-            "changed_share": round(share, 4),
-        }
-        if check.errors:
-            _finish(conn, context, district_id, upload_id, FAILED, result, None)
-            return
-        if share > context.settings.hold_threshold and not approved:
-            reason = (
-                f"This upload would change {share:.0%} of your district's records (more than "
-                f"{context.settings.hold_threshold:.0%}). Check the added, updated and removed counts, then approve it."
-            )
-            _finish(conn, context, district_id, upload_id, ON_HOLD, result, reason)
-            _supersede_older_holds(conn, district_id, upload_id)
-            return
-        save_roster(conn, district_id, current)
-        _finish(conn, context, district_id, upload_id, SUCCEEDED, result, None)
-        _supersede_older_holds(conn, district_id, upload_id)
 
 
 def _finish(
@@ -366,7 +330,7 @@ def upload_view(row: sqlite3.Row) -> UploadOut:
 def insert_upload(conn: sqlite3.Connection, upload_id: str, district_id: str, created: str) -> None:
     conn.execute(
         "INSERT INTO uploads (id, district_id, status, created) VALUES (?, ?, ?, ?)",
-        (upload_id, district_id, PROCESSING, created),
+        (upload_id, district_id, QUEUED, created),
     )
 
 

@@ -173,7 +173,9 @@ def upload_view(upload: Upload | None, status: str = "") -> UploadView | None:
         return None
     changes = change_summary(upload)
     approvable = False
-    if status == "processing":
+    if status == "queued":
+        text = "The hub will process your upload as soon as it has finished the one before…"
+    elif status == "processing":
         text = "The hub is processing your upload…"
     elif status == ACCEPTED:
         text = "✓ The hub accepted your roster ({received}): {changes}.".format(

@@ -30,6 +30,7 @@ class SsoProvider(StrEnum):
 class UploadStatus(StrEnum):
     """Where one roster upload stands on the hub."""
 
+    QUEUED = "queued"  # waits for the district's earlier upload to be processed
     PROCESSING = "processing"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -39,7 +40,7 @@ class UploadStatus(StrEnum):
     @property
     def done(self) -> bool:
         """The hub has finished with it (nothing will change without the admin)."""
-        return self is not UploadStatus.PROCESSING
+        return self not in (UploadStatus.QUEUED, UploadStatus.PROCESSING)
 
 
 class UploadSource(StrEnum):
