@@ -28,7 +28,7 @@ from wizard.sandbox.server import RunningHub
 def test_health_and_openapi(hub: RunningHub) -> None:
     client = OnboardingClient(hub.base_url)
     assert client.health()
-    schema = requests.get(f"{hub.base_url}/openapi.json", timeout=5).json()
+    schema = requests.get(f"{hub.base_url}/openapi.json", timeout=60).json()
     assert "/api/v1/signups" in schema["paths"]
 
 

@@ -37,7 +37,7 @@ class World:
         self, hub: RunningHub, ids: dict[str, list[str]], headers: list[dict[str, str]], auth: tuple[str, str]
     ) -> None:
         self.hub, self.ids, self.headers, self.auth = hub, ids, headers, auth
-        self.schema: dict[str, Any] = requests.get(f"{hub.base_url}/openapi.json", timeout=5).json()
+        self.schema: dict[str, Any] = requests.get(f"{hub.base_url}/openapi.json", timeout=60).json()
 
 
 @pytest.fixture(scope="module")
