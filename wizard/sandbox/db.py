@@ -159,6 +159,24 @@ MIGRATIONS: tuple[str, ...] = (
         FROM district_app_tokens;
     DROP TABLE district_app_tokens
     """,
+    # 8: Data API pages in id order across kinds (users are students, teachers and staff): keyset paging
+    # reads a page from this index instead of sorting the district.
+    """
+    CREATE INDEX IF NOT EXISTS records_by_id ON records (district_id, id)
+    """,
+    # 9: how many records of each kind a district has, and how many of each data warning its whole data set
+    # raises, kept with the data set, so the sharing and validation pages of a connection that shares the
+    # whole district never count (or load) the district. (Warnings of older sets are counted on demand.)
+    """
+    CREATE TABLE IF NOT EXISTS record_counts (
+        district_id TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (district_id, kind)
+    );
+    INSERT OR REPLACE INTO record_counts (district_id, kind, count)
+        SELECT district_id, kind, count(*) FROM records GROUP BY district_id, kind;
+    CREATE TABLE IF NOT EXISTS district_warnings (
+        district_id TEXT NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (district_id, code)
+    )
+    """,
 )
 
 

@@ -714,10 +714,30 @@ def assemble(conn: sqlite3.Connection, district_id: str) -> None:
         "SELECT 'teachers', s.hid, s.lo_sis, s.lo_email, s.lo_first, s.lo_last, trim(s.lo_first || ' ' || s.lo_last) "
         "FROM st_teachers s JOIN teacher_map m ON m.hid = s.hid AND m.sis = s.Teacher_id WHERE s.err = 0"
     )
+    _warning_counts(conn)
     conn.execute(
         "CREATE TABLE memberships AS SELECT DISTINCT user_id, section_id FROM (SELECT student AS user_id, "
         "section AS section_id FROM enrolled UNION ALL SELECT teacher, section FROM teaching) ORDER BY user_id, section_id"
     )
+
+
+def _warning_counts(conn: sqlite3.Connection) -> None:
+    """warnings(code, count): the validation page's data warnings over the whole new data set, as
+    wizard.sandbox.sharing.data_warnings counts them for a connection that shares everything."""
+    queries = {
+        "sections_without_teacher": "SELECT count(*) FROM section_map WHERE hid NOT IN (SELECT key FROM section_teachers)",
+        "sections_without_students": "SELECT count(*) FROM section_map WHERE hid NOT IN (SELECT key FROM section_students)",
+        "students_without_section": "SELECT count(*) FROM student_map WHERE hid NOT IN (SELECT student FROM enrolled)",
+        "teachers_without_email": "SELECT count(*) FROM st_teachers s JOIN teacher_map m ON m.hid = s.hid "
+        "AND m.sis = s.Teacher_id WHERE s.err = 0 AND s.Teacher_email = ''",
+        "students_without_grade": "SELECT count(*) FROM st_students s JOIN student_map m ON m.hid = s.hid "
+        "AND m.sis = s.Student_id WHERE s.err = 0 AND s.Grade = ''",
+        "duplicate_emails": "SELECT count(*) FROM people WHERE email != '' AND email IN "
+        "(SELECT email FROM people WHERE email != '' GROUP BY email HAVING count(*) > 1)",
+    }  # fmt: skip
+    conn.execute("CREATE TABLE warnings (code TEXT PRIMARY KEY, count INTEGER NOT NULL)")
+    for code, query in queries.items():
+        conn.execute(f"INSERT INTO warnings VALUES (?, ({query}))", (code,))
 
 
 # --- comparing with the current data set and applying it -----------------------------------------------------
@@ -785,6 +805,17 @@ def apply_records(conn: sqlite3.Connection, district_id: str, now: str) -> None:
     conn.execute(
         f"INSERT INTO main.records (district_id, kind, id, sis_id, data) SELECT ?, kind, id, sis_id, {_stamped(now)} "
         "FROM scratch.final",
+        (district_id,),
+    )
+    conn.execute("DELETE FROM main.record_counts WHERE district_id = ?", (district_id,))
+    conn.execute(
+        "INSERT INTO main.record_counts (district_id, kind, count) SELECT ?, kind, count(*) FROM scratch.final "
+        "GROUP BY kind",
+        (district_id,),
+    )
+    conn.execute("DELETE FROM main.district_warnings WHERE district_id = ?", (district_id,))
+    conn.execute(
+        "INSERT INTO main.district_warnings (district_id, code, count) SELECT ?, code, count FROM scratch.warnings",
         (district_id,),
     )
     conn.execute("DELETE FROM main.people WHERE district_id = ?", (district_id,))

@@ -254,6 +254,21 @@ class DataWarning:
     record_ids: tuple[str, ...]
 
 
+# The data warnings of the validation page, in the order it shows them: code -> (message, kind the CSV lists).
+WARNINGS: dict[str, tuple[str, str]] = {
+    "sections_without_teacher": (
+        "Sections with no teacher: nobody can manage these classes in the app.", "sections"),
+    "sections_without_students": ("Sections with no students: check the enrollments file.", "sections"),
+    "students_without_section": (
+        "Shared students who are in no shared section: their teachers will not see them in the app.", "students"),
+    "teachers_without_email": (
+        "Teachers without an email address: they may not be able to sign in with Google or Microsoft.", "teachers"),
+    "students_without_grade": ("Students without a grade: grade-based apps cannot place them.", "students"),
+    "duplicate_emails": (
+        "Users sharing an email address with someone else: they may sign in to the wrong account.", "users"),
+}  # fmt: skip
+
+
 def data_warnings(data: RosterData, ids: Mapping[str, set[str]]) -> list[DataWarning]:
     """Data problems among the shared records that keep a user from seeing or using the app."""
     records = data.records
@@ -265,45 +280,19 @@ def data_warnings(data: RosterData, ids: Mapping[str, set[str]]) -> list[DataWar
     for user in [*students, *teachers]:
         if user.get("email"):
             emails.setdefault(str(user["email"]).casefold(), []).append(user["id"])
-    candidates = [
-        DataWarning(
-            "sections_without_teacher",
-            "Sections with no teacher: nobody can manage these classes in the app.",
-            "sections",
-            tuple(s["id"] for s in sections if not s["teachers"]),
-        ),
-        DataWarning(
-            "sections_without_students",
-            "Sections with no students: check the enrollments file.",
-            "sections",
-            tuple(s["id"] for s in sections if not s["students"]),
-        ),
-        DataWarning(
-            "students_without_section",
-            "Shared students who are in no shared section: their teachers will not see them in the app.",
-            "students",
-            tuple(s["id"] for s in students if s["id"] not in enrolled),
-        ),
-        DataWarning(
-            "teachers_without_email",
-            "Teachers without an email address: they may not be able to sign in with Google or Microsoft.",
-            "teachers",
-            tuple(t["id"] for t in teachers if not t.get("email")),
-        ),
-        DataWarning(
-            "students_without_grade",
-            "Students without a grade: grade-based apps cannot place them.",
-            "students",
-            tuple(s["id"] for s in students if not _role(s, "student").get("grade")),
-        ),
-        DataWarning(
-            "duplicate_emails",
-            "Users sharing an email address with someone else: they may sign in to the wrong account.",
-            "users",
-            tuple(sorted(i for group in emails.values() if len(group) > 1 for i in group)),
-        ),
+    found = {
+        "sections_without_teacher": tuple(s["id"] for s in sections if not s["teachers"]),
+        "sections_without_students": tuple(s["id"] for s in sections if not s["students"]),
+        "students_without_section": tuple(s["id"] for s in students if s["id"] not in enrolled),
+        "teachers_without_email": tuple(t["id"] for t in teachers if not t.get("email")),
+        "students_without_grade": tuple(s["id"] for s in students if not _role(s, "student").get("grade")),
+        "duplicate_emails": tuple(sorted(i for group in emails.values() if len(group) > 1 for i in group)),
+    }
+    return [
+        DataWarning(code, message, kind, found[code])
+        for code, (message, kind) in WARNINGS.items()
+        if found[code]
     ]
-    return [warning for warning in candidates if warning.record_ids]
 
 
 def warning_rows(data: RosterData, warning: DataWarning) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.sandbox import sharing as share
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.records import STORED_KINDS, Record, RosterData, sis_id_of
 
@@ -88,6 +89,18 @@ def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) ->
             for record_id, record in data.records.get(kind, {}).items()
         ),
     )
+    conn.execute("DELETE FROM record_counts WHERE district_id = ?", (district_id,))
+    conn.executemany(
+        "INSERT INTO record_counts (district_id, kind, count) VALUES (?, ?, ?)",
+        ((district_id, kind, len(records)) for kind, records in data.records.items() if records),
+    )
+    everything = share.shared_ids(data, share.Sharing("district"))
+    found = {warning.code: len(warning.record_ids) for warning in share.data_warnings(data, everything)}
+    conn.execute("DELETE FROM district_warnings WHERE district_id = ?", (district_id,))
+    conn.executemany(
+        "INSERT INTO district_warnings (district_id, code, count) VALUES (?, ?, ?)",
+        ((district_id, code, found.get(code, 0)) for code in share.WARNINGS),
+    )
     conn.execute("DELETE FROM people WHERE district_id = ?", (district_id,))
     conn.execute("DELETE FROM memberships WHERE district_id = ?", (district_id,))
     conn.executemany(
@@ -107,6 +120,22 @@ def save_roster(conn: sqlite3.Connection, district_id: str, data: RosterData) ->
             for user_id in [*section.get("students", []), *section.get("teachers", [])]
         ),
     )
+
+
+def record_counts(conn: sqlite3.Connection, district_id: str) -> dict[str, int]:
+    """Records per kind in the district's data set (kept with it: no count over the district)."""
+    counts = dict.fromkeys(STORED_KINDS, 0)
+    for row in conn.execute("SELECT kind, count FROM record_counts WHERE district_id = ?", (district_id,)):
+        counts[str(row[0])] = int(row[1])
+    return counts
+
+
+def district_warning_counts(conn: sqlite3.Connection, district_id: str) -> dict[str, int] | None:
+    """How many records each data warning names in the district's whole data set (None: not kept for it)."""
+    rows = conn.execute(
+        "SELECT code, count FROM district_warnings WHERE district_id = ?", (district_id,)
+    ).fetchall()
+    return {str(row[0]): int(row[1]) for row in rows} if rows else None
 
 
 def _search_keys(record: Record) -> tuple[str, str, str, str, str]:

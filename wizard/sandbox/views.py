@@ -129,15 +129,33 @@ def school_site_view(
     )
 
 
-def sharing_view(row: sqlite3.Row, roster: RosterData, conn: sqlite3.Connection | None = None) -> SharingOut:
-    """A connection's sharing; with `conn`, school-site sharing also shows each chosen school's decision."""
+def needs_roster(sharing: share.Sharing | None) -> bool:
+    """Whether showing this sharing needs the district's records: not for the whole district (or nothing),
+    whose counts are the district's per-kind totals."""
+    return sharing is not None and sharing.type != SharingType.DISTRICT
+
+
+def sharing_view(
+    row: sqlite3.Row,
+    roster: RosterData | None,
+    conn: sqlite3.Connection | None = None,
+    totals: dict[str, int] | None = None,
+) -> SharingOut:
+    """A connection's sharing; with `conn`, school-site sharing also shows each chosen school's decision.
+    Without `roster` (see needs_roster), the counts are `totals`, the district's records per kind."""
     stored = loads(row["sharing"])
     sharing = share.Sharing.from_dict(stored) if stored else None
-    ids = share.shared_ids(roster, sharing)
     locked = lifecycle.sharing_locked(row)
+    if roster is None:
+        counts = {kind: (totals or {}).get(kind, 0) if sharing else 0 for kind in share.COUNTED_KINDS}
+    else:
+        counts = share.counts(roster, share.shared_ids(roster, sharing))
     schools = (
         [school_site_view(conn, row["district_id"], roster, sharing, i) for i in sharing.school_ids]
-        if conn is not None and sharing is not None and sharing.type == SharingType.SCHOOL_SITE
+        if conn is not None
+        and roster is not None
+        and sharing is not None
+        and sharing.type == SharingType.SCHOOL_SITE
         else []
     )
     return SharingOut(
@@ -147,7 +165,7 @@ def sharing_view(row: sqlite3.Row, roster: RosterData, conn: sqlite3.Connection 
         rules=[RuleOut(**vars(rule)) for rule in sharing.rules] if sharing else [],
         locked=locked,
         locked_reason=LOCKED_REASON if locked else "",
-        counts=shared_counts(share.counts(roster, ids)),
+        counts=shared_counts(counts),
         rule_fields={kind: list(fields) for kind, fields in share.RULE_FIELDS.items()},
         schools=schools,
     )

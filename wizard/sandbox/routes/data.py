@@ -19,10 +19,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from wizard.sandbox import app_access
+from wizard.sandbox import app_access, keyset
 from wizard.sandbox import connections as lifecycle
 from wizard.sandbox.deps import DATA_ERRORS, ApiError, Context, HubContext, RateWindow, bearer_token
-from wizard.sandbox.paging import page_of
+from wizard.sandbox.paging import page_links, page_of, page_size
 from wizard.sandbox.records import USER_KINDS, Record, hub_id
 from wizard.sandbox.store import district_row, staff_admins, token_hash
 from wizard.wire.dataapi import MeData, MeOut, RecordList, RecordOne, UserInfoOut
@@ -198,54 +198,110 @@ def _list(
     resource: str,
     access: AppAccess,
     context: HubContext,
+    request: Request,
     limit: int | None,
     starting_after: str | None,
     ending_before: str | None,
     role: str | None = None,
-) -> RecordList:
-    with context.db.read() as conn:
-        records = collection(conn, access, resource, role)
+) -> RecordList | Response:
     path = f"/{version}/{resource}"
     extra = {"role": role} if role else {}
+    with context.db.read() as conn:
+        if resource != "districts" and keyset.shares_whole_district(conn, access.app_id, access.district_id):
+            return _keyset_list(
+                conn, access, request, path, resource, role, limit, starting_after, ending_before
+            )
+        records = collection(conn, access, resource, role)
     page, links = page_of(context.settings, records, path, limit, starting_after, ending_before, extra)
     return RecordList.model_validate(
         {"data": [{"data": record, "uri": f"{path}/{record['id']}"} for record in page], "links": links}
     )
 
 
+def _admins_listed(conn: sqlite3.Connection, access: AppAccess, role: str | None) -> bool:
+    """District admins are users too, once the app may read them and the district shares anyone."""
+    return (
+        role in (None, "districtadmin")
+        and "read:district_admins" in app_access.scopes_of(conn, access.app_id, access.district_id)
+        and conn.execute(
+            "SELECT 1 FROM records WHERE district_id = ? LIMIT 1", (access.district_id,)
+        ).fetchone()
+        is not None
+    )
+
+
+def _keyset_list(
+    conn: sqlite3.Connection,
+    access: AppAccess,
+    request: Request,
+    path: str,
+    resource: str,
+    role: str | None,
+    limit: int | None,
+    starting_after: str | None,
+    ending_before: str | None,
+) -> Response:
+    """A page of a connection that shares the whole district: read in id order from an index (keyset)."""
+    context: HubContext = request.app.state.hub
+    size = page_size(context.settings, limit)
+    rows = keyset.record_rows(
+        conn,
+        access.district_id,
+        keyset.kinds_of(resource, role),
+        role=role,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=size + 1,
+        only_id=access.user_id,
+    )
+    if resource == "users" and access.user_id is None and _admins_listed(conn, access, role):
+        rows = keyset.merge(rows, _district_admins(conn, access.district_id), starting_after, ending_before)
+    if ending_before:  # as the general path: the last `size` before the cursor, no `next`
+        rows, more = rows[-size:], False
+    else:
+        rows, more = rows[:size], len(rows) > size
+    extra = {"role": role} if role else {}
+    links = page_links(path, size, starting_after, rows[-1][0] if more and rows else None, extra)
+    return keyset.list_response(path, rows, links, getattr(request.state, "rate_limit_headers", {}))
+
+
 Limit = Annotated[int | None, Query()]
 Cursor = Annotated[str | None, Query()]
 
 
-def _list_route(version: str, resource: str) -> Callable[..., RecordList]:
+def _list_route(version: str, resource: str) -> Callable[..., RecordList | Response]:
     """One list endpoint per plain resource and version; they differ only in the records they list."""
 
     def list_records(
         access: Access,
         context: Context,
+        request: Request,
         limit: Limit = None,
         starting_after: Cursor = None,
         ending_before: Cursor = None,
-    ) -> RecordList:
-        return _list(version, resource, access, context, limit, starting_after, ending_before)
+    ) -> RecordList | Response:
+        return _list(version, resource, access, context, request, limit, starting_after, ending_before)
 
     list_records.__name__ = f"list_{resource}_{version.replace('.', '_')}"
     return list_records
 
 
-def _users_route(version: str) -> Callable[..., RecordList]:
+def _users_route(version: str) -> Callable[..., RecordList | Response]:
     def users(
         access: Access,
         context: Context,
+        request: Request,
         limit: Limit = None,
         starting_after: Cursor = None,
         ending_before: Cursor = None,
         role: Cursor = None,
-    ) -> RecordList:
+    ) -> RecordList | Response:
         normalised = ROLE_ALIASES.get(role, role) if role else None
         if normalised is not None and normalised not in USER_ROLES:
             raise ApiError(400, "bad_role", f"role must be one of: {', '.join(USER_ROLES)}.")
-        return _list(version, "users", access, context, limit, starting_after, ending_before, normalised)
+        return _list(
+            version, "users", access, context, request, limit, starting_after, ending_before, normalised
+        )
 
     users.__name__ = f"list_users_{version.replace('.', '_')}"
     return users
@@ -299,11 +355,25 @@ def userinfo(access: Access, context: Context) -> UserInfoOut:
     )
 
 
-def _one_route(version: str) -> Callable[..., RecordOne]:
-    def one_record(resource: str, record_id: str, access: Access, context: Context) -> RecordOne:
+def _one_route(version: str) -> Callable[..., RecordOne | Response]:
+    def one_record(
+        resource: str, record_id: str, access: Access, context: Context, request: Request
+    ) -> RecordOne | Response:
         if resource not in RESOURCES:
             raise ApiError(404, "not_found", "There is no such resource in the Data API.")
         with context.db.read() as conn:
+            if resource != "districts" and keyset.shares_whole_district(
+                conn, access.app_id, access.district_id
+            ):
+                wanted = record_id if access.user_id is None or access.user_id == record_id else None
+                found = keyset.record_rows(
+                    conn, access.district_id, keyset.kinds_of(resource, None), limit=1, only_id=wanted or ""
+                )
+                if found:  # district admins are computed, not stored: they take the general path
+                    path = f"/{version}/{resource}/{record_id}"
+                    return keyset.one_response(
+                        path, found[0][1], getattr(request.state, "rate_limit_headers", {})
+                    )
             records = collection(conn, access, resource, None)
         for record in records:
             if record["id"] == record_id:

@@ -14,7 +14,15 @@ from wizard.sandbox import connections as lifecycle
 from wizard.sandbox import sharing as share
 from wizard.sandbox.deps import API_ERRORS, ApiError, Context, District, invalid_fields
 from wizard.sandbox.routes.common import live_connection, shared_records, sharing_of
-from wizard.sandbox.store import app_row, district_row, find_user_by_sis_id, load_roster
+from wizard.sandbox.store import (
+    app_row,
+    district_row,
+    district_warning_counts,
+    find_user_by_sis_id,
+    load_roster,
+    record_counts,
+)
+from wizard.sandbox.views import needs_roster
 from wizard.wire.onboarding import (
     AppReport,
     ConnectionOut,
@@ -47,11 +55,27 @@ def _on_schedule(last_sync: str | None, now: float) -> bool:
 @router.get("/districts/{district_id}/connections/{connection_id}/validation")
 def validation(district_id: District, connection_id: str, context: Context) -> ValidationOut:
     with context.db.transaction() as conn:
-        row, roster, ids = shared_records(conn, context, district_id, connection_id)
+        row = live_connection(conn, context, district_id, connection_id)
         district = district_row(conn, district_id)
         assert district is not None
-    hub_counts, shared_counts = share.counts(roster), share.counts(roster, ids)
-    stored = sharing_of(row)
+        stored = sharing_of(row)
+        kept = None if needs_roster(stored) else district_warning_counts(conn, district_id)
+        if kept is not None:  # the whole district (or nothing) is shared: its totals, kept with the data set
+            totals = record_counts(conn, district_id)
+            hub_counts = {kind: totals[kind] for kind in share.COUNTED_KINDS}
+            shared_counts = hub_counts if stored else dict.fromkeys(share.COUNTED_KINDS, 0)
+            warnings = [
+                WarningOut(code=code, message=message, count=kept[code])
+                for code, (message, _) in share.WARNINGS.items()
+                if stored and kept.get(code)
+            ]
+        else:
+            _, roster, ids = shared_records(conn, context, district_id, connection_id)
+            hub_counts, shared_counts = share.counts(roster), share.counts(roster, ids)
+            warnings = [
+                WarningOut(code=w.code, message=w.message, count=len(w.record_ids))
+                for w in share.data_warnings(roster, ids)
+            ]
     locked = lifecycle.sharing_locked(row)
     return ValidationOut(
         sync=SyncReport(
@@ -71,10 +95,7 @@ def validation(district_id: District, connection_id: str, context: Context) -> V
             kind: CountPairOut(hub=hub_counts[kind], shared=shared_counts[kind])
             for kind in share.COUNTED_KINDS
         },
-        warnings=[
-            WarningOut(code=w.code, message=w.message, count=len(w.record_ids))
-            for w in share.data_warnings(roster, ids)
-        ],
+        warnings=warnings,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fastapi import APIRouter
 
 from wizard.sandbox import connections as lifecycle
@@ -9,8 +11,8 @@ from wizard.sandbox import sharing as share
 from wizard.sandbox.deps import API_ERRORS, ApiError, Context, District, invalid_fields, not_found
 from wizard.sandbox.records import RosterData
 from wizard.sandbox.routes.common import live_connection, sharing_of
-from wizard.sandbox.store import connection_row, load_roster
-from wizard.sandbox.views import shared_counts, sharing_view
+from wizard.sandbox.store import connection_row, load_roster, record_counts
+from wizard.sandbox.views import needs_roster, shared_counts, sharing_view
 from wizard.wire.onboarding import SharingIn, SharingOut, SharingPreviewOut
 from wizard.wire.vocab import SharingType
 
@@ -30,11 +32,22 @@ def _checked_sharing(body: SharingIn, roster: RosterData) -> share.Sharing:
     return sharing
 
 
+def _view(conn: sqlite3.Connection, row: sqlite3.Row, district_id: str) -> SharingOut:
+    """The sharing as shown; a whole-district one from the per-kind totals, without loading the district."""
+    if needs_roster(sharing_of(row)):
+        return sharing_view(row, load_roster(conn, district_id), conn)
+    return sharing_view(row, None, conn, record_counts(conn, district_id))
+
+
+def _whole_district(body: SharingIn) -> bool:
+    return body.type == SharingType.DISTRICT and not (body.school_ids or body.section_ids or body.rules)
+
+
 @router.get("/districts/{district_id}/connections/{connection_id}/sharing")
 def get_sharing(district_id: District, connection_id: str, context: Context) -> SharingOut:
     with context.db.transaction() as conn:
         row = live_connection(conn, context, district_id, connection_id)
-        return sharing_view(row, load_roster(conn, district_id), conn)
+        return _view(conn, row, district_id)
 
 
 @router.post("/districts/{district_id}/connections/{connection_id}/sharing/preview")
@@ -45,6 +58,12 @@ def preview_sharing(
         row = connection_row(conn, district_id, connection_id)
         if row is None:
             raise not_found("connection")
+        if _whole_district(body):
+            _checked_sharing(body, RosterData())
+            totals = record_counts(conn, district_id)
+            return SharingPreviewOut(
+                counts=shared_counts({kind: totals[kind] for kind in share.COUNTED_KINDS})
+            )
         roster = load_roster(conn, district_id)
     sharing = _checked_sharing(body, roster)
     stored = sharing_of(row)
@@ -57,7 +76,7 @@ def preview_sharing(
 def put_sharing(district_id: District, connection_id: str, body: SharingIn, context: Context) -> SharingOut:
     with context.db.transaction() as conn:
         row = live_connection(conn, context, district_id, connection_id)
-        roster = load_roster(conn, district_id)
+        roster = RosterData() if _whole_district(body) else load_roster(conn, district_id)
         sharing = _checked_sharing(body, roster)
         stored = sharing_of(row)
         if lifecycle.sharing_locked(row) and stored and stored.type != sharing.type:
@@ -73,4 +92,4 @@ def put_sharing(district_id: District, connection_id: str, body: SharingIn, cont
                 school: picks for school, picks in stored.decisions.items() if school in sharing.school_ids
             }
         lifecycle.save_sharing(conn, connection_id, sharing.as_dict(), context.now())
-        return sharing_view(live_connection(conn, context, district_id, connection_id), roster, conn)
+        return _view(conn, live_connection(conn, context, district_id, connection_id), district_id)
