@@ -49,7 +49,7 @@ class SftpDistrict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.uploads()
-            if len(found) >= count and all(item["status"] != "processing" for item in found):
+            if len(found) >= count and all(item["status"] not in ("queued", "processing") for item in found):
                 return found
             time.sleep(0.05)
         raise AssertionError(f"no processed upload after {timeout} s: {self.uploads()}")

@@ -31,13 +31,13 @@ from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.store import iso, new_id
 
 
-def _stuck_upload(db_path: Path, settings: HubSettings, district_id: str, files: dict[str, bytes]) -> str:
-    """An upload recorded as a crashed hub leaves it: status processing, maybe with its files."""
-    del settings  # written with the database alone: a hub started here would resume the earlier ones
+def _stuck_upload(db_path: Path, district_id: str, files: dict[str, Path]) -> str:
+    """An upload recorded as a crashed hub leaves it: queued or processing, maybe with its files. Written with
+    the database alone: a hub started here would resume the earlier ones."""
     with Database(db_path).transaction() as conn:
         upload_id = new_id()
         uploads.insert_upload(conn, upload_id, district_id, iso(time.time()))
-        uploads.store_files(conn, upload_id, files)
+        uploads.store_spooled(conn, upload_id, files)
         if not files:
             conn.execute("UPDATE uploads SET file_names = ? WHERE id = ?", ('["students.csv"]', upload_id))
     return upload_id
@@ -48,9 +48,9 @@ def test_after_a_restart_no_upload_stays_processing(tmp_path: Path, clock: FakeC
     with start_hub(db_path, settings=settings) as hub:
         signed = OnboardingClient(hub.base_url, policy=FAST).signup(SIGNUP_DISTRICT, SIGNUP_ADMIN)
     district_id = signed.district.id
-    files = {path.name: path.read_bytes() for path in write_roster(tmp_path / "roster", small_roster())}
-    with_files = _stuck_upload(db_path, settings, district_id, files)
-    without_files = _stuck_upload(db_path, settings, district_id, {})
+    files = {path.name: path for path in write_roster(tmp_path / "roster", small_roster())}
+    with_files = _stuck_upload(db_path, district_id, files)
+    without_files = _stuck_upload(db_path, district_id, {})
     with start_hub(db_path, settings=settings) as hub:
         client = OnboardingClient(hub.base_url, signed.admin_token, policy=FAST)
         resumed = client.wait_for_upload(district_id, with_files, timeout=60, interval=0.05)

@@ -345,19 +345,22 @@ def _label(kind: str, alias: str = "s") -> str:
 def _report(
     conn: sqlite3.Connection, tally: IssueTally, code: str, kind: str, column: str, query: str, *, flag: bool
 ) -> None:
-    """Issues for the rows `query` selects as (rowno, row, value, message); errors also flag the rows."""
-    total = int(conn.execute(f"SELECT count(*) FROM ({query})").fetchone()[0])
-    if not total:
-        return
-    room = max(tally.room(severity_of(code)), 0)
-    listed = [tuple(row) for row in conn.execute(f"SELECT row, value, message FROM ({query}) LIMIT {room}")]
-    tally.add_rows(code, spec.hub_file_name(kind), column, listed, total)
-    if flag and severity_of(code) == "error":
-        conn.execute(f"UPDATE {table_of(kind)} SET err = 1 WHERE rowno IN (SELECT rowno FROM ({query}))")
-    elif flag:  # kept, but built once (a repeated enrollment): 2 marks the repeat
-        conn.execute(
-            f"UPDATE {table_of(kind)} SET err = 2 WHERE err = 0 AND rowno IN (SELECT rowno FROM ({query}))"
-        )
+    """Issues for the rows `query` selects as (rowno, row, value, message); errors also flag the rows. The
+    query runs once: its rows are kept in a scratch table for counting, listing and flagging."""
+    conn.execute("DROP TABLE IF EXISTS hits")
+    conn.execute(f"CREATE TABLE hits AS {query}")
+    total = int(conn.execute("SELECT count(*) FROM hits").fetchone()[0])
+    if total:
+        room = max(tally.room(severity_of(code)), 0)
+        listed = [tuple(row) for row in conn.execute(f"SELECT row, value, message FROM hits LIMIT {room}")]
+        tally.add_rows(code, spec.hub_file_name(kind), column, listed, total)
+        if flag and severity_of(code) == "error":
+            conn.execute(f"UPDATE {table_of(kind)} SET err = 1 WHERE rowno IN (SELECT rowno FROM hits)")
+        elif flag:  # kept, but built once (a repeated enrollment): 2 marks the repeat
+            conn.execute(
+                f"UPDATE {table_of(kind)} SET err = 2 WHERE err = 0 AND rowno IN (SELECT rowno FROM hits)"
+            )
+    conn.execute("DROP TABLE hits")
 
 
 def cross_checks(conn: sqlite3.Connection, staging: Staging, tally: IssueTally) -> None:
@@ -468,6 +471,8 @@ def _references(
                 )
             )  # fmt: skip
         return
+    if not conn.execute(f"SELECT 1 FROM {target_table} WHERE err = 1 LIMIT 1").fetchone():
+        return  # no record of the target is left out: nothing can point at one
     query = (
         f"SELECT rowno, row, {col} AS value, {_label(kind, table)} || ': {column} ''' || {col} || ''' names a "
         f"{noun} that has errors and is left out; fix that {noun} first.' AS message FROM {table} "
@@ -482,18 +487,20 @@ def _coverage(conn: sqlite3.Connection, tally: IssueTally, staging: Staging) -> 
     if "enrollments" not in staging.rows:
         return
     if "students" in staging.rows and "Student_id" in enrolled:
+        conn.execute("CREATE INDEX st_enrollments_student ON st_enrollments (Student_id)")
         query = (
-            f"SELECT rowno, row, Student_id AS value, {_label('students', 'st_students')} || ' is in no section, "
+            f"SELECT rowno, row, Student_id AS value, {_label('students', 's')} || ' is in no section, "
             "so apps that share by section will not see them. Enrol them if they should.' AS message "
-            "FROM st_students WHERE Student_id != '' AND Student_id NOT IN (SELECT Student_id FROM st_enrollments) "
-            "ORDER BY rowno"
+            "FROM st_students s WHERE Student_id != '' AND NOT EXISTS (SELECT 1 FROM st_enrollments e "
+            "WHERE e.Student_id = s.Student_id) ORDER BY rowno"
         )
         _report(conn, tally, "student_without_enrollment", "students", "Student_id", query, flag=False)
     if "sections" in staging.rows and "Section_id" in enrolled:
         query = (
             f"SELECT rowno, row, Section_id AS value, {_label('sections', 'st_sections')} || ' has no students in "
             "the enrollments. Check the enrollment export.' AS message FROM st_sections WHERE Section_id != '' "
-            "AND Section_id NOT IN (SELECT Section_id FROM st_enrollments) ORDER BY rowno"
+            "AND NOT EXISTS (SELECT 1 FROM st_enrollments e WHERE e.Section_id = st_sections.Section_id) "
+            "ORDER BY rowno"
         )
         _report(conn, tally, "section_without_students", "sections", "Section_id", query, flag=False)
 
@@ -544,6 +551,7 @@ def _ordered_lists(conn: sqlite3.Connection, name: str, source: str) -> None:
         f"FROM (SELECT key, value FROM {name}_items ORDER BY key, ord) GROUP BY key"
     )
     conn.execute(f"CREATE UNIQUE INDEX {name}_key ON {name} (key)")
+    conn.execute(f"DROP TABLE {name}_items")  # its pages are reused by the next tables
 
 
 def assemble(conn: sqlite3.Connection, district_id: str) -> None:
@@ -727,7 +735,8 @@ def _warning_counts(conn: sqlite3.Connection) -> None:
     queries = {
         "sections_without_teacher": "SELECT count(*) FROM section_map WHERE hid NOT IN (SELECT key FROM section_teachers)",
         "sections_without_students": "SELECT count(*) FROM section_map WHERE hid NOT IN (SELECT key FROM section_students)",
-        "students_without_section": "SELECT count(*) FROM student_map WHERE hid NOT IN (SELECT student FROM enrolled)",
+        "students_without_section": "SELECT count(*) FROM student_map m WHERE NOT EXISTS (SELECT 1 FROM "
+        "st_enrollments e WHERE e.Student_id = m.sis AND e.err != 1)",
         "teachers_without_email": "SELECT count(*) FROM st_teachers s JOIN teacher_map m ON m.hid = s.hid "
         "AND m.sis = s.Teacher_id WHERE s.err = 0 AND s.Teacher_email = ''",
         "students_without_grade": "SELECT count(*) FROM st_students s JOIN student_map m ON m.hid = s.hid "
@@ -735,6 +744,7 @@ def _warning_counts(conn: sqlite3.Connection) -> None:
         "duplicate_emails": "SELECT count(*) FROM people WHERE email != '' AND email IN "
         "(SELECT email FROM people WHERE email != '' GROUP BY email HAVING count(*) > 1)",
     }  # fmt: skip
+    conn.execute("CREATE INDEX IF NOT EXISTS st_enrollments_student ON st_enrollments (Student_id)")
     conn.execute("CREATE TABLE warnings (code TEXT PRIMARY KEY, count INTEGER NOT NULL)")
     for code, query in queries.items():
         conn.execute(f"INSERT INTO warnings VALUES (?, ({query}))", (code,))

@@ -60,14 +60,6 @@ def _issue(severity: str, code: str, file: str, message: str) -> dict[str, Any]:
             "message": message}  # fmt: skip
 
 
-def store_files(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, bytes]) -> None:
-    conn.executemany(
-        "INSERT INTO upload_files (upload_id, name, content) VALUES (?, ?, ?)",
-        ((upload_id, name, content) for name, content in files.items()),
-    )
-    conn.execute("UPDATE uploads SET file_names = ? WHERE id = ?", (dumps(sorted(files)), upload_id))
-
-
 def store_spooled(conn: sqlite3.Connection, upload_id: str, files: Mapping[str, Path]) -> None:
     """Store uploaded files from their spool copies chunk by chunk (SQLite incremental blob I/O), so a large
     file never sits in memory whole."""
