@@ -6,6 +6,7 @@ folder (never the system's temporary folder, where Starlette would spool it) and
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from collections.abc import AsyncGenerator
@@ -69,7 +70,7 @@ class _SpoolingParser(MultiPartParser):
         if part.file is not None:
             part.file.file.close()  # the in-memory spool Starlette made: unused
             path = self.folder / f"part-{len(self.paths)}"
-            handle = path.open("w+b")
+            handle = os.fdopen(os.open(path, os.O_CREAT | os.O_RDWR | os.O_TRUNC, 0o600), "w+b")  # user-only
             part.file.file = handle
             self._files_to_close_on_error.append(handle)  # type: ignore[arg-type]
             self.paths.append(((part.file.filename or "").rsplit("/", 1)[-1], path))
