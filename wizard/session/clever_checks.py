@@ -19,12 +19,6 @@ if TYPE_CHECKING:
     from wizard.hub.models import RosterUser
     from wizard.support.linkcheck import InstantLoginCheck, RosterSource
 
-GUIDE_FILE = "clever_guide.toml"
-SFTP_HOST = "sftp.clever.com"
-SYNC_SETTINGS_URL = "https://schools.clever.com/sync/settings"
-DATA_BROWSER_URL = "https://schools.clever.com/data"
-LOGIN_URL = "https://clever.com/login"
-
 REPORT_NAME = "validation_report.csv"
 
 
