@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from wizard.errors import UserFacingError
 from wizard.flow import PageId
 from wizard.session import clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import FileKind
 from wizard.session.summary import COUNTED_FILES, SisCount
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.login_check_row import LoginCheckRow
 from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
@@ -110,18 +110,10 @@ class CleverValidatePage(BasePage):
         warnings_layout.addWidget(self.report_note)
         self.content.addWidget(warnings_box, 1)
 
-        login_row = QHBoxLayout()
-        self.login_check = QLabel()
-        self.login_check.setWordWrap(True)
-        self.login_check.setAccessibleName(self.tr("Instant Login link check"))
-        self.vendor_roster_button = QPushButton(self.tr("Check against the &vendor's roster…"))
-        self.vendor_roster_button.setAccessibleName(
-            self.tr("Check the links against the vendor's roster export")
-        )
+        self.login_row = LoginCheckRow()
+        self.login_check, self.vendor_roster_button = self.login_row.text, self.login_row.button
         self.vendor_roster_button.clicked.connect(self._pick_vendor_roster)
-        login_row.addWidget(self.login_check, 1)
-        login_row.addWidget(self.vendor_roster_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.content.addLayout(login_row)
+        self.content.addWidget(self.login_row)
         self._prepared: dict[str, SisCount] | None = None
         self._filling = False
 
@@ -253,15 +245,8 @@ class CleverValidatePage(BasePage):
             lambda progress, cancel: clever.login_check(state, vendor_roster, source),
             self._show_login_check,
             message=self.tr("Checking Instant Login links…"),
-            on_error=self._login_check_failed,
+            on_error=self.login_row.failed,
         )
-
-    def _login_check_failed(self, error: object) -> bool:
-        if isinstance(error, UserFacingError):
-            self.login_check.setText(f"! {error.message} {error.hint}")
-            set_tone(self.login_check, "warnNote")
-            return True
-        return False
 
     def _show_login_check(self, check: InstantLoginCheck) -> None:
         clever.record_login_check(self.ctx.state, check)
@@ -271,8 +256,7 @@ class CleverValidatePage(BasePage):
                 "Once the vendor has imported it, check against their roster export to see the accounts they "
                 "really have."
             )
-        self.login_check.setText(text)
-        set_tone(self.login_check, "okNote" if good else "warnNote")
+        self.login_row.say(text, good)
         self.ctx.save()
 
     def ready(self) -> bool:

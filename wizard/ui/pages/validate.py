@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from wizard.errors import UserFacingError
 from wizard.fileio import write_bytes_atomically
 from wizard.flow import PageId
 from wizard.session.context import WizardContext
@@ -29,6 +28,7 @@ from wizard.session.questions import FileKind
 from wizard.session.text import plural, when
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.login_check_row import LoginCheckRow
 from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
@@ -128,17 +128,9 @@ class ValidatePage(BasePage):
         warnings_layout.addWidget(self.saved_status)
         self.content.addWidget(warnings_box, 1)
 
-        login_row = QHBoxLayout()
-        self.login_check = QLabel()
-        self.login_check.setWordWrap(True)
-        self.login_check.setAccessibleName(self.tr("Instant Login link check"))
-        self.vendor_roster_button = QPushButton(self.tr("Check against the &vendor's roster…"))
-        self.vendor_roster_button.setAccessibleName(
-            self.tr("Check the links against the vendor's roster export")
-        )
-        login_row.addWidget(self.login_check, 1)
-        login_row.addWidget(self.vendor_roster_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.content.addLayout(login_row)
+        self.login_row = LoginCheckRow()
+        self.login_check, self.vendor_roster_button = self.login_row.text, self.login_row.button
+        self.content.addWidget(self.login_row)
         self.vendor_roster_button.clicked.connect(self._pick_vendor_roster)
         self._last_login_check: InstantLoginCheck | None = None
         self.refresh_button.clicked.connect(self.initializePage)
@@ -312,15 +304,8 @@ class ValidatePage(BasePage):
             lambda progress, cancel: self.ctx.login_check(vendor_roster, source),
             self._show_login_check,
             message=self.tr("Checking Instant Login links…"),
-            on_error=self._login_check_failed,
+            on_error=self.login_row.failed,
         )
-
-    def _login_check_failed(self, error: object) -> bool:
-        if isinstance(error, UserFacingError):
-            self.login_check.setText(f"! {error.message} {error.hint}")
-            self._mark(self.login_check, False)
-            return True
-        return False
 
     def _show_login_check(self, check: InstantLoginCheck) -> None:
         problems: list[str] = []
@@ -371,8 +356,7 @@ class ValidatePage(BasePage):
                 text += f"\n• {problem.name} ({where}): {problem.reason}. {problem.what_to_do}"
             if len(check.not_linking) > len(named):
                 text += "\n" + self.tr("… and {n} more.").format(n=len(check.not_linking) - len(named))
-        self.login_check.setText(text)
-        self._mark(self.login_check, check.ok)
+        self.login_row.say(text, check.ok)
         self._last_login_check = check
 
     # --- saving files --------------------------------------------------------------------------------------
