@@ -7,11 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from wizard.state import GuidedStep, SftpAuth
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.guided_step import GuidedStepBox
-from wizard.ui.widgets.look import set_tone
+from wizard.ui.widgets.look import scrolling, set_tone
 from wizard.ui.widgets.sftp_account import SftpAccountBox
 
 STEP = GuidedStep.IDENTITY_PROVIDER
@@ -66,11 +64,7 @@ class CleverIdentityPage(BasePage):
             box_layout.insertLayout(1, settings_row)  # right under the words on where the account is
         column.addWidget(self.sftp_box)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(holder)
-        self.content.addWidget(scroll, 1)
+        self.content.addWidget(scrolling(holder), 1)
         self.sftp_box.make_key_button.clicked.connect(self.make_sftp_key)
         for edit in (
             self.sftp_box.username,

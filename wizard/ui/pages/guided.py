@@ -6,7 +6,7 @@ says plainly that the wizard changes nothing on clever.com."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from wizard.flow import PageId
 from wizard.session import clever
@@ -14,6 +14,7 @@ from wizard.session.context import WizardContext
 from wizard.state import GuidedStep
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.guided_step import GuidedStepBox
+from wizard.ui.widgets.look import scrolling
 
 GUIDED_NOTE = (
     "clever.com has no interface the wizard could use for this step: you do it in your district's dashboard, "
@@ -45,11 +46,7 @@ class GuidedPage(BasePage):
             self.boxes[item.step] = box
             column.addWidget(box)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(holder)
-        self.content.addWidget(scroll, 1)
+        self.content.addWidget(scrolling(holder), 1)
 
     def schools(self) -> dict[str, str]:
         return clever.prepared_schools(self.ctx.state.roster.export_dir)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 def set_tone(widget: QWidget, tone: str) -> None:
@@ -21,3 +21,12 @@ def repolish(widget: QWidget) -> None:
     style.polish(widget)
     widget.updateGeometry()
     widget.update()
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless scroll area that gives it the width (a page's column of guided steps)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
