@@ -14,8 +14,6 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +38,7 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.models import FrameModel, OutcomeFilter, cell
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.look import set_tone
+from wizard.ui.widgets.vendor_inputs import VendorInputs
 
 if TYPE_CHECKING:
     from wizard.roster.vendor.matching import MatchResult
@@ -58,26 +57,9 @@ class VendorImportPage(BasePage):
                 "existing accounts keep their usernames, so no student loses their progress."
             )
         )
-        inputs = QGroupBox(self.tr("Inputs"))
-        grid = QGridLayout(inputs)
-        self.profile = QComboBox()
-        self.profile.setAccessibleName(self.tr("Vendor import format"))
-        profile_label = QLabel(self.tr("Import &format"))
-        profile_label.setBuddy(self.profile)
-        self.roster_label = QLabel(self.tr("No vendor roster loaded: every student gets a new account."))
-        self.roster_label.setWordWrap(True)
-        self.roster_button = QPushButton(self.tr("Load the vendor's current &roster…"))
-        self.roster_button.setAccessibleName(self.tr("Load the vendor's current roster export"))
-        self.clear_roster_button = QPushButton(self.tr("Do &without it"))
-        self.clear_roster_button.setAccessibleName(self.tr("Match without the vendor's roster"))
-        grid.addWidget(profile_label, 0, 0)
-        grid.addWidget(self.profile, 0, 1)
-        grid.addWidget(self.roster_label, 1, 0, 1, 2)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.roster_button)
-        buttons.addWidget(self.clear_roster_button)
-        buttons.addStretch(1)
-        grid.addLayout(buttons, 2, 0, 1, 2)
+        inputs = VendorInputs()
+        self.profile, self.roster_label = inputs.profile, inputs.roster_label
+        self.roster_button, self.clear_roster_button = inputs.roster_button, inputs.clear_roster_button
         self.content.addWidget(inputs)
 
         self.counts = QLabel()
