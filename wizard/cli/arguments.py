@@ -11,15 +11,20 @@ MAX_PORT = 65535
 
 def port(text: str) -> int:
     """A TCP port, 0 (any free port) to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to {MAX_PORT})") from None
+    value = _whole(text, f"a port number (0 to {MAX_PORT})")
     if not 0 <= value <= MAX_PORT:
         raise argparse.ArgumentTypeError(
             f"{value} is not a port number: use 0 to {MAX_PORT} (0 = any free port)"
         )
     return value
+
+
+def _whole(text: str, what: str) -> int:
+    """`text` as an int, else argparse's error saying it is not `what`."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
 
 
 def _number(text: str) -> float:
@@ -60,10 +65,7 @@ def output_folder(text: str) -> Path:
 
 def positive_int(text: str) -> int:
     """A whole number, 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole(text, "a whole number")
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is too small: use 1 or more")
     return value
