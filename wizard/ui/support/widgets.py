@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,7 +22,7 @@ from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.worker import Worker
 
-Task = Callable[[ProgressCallback, CancelToken], Any]
+Result = TypeVar("Result")  # what a tab's background task returns and its result handler takes
 
 
 class Host(Protocol):
@@ -34,7 +34,12 @@ class Host(Protocol):
     @property
     def folders(self) -> FolderMemory: ...
 
-    def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker: ...
+    def run_task(
+        self,
+        task: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], None],
+        message: str,
+    ) -> Worker: ...
 
     def show_problem(self, message: str, hint: str) -> None: ...
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -48,7 +47,7 @@ from wizard.ui.support.health_tab import HealthTab
 from wizard.ui.support.links_tab import LinksTab
 from wizard.ui.support.report_tab import ReportTab
 from wizard.ui.support.troubleshoot_tab import TroubleshootTab
-from wizard.ui.support.widgets import Task, fill_table, make_table, short_time, wrapping_label
+from wizard.ui.support.widgets import Result, fill_table, make_table, short_time, wrapping_label
 from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
 from wizard.ui.worker import Worker
 
@@ -203,7 +202,12 @@ class SupportWindow(QMainWindow):
     def folders(self) -> FolderMemory:
         return self._folders
 
-    def run_task(self, task: Task, on_result: Callable[[Any], None], message: str) -> Worker:
+    def run_task(
+        self,
+        task: Callable[[ProgressCallback, CancelToken], Result],
+        on_result: Callable[[Result], None],
+        message: str,
+    ) -> Worker:
         """Run hub work off the GUI thread with the progress bar and Cancel; errors go to the banner."""
         self.banner.clear()
         worker = Worker(task, name=f"support: {message}")
