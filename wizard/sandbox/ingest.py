@@ -396,14 +396,21 @@ def cross_checks(conn: sqlite3.Connection, staging: Staging, tally: IssueTally) 
     _coverage(conn, tally, staging)
 
 
+def _repeated(table: str, col: str) -> str:
+    """FROM, joins and order for the rows `s` whose filled `col` an earlier row has, `f` being that first row."""
+    return (
+        f"FROM {table} s JOIN (SELECT {col} AS repeated, min(rowno) AS first FROM {table} WHERE {col} != '' "
+        f"GROUP BY {col} HAVING count(*) > 1) d ON s.{col} = d.repeated AND s.rowno > d.first "
+        f"JOIN {table} f ON f.rowno = d.first ORDER BY s.rowno"
+    )
+
+
 def _unique_ids(conn: sqlite3.Connection, tally: IssueTally, kind: str, column: str) -> None:
     table, noun = table_of(kind), spec.kind_spec(kind).noun
     query = (
         f"SELECT s.rowno, s.row, s.{_q(column)} AS value, {_label(kind)} || ' is not unique: the same id is on row ' "
         f"|| f.row || ' of {spec.hub_file_name(kind)}; only that first row is kept. Give each {noun} its own "
-        f"{column} or remove the repeated row.' AS message FROM {table} s JOIN (SELECT {_q(column)} AS id, "
-        f"min(rowno) AS first FROM {table} WHERE {_q(column)} != '' GROUP BY {_q(column)} HAVING count(*) > 1) d "
-        f"ON s.{_q(column)} = d.id AND s.rowno > d.first JOIN {table} f ON f.rowno = d.first ORDER BY s.rowno"
+        f"{column} or remove the repeated row.' AS message {_repeated(table, _q(column))}"
     )
     _report(conn, tally, "duplicate_id", kind, column, query, flag=True)
 
@@ -431,9 +438,7 @@ def _unique_emails(conn: sqlite3.Connection, tally: IssueTally, kind: str, colum
     query = (
         f"SELECT s.rowno, s.row, s.{col} AS value, {_label(kind)} || ': {column} ' || s.{col} || ' is also used "
         f"by ' || {_label(kind, 'f')} || ' (row ' || f.row || '). Each person should have their own address, or "
-        f"single sign-on may match the wrong account.' AS message FROM {table} s JOIN (SELECT {col} AS email, "
-        f"min(rowno) AS first FROM {table} WHERE {col} != '' GROUP BY {col} HAVING count(*) > 1) d "
-        f"ON s.{col} = d.email AND s.rowno > d.first JOIN {table} f ON f.rowno = d.first ORDER BY s.rowno"
+        f"single sign-on may match the wrong account.' AS message {_repeated(table, col)}"
     )
     _report(conn, tally, "duplicate_email", kind, column, query, flag=False)
 
