@@ -17,6 +17,8 @@ def embedded_hub_starter(settings: HubSettings | None = None) -> HubStarter:
     district registered on it is still there on the next run; it serves SFTP file sync on another free port."""
 
     def start() -> EmbeddedHub:
-        return start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings, sftp=EMBEDDED_SFTP)
+        hub = start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings, sftp=EMBEDDED_SFTP)
+        hub.hold_app_secrets()  # the Instant Login rehearsal's vendor apps sign in with them
+        return hub
 
     return start

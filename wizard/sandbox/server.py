@@ -85,7 +85,18 @@ class RunningHub:
 
     def seed_demo(self) -> DemoSeed:
         """Create (once) the demo district; returns a fresh admin token and fresh app credentials."""
-        return seed_demo(self.context.db, self.context.settings)
+        seeded = seed_demo(self.context.db, self.context.settings)
+        self.context.issued_credentials.update(seeded.credentials)  # the simulated vendor apps sign in with them
+        return seeded
+
+    def hold_app_secrets(self) -> None:
+        """Give the simulated vendor apps (the Instant Login rehearsal) a secret for every catalog app whose
+        secret this hub did not issue in this run (a reopened database keeps only hashes). Issuing one
+        replaces the app's previous secret, so only the built-in hub of the wizard, which no real vendor
+        uses, does this."""
+        for app_id in self.app_ids():
+            if app_id not in self.context.issued_credentials:
+                self.reset_app_secret(app_id)
 
     def set_faults(self, rules: list[FaultRule]) -> None:
         self.context.settings.faults = list(rules)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wizard.hub.models import App, District, RosterUser
     from wizard.session.hub_access import Directory, DistrictSession
     from wizard.support.linkcheck import InstantLoginCheck, RosterSource
+    from wizard.support.rehearsal import RehearsalOutcome
 
 log = logging.getLogger(__name__)
 
@@ -254,3 +255,30 @@ class WizardContext:
         source = source or RosterSource.VENDOR_EXPORT
         roster = read_vendor_roster(vendor_roster, profile, source) if vendor_roster else None
         return instant_login_check(self.shared_users("student"), roster)
+
+    # --- rehearsing Instant Login --------------------------------------------------------------------------
+    def rehearsal_roster(self) -> tuple[Path, RosterSource] | None:
+        """The vendor's roster the rehearsal's simulated app holds by default: the import file this wizard
+        wrote (what the vendor has once imported), else the vendor's export loaded on the import page."""
+        from wizard.support.linkcheck import RosterSource
+
+        vendor = self.state.vendor
+        if vendor.written and vendor.output_dir:
+            written = Path(vendor.output_dir) / "vendor_import.csv"
+            if written.is_file():
+                return written, RosterSource.WIZARD_IMPORT
+        if vendor.roster_path and Path(vendor.roster_path).is_file():
+            return Path(vendor.roster_path), RosterSource.VENDOR_EXPORT
+        return None
+
+    def rehearse_login(
+        self, student: RosterUser, roster_path: Path, source: RosterSource
+    ) -> RehearsalOutcome:
+        """Sign `student` in to the chosen app as the hub's simulated vendor app holding the roster at
+        `roster_path` (read as the link check reads it): the real authorization-code flow, over HTTP."""
+        from wizard.roster.vendor.profiles import load_profile
+        from wizard.support.linkcheck import DEFAULT_PROFILE, read_vendor_roster
+
+        profile = load_profile(self.state.vendor.profile or DEFAULT_PROFILE)
+        roster = read_vendor_roster(roster_path, profile, source)
+        return self.district_hub().rehearse_login(self.state.app.app_id, student, roster)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.hub.errors import Conflict, HubError
 from wizard.hub.models import (
@@ -31,6 +32,10 @@ from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
+
+if TYPE_CHECKING:
+    from wizard.support.linkcheck import VendorRoster
+    from wizard.support.rehearsal import RehearsalOutcome
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,12 @@ class DistrictSession:
         """Everyone with `role` the connection shares, by name."""
         users = self._client.shared_users(self.district_id, connection_id, role=role)
         return sorted(users, key=lambda u: (u.last_name.casefold(), u.first_name.casefold(), u.sis_id))
+
+    def rehearse_login(self, app_id: str, student: RosterUser, roster: VendorRoster) -> RehearsalOutcome:
+        """Sign `student` in to the hub's simulated `app_id` holding `roster`, by the real Instant Login flow."""
+        from wizard.support.rehearsal import rehearse_instant_login  # pandas loads with it, not at start
+
+        return rehearse_instant_login(self._client, self.district_id, app_id, student, roster)
 
 
 class HubAccess:

@@ -23,6 +23,7 @@ class RehearsalOutcome:
     message: str  # what the simulated vendor app (or the hub) said
     why_not: str = ""  # the link check's reason, when no account links the student
     what_to_do: str = ""
+    account_name: str = ""  # the account's name in the vendor's roster, when signed in
 
     @property
     def headline(self) -> str:
@@ -47,7 +48,7 @@ def rehearse_instant_login(
     client.load_vendor_accounts(district_id, app_id, accounts)
     seen = client.rehearse_login(district_id, app_id, student.sis_id or student.email)
     if seen.signed_in:
-        return RehearsalOutcome(True, seen.account, seen.message)
+        return RehearsalOutcome(True, seen.account, seen.message, account_name=seen.account_name)
     if not seen.sis_id:  # the hub refused before the app saw anyone: its words are the reason
         return RehearsalOutcome(False, "", seen.message)
     check = instant_login_check([student], roster)

@@ -228,6 +228,10 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
             lambda: roll_out.portal.count() > 0 or "no apps" in roll_out.portal_title.text(),
             "the portal preview",
         )
+        wait(lambda: roll_out.rehearsal.roster_path is not None, "the rehearsal's roster")
+        roll_out.rehearsal.search.setText(roll_out.user_id.itemData(0))  # the student previewed
+        roll_out.rehearsal.sign_in_button.click()
+        wait(lambda: roll_out.rehearsal.outcome.isVisible() and not roll_out.is_busy, "the rehearsal")
         shoot(PageId.ROLL_OUT, "roll-out")
         _shoot_support_view(window.ctx, wait, out, saved)
         window.close()

@@ -38,11 +38,14 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.guided_step import GuidedStepBox
 from wizard.ui.widgets.icons import icon_from_bytes
+from wizard.ui.widgets.login_rehearsal import LoginRehearsal
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
 
 if TYPE_CHECKING:
     from wizard.hub.models import PortalView, RosterUser
+    from wizard.support.linkcheck import RosterSource
+    from wizard.support.rehearsal import RehearsalOutcome
 
 
 def instructions_html(state: OnboardingState, schools: list[str], portal_url: str) -> str:
@@ -180,12 +183,16 @@ class RollOutPage(BasePage):
         self.portal.setViewMode(QListWidget.ViewMode.IconMode)
         self.portal.setIconSize(QSize(64, 64))
         self.portal.setAccessibleName(self.tr("Portal preview"))
-        self.portal.setMaximumHeight(150)
+        self.portal.setMaximumHeight(112)
         portal_layout.addLayout(lookup)
         portal_layout.addWidget(self.portal_title)
         portal_layout.addWidget(self.portal)
         self.portal_box = portal_box
         self.content.addWidget(portal_box)
+
+        self.rehearsal = LoginRehearsal(self._rehearse, self._choose_vendor_roster)
+        self.content.addWidget(self.rehearsal)
+        self._rehearsal_source: RosterSource | None = None
 
         hand_out = QHBoxLayout()
         self.pdf_button = QPushButton(self.tr("Save login &instructions (PDF)…"))
@@ -229,6 +236,7 @@ class RollOutPage(BasePage):
         chosen = date.fromisoformat(saved) if saved else date.today()
         self.launch_date.setDate(QDate(chosen.year, chosen.month, chosen.day))
         self._show_launch()
+        self._offer_rehearsal_roster()
         self.run_task(
             lambda progress, cancel: self.ctx.shared_users("student") + self.ctx.shared_users("teacher"),
             self._users_loaded,
@@ -263,6 +271,7 @@ class RollOutPage(BasePage):
         return self.user_id.currentText().strip()
 
     def _users_loaded(self, users: list[RosterUser]) -> None:
+        self.rehearsal.set_students([user for user in users if user.role == "student"])
         typed = self.user_id.currentText()
         self.user_id.clear()
         for user in users:
@@ -357,6 +366,55 @@ class RollOutPage(BasePage):
         for app in portal.hidden:
             text += " " + self.tr("{app} is not shown: {reason}").format(app=app.name, reason=app.reason)
         self.portal_title.setText(text)
+
+    # --- rehearsing Instant Login ------------------------------------------------------------------------------
+    def _offer_rehearsal_roster(self) -> None:
+        from wizard.support.linkcheck import RosterSource  # pandas loads with the rehearsal, not the page
+
+        if self.rehearsal.roster_path is not None and self._rehearsal_source == RosterSource.VENDOR_EXPORT:
+            return  # the admin chose one: keep it
+        found = self.ctx.rehearsal_roster()
+        if found is None:
+            self.rehearsal.set_roster(None, "")
+            return
+        path, self._rehearsal_source = found
+        what = (
+            self.tr("the import file this wizard wrote ({name}): the accounts the vendor has once imported")
+            if self._rehearsal_source == RosterSource.WIZARD_IMPORT
+            else self.tr("the vendor's roster export {name}")
+        ).format(name=path.name)
+        self.rehearsal.set_roster(path, what)
+
+    def _choose_vendor_roster(self) -> Path | None:
+        from wizard.support.linkcheck import RosterSource
+
+        path = self.choose_vendor_roster()
+        if path is not None:
+            self._rehearsal_source = RosterSource.VENDOR_EXPORT
+        return path
+
+    def choose_vendor_roster(self) -> Path | None:
+        """Ask for the vendor's roster export (tests replace this; a file dialog cannot run headless)."""
+        return self.choose_path(
+            "vendor-roster",
+            FileKind.OPEN_FILE,
+            self.tr("The vendor's roster export"),
+            self.tr("Rosters (*.csv *.tsv *.txt *.xlsx)"),
+        )
+
+    def _rehearse(self, student: RosterUser, roster: Path) -> None:
+        from wizard.support.linkcheck import RosterSource
+
+        source = self._rehearsal_source or RosterSource.VENDOR_EXPORT
+
+        def sign_in(progress: ProgressCallback, cancel: CancelToken) -> RehearsalOutcome:
+            return self.ctx.rehearse_login(student, roster, source)
+
+        self.run_task(
+            sign_in,
+            lambda outcome: self.rehearsal.show_outcome(student, outcome),
+            message=self.tr("Signing {name} in to the app…").format(name=student.name),
+        )
 
     def choose_save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
         """Ask where to save (tests replace this; a file dialog cannot run headless)."""
