@@ -86,7 +86,8 @@ class RunningHub:
     def seed_demo(self) -> DemoSeed:
         """Create (once) the demo district; returns a fresh admin token and fresh app credentials."""
         seeded = seed_demo(self.context.db, self.context.settings)
-        self.context.issued_credentials.update(seeded.credentials)  # the simulated vendor apps sign in with them
+        # the simulated vendor apps (the Instant Login rehearsal) sign in with these fresh secrets
+        self.context.issued_credentials.update(seeded.credentials)
         return seeded
 
     def hold_app_secrets(self) -> None:
