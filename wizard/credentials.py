@@ -48,6 +48,10 @@ def sftp_service(host: str, port: int) -> str:
     return f"{SERVICE_PREFIX}:sftp:{host.strip().lower()}:{port}"
 
 
+def smtp_service(host: str, port: int) -> str:
+    return f"{SERVICE_PREFIX}:smtp:{host.strip().lower()}:{port}"
+
+
 def backend_is_usable(backend: keyring.backend.KeyringBackend) -> bool:
     module = type(backend).__module__
     if module.startswith(REFUSED_BACKEND_MODULES):
@@ -162,6 +166,14 @@ class CredentialStore:
 
     def delete_sftp_password(self, host: str, port: int, username: str) -> None:
         self.delete_secret(sftp_service(host, port), username)
+
+    # The hub's mail server password belongs to its account on that server.
+
+    def set_smtp_password(self, host: str, port: int, user: str, password: str) -> None:
+        self.set_secret(smtp_service(host, port), user, password)
+
+    def smtp_password(self, host: str, port: int, user: str) -> str | None:
+        return self.get_secret(smtp_service(host, port), user)
 
 
 _default_store: CredentialStore | None = None

@@ -50,7 +50,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
     """A private built-in hub and the demo district's SIS files for the GUI's tour (`wizard.ui.tour`)."""
     from wizard.credentials import process_keyring_store
     from wizard.demo import write_demo_sis_files
-    from wizard.sandbox.server import SftpOptions, start_hub
+    from wizard.sandbox.server import MailOptions, SftpOptions, start_hub
     from wizard.sandbox.settings import HubSettings
     from wizard.session.context import WizardContext
     from wizard.session.questions import RecordedQuestions
@@ -63,6 +63,7 @@ def _tour(workdir: Path, out: Path) -> list[Path]:
         workdir / "hub.sqlite3",
         settings=HubSettings(vendor_delay=0.0, random_seed=1),
         sftp=SftpOptions(port=0, quiet_seconds=2.0),  # the tour sends the roster over SFTP
+        mail=MailOptions(),  # and shows the demo mailbox
     )
     try:
         ctx = WizardContext(

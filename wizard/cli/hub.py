@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.cli import arguments
+from wizard.cli import arguments, hub_mail
 
 if TYPE_CHECKING:
     from wizard.sandbox.server import RunningHub
@@ -76,6 +76,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="FILE",
         help="with --seed demo: also write Symphony Math's roster export for the demo district (CSV)",
     )
+    hub_mail.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -88,8 +89,11 @@ def run(args: argparse.Namespace) -> int:
     if args.hold_threshold is not None:
         settings.hold_threshold = args.hold_threshold
     db_path: Path = args.db or default_hub_db()
+    if args.mailbox is not None:
+        return hub_mail.show_mailbox(db_path, args.mailbox)
     sftp = SftpOptions(port=args.sftp_port, quiet_seconds=args.sftp_quiet_seconds)
-    hub = start_hub(db_path, host=args.host, port=args.port, settings=settings, sftp=sftp)
+    mail = hub_mail.mail_options(args)
+    hub = start_hub(db_path, host=args.host, port=args.port, settings=settings, sftp=sftp, mail=mail)
     try:
         _announce(hub, db_path, args)
     except BaseException:
@@ -116,6 +120,10 @@ def _announce(hub: RunningHub, db_path: Path, args: argparse.Namespace) -> None:
             f"SFTP file sync on {hub.sftp.host}:{hub.sftp.port}  host key {hub.sftp.fingerprint}  "
             f"(files processed {hub.sftp.quiet_seconds:g} s after the last change)"
         )
+    if hub.mailer is not None:
+        where = "its demo mail server" if hub.mailbox is not None else "the mail server"
+        print(f"Email sent through {where} on {hub.mailer.settings.address}", end="")
+        print(f"  (read it with: main.py hub --db {db_path} --mailbox)" if hub.mailbox is not None else "")
     credentials = dict(hub.issued_credentials)  # shown once: the hub keeps only a hash of each secret
     if args.new_app_secrets:
         credentials = {app_id: hub.reset_app_secret(app_id) for app_id in hub.app_ids()}

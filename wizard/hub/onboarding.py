@@ -11,6 +11,7 @@ import pydantic
 from wizard.hub.connections import ConnectionCalls
 from wizard.hub.directory import DirectoryCalls
 from wizard.hub.errors import DistrictAlreadyRegistered, HubError, SignupAlreadyCompleted
+from wizard.hub.mail import MailCalls
 from wizard.hub.models import District, SignupResult
 from wizard.hub.previews import PreviewCalls
 from wizard.hub.staff import StaffCalls
@@ -34,7 +35,7 @@ def _signup_conflict(response: Any) -> HubError:
     return error_for(response, "sign your district up")
 
 
-class OnboardingClient(UploadCalls, ConnectionCalls, StaffCalls, PreviewCalls, DirectoryCalls):
+class OnboardingClient(UploadCalls, ConnectionCalls, StaffCalls, PreviewCalls, MailCalls, DirectoryCalls):
     """One district admin's session with the hub. The admin token is optional until signup or sign-in.
 
     Sign-up and the district's settings are here; the calls on each other resource are in the module of

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 
 from wizard.sandbox.catalog import AppCredentials
 from wizard.sandbox.db import Database
+from wizard.sandbox.mail import Mailbox, Mailer
 from wizard.sandbox.settings import HubSettings
 from wizard.sandbox.store import district_for_admin_token, staff_for_token, staff_school_ids
 from wizard.wire.dataapi import DataError, OAuthError
@@ -93,6 +94,8 @@ class HubContext:
     sftp: FileSync | None = None  # the hub's SFTP server, when it serves one
     # the simulated vendor apps' own rosters: (app id, district id) -> ExternalID -> (username, name)
     vendor_accounts: dict[tuple[str, str], dict[str, tuple[str, str]]] = field(default_factory=dict)
+    mailer: Mailer | None = None  # sends the hub's email in the background (None: the hub sends none)
+    mailbox: Mailbox | None = None  # the demo mail server's mailbox, when the hub sends to its own
 
     def now(self) -> float:
         return self.settings.clock()

@@ -27,6 +27,7 @@ from wizard.errors import UserFacingError
 from wizard.sandbox.app import create_app
 from wizard.sandbox.catalog import AppCredentials, reset_app_secret
 from wizard.sandbox.deps import HubContext
+from wizard.sandbox.mail import DemoMailServer, Mailbox, Mailer, SmtpSettings
 from wizard.sandbox.seed import DemoSeed, seed_demo
 from wizard.sandbox.settings import FaultRule, HubSettings
 
@@ -52,6 +53,7 @@ class RunningHub:
         self.context = context
         self.host = host
         self.port = port
+        self._mail_server: DemoMailServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -99,12 +101,26 @@ class RunningHub:
             if app_id not in self.context.issued_credentials:
                 self.reset_app_secret(app_id)
 
+    @property
+    def mailbox(self) -> Mailbox | None:
+        """The demo mail server's mailbox, when the hub sends its email there."""
+        return self.context.mailbox
+
+    @property
+    def mailer(self) -> Mailer | None:
+        return self.context.mailer
+
     def set_faults(self, rules: list[FaultRule]) -> None:
         self.context.settings.faults = list(rules)
 
     def stop(self) -> None:
         if self.context.sftp is not None:
             self.context.sftp.stop()
+        if self.context.mailer is not None:
+            self.context.mailer.stop()
+        if self._mail_server is not None:
+            self._mail_server.stop()
+            self._mail_server = None
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
@@ -174,6 +190,21 @@ class SftpOptions:
     max_file_bytes: int | None = None  # None: the hub's upload limit
 
 
+@dataclass(frozen=True)
+class MailOptions:
+    """Where the hub sends its email: `smtp` (a configured server), else the demo's own SMTP server on
+    loopback (`demo_port`, 0 = any free port), whose mailbox is a user-only folder beside the database."""
+
+    smtp: SmtpSettings | None = None
+    demo_port: int = 0
+    retry_delays: tuple[float, ...] = (2.0, 10.0, 30.0)
+
+
+def mailbox_folder(db_path: Path) -> Path:
+    """The demo mail server's mailbox of the hub over `db_path`."""
+    return db_path.parent / f"{db_path.stem}-mailbox"
+
+
 def start_hub(
     db_path: Path,
     *,
@@ -181,10 +212,12 @@ def start_hub(
     port: int = 0,
     settings: HubSettings | None = None,
     sftp: SftpOptions | None = None,
+    mail: MailOptions | None = None,
 ) -> RunningHub:
     """Start the hub over the SQLite file `db_path` (created if missing); port 0 picks a free port.
 
-    With `sftp`, it also serves SFTP on the same host (folders and host key beside the database).
+    With `sftp`, it also serves SFTP on the same host (folders and host key beside the database); with
+    `mail`, it sends its notifications by email (to the demo's own SMTP server unless one is configured).
     """
     app = create_app(db_path, settings)
     context: HubContext = app.state.hub
@@ -204,6 +237,8 @@ def start_hub(
         raise
     if sftp is not None:
         _start_sftp(hub, db_path, host, sftp)
+    if mail is not None:
+        _start_mail(hub, db_path, mail)
     log.info("embedded hub serving on %s", hub.base_url)
     return hub
 
@@ -228,3 +263,22 @@ def _start_sftp(hub: RunningHub, db_path: Path, host: str, options: SftpOptions)
             f"({getattr(error, 'strerror', None) or error}).",
             "Choose another port with --sftp-port (0 = any free port), or stop the program using it.",
         ) from None
+
+
+def _start_mail(hub: RunningHub, db_path: Path, options: MailOptions) -> None:
+    smtp = options.smtp
+    if smtp is None:
+        mailbox = Mailbox(mailbox_folder(db_path))
+        try:
+            hub._mail_server = DemoMailServer(mailbox, options.demo_port)
+        except (OSError, RuntimeError) as error:
+            hub.stop()
+            raise HubStartError(
+                f"The embedded hub's demo mail server cannot listen on 127.0.0.1:{options.demo_port} "
+                f"({getattr(error, 'strerror', None) or error}).",
+                "Choose another port with --mail-port (0 = any free port), or stop the program using it.",
+            ) from None
+        hub.context.mailbox = mailbox
+        smtp = hub._mail_server.settings()
+    hub.context.mailer = Mailer(smtp, retry_delays=options.retry_delays)
+    log.info("the hub sends its email through %s", smtp.address)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.roster import spec
-from wizard.sandbox import ingest
+from wizard.sandbox import ingest, notices
 from wizard.sandbox.db import dumps, loads
 from wizard.sandbox.deps import HubContext
 from wizard.sandbox.records import CHANGE_KINDS
@@ -298,6 +298,7 @@ def _finish(
         )
     else:
         conn.execute("UPDATE districts SET sync_state = ? WHERE id = ?", (sync_state, district_id))
+        notices.upload_finished(context, conn, district_id, upload_id, status == ON_HOLD, result, hold_reason)
 
 
 def upload_view(row: sqlite3.Row) -> UploadOut:

@@ -31,6 +31,7 @@ from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
+from wizard.wire.mail import MailOut, TeacherInstructionsOut
 from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
 
 if TYPE_CHECKING:
@@ -142,6 +143,14 @@ class DistrictSession:
         """Everyone with `role` the connection shares, by name."""
         users = self._client.shared_users(self.district_id, connection_id, role=role)
         return sorted(users, key=lambda u: (u.last_name.casefold(), u.first_name.casefold(), u.sis_id))
+
+    def mail(self) -> MailOut:
+        """The hub's email about the district: what it sent (and whether it went), the demo mailbox."""
+        return self._client.mail(self.district_id)
+
+    def teacher_instructions(self, connection_id: str, *, send: bool) -> TeacherInstructionsOut:
+        """Count and preview the teachers' instructions email (send=False), or have the hub send it."""
+        return self._client.teacher_instructions(self.district_id, connection_id, send=send)
 
     def rehearse_login(self, app_id: str, student: RosterUser, roster: VendorRoster) -> RehearsalOutcome:
         """Sign `student` in to the hub's simulated `app_id` holding `roster`, by the real Instant Login flow."""

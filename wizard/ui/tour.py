@@ -233,6 +233,41 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
         roll_out.rehearsal.sign_in_button.click()
         wait(lambda: roll_out.rehearsal.outcome.isVisible() and not roll_out.is_busy, "the rehearsal")
         shoot(PageId.ROLL_OUT, "roll-out")
+
+        def shoot_dialog(dialog: Any, label: str) -> None:
+            settle = QEventLoop()
+            QTimer.singleShot(150, settle.quit)
+            settle.exec()
+            path = out / f"{len(saved) + 1:02d}-{label}.png"
+            dialog.grab().save(str(path))
+            saved.append(path)
+
+        email = roll_out.email_button
+        email.click()
+        teachers = roll_out.teacher_email
+        wait(lambda: not teachers.is_busy and teachers.send_button.isEnabled(), "the teachers' email preview")
+        shoot_dialog(teachers, "roll-out-teachers-email")
+        teachers.send_button.click()
+        wait(lambda: teachers.status.isVisible(), "the teachers' email sent")
+        queued = teachers.result_seen.queued
+        mailbox = roll_out.open_mailbox()
+
+        def received() -> bool:
+            if mailbox.is_busy:
+                return False
+            if mailbox.table.rowCount() >= queued + 2:  # and the vendor's question and acceptance
+                return True
+            mailbox.refresh()
+            return False
+
+        wait(received, "the demo mailbox")
+        row = next(
+            r for r in range(mailbox.table.rowCount()) if "accepted" in mailbox.table.item(r, 3).text()
+        )
+        mailbox.table.selectRow(row)
+        shoot_dialog(mailbox, "mailbox")
+        mailbox.close()
+        teachers.close()
         _shoot_support_view(window.ctx, wait, out, saved)
         window.close()
         clever_ctx = _clever_context(ctx)

@@ -74,3 +74,53 @@ def test_hub_with_an_unwritable_vendor_roster_stops_and_says_what_to_do(
     assert main.main([*command, "--vendor-roster-out", "/proc/x.csv"]) == 2
     error = capsys.readouterr().err
     assert "Cannot write /proc/x.csv" in error and "Choose a folder you can write to" in error
+
+
+def test_the_demo_mailbox_is_listed_and_a_message_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.sandbox.mail import Mailbox, OutgoingMail, compose
+    from wizard.sandbox.server import mailbox_folder
+
+    db = tmp_path / "hub.sqlite3"
+    mail = OutgoingMail(
+        "d1", "vendor_question", ("dana@example.org",), "Symphony Math asks a question", "Hello"
+    )
+    saved = Mailbox(mailbox_folder(db)).deliver(bytes(compose(mail, "hub <hub@example.org>")), mail.to)
+    assert main.main(["hub", "--db", str(db), "--mailbox"]) == 0
+    listed = capsys.readouterr().out
+    assert "1 message in" in listed and f"{saved.stem}  " in listed
+    assert "dana@example.org  Symphony Math asks a question" in listed
+    assert main.main(["hub", "--db", str(db), "--mailbox", saved.stem]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("From: hub <hub@example.org>\nTo: dana@example.org\n") and "Hello" in printed
+    assert main.main(["hub", "--db", str(db), "--mailbox", "nothing"]) == 1
+
+
+def test_the_smtp_password_comes_from_the_keyring_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from wizard import credentials
+    from wizard.cli import hub_mail
+
+    store = credentials.memory_only_store()
+    monkeypatch.setattr(credentials, "default_store", lambda: store)
+    parser = __import__("argparse").ArgumentParser()
+    hub_mail.add_arguments(parser)
+    configured = ["--smtp-host", "mail.example.org", "--smtp-user", "hub"]
+    with pytest.raises(
+        UserFacingError, match=r"No password for hub on mail\.example\.org:587 is in the keyring"
+    ):
+        hub_mail.mail_options(parser.parse_args(configured))
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret\n"))
+    options = hub_mail.mail_options(parser.parse_args([*configured, "--smtp-password-stdin"]))
+    assert options is not None and options.smtp is not None and options.smtp.password == "s3cret"
+    assert "s3cret" not in repr(options)
+    again = hub_mail.mail_options(parser.parse_args(configured))  # from the keyring now
+    assert again is not None and again.smtp is not None and again.smtp.password == "s3cret"
+    assert again.smtp.starttls and again.smtp.port == 587
+    assert hub_mail.mail_options(parser.parse_args(["--no-mail"])) is None
+    assert main.main(["hub", "--smtp-user", "hub"]) == 2
+    assert "--smtp-user and --smtp-password-stdin need --smtp-host" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from wizard.sandbox import connections as lifecycle
+from wizard.sandbox import notices
 from wizard.sandbox import sharing as share
 from wizard.sandbox.db import loads
 from wizard.sandbox.deps import HubContext, not_found
@@ -16,11 +17,13 @@ def live_connection(
     conn: sqlite3.Connection, context: HubContext, district_id: str, connection_id: str
 ) -> sqlite3.Row:
     """The district's connection as it stands now (a simulated vendor whose time has come acts first)."""
-    if connection_row(conn, district_id, connection_id) is None:
+    before = connection_row(conn, district_id, connection_id)
+    if before is None:
         raise not_found("connection")
     lifecycle.advance_simulated_vendor(conn, connection_id, context.settings)
     fresh = connection_row(conn, district_id, connection_id)
     assert fresh is not None
+    notices.connection_changed(context, conn, fresh, before["status"])  # the vendor moved: tell the admin
     return fresh
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from fastapi import APIRouter, Request
 
 from wizard.sandbox import connections as lifecycle
+from wizard.sandbox import notices
 from wizard.sandbox.deps import API_ERRORS, ApiError, Context, basic_credentials, invalid_fields
 from wizard.sandbox.store import app_for_credentials
 from wizard.wire.onboarding import ConnectionList, ConnectionOut, DecisionIn
@@ -61,4 +62,5 @@ def vendor_decision(
             lifecycle.request_info(conn, row, now, body.message.strip())
         fresh = lifecycle.vendor_connection(conn, app["id"], connection_id)
         assert fresh is not None
+        notices.connection_changed(context, conn, fresh, row["status"])
         return lifecycle.connection_view(conn, fresh)

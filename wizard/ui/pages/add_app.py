@@ -122,7 +122,11 @@ class AddAppPage(BasePage):
         timeline_layout.addWidget(self.history, 1)
         timeline_layout.addWidget(self.question)
         timeline_layout.addWidget(self.reply)
-        timeline_layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignRight)
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.mailbox_button())  # the hub emails the vendor's question and acceptance
+        answer_row.addStretch(1)
+        answer_row.addWidget(self.send_button)
+        timeline_layout.addLayout(answer_row)
         right_layout.addWidget(self.timeline_box, 1)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWizardPage,
 )
@@ -23,6 +24,7 @@ from wizard.session.folders import remember_folder, start_folder
 from wizard.session.questions import FileKind, FileQuestion, Question
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
+from wizard.ui.widgets.mailbox import MailboxDialog
 from wizard.ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,7 @@ class BasePage(QWizardPage):
         self._commit_done = False
         self._polling = False  # a poll (see `poll`) is on its way
         self._navigator: Navigator | None = None
+        self.mailbox_dialog: MailboxDialog | None = None
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
         self.completeChanged.connect(self._show_missing)
 
@@ -259,6 +262,24 @@ class BasePage(QWizardPage):
                 self.tr("Copy the address into your browser."),
                 None,
             )
+
+    # --- the hub's email -------------------------------------------------------------------------------------
+    def mailbox_button(self) -> QPushButton:
+        """A “Mailbox…” button that opens the hub's email to the district (the pages that wait on the vendor,
+        and Roll out)."""
+        button = QPushButton(self.tr("Mailb&ox…"))
+        button.setAccessibleName(self.tr("Open the mailbox: the hub's email to your district"))
+        button.clicked.connect(self.open_mailbox)
+        return button
+
+    def open_mailbox(self) -> MailboxDialog:
+        """Show the Mailbox view (read off the GUI thread through the hub's API)."""
+        if self.mailbox_dialog is None:
+            self.mailbox_dialog = MailboxDialog(lambda: self.ctx.district_hub().mail(), self)
+        else:
+            self.mailbox_dialog.refresh()
+        self.mailbox_dialog.show()
+        return self.mailbox_dialog
 
     # --- questions to the admin ---------------------------------------------------------------------------
     def ask(self, question: Question) -> str:

@@ -40,6 +40,7 @@ from wizard.ui.widgets.guided_step import GuidedStepBox
 from wizard.ui.widgets.icons import icon_from_bytes
 from wizard.ui.widgets.login_rehearsal import LoginRehearsal
 from wizard.ui.widgets.look import set_tone
+from wizard.ui.widgets.teacher_email import TeacherEmailDialog
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
 
 if TYPE_CHECKING:
@@ -197,11 +198,17 @@ class RollOutPage(BasePage):
         hand_out = QHBoxLayout()
         self.pdf_button = QPushButton(self.tr("Save login &instructions (PDF)…"))
         self.pdf_button.setAccessibleName(self.tr("Save per-school login instructions as PDF"))
+        self.email_button = QPushButton(self.tr("Email the instr&uctions to teachers…"))
+        self.email_button.setAccessibleName(
+            self.tr("Email the instructions to the teachers of the shared schools")
+        )
         self.summary_button = QPushButton(self.tr("E&xport summary…"))
         self.summary_button.setAccessibleName(self.tr("Export a summary of the onboarding"))
         self.file_status = QLabel()
         hand_out.addWidget(self.pdf_button)
+        hand_out.addWidget(self.email_button)
         hand_out.addWidget(self.summary_button)
+        hand_out.addWidget(self.mailbox_button())
         hand_out.addWidget(self.file_status, 1)
         self.content.addLayout(hand_out)
         self.content.addStretch(1)
@@ -214,6 +221,8 @@ class RollOutPage(BasePage):
         self.user_id.activated.connect(lambda _i: self._preview_portal())
         self.pdf_button.clicked.connect(self._save_instructions)
         self.summary_button.clicked.connect(self._export_summary)
+        self.email_button.clicked.connect(self.email_teachers)
+        self.teacher_email: TeacherEmailDialog | None = None
         self.launch_date.dateChanged.connect(self._date_changed)
 
     def initializePage(self) -> None:
@@ -445,6 +454,21 @@ class RollOutPage(BasePage):
             self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
 
         self.run_task(load, render, message=self.tr("Preparing the instructions…"))
+
+    def email_teachers(self) -> TeacherEmailDialog:
+        """Preview and count the teachers' instructions email, then have the hub send it (all over its API,
+        off the GUI thread)."""
+        connection_id = self.ctx.state.app.connection_id
+        if self.teacher_email is not None:
+            self.teacher_email.deleteLater()
+        self.teacher_email = TeacherEmailDialog(
+            lambda: self.ctx.district_hub().teacher_instructions(connection_id, send=False),
+            lambda: self.ctx.district_hub().teacher_instructions(connection_id, send=True),
+            self.open_mailbox,
+            self,
+        )
+        self.teacher_email.show()
+        return self.teacher_email
 
     def _export_summary(self) -> None:
         target = self.choose_save_path(

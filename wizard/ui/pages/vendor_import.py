@@ -121,6 +121,7 @@ class VendorImportPage(BasePage):
         self.tell_button = QPushButton(self.tr("&Tell the vendor the import is done"))
         self.tell_button.setAccessibleName(self.tr("Tell the vendor the import is done"))
         tell_row.addWidget(self.tell_status, 1)
+        tell_row.addWidget(self.mailbox_button())  # the vendor's answer arrives by email too
         tell_row.addWidget(self.tell_button)
         self.content.addLayout(tell_row)
 
