@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import requests
 
-from tests.hub_support import FakeClock, SignedUp, small_roster, upload_roster
+from tests.hub_support import FAST, FakeClock, SignedUp, small_roster, upload_roster
+from wizard.hub.dataapi import DataApiClient
+from wizard.hub.errors import NotFound
 from wizard.hub.models import SharingSettings
+from wizard.hub.vendor import VendorClient
 from wizard.sandbox.server import RunningHub
-from wizard.support.linkcheck import read_vendor_roster
-from wizard.support.rehearsal import rehearse_instant_login
+from wizard.support.linkcheck import PLAIN_WORDS, check_login_links, read_vendor_roster
+from wizard.support.reading import connected_districts, read_district
+from wizard.support.rehearsal import rehearse_checked_student, rehearse_instant_login
+from wizard.wire.onboarding import VendorAccountIn
 
 APP = "symphony-math"
 
@@ -90,3 +96,46 @@ def test_the_callback_is_a_registered_redirect_uri_and_a_foreign_one_is_refused(
         timeout=5,
     )
     assert foreign.status_code == 400 and "not one registered" in foreign.json()["error_description"]
+
+
+def test_the_vendor_gives_the_rehearsal_app_its_roster_only_for_a_district_that_authorized_it(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    district_id = district.district_id
+    symphony, lexia = hub.reset_app_secret(APP), hub.reset_app_secret("lexia-core5")
+    account = [VendorAccountIn(username="mathwiz1", external_id="1")]
+    vendor = VendorClient(hub.base_url, symphony.client_id, symphony.client_secret, policy=FAST)
+    other = VendorClient(hub.base_url, lexia.client_id, lexia.client_secret, policy=FAST)
+    api = DataApiClient(hub.base_url, symphony.client_id, symphony.client_secret, policy=FAST)
+    try:
+        with pytest.raises(NotFound):  # the district has not added the app
+            vendor.load_vendor_accounts(district_id, APP, account)
+        _shared(hub, clock, district, tmp_path, "Cedar Middle")
+        assert vendor.load_vendor_accounts(district_id, APP, account).accounts == 1
+        with pytest.raises(NotFound):  # another app's roster is not this vendor's to give
+            vendor.load_vendor_accounts(district_id, "lexia-core5", account)
+        with pytest.raises(NotFound):  # nor a district that did not authorize that app
+            other.load_vendor_accounts(district_id, "lexia-core5", account)
+
+        # the support view's rehearsal: the vendor's credentials, and the link check's own reasons
+        cedar = [s for s in small_roster()["students"] if s["School_id"] == "201"]
+        roster_file = tmp_path / "symphony.csv"
+        roster_file.write_text(
+            "Username,ExternalID,FirstName,LastName\n"
+            f"mathwiz1,{cedar[0]['Student_id']},{cedar[0]['First_name']},{cedar[0]['Last_name']}\n",
+            encoding="utf-8",
+        )
+        roster = read_vendor_roster(roster_file)
+        [connected] = connected_districts(api)
+        links = check_login_links(read_district(api.for_district(connected.token)), roster)
+        by_sis = {link.student.sis_id: link for link in links.students}
+        ok = rehearse_checked_student(vendor, district_id, APP, by_sis[cedar[0]["Student_id"]], roster)
+        assert ok.signed_in and ok.headline == "Signed in to account mathwiz1 (progress kept)."
+        unlinked = by_sis[cedar[1]["Student_id"]]
+        missing = rehearse_checked_student(vendor, district_id, APP, unlinked, roster)
+        assert not missing.signed_in
+        assert missing.headline == f"No account links this student: {PLAIN_WORDS[unlinked.outcome]}."
+    finally:
+        vendor.close()
+        other.close()
+        api.close()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from wizard.hub.calls import HubCalls
 from wizard.hub.models import PortalView
-from wizard.hub.transport import read_answer
+from wizard.hub.vendor import follow_rehearsal
 from wizard.wire import onboarding as wire
 
 
@@ -48,22 +48,7 @@ class PreviewCalls(HubCalls):
 
         The hub's refusal (a user not shared, a redirect URI not registered) comes back as a not-signed-in
         outcome with the hub's own words."""
-        response = self._transport.request(
-            "GET",
-            f"/vendor-apps/{app_id}/login",
-            "rehearse Instant Login",
-            params={"district_id": district_id, "login_hint": login_hint},
-            expected=frozenset({200, 400, 403}),
-        )
-        if response.status_code != 200:
-            try:
-                detail = str(response.json().get("error_description") or response.text[:200])
-            except ValueError:
-                detail = response.text[:200]
-            return wire.RehearsalOut(
-                app_id=app_id, signed_in=False, message=f"The hub refused the sign-in: {detail}"
-            )
-        return read_answer(response, wire.RehearsalOut, "rehearse Instant Login")
+        return follow_rehearsal(self._transport, district_id, app_id, login_hint)
 
     def portal(self, district_id: str, sis_id: str) -> PortalView:
         body = self._call(

@@ -445,4 +445,19 @@ def _shoot_support_view(
     path = out / f"{len(saved) + 1:02d}-support-view.png"
     support.grab().save(str(path))
     saved.append(path)
+    # Rehearse Instant Login for a student the check says will not be signed in
+    links = support.run.links if support.run is not None else None
+    unlinked = next((k for k in links.students if not k.linked and k.student.sis_id), None) if links else None
+    if unlinked is not None:
+        rehearsal = support.links_tab.rehearsal
+        support.tabs.setCurrentWidget(support.rehearsal_tab)
+        rehearsal.search.setText(unlinked.student.sis_id or "")
+        rehearsal.sign_in_button.click()
+        wait(lambda: rehearsal.outcome.isVisible() and not support.is_busy, "the support view's rehearsal")
+        settle = QEventLoop()
+        QTimer.singleShot(150, settle.quit)
+        settle.exec()
+        path = out / f"{len(saved) + 1:02d}-support-view-sign-in.png"
+        support.grab().save(str(path))
+        saved.append(path)
     support.close()

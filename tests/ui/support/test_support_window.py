@@ -132,6 +132,42 @@ def test_saved_secret_is_offered_and_a_wrong_one_is_explained(
     )  # the same keyring entry as the CLI's
 
 
+def test_sign_in_as_a_checked_student_rehearses_instant_login(
+    qtbot: QtBot, window: SupportWindow, demo: Demo
+) -> None:
+    sign_in(qtbot, window, demo)
+    tab = window.links_tab
+    window.tabs.setCurrentWidget(window.rehearsal_tab)
+    assert tab.rehearsal.roster_note.text().startswith("Run the login-link check first")
+    tab.rehearsal.search.setText("010176")
+    assert not tab.rehearsal.sign_in_button.isEnabled()  # no roster yet
+    tab.roster_edit.setText(str(demo.roster_path))
+    tab.check_button.click()
+    wait_idle(qtbot, window)
+    run = window.run
+    assert run is not None and run.links is not None
+    assert demo.roster_path.name in tab.rehearsal.roster_note.text()
+    assert tab.rehearsal.sign_in_button.isEnabled()
+    assert not tab.rehearsal.roster_button.isVisibleTo(window)  # the roster is the one the check read
+    linked = next(link for link in run.links.students if link.linked)
+    unlinked = next(link for link in run.links.students if not link.linked and link.student.sis_id)
+
+    for link in (linked, unlinked):
+        tab.rehearsal.search.setText(link.student.sis_id or "")
+        tab.rehearsal.sign_in_button.click()
+        wait_idle(qtbot, window)
+        text = tab.rehearsal.outcome.text()
+        if link.linked:
+            assert link.account is not None
+            assert f"Signed in to account {link.account.username} (progress kept)." in text
+        else:
+            from wizard.support.linkcheck import PLAIN_WORDS
+
+            assert text.startswith(f"✗ {link.student.name}: No account links this student: ")
+            assert PLAIN_WORDS[link.outcome] in text  # the link check's words
+            assert "What to do:" in text
+
+
 def test_login_links_export_troubleshoot_and_report(
     qtbot: QtBot, window: SupportWindow, demo: Demo, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ from tests.hub_support import FAST, FakeClock
 from wizard.hub.dataapi import DataApiClient
 from wizard.hub.onboarding import VendorClient
 from wizard.sandbox.catalog import AppCredentials
-from wizard.sandbox.seed import DemoSeed, seed_demo, write_demo_vendor_roster
+from wizard.sandbox.seed import DemoSeed, write_demo_vendor_roster
 from wizard.sandbox.server import RunningHub, start_hub
 from wizard.sandbox.settings import HubSettings
 from wizard.support.reading import DistrictSnapshot, connected_districts, read_district
@@ -55,7 +55,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     clock = FakeClock()
     settings = HubSettings(vendor_delay=30.0, clock=clock, random_seed=7)
     with start_hub(folder / "hub.sqlite3", settings=settings) as hub:
-        seed = seed_demo(hub.context.db, settings)
+        seed = hub.seed_demo()  # its fresh app secrets reach the simulated vendor apps too
         yield Demo(hub, clock, seed, write_demo_vendor_roster(folder / "symphony-roster.csv"))
 
 

@@ -11,14 +11,23 @@ or the login-link check, sent by the district admin (`PUT …/accounts`), kept i
 from __future__ import annotations
 
 import secrets
+from typing import Annotated
 from urllib.parse import urlencode
 
 import requests
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from wizard.sandbox.deps import API_ERRORS, ApiError, Context, District
-from wizard.sandbox.store import app_row
+from wizard.sandbox.connections import PENDING_AUTHORIZATION, connection_for_app
+from wizard.sandbox.deps import (
+    API_ERRORS,
+    ApiError,
+    Context,
+    basic_credentials,
+    district_access,
+    not_found,
+)
+from wizard.sandbox.store import app_for_credentials, app_row
 from wizard.wire.onboarding import RehearsalOut, VendorAccountsIn, VendorAccountsOut
 
 router = APIRouter(prefix="/vendor-apps", responses=API_ERRORS, tags=["simulated vendor app"])
@@ -29,9 +38,28 @@ def _callback(request: Request, app_id: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/vendor-apps/{app_id}/callback"
 
 
+def roster_loader(app_id: str, district_id: str, request: Request, context: Context) -> str:
+    """Who may give the simulated app a district's roster: the district's admin (bearer token), or the
+    app's vendor with its client credentials once the district authorized the app (the support view)."""
+    if request.headers.get("authorization", "").lower().startswith("basic "):
+        client_id, secret = basic_credentials(request)
+        with context.db.read() as conn:
+            app = app_for_credentials(conn, client_id, secret)
+            if app is None:
+                raise ApiError(401, "unauthorized", "The app's client id or secret is wrong.")
+            authorized = connection_for_app(conn, district_id, app_id)
+        if app["id"] != app_id or authorized is None or authorized["status"] == PENDING_AUTHORIZATION:
+            raise not_found("district")
+        return district_id
+    return district_access(district_id, request, context)
+
+
+RosterLoader = Annotated[str, Depends(roster_loader)]
+
+
 @router.put("/{app_id}/districts/{district_id}/accounts")
 def load_accounts(
-    app_id: str, district_id: District, body: VendorAccountsIn, context: Context
+    app_id: str, district_id: RosterLoader, body: VendorAccountsIn, context: Context
 ) -> VendorAccountsOut:
     """The vendor's roster for one district (replaces the previous one)."""
     with context.db.read() as conn:

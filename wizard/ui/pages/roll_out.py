@@ -38,7 +38,7 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.guided_step import GuidedStepBox
 from wizard.ui.widgets.icons import icon_from_bytes
-from wizard.ui.widgets.login_rehearsal import LoginRehearsal
+from wizard.ui.widgets.login_rehearsal import LoginRehearsal, Pick, student_pick
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.teacher_email import TeacherEmailDialog
 from wizard.ui.words import IDENTITY_PROVIDERS, SYNC_METHODS
@@ -280,7 +280,13 @@ class RollOutPage(BasePage):
         return self.user_id.currentText().strip()
 
     def _users_loaded(self, users: list[RosterUser]) -> None:
-        self.rehearsal.set_students([user for user in users if user.role == "student"])
+        self.rehearsal.set_students(
+            [
+                student_pick(user.name, user.school_name, user.grade, user.sis_id, user)
+                for user in users
+                if user.role == "student"
+            ]
+        )
         typed = self.user_id.currentText()
         self.user_id.clear()
         for user in users:
@@ -411,17 +417,20 @@ class RollOutPage(BasePage):
             self.tr("Rosters (*.csv *.tsv *.txt *.xlsx)"),
         )
 
-    def _rehearse(self, student: RosterUser, roster: Path) -> None:
+    def _rehearse(self, pick: Pick, roster: Path) -> None:
+        from wizard.hub.models import RosterUser
         from wizard.support.linkcheck import RosterSource
 
         source = self._rehearsal_source or RosterSource.VENDOR_EXPORT
+        student = pick.item
+        assert isinstance(student, RosterUser)
 
         def sign_in(progress: ProgressCallback, cancel: CancelToken) -> RehearsalOutcome:
             return self.ctx.rehearse_login(student, roster, source)
 
         self.run_task(
             sign_in,
-            lambda outcome: self.rehearsal.show_outcome(student, outcome),
+            lambda outcome: self.rehearsal.show_outcome(pick, outcome),
             message=self.tr("Signing {name} in to the app…").format(name=student.name),
         )
 

@@ -21,6 +21,7 @@ from wizard.support.linkcheck import (
     SHORT_WORDS,
     WHO_ACTS,
     LinkCheck,
+    StudentLink,
     check_login_links,
     read_vendor_roster,
 )
@@ -28,6 +29,7 @@ from wizard.support.run import LINKS_FILE, write_links_csv
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.support.chart import BarChart
 from wizard.ui.support.widgets import Host, ask_save_path, fill_table, fit_height, make_table, wrapping_label
+from wizard.ui.widgets.login_rehearsal import LoginRehearsal, Pick, student_pick
 
 MAX_NAMES = 500  # rows named on the tab; the export has everyone
 VISIBLE_NAMES = 12  # rows the names table shows before it scrolls
@@ -101,6 +103,8 @@ class LinksTab(QWidget):
         layout.addWidget(self.chart)
         layout.addWidget(self.legend)
         layout.addStretch(1)
+        # “Sign in as this student” runs on the roster the check read; the window shows it on its own tab.
+        self.rehearsal = LoginRehearsal(self._rehearse)
         layout.addLayout(export_row)
         layout.addWidget(self.export_note)
         self.show_links(None)
@@ -135,6 +139,7 @@ class LinksTab(QWidget):
     def show_links(self, links: LinkCheck | None) -> None:
         self.export_note.clear()
         self.export_button.setEnabled(links is not None)
+        self._offer_rehearsal(links)
         if links is None:
             self.summary.setText(self.tr("Not checked yet."))
             self.table.setRowCount(0)
@@ -176,6 +181,40 @@ class LinksTab(QWidget):
                 (self.tr("linked"), [s.linked for s in charted]),
                 (self.tr("not linked"), [s.not_linked_total for s in charted]),
             ],
+        )
+
+    def _offer_rehearsal(self, links: LinkCheck | None) -> None:
+        if links is None:
+            self.rehearsal.set_students([])
+            self.rehearsal.set_roster(
+                None,
+                "",
+                self.tr(
+                    "Run the login-link check first (Login links): the rehearsal's app signs students in "
+                    "against the vendor roster that check read."
+                ),
+            )
+            return
+        self.rehearsal.set_students(
+            [
+                student_pick(
+                    link.student.name, link.school, link.student.grade, link.student.sis_id or "", link
+                )
+                for link in links.students
+            ]
+        )
+        self.rehearsal.set_roster(
+            links.roster_path,
+            self.tr("the roster this check read ({name})").format(name=links.roster_path.name),
+        )
+
+    def _rehearse(self, pick: Pick, roster_path: Path) -> None:
+        link = pick.item
+        assert isinstance(link, StudentLink)
+        self.host.run_task(
+            lambda progress, cancel: self.host.rehearse(link, roster_path),
+            lambda outcome: self.rehearsal.show_outcome(pick, outcome),
+            self.tr("Signing {name} in to the app…").format(name=pick.name),
         )
 
     def _show_names(self, links: LinkCheck) -> None:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.session.folders import FolderMemory
+from wizard.support.linkcheck import StudentLink
+from wizard.support.rehearsal import RehearsalOutcome
 from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.worker import Worker
@@ -42,6 +44,10 @@ class Host(Protocol):
     ) -> Worker: ...
 
     def show_problem(self, message: str, hint: str) -> None: ...
+
+    def rehearse(self, link: StudentLink, roster_path: Path) -> RehearsalOutcome:
+        """Sign a checked student in through the hub's simulated app (blocking: call it in a task)."""
+        ...
 
 
 def ask_save_path(

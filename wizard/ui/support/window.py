@@ -33,13 +33,15 @@ from PySide6.QtWidgets import (
 from wizard.credentials import CredentialStore
 from wizard.errors import UserFacingError
 from wizard.hub.dataapi import DataApiClient
+from wizard.hub.errors import NotFound
 from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
 from wizard.session.folders import FolderMemory
 from wizard.support.health import assess_health
-from wizard.support.linkcheck import LinkCheck
+from wizard.support.linkcheck import LinkCheck, StudentLink, read_vendor_roster
 from wizard.support.onboarding_state import onboarding_state
 from wizard.support.reading import ConnectedDistrict, connected_districts, read_district
+from wizard.support.rehearsal import RehearsalOutcome, rehearse_checked_student
 from wizard.support.report import report_key
 from wizard.support.run import SupportRun
 from wizard.tasks import CancelToken, ProgressCallback
@@ -175,6 +177,23 @@ class SupportWindow(QMainWindow):
         layout.addWidget(self.check_button)
         return box
 
+    def _rehearsal_tab(self) -> QWidget:
+        self.rehearsal_tab = page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            wrapping_label(
+                self.tr(
+                    "Rehearse Instant Login before launch: the built-in hub's simulated vendor app runs the real "
+                    "sign-in (authorize, code, token, /v3.0/me) at its registered redirect URI and looks the "
+                    "student up by ExternalID."
+                )
+            )
+        )
+        self.links_tab.rehearsal.setTitle(self.tr("Sign in as this student"))
+        layout.addWidget(self.links_tab.rehearsal)
+        layout.addStretch(1)
+        return page
+
     def _tabs(self) -> QTabWidget:
         self.health_tab = HealthTab(self)
         self.links_tab = LinksTab(self, self._linked)
@@ -187,6 +206,7 @@ class SupportWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.health_tab, self.tr("&Health"))
         self.tabs.addTab(self.links_tab, self.tr("&Login links"))
+        self.tabs.addTab(self._rehearsal_tab(), self.tr("Si&gn in as a student"))
         self.tabs.addTab(self.troubleshoot_tab, self.tr("&Troubleshoot a login"))
         self.tabs.addTab(self.report_tab, self.tr("Diagnostic &report"))
         self.tabs.setEnabled(False)
@@ -223,6 +243,22 @@ class SupportWindow(QMainWindow):
 
     def show_problem(self, message: str, hint: str) -> None:
         self.banner.show_error(message, hint, None)
+
+    def rehearse(self, link: StudentLink, roster_path: Path) -> RehearsalOutcome:
+        """Sign a checked student in to the app through the built-in hub's simulated vendor app (blocking)."""
+        signed, run = self.signed_in, self._run
+        if signed is None or run is None:
+            raise UserFacingError("Sign in and check a district first.", "")
+        app_id = next((c.app_id for c in signed.vendor.connections() if c.district_id == run.district.id), "")
+        try:
+            return rehearse_checked_student(
+                signed.vendor, run.district.id, app_id, link, read_vendor_roster(roster_path)
+            )
+        except NotFound:
+            raise UserFacingError(
+                "This hub has no simulated vendor app to rehearse Instant Login with.",
+                "The rehearsal runs on the built-in demo hub; on a real hub, sign the student in through your app.",
+            ) from None
 
     def show_error(self, error: object) -> None:
         self.show_problem(*describe_error(error))

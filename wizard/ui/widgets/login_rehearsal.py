@@ -8,6 +8,7 @@ the outcome back to `show_outcome`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,21 @@ from PySide6.QtWidgets import (
 from wizard.ui.widgets.look import set_tone
 
 if TYPE_CHECKING:
-    from wizard.hub.models import RosterUser
     from wizard.support.rehearsal import RehearsalOutcome
 
 
-def student_label(student: RosterUser) -> str:
-    return f"{student.name} — {student.school_name}, grade {student.grade} ({student.sis_id})"
+@dataclass(frozen=True)
+class Pick:
+    """A student the search box offers: how it is listed, their name and SIS id, and the page's own record."""
+
+    label: str
+    name: str
+    sis_id: str
+    item: object
+
+
+def student_pick(name: str, school: str, grade: str | None, sis_id: str, item: object) -> Pick:
+    return Pick(f"{name} — {school}, grade {grade or '?'} ({sis_id})", name, sis_id, item)
 
 
 class LoginRehearsal(QGroupBox):
@@ -38,14 +48,15 @@ class LoginRehearsal(QGroupBox):
 
     def __init__(
         self,
-        rehearse: Callable[[RosterUser, Path], None],
-        choose_roster: Callable[[], Path | None],
+        rehearse: Callable[[Pick, Path], None],
+        choose_roster: Callable[[], Path | None] | None = None,
     ) -> None:
+        """`choose_roster` None: the roster is the caller's to set (`set_roster`); no button to pick one."""
         super().__init__()
         self.setTitle(self.tr("Rehearse Instant Login before launch"))
         self._rehearse = rehearse
         self._choose_roster = choose_roster
-        self._students: dict[str, RosterUser] = {}  # label -> student
+        self._students: dict[str, Pick] = {}  # label -> student
         self.roster_path: Path | None = None
 
         layout = QVBoxLayout(self)
@@ -77,6 +88,7 @@ class LoginRehearsal(QGroupBox):
         self.roster_button.setAccessibleName(self.tr("Choose the vendor roster export for the rehearsal"))
         roster_row.addWidget(self.roster_note, 1)
         roster_row.addWidget(self.roster_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.roster_button.setVisible(choose_roster is not None)
         layout.addLayout(roster_row)
 
         self.outcome = QLabel()
@@ -94,17 +106,19 @@ class LoginRehearsal(QGroupBox):
         self.set_roster(None, "")
 
     # --- inputs ----------------------------------------------------------------------------------------------
-    def set_students(self, students: list[RosterUser]) -> None:
-        self._students = {student_label(s): s for s in students}
+    def set_students(self, students: list[Pick]) -> None:
+        self._students = {s.label: s for s in students}
         self._names.setStringList(list(self._students))
         self._enable()
 
-    def set_roster(self, path: Path | None, what: str) -> None:
-        """The vendor roster the simulated app will hold (`what` says which roster it is, in words)."""
+    def set_roster(self, path: Path | None, what: str, missing: str = "") -> None:
+        """The vendor roster the simulated app will hold (`what` says which roster it is, in words; `missing`
+        what to do when there is none)."""
         self.roster_path = path
         if path is None:
             self.roster_note.setText(
-                self.tr(
+                missing
+                or self.tr(
                     "The rehearsal's app needs the vendor's roster: choose their roster export (with the "
                     "usernames and ExternalIDs)."
                 )
@@ -113,7 +127,7 @@ class LoginRehearsal(QGroupBox):
             self.roster_note.setText(self.tr("The app signs students in against {what}.").format(what=what))
         self._enable()
 
-    def chosen_student(self) -> RosterUser | None:
+    def chosen_student(self) -> Pick | None:
         """The student picked from the list, or the only one whose label contains what was typed."""
         typed = self.search.text().strip()
         if not typed:
@@ -131,7 +145,7 @@ class LoginRehearsal(QGroupBox):
         self.sign_in_button.setEnabled(bool(self.search.text().strip()) and self.roster_path is not None)
 
     def _pick_roster(self) -> None:
-        path = self._choose_roster()
+        path = self._choose_roster() if self._choose_roster is not None else None
         if path is not None:
             self.set_roster(path, self.tr("the vendor's roster export {name}").format(name=path.name))
 
@@ -149,11 +163,11 @@ class LoginRehearsal(QGroupBox):
                 "warnNote",
             )
             return
-        self.search.setText(student_label(student))
+        self.search.setText(student.label)
         self.outcome.hide()
         self._rehearse(student, self.roster_path)
 
-    def show_outcome(self, student: RosterUser, outcome: RehearsalOutcome) -> None:
+    def show_outcome(self, student: Pick, outcome: RehearsalOutcome) -> None:
         if outcome.signed_in:
             text = self.tr("✓ {student}: {headline}").format(student=student.name, headline=outcome.headline)
             if outcome.account_name:
