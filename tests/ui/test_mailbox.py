@@ -136,3 +136,30 @@ def test_roll_out_emails_the_instructions_to_the_teachers_of_the_shared_schools(
     assert {t.email for t in teachers} <= received
     mailbox.close()
     dialog.close()
+
+
+def test_a_message_the_hub_could_not_send_is_shown_with_why(qtbot: QtBot) -> None:
+    from wizard.wire.mail import MailOut, OutboxEntryOut
+
+    failed = OutboxEntryOut(
+        notice="vendor_question",
+        to=["ana@cedar.k12.ca.us"],
+        subject="Symphony Math asks a question before accepting",
+        queued_at="2026-12-01T10:00:00.000Z",
+        state="failed",
+        attempts=4,
+        error="nothing answers at mail.cedar.k12.ca.us:587",
+    )
+    mail = MailOut(sends_to="mail.cedar.k12.ca.us:587", demo_mailbox=False, outbox=[failed], mailbox=[])
+    dialog = MailboxDialog(lambda: mail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.is_busy and dialog.problems.isVisible(), timeout=WAIT_MS)
+    assert dialog.summary.text() == (
+        "The hub sends its email through mail.cedar.k12.ca.us:587: 0 messages sent. Read them in your own mailbox."
+    )
+    assert dialog.problems.text() == (
+        "✗ “Symphony Math asks a question before accepting” to ana@cedar.k12.ca.us: not sent after 4 "
+        "attempt(s): nothing answers at mail.cedar.k12.ca.us:587."
+    )
+    assert dialog.table.rowCount() == 0
