@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -81,6 +81,7 @@ class BasePage(QWizardPage):
         self._polling = False  # a poll (see `poll`) is on its way
         self._navigator: Navigator | None = None
         self.mailbox_dialog: MailboxDialog | None = None
+        self._mailbox_buttons: list[QPushButton] = []
         self.busy.cancel_button.clicked.connect(self.cancel_tasks)
         self.completeChanged.connect(self._show_missing)
 
@@ -270,7 +271,14 @@ class BasePage(QWizardPage):
         button = QPushButton(self.tr("Mailb&ox…"))
         button.setAccessibleName(self.tr("Open the mailbox: the hub's email to your district"))
         button.clicked.connect(self.open_mailbox)
+        self._mailbox_buttons.append(button)
         return button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # clever.com emails the admin's own mailbox and has no API to read it: no Mailbox button there.
+        for button in self._mailbox_buttons:
+            button.setVisible(not self.ctx.state.on_clever)
+        super().showEvent(event)
 
     def open_mailbox(self) -> MailboxDialog:
         """Show the Mailbox view (read off the GUI thread through the hub's API)."""

@@ -230,6 +230,9 @@ class RollOutPage(BasePage):
         self.guided.setVisible(on_clever)
         self.launch_box.setVisible(not on_clever)
         self.portal_box.setVisible(not on_clever)  # clever.com's portal has no preview API
+        # The rehearsal's simulated vendor app and the hub's email are the built-in hub's, not clever.com's.
+        self.rehearsal.setVisible(not on_clever)
+        self.email_button.setVisible(not on_clever)
         if on_clever:
             self.setSubTitle(
                 self.tr("Set the launch date in the dashboard, and hand out the login instructions.")
