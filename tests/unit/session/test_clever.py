@@ -169,3 +169,7 @@ def test_the_summary_says_what_the_wizard_did_and_what_the_admin_said_they_did()
         in lines
     )
     assert "- Sharing: which schools or classes the app sees: not ticked as done yet" in lines
+    assert clever.provider_label(state) == "Google"
+    text = clever.summary_text(state)
+    assert text.startswith("District onboarding summary\n\nDistrict: not recorded\n")
+    assert "Roster upload: none" not in text  # no upload id on clever.com: the SFTP send says what was done

@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 def instructions_html(state: OnboardingState, schools: list[str], portal_url: str) -> str:
     """One page per school (or one for the district when it has none yet): how its students and teachers
     reach the app, printed and handed out."""
-    provider = IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
-        "&", ""
+    provider = (
+        clever.provider_label(state)
+        if state.on_clever
+        else IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace("&", "")
     )
     app = html.escape(state.app.app_name or "the app")
     pages = []
@@ -394,10 +396,12 @@ class RollOutPage(BasePage):
         )
         if target is None:
             return
-        text = summary_text(self.ctx.state)
-        if self.ctx.state.on_clever:
-            schools = clever.prepared_schools(self.ctx.state.roster.export_dir)
-            text += "\n" + "\n".join(clever.summary_lines(self.ctx.state, schools)) + "\n"
+        state = self.ctx.state
+        text = (
+            clever.summary_text(state, clever.prepared_schools(state.roster.export_dir))
+            if state.on_clever
+            else summary_text(state)
+        )
         write_text_atomically(target, text, private=False)  # no student data
         self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
 
