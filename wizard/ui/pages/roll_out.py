@@ -51,7 +51,9 @@ def instructions_html(state: OnboardingState, schools: list[str], portal_url: st
     provider = (
         clever.provider_label(state)
         if state.on_clever
-        else IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace("&", "")
+        else IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
+            "&", ""
+        )
     )
     app = html.escape(state.app.app_name or "the app")
     pages = []
