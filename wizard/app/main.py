@@ -78,6 +78,10 @@ def _run_gui() -> int:
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the command in `argv` (default sys.argv[1:]); `prog` names the program in help and --version."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["prepare-child"]:  # internal: the GUI's roster check in a child (frozen app)
+        from wizard.session.prepare_child import child_main
+
+        return child_main(arguments[1:])
     parser = _build_parser(prog, _wanted_command(arguments))
     args = parser.parse_args(arguments)
     command = args.command or "gui"

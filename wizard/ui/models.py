@@ -150,10 +150,14 @@ class FrameModel(QAbstractTableModel):
 class IssueModel(FrameModel):
     """The roster engine's issue frame (severity, code, file, row, column, value, message)."""
 
-    def __init__(self, issues: pd.DataFrame, parent: Any = None) -> None:
+    def __init__(self, issues: pd.DataFrame, parent: Any = None, *, search: pd.Series | None = None) -> None:
+        """`search`: each issue's text in lower case when already worked out off the GUI thread (see
+        wizard.session.prepare.issue_search_text); else it is built on the first search."""
         super().__init__(issues.loc[:, list(ISSUE_COLUMNS)].reset_index(drop=True), parent=parent)
         self._severity = self.frame["severity"].to_numpy()
-        self._haystack: pd.Series | None = None
+        self._haystack: pd.Series | None = (
+            search.reset_index(drop=True) if search is not None and len(search) == len(issues) else None
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -174,13 +178,11 @@ class IssueModel(FrameModel):
         return super().data(index, role)
 
     def search_index(self) -> pd.Series:
-        """All of each row's text, lower-cased, built once for the whole frame on the first search."""
+        """All of each row's text, lower-cased: given by the check, else built once on the first search."""
         if self._haystack is None:
-            text = self.frame.astype("string").fillna("")
-            joined = text[ISSUE_COLUMNS[0]]
-            for column in ISSUE_COLUMNS[1:]:
-                joined = joined + " " + text[column]
-            self._haystack = joined.str.casefold()
+            from wizard.session.preview import issue_search_text
+
+            self._haystack = issue_search_text(self.frame)
         return self._haystack
 
     def counts_by_code(self) -> dict[str, int]:
@@ -210,7 +212,7 @@ class IssueFilter(QSortFilterProxyModel):
         if code is not None:
             self._code = code
         if text is not None:
-            self._text = text.strip().casefold()
+            self._text = text.strip().lower()  # as the search text (issue_search_text)
         self._accepted = self._compute()
         # A full re-filter: much faster than the incremental row removals of begin/endFilterChange when the
         # kept rows are scattered through 100,000 issues.

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.session.prepare import cell_problems, friendly_column, row_origins
+from wizard.session.prepare import friendly_column
+from wizard.session.preview import cell_problems, row_origins
 from wizard.session.text import plural
 from wizard.ui.models import (
     ERROR_BACKGROUND,
@@ -169,7 +170,7 @@ class RosterResults(QTabWidget):
             for name, file_mapping in result.mapping.files.items()
         }
         self.mapping_model.load(result.mapping.to_dict(), headers)
-        issue_model = IssueModel(result.issue_frame, self)
+        issue_model = IssueModel(result.issue_frame, self, search=getattr(result, "issue_search", None))
         self.issue_proxy.setSourceModel(issue_model)
         self.code_filter.blockSignals(True)
         self.code_filter.clear()
@@ -178,10 +179,7 @@ class RosterResults(QTabWidget):
             self.code_filter.addItem(f"{code} ({count})", code)
         self.code_filter.blockSignals(False)
         self.filter_issues()
-        header = self.issue_view.horizontalHeader()
-        header.setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)  # measure some rows, not every issue
-        for column in range(5):
-            self.issue_view.resizeColumnToContents(column)
+        self._fit_issue_columns(issue_model)
         self._frame_models = {}
         self.preview_choice.blockSignals(True)
         self.preview_choice.clear()
@@ -237,6 +235,22 @@ class RosterResults(QTabWidget):
             self._frame_models[kind] = model
         self.preview_view.setModel(model)
         self._fit_preview_columns(model)
+
+    def _fit_issue_columns(self, model: IssueModel) -> None:
+        """The issue list's first five columns as wide as their title and their first rows' text, measured
+        with the font (Qt's resize-to-contents asks the model for every role of every sampled cell: a tenth of
+        a second on the GUI thread)."""
+        metrics = self.issue_view.fontMetrics()
+        header_metrics = self.issue_view.horizontalHeader().fontMetrics()
+        padding = 3 * metrics.averageCharWidth()
+        rows = min(RESIZE_SAMPLE_ROWS, model.rowCount())
+        for column in range(5):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            texts = {str(model.data(model.index(row, column)) or "") for row in range(rows)}
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            self.issue_view.setColumnWidth(
+                column, max(header_metrics.horizontalAdvance(title), widest) + padding
+            )
 
     def _fit_preview_columns(self, model: FrameModel, sample_rows: int = 50) -> None:
         """Each column as wide as its title and its first rows (measuring every row is slow on big files)."""
