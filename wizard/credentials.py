@@ -70,12 +70,45 @@ class CredentialStore:
     """Stores and reads the wizard's secrets. Thread-safe; the GUI holds one for the whole session."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        """`backend`: the keyring to use; by default the system's, looked up on first use (finding it loads
+        every keyring backend and may ask the desktop's secret service: not while the wizard opens)."""
+        self._given = backend
+        self._found: keyring.backend.KeyringBackend | None = None
+        self._usable = False
+        self._finding = threading.Lock()
         self._memory: dict[_Key, str] = {}
         self._lock = threading.Lock()
-        self._persistent = backend_is_usable(self._backend)
-        if not self._persistent:  # not a fault: callers show `warning` to the user in their own words
-            log.info("no usable keyring backend (%s); secrets kept in memory", type(self._backend).__name__)
+
+    def find_keyring(self) -> None:
+        """Look up the keyring now (e.g. on a background thread once the window shows), not at first use."""
+        self._find()
+
+    def _find(self) -> keyring.backend.KeyringBackend:
+        found = self._found
+        if found is not None:
+            return found
+        with self._finding:
+            if self._found is None:
+                backend = self._given if self._given is not None else keyring.get_keyring()
+                self._usable = backend_is_usable(backend)
+                if not self._usable:  # not a fault: callers show `warning` to the user in their own words
+                    log.info("no usable keyring backend (%s); secrets kept in memory", type(backend).__name__)
+                self._found = backend
+            return self._found
+
+    @property
+    def _backend(self) -> keyring.backend.KeyringBackend:
+        return self._find()
+
+    @property
+    def _persistent(self) -> bool:
+        self._find()
+        return self._usable
+
+    @_persistent.setter
+    def _persistent(self, value: bool) -> None:
+        self._find()
+        self._usable = value
 
     def __repr__(self) -> str:
         where = type(self._backend).__name__ if self._persistent else "memory only"

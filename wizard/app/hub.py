@@ -1,15 +1,21 @@
-"""The composition root's part of the built-in hub: how to start it for the wizard (the GUI never does)."""
+"""The composition root's part of the built-in hub: how to start it for the wizard (the GUI never does).
+
+The hub's web stack (FastAPI, uvicorn, the SFTP server, pandas) is imported only when a page first needs the
+hub, on a worker thread, never while the wizard opens."""
 
 from __future__ import annotations
 
-from wizard.sandbox.server import SftpOptions, start_hub
-from wizard.sandbox.settings import HubSettings
-from wizard.session.embedded import EmbeddedHub, HubStarter
+from typing import TYPE_CHECKING
+
 from wizard.state import data_dir
+
+if TYPE_CHECKING:
+    from wizard.sandbox.settings import HubSettings
+    from wizard.session.embedded import EmbeddedHub, HubStarter
 
 EMBEDDED_DB_NAME = "embedded-hub.sqlite3"
 # The built-in hub is a demo: it processes SFTP files 20 s after the last one, not 5 minutes as the real hub.
-EMBEDDED_SFTP = SftpOptions(port=0, quiet_seconds=20.0)
+EMBEDDED_SFTP_QUIET_SECONDS = 20.0
 
 
 def embedded_hub_starter(settings: HubSettings | None = None) -> HubStarter:
@@ -17,6 +23,9 @@ def embedded_hub_starter(settings: HubSettings | None = None) -> HubStarter:
     district registered on it is still there on the next run; it serves SFTP file sync on another free port."""
 
     def start() -> EmbeddedHub:
-        return start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings, sftp=EMBEDDED_SFTP)
+        from wizard.sandbox.server import SftpOptions, start_hub
+
+        sftp = SftpOptions(port=0, quiet_seconds=EMBEDDED_SFTP_QUIET_SECONDS)
+        return start_hub(data_dir() / EMBEDDED_DB_NAME, settings=settings, sftp=sftp)
 
     return start

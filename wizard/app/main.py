@@ -66,10 +66,10 @@ def _build_parser(prog: str | None = None, only: str | None = None) -> argparse.
 
 
 def _run_gui() -> int:
-    # The pages' Qt-free dependencies (pandas, pyarrow, pydantic, requests) are imported before Qt: once PySide6
-    # is loaded, its import hook reads the source of every module imported after it (about a fifth of startup).
-    import wizard.hub.models
-    import wizard.roster.issues  # noqa: F401
+    # The pages' Qt-free dependencies (pydantic, requests) are imported before Qt: once PySide6 is loaded, its
+    # import hook reads the source of every module imported after it. The roster engine (pandas, pyarrow) and
+    # the hub's web stack are not imported at all before the first page shows: the pages load them when used.
+    import wizard.hub.models  # noqa: F401
     from wizard.app.gui import run
 
     return run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -34,4 +35,9 @@ def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
     window.show()
     # Once the event loop runs the window is on screen; `make dist-check` times the bundle's start by this line.
     QTimer.singleShot(0, lambda: log.info("The wizard window is open."))
+    # The system keyring is looked up once the window shows, off the GUI thread (it may wait on the desktop's
+    # secret service); a page that needs a secret before then looks it up itself.
+    QTimer.singleShot(
+        0, lambda: threading.Thread(target=ctx.credentials.find_keyring, name="keyring", daemon=True).start()
+    )
     return int(app.exec())

@@ -7,13 +7,14 @@ of 100,000 rows opens instantly and uses no extra memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+if TYPE_CHECKING:  # pandas and pyarrow are imported when the first frame is shown, not when the wizard opens
+    import pandas as pd
 
 Index = QModelIndex | QPersistentModelIndex
 # The preview's three states, each its own colour; every text/background pair is AA (see style.py).
@@ -28,6 +29,8 @@ ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message"
 
 
 def _text(value: Any) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return ""
     try:
@@ -41,6 +44,9 @@ def _text(value: Any) -> str:
 def _cell_reader(series: pd.Series) -> Callable[[int], object]:
     """Reads one value by position: straight from the Arrow data for Arrow-backed text (microseconds, where
     pandas' per-cell indexing costs tens), else with `iat`. Missing values come back as None or pd.NA."""
+    import pandas as pd
+    import pyarrow as pa
+
     array = series.array
     if isinstance(series.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
         data = array.__arrow_array__()
@@ -226,6 +232,8 @@ class IssueFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, IssueModel) or not (self._severity or self._code or self._text):
             return None
+        import pandas as pd
+
         keep = pd.Series(True, index=model.frame.index)
         if self._severity:
             keep &= model.frame["severity"] == self._severity

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.session.prepare import friendly_column
-from wizard.session.preview import cell_problems, row_origins
 from wizard.session.text import plural
 from wizard.ui.models import (
     ERROR_BACKGROUND,
@@ -217,6 +216,8 @@ class RosterResults(QTabWidget):
             return
         model = self._frame_models.get(kind)
         if model is None:
+            from wizard.session.preview import cell_problems, row_origins
+
             frame = self.result.tables[kind]
             error_labels = self.result.error_rows.get(kind)
             positions = (
