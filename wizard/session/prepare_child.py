@@ -103,6 +103,10 @@ def check_in_child(
                 stderr=child_log,
                 env=_child_env(),
             )
+        # pandas and pyarrow, for reading the result back, load now while the child works (the wizard opens
+        # without them; loading them on the GUI thread when the result arrives would freeze it), on a thread
+        # of their own so progress keeps flowing meanwhile
+        threading.Thread(target=_load_result_reader, name="load-pandas", daemon=True).start()
         outcome = _follow(process, progress, cancel, tick)
         code = process.wait()
         if outcome.get("event") == "error":
@@ -167,6 +171,10 @@ def _follow(
         )
         last_sign = time.monotonic()
         progress(done, total, message)
+
+
+def _load_result_reader() -> None:
+    import wizard.roster.resultfiles  # noqa: F401
 
 
 def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:

@@ -29,6 +29,8 @@ ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message"
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):  # nearly every cell: no pandas call
+        return value
     import pandas as pd
 
     if value is None or value is pd.NA:

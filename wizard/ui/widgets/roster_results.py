@@ -247,7 +247,7 @@ class RosterResults(QTabWidget):
         rows = min(RESIZE_SAMPLE_ROWS, model.rowCount())
         for column in range(5):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            texts = {str(model.data(model.index(row, column)) or "") for row in range(rows)}
+            texts = set(model.frame.iloc[:rows, column].astype("string").fillna("").tolist())
             widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
             self.issue_view.setColumnWidth(
                 column, max(header_metrics.horizontalAdvance(title), widest) + padding
@@ -261,7 +261,7 @@ class RosterResults(QTabWidget):
         sample = model.frame.iloc[:sample_rows]
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            values = sample.iloc[:, column].astype(str)
+            values = set(sample.iloc[:, column].astype("string").fillna("").tolist())  # one conversion
             widest = max((metrics.horizontalAdvance(value) for value in values), default=0)
             width = max(header_metrics.horizontalAdvance(title), widest) + padding
             self.preview_view.setColumnWidth(column, min(width, 40 * metrics.averageCharWidth()))
