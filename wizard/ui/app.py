@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 
 __all__ = ["OnboardingWizard", "run_gui"]
 
+WARM_UP_MS = 500  # after the first page is on screen
+
+
+def _load_roster_tables() -> None:
+    import wizard.roster.resultfiles  # noqa: F401
+
 
 def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
@@ -39,5 +45,10 @@ def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
     # secret service); a page that needs a secret before then looks it up itself.
     QTimer.singleShot(
         0, lambda: threading.Thread(target=ctx.credentials.find_keyring, name="keyring", daemon=True).start()
+    )
+    # pandas and pyarrow (the results' tables) load in the background while the admin reads the first pages,
+    # so the first check does not wait for them
+    QTimer.singleShot(
+        WARM_UP_MS, lambda: threading.Thread(target=_load_roster_tables, name="warm-up", daemon=True).start()
     )
     return int(app.exec())
