@@ -44,6 +44,10 @@ def app_service(hub_url: str, client_id: str) -> str:
     return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:app:{client_id}"
 
 
+def staff_service(hub_url: str, district_id: str) -> str:
+    return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:district:{district_id}:staff"
+
+
 def sftp_service(host: str, port: int) -> str:
     return f"{SERVICE_PREFIX}:sftp:{host.strip().lower()}:{port}"
 
@@ -183,6 +187,18 @@ class CredentialStore:
 
     def delete_app_secret(self, hub_url: str, client_id: str) -> None:
         self.delete_secret(app_service(hub_url, client_id), CLIENT_SECRET)
+
+    # A school tech lead's own token, kept under their district and email when this computer added them (so the
+    # district admin can try the tech lead's view here; the tech lead signs in with it on their own computer).
+
+    def set_staff_token(self, hub_url: str, district_id: str, email: str, token: str) -> None:
+        self.set_secret(staff_service(hub_url, district_id), email.strip().lower(), token)
+
+    def staff_token(self, hub_url: str, district_id: str, email: str) -> str | None:
+        return self.get_secret(staff_service(hub_url, district_id), email.strip().lower())
+
+    def delete_staff_token(self, hub_url: str, district_id: str, email: str) -> None:
+        self.delete_secret(staff_service(hub_url, district_id), email.strip().lower())
 
     # An SFTP password belongs to the account on one SFTP server (the embedded hub's, sftp.clever.com…),
     # so it is stored under that server's address and the account's username.

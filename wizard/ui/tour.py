@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,9 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
         prepare.tabs.setCurrentIndex(2)
         prepare.preview_choice.setCurrentIndex(max(0, prepare.preview_choice.findData("students")))
         shoot(PageId.PREPARE_ROSTER, "prepare-roster-preview")
+        next_page(PageId.STAFF_ADMINS)
+        _add_staff(window.page_for(PageId.STAFF_ADMINS), wait)
+        shoot(PageId.STAFF_ADMINS, "staff-admins")
         next_page(PageId.ADD_APP)
         add_app: Any = window.page_for(PageId.ADD_APP)
         wait(lambda: add_app.catalog.rowCount() > 0, "the app catalog")
@@ -373,6 +377,35 @@ def _walk_clever(
         {"launch_date": "2027-01-11", "portal_url": "https://clever.com/in/cedarfalls"},
     )
     shoot(PageId.ROLL_OUT, "clever-roll-out")
+
+
+def _has_rows(page: Any, rows: int) -> bool:
+    return bool(page.table.rowCount() == rows and not page.is_busy)
+
+
+def _add_staff(page: Any, wait: Callable[[Callable[[], bool], str], None]) -> None:
+    """A district admin and Cedar Middle's tech lead added; a third colleague half-typed, as the admin sees it."""
+    from wizard.wire.vocab import StaffRole
+
+    wait(lambda: page.schools.count() > 0 and not page.is_busy, "the staff admins page")
+    people = [
+        ("Pat Kim", "pat.kim@maplevalley.k12.ca.us", StaffRole.DISTRICT_ADMIN, ""),
+        ("Sam Ode", "sam.ode@maplevalley.k12.ca.us", StaffRole.SCHOOL_TECH_LEAD, "Cedar Middle"),
+    ]
+    for count, (name, email, role, school) in enumerate(people, start=1):
+        page.role_buttons[role].setChecked(True)
+        page.name.setText(name)
+        page.email.setText(email)
+        for row in range(page.schools.count()):
+            item = page.schools.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.text() == school else Qt.CheckState.Unchecked)
+        page._refresh_errors()
+        page.add_button.click()
+        wait(partial(_has_rows, page, count), f"adding {name}")
+    page.role_buttons[StaffRole.ADVANCED_USER].setChecked(True)
+    page.name.setText("Ana Ruiz")
+    page.email.setText("ana.ruiz@")
+    page._edited("email")
 
 
 SUPPORT_WINDOW_SIZE = (1280, 860)

@@ -32,6 +32,7 @@ from wizard.hub.errors import HubError
 from wizard.session import clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import FileKind
+from wizard.session.staff import summary_lines as staff_lines
 from wizard.session.text import plural, when
 from wizard.state import GuidedStep, OnboardingState
 from wizard.tasks import CancelToken, ProgressCallback
@@ -88,6 +89,7 @@ def summary_text(state: OnboardingState) -> str:
         f"Sharing: {state.sharing.sharing_type}; schools {len(state.sharing.school_ids)}, "
         f"sections {len(state.sharing.section_ids)}, rules {len(state.sharing.rules)}",
         f"Launch date: {state.launch_date or 'not set'}{' (launched)' if state.launched else ''}",
+        *staff_lines(state),
         "",
         "Steps completed: "
         + ", ".join(PAGE_TITLES[PageId(p)] for p in sorted(state.completed_pages) if p in set(PageId)),
