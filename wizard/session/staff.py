@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wizard.errors import UserFacingError
@@ -79,6 +79,7 @@ class StaffOverview:
 class Added:
     admin: StaffAdminOut
     token_kept: bool  # a school tech lead's own token is in the keyring (returned by the hub once)
+    token: str | None = field(default=None, repr=False)  # that token, to show once (never saved to a file)
 
 
 def role_line(role: StaffRole) -> str:
@@ -146,7 +147,7 @@ class StaffAdmins:
             )
             kept = True
         admin = created.model_copy(update={"staff_token": None})
-        return Added(admin, kept)
+        return Added(admin, kept, created.staff_token)
 
     def remove(self, admin: StaffAdminOut) -> StaffAdminOut:
         removed = self._ctx.district_hub().remove_staff_admin(admin.id)

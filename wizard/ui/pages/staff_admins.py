@@ -308,7 +308,7 @@ class StaffAdminsPage(BasePage):
                 "you can try their view from the Sharing step."
             )
         self._say(text, ok=True)
-        token = self.staff.tech_lead_token(admin.email) if added.token_kept else None
+        token = added.token  # from the Worker: the keyring is never read on the GUI thread
         self.token.setText(token or "")
         self.token_row.setVisible(bool(token))
         self.name.clear()
