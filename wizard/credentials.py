@@ -44,6 +44,10 @@ def app_service(hub_url: str, client_id: str) -> str:
     return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:app:{client_id}"
 
 
+def staff_service(hub_url: str, district_id: str) -> str:
+    return f"{SERVICE_PREFIX}:{_normalised_hub(hub_url)}:district:{district_id}:staff"
+
+
 def sftp_service(host: str, port: int) -> str:
     return f"{SERVICE_PREFIX}:sftp:{host.strip().lower()}:{port}"
 
@@ -74,12 +78,45 @@ class CredentialStore:
     """Stores and reads the wizard's secrets. Thread-safe; the GUI holds one for the whole session."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        """`backend`: the keyring to use; by default the system's, looked up on first use (finding it loads
+        every keyring backend and may ask the desktop's secret service: not while the wizard opens)."""
+        self._given = backend
+        self._found: keyring.backend.KeyringBackend | None = None
+        self._usable = False
+        self._finding = threading.Lock()
         self._memory: dict[_Key, str] = {}
         self._lock = threading.Lock()
-        self._persistent = backend_is_usable(self._backend)
-        if not self._persistent:  # not a fault: callers show `warning` to the user in their own words
-            log.info("no usable keyring backend (%s); secrets kept in memory", type(self._backend).__name__)
+
+    def find_keyring(self) -> None:
+        """Look up the keyring now (e.g. on a background thread once the window shows), not at first use."""
+        self._find()
+
+    def _find(self) -> keyring.backend.KeyringBackend:
+        found = self._found
+        if found is not None:
+            return found
+        with self._finding:
+            if self._found is None:
+                backend = self._given if self._given is not None else keyring.get_keyring()
+                self._usable = backend_is_usable(backend)
+                if not self._usable:  # not a fault: callers show `warning` to the user in their own words
+                    log.info("no usable keyring backend (%s); secrets kept in memory", type(backend).__name__)
+                self._found = backend
+            return self._found
+
+    @property
+    def _backend(self) -> keyring.backend.KeyringBackend:
+        return self._find()
+
+    @property
+    def _persistent(self) -> bool:
+        self._find()
+        return self._usable
+
+    @_persistent.setter
+    def _persistent(self, value: bool) -> None:
+        self._find()
+        self._usable = value
 
     def __repr__(self) -> str:
         where = type(self._backend).__name__ if self._persistent else "memory only"
@@ -154,6 +191,18 @@ class CredentialStore:
 
     def delete_app_secret(self, hub_url: str, client_id: str) -> None:
         self.delete_secret(app_service(hub_url, client_id), CLIENT_SECRET)
+
+    # A school tech lead's own token, kept under their district and email when this computer added them (so the
+    # district admin can try the tech lead's view here; the tech lead signs in with it on their own computer).
+
+    def set_staff_token(self, hub_url: str, district_id: str, email: str, token: str) -> None:
+        self.set_secret(staff_service(hub_url, district_id), email.strip().lower(), token)
+
+    def staff_token(self, hub_url: str, district_id: str, email: str) -> str | None:
+        return self.get_secret(staff_service(hub_url, district_id), email.strip().lower())
+
+    def delete_staff_token(self, hub_url: str, district_id: str, email: str) -> None:
+        self.delete_secret(staff_service(hub_url, district_id), email.strip().lower())
 
     # An SFTP password belongs to the account on one SFTP server (the embedded hub's, sftp.clever.com…),
     # so it is stored under that server's address and the account's username.

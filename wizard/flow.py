@@ -17,12 +17,14 @@ class PageId(IntEnum):
     SHARING = 7
     VALIDATE = 8
     ROLL_OUT = 9
+    STAFF_ADMINS = 10  # numbered last: saved states keep the ids they stored
 
 
 PAGE_TITLES: dict[PageId, str] = {
     PageId.WELCOME: "Welcome",
     PageId.SIGN_UP: "Sign up or sign in",
     PageId.IDENTITY_AND_SYNC: "Identity provider and sync",
+    PageId.STAFF_ADMINS: "Staff admins",
     PageId.PREPARE_ROSTER: "Prepare roster files",
     PageId.VENDOR_IMPORT: "Vendor roster import",
     PageId.ADD_APP: "Add and authorize the app",
@@ -33,12 +35,15 @@ PAGE_TITLES: dict[PageId, str] = {
 
 
 # The online journey in order; VENDOR_IMPORT only applies to apps that do not take Secure Sync, and it comes
-# after ADD_APP because only then is it known which app (and so which vendor) the district connects.
+# after ADD_APP because only then is it known which app (and so which vendor) the district connects. The staff
+# admins (optional: Next with none added) come after identity and sync and once the roster is on the hub, so a
+# school tech lead can be given their schools.
 _ONLINE_ORDER: tuple[PageId, ...] = (
     PageId.WELCOME,
     PageId.SIGN_UP,
     PageId.IDENTITY_AND_SYNC,
     PageId.PREPARE_ROSTER,
+    PageId.STAFF_ADMINS,
     PageId.ADD_APP,
     PageId.VENDOR_IMPORT,
     PageId.SHARING,
@@ -46,6 +51,8 @@ _ONLINE_ORDER: tuple[PageId, ...] = (
     PageId.ROLL_OUT,
 )
 _OFFLINE_ORDER: tuple[PageId, ...] = (PageId.WELCOME, PageId.PREPARE_ROSTER)
+# Steps a district may pass with Next having done nothing: signing in again does not stop there.
+OPTIONAL_PAGES = frozenset({PageId.STAFF_ADMINS})
 
 
 def journey(state: OnboardingState) -> tuple[PageId, ...]:
@@ -57,7 +64,10 @@ def journey(state: OnboardingState) -> tuple[PageId, ...]:
         return _OFFLINE_ORDER
     # Until an app is chosen (uses_secure_sync is None) the vendor page is not part of the journey.
     skip_vendor = state.app.uses_secure_sync is not False
-    return tuple(page for page in _ONLINE_ORDER if not (skip_vendor and page is PageId.VENDOR_IMPORT))
+    skipped = {PageId.VENDOR_IMPORT} if skip_vendor else set()
+    if state.on_clever:
+        skipped.add(PageId.STAFF_ADMINS)  # clever.com has no API for staff: its Sharing page guides them
+    return tuple(page for page in _ONLINE_ORDER if page not in skipped)
 
 
 def next_page(state: OnboardingState, current: PageId, *, resume: bool = False) -> PageId | None:
@@ -76,8 +86,12 @@ def next_page(state: OnboardingState, current: PageId, *, resume: bool = False) 
     position = pages.index(current)
     following = pages[position + 1 :]
     if current is PageId.SIGN_UP:
-        # A district that signs in again (a second run, another computer) skips the steps already done.
-        return next((page for page in following if page not in state.completed_pages), following[-1])
+        # A district that signs in again (a second run, another computer) skips the steps already done, and
+        # the optional ones (reachable from the step panel and with Back).
+        return next(
+            (page for page in following if page not in state.completed_pages and page not in OPTIONAL_PAGES),
+            following[-1],
+        )
     return following[0] if following else None
 
 

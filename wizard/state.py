@@ -148,6 +148,17 @@ class CleverState:
 
 
 @dataclass
+class StaffMember:
+    """A staff admin the district added (for the summary; the hub keeps the list, a tech lead's sign-in only the
+    keyring)."""
+
+    name: str = ""
+    email: str = ""
+    role: str = ""  # a wizard.wire.vocab.StaffRole value
+    schools: list[str] = field(default_factory=list)  # a school tech lead's schools, by name
+
+
+@dataclass
 class OnboardingState:
     schema_version: int = SCHEMA_VERSION
     mode: Mode = Mode.ONLINE
@@ -166,6 +177,7 @@ class OnboardingState:
     app: AppState = field(default_factory=AppState)
     vendor: VendorImportState = field(default_factory=VendorImportState)
     sharing: SharingState = field(default_factory=SharingState)
+    staff: list[StaffMember] = field(default_factory=list)  # staff admins, as the hub last listed them
     launch_date: str = ""  # ISO date
     launched: bool = False
     last_folder: str = ""  # where the admin last chose a file or folder; file dialogs open there
@@ -311,4 +323,5 @@ _FIELD_TYPES: dict[tuple[str, str], Any] = {
     ("SharingState", "rules"): [SharingRule],
     ("OnboardingState", "clever"): CleverState,
     ("CleverState", "guided"): {str: GuidedRecord},
+    ("OnboardingState", "staff"): [StaffMember],
 }

@@ -222,3 +222,26 @@ def test_a_tech_lead_of_another_district_or_a_school_not_chosen_gets_nothing(
     # the district admin may decide for any chosen school
     decided = client.set_school_sharing(district_id, connection_id, other_school, SchoolShare.WHOLE_SCHOOL)
     assert decided.opted_in and decided.counts.schools == 1
+
+
+def test_a_tech_lead_lists_the_sections_of_their_own_schools_only(
+    hub: RunningHub, clock: FakeClock, district: SignedUp, tmp_path: Path
+) -> None:
+    """To pick what their school shares, a tech lead lists its sections with their own token; any other
+    school, or all of the district's sections, answers 404."""
+    client, district_id = district.client, district.district_id
+    _, schools = _school_site(hub, clock, district, tmp_path)
+    cedar, other_school = schools["Cedar Middle"], next(i for n, i in schools.items() if n != "Cedar Middle")
+    lead = client.add_staff_admin(
+        district_id, "Sam Ode", "sam@riverside.k12.ca.us", role=StaffRole.SCHOOL_TECH_LEAD, school_ids=[cedar]
+    )
+    assert lead.staff_token
+    tech = _as_staff(hub, clock, lead.staff_token)
+    own = sorted(s.id for s in tech.sections(district_id, school_id=cedar))
+    assert own and own == sorted(s.id for s in client.sections(district_id, school_id=cedar))
+    with pytest.raises(NotFound):
+        list(tech.sections(district_id, school_id=other_school))
+    with pytest.raises(NotFound):
+        list(tech.sections(district_id))
+    with pytest.raises(AuthError):  # the rest of the directory stays the district admin's
+        list(tech.schools(district_id))

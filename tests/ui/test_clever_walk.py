@@ -296,6 +296,7 @@ def test_the_clever_com_journey_guides_the_dashboard_and_does_the_rest(
             in summary
         )
     assert "You said the app launches on 01/11/2027" in summary
+    assert "District: Maple Valley Unified" in summary
     assert opened[:2] == ["https://clever.com/signup", clever.SYNC_SETTINGS_URL]
     assert opened[-1] == clever.DATA_BROWSER_URL
     with OnboardingClient(sftp_hub.base_url, token) as client:  # the stand-in received and processed them
@@ -323,6 +324,12 @@ def test_the_hub_choice_on_welcome_swaps_the_guided_pages_in_and_out(qtbot: QtBo
     assert isinstance(window.page_for(PageId.VALIDATE), CleverValidatePage)
     assert window.step_panel.list.count() == 8  # the same steps as on the built-in hub
     window.back()
+    welcome.support.setChecked(True)  # type: ignore[attr-defined]
+    assert not welcome.validatePage()  # the support view opens in its own window, on clever.com's Data API
+    support = welcome.support_window  # type: ignore[attr-defined]
+    assert support is not None and support.hub_edit.text() == "https://api.clever.com"
+    support.close()
+    welcome.online.setChecked(True)  # type: ignore[attr-defined]
     welcome.embedded.setChecked(True)  # type: ignore[attr-defined]
     assert welcome.validatePage()
     assert not ctx.state.on_clever
@@ -354,3 +361,54 @@ def test_every_control_on_the_clever_com_pages_has_a_name(qtbot: QtBot) -> None:
                     missing.append(f"{page_id.name}: {type(widget).__name__}")
     assert isinstance(window.page_for(PageId.SHARING), CleverSharingPage)
     assert not missing, missing
+
+
+def test_the_files_go_to_clever_com_with_an_ssh_key_whose_public_key_the_admin_adds_in_the_dashboard(
+    qtbot: QtBot, sftp_hub: RunningHub, tmp_path: Path
+) -> None:
+    from wizard.state import Mode, OnboardingState, SftpAuth, save_state
+
+    sis = write_sis_files(tmp_path / "sis")
+    district, token, username, host, port, _password = dashboard_account(sftp_hub)
+    state = OnboardingState(mode=Mode.ONLINE, current_page=int(PageId.IDENTITY_AND_SYNC))
+    clever.choose_clever(state, True)
+    for key, value in {"district_name": "Maple", "admin_name": "Dana", "admin_email": "d@m.org"}.items():
+        clever.set_choice(state, GuidedStep.SIGN_UP, key, value)
+    clever.set_done(state, GuidedStep.SIGN_UP, True)
+    state.history = [int(PageId.SIGN_UP), int(PageId.IDENTITY_AND_SYNC)]
+    save_state(state)
+    window = open_wizard(qtbot, restore_context(start_hub=None, credentials=process_keyring_store()))
+    resume(qtbot, window, PageId.IDENTITY_AND_SYNC)
+    identity = window.page_for(PageId.IDENTITY_AND_SYNC)
+    assert isinstance(identity, CleverIdentityPage)
+    fill(qtbot, identity.guided, provider="clever_passwords")
+    tick(qtbot, identity.guided)
+    box = identity.sftp_box
+    for widget, text in ((box.username, username), (box.host, host)):
+        widget.clear()
+        qtbot.keyClicks(widget, text)
+    box.port.setValue(port)
+    box.use_key.setChecked(True)
+    assert not next_button(window)  # no key yet
+    qtbot.mouseClick(box.make_key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.public_key.toPlainText().startswith("ssh-ed25519 "), timeout=WAIT_MS)
+    assert "Add the public key above on the dashboard's Sync settings page" in box.status.text()
+    key_path = Path(window.ctx.state.sftp.key_path)
+    assert key_path.is_file() and key_path.stat().st_mode & 0o077 == 0  # the private key: user-only
+    with OnboardingClient(sftp_hub.base_url, token) as client:  # what the admin does in the dashboard
+        client.add_sftp_key(district, box.public_key.toPlainText())
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    assert window.ctx.state.sftp.auth == SftpAuth.KEY
+    prepare = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(prepare, PrepareRosterPage)
+    prepare.add_inputs([sis])
+    qtbot.mouseClick(prepare.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prepare.result is not None, timeout=WAIT_MS)
+    qtbot.mouseClick(prepare.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prepare.upload_status.text().startswith("✓ Sent 5 files"), timeout=WAIT_MS)
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    assert next_button(window)
+    with OnboardingClient(sftp_hub.base_url, token) as client:
+        qtbot.waitUntil(
+            lambda: [u.status for u in client.uploads(district)] == ["succeeded"], timeout=WAIT_MS
+        )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -104,3 +107,87 @@ def test_mapping_model_edits_only_valid_targets(qtbot: QtBot) -> None:
     assert model.to_dict() == {
         "files": {"Export.csv": {"kind": "students", "columns": {"Stu #": "Student_id", "Notes": "Grade"}}}
     }
+
+
+def test_the_preview_formats_only_the_cells_it_shows(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from PySide6.QtWidgets import QTableView
+
+    rows = 200_000
+    frame = pd.DataFrame(
+        {
+            "Student_id": pd.Series(np.arange(rows).astype(str), dtype="str"),
+            "Grade": pd.Series(np.full(rows, "5"), dtype="str"),
+        }
+    )
+    model = FrameModel(frame)
+    read: list[int] = []
+    cell = model.cell
+    monkeypatch.setattr(model, "cell", lambda row, column: read.append(row) or cell(row, column))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: bool(read))
+    assert max(read) < 100  # the first screen only
+    read.clear()
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: bool(read))
+    qtbot.wait(20)
+    assert max(read) == rows - 1 and min(read) > rows - 100  # the last screen only
+    assert model.index(rows - 1, 0).data() == str(rows - 1)
+
+
+def test_the_issue_search_uses_the_text_worked_out_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard.session import preview
+
+    issues = _issues()
+    search = preview.issue_search_text(issues)
+    assert (
+        search.iloc[2].startswith("warning duplicate_email teachers.csv")
+        and "shared email." in search.iloc[2]
+    )
+
+    def not_on_the_gui_thread(frame: pd.DataFrame) -> pd.Series:
+        raise AssertionError("the search text was built again")
+
+    monkeypatch.setattr(preview, "issue_search_text", not_on_the_gui_thread)
+    model = IssueModel(issues, search=search)
+    proxy = IssueFilter()
+    proxy.setSourceModel(model)
+    proxy.set_filters(text="Shared EMAIL")
+    assert proxy.rowCount() == 1 and proxy.index(0, 1).data() == "duplicate_email"
+
+
+def test_a_checked_result_opens_its_preview_without_placing_issues_again(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from wizard.demo import write_demo_sis_files
+    from wizard.session import preview
+    from wizard.session.prepare_child import check_in_child
+    from wizard.ui.widgets.roster_results import RosterResults
+
+    inputs = write_demo_sis_files(tmp_path / "in")
+    students = inputs / "students.csv"
+    students.write_text(students.read_text(encoding="utf-8") + "x,,,,,,\n", encoding="utf-8")
+    checked = check_in_child([inputs], None)
+    assert checked.cell_problems["students"]
+
+    def not_on_the_gui_thread(*args: object) -> object:
+        raise AssertionError("issues were placed on cells again, on the GUI thread")
+
+    monkeypatch.setattr(preview, "_origin_positions", not_on_the_gui_thread)
+    results = RosterResults()
+    qtbot.addWidget(results)
+    results.show_result(checked)
+    results.preview_choice.setCurrentIndex(results.preview_choice.findData("students"))
+    model = results.preview_view.model()
+    assert isinstance(model, FrameModel) and model.rowCount() == len(checked.tables["students"])
+    (row, column), (severity, _) = next(iter(checked.cell_problems["students"].items()))
+    position = list(checked.tables["students"].columns).index(column)
+    expected = ERROR_BACKGROUND if severity == "error" else WARNING_BACKGROUND
+    assert model.index(row, position).data(Qt.ItemDataRole.BackgroundRole).color() == expected

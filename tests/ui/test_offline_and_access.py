@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTabBar,
@@ -22,6 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import WAIT_MS, context, fill_sign_up, next_to, open_wizard, restore_context, wait_idle
 from wizard.credentials import process_keyring_store
+from wizard.demo import write_demo_sis_files
 from wizard.flow import PageId
 from wizard.session.questions import RecordedQuestions
 from wizard.state import OnboardingState, load_state
@@ -124,39 +128,76 @@ def test_every_control_on_every_page_has_a_name_and_a_focus_policy(qtbot: QtBot)
     assert len(with_mnemonic) >= 0.6 * len(labels), labels
 
 
+SLOW_CHILD = """
+import json, sys, time
+print(json.dumps({"done": 1, "total": 10, "message": "Reading a very large export…"}), flush=True)
+time.sleep(120)
+"""
+
+
 def test_checking_can_be_cancelled(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import threading
+    """The check runs in a child process: its progress reaches the bar, Cancel kills it, an exported set
+    stays as it was."""
+    import sys
 
-    from wizard.roster import pipeline
-    from wizard.tasks import CancelToken, ProgressCallback
+    from wizard.roster.pipeline import PrepareOptions, prepare, write_outputs
+    from wizard.session import prepare_child
 
-    started = threading.Event()
+    inputs = write_demo_sis_files(tmp_path / "in")
+    exported = tmp_path / "exported"
+    write_outputs(prepare([inputs], PrepareOptions()), exported, allow_errors=True)
+    before = {path.name: path.read_bytes() for path in exported.iterdir()}
+    children: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
 
-    def slow_prepare(
-        inputs: object, options: object, progress: ProgressCallback, cancel: CancelToken
-    ) -> None:
-        progress(1, 10, "Reading a very large export…")
-        started.set()
-        while True:  # a long job that checks its token between chunks
-            cancel.raise_if_cancelled()
-            threading.Event().wait(0.01)
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
 
-    monkeypatch.setattr(pipeline, "prepare", slow_prepare)
+    monkeypatch.setattr(prepare_child, "child_command", lambda folder: [sys.executable, "-c", SLOW_CHILD])
+    monkeypatch.setattr(prepare_child.subprocess, "Popen", popen)
     window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
     window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
     next_to(qtbot, window, PageId.PREPARE_ROSTER)
     page = window.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(page, PrepareRosterPage)
-    page.add_inputs([tmp_path])
+    page.add_inputs([inputs])
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: page.busy.bar.maximum() == 10, timeout=WAIT_MS)  # progress reached the bar
+    qtbot.waitUntil(lambda: page.busy.bar.maximum() == 10, timeout=WAIT_MS)  # the child's progress
+    assert "Reading a very large export" in page.busy.label.text()
     assert page.busy.cancel_button.isVisible()
     assert not window.button(QWizard.WizardButton.FinishButton).isEnabled()
     qtbot.mouseClick(page.busy.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.is_busy, timeout=WAIT_MS)
     assert "stopped" in page.summary.text()
     assert page.result is None and not page.banner.isVisible()
+    assert len(children) == 1 and children[0].poll() is not None  # killed, not left running
+    assert {path.name: path.read_bytes() for path in exported.iterdir()} == before
+
+
+@pytest.mark.expected_warning_log(r"roster check child failed")
+def test_a_failing_check_shows_a_message_not_a_traceback(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from wizard.session import prepare_child
+
+    crash = "import sys; sys.stderr.write('Traceback (most recent call last): boom'); sys.exit(3)"
+    monkeypatch.setattr(prepare_child, "child_command", lambda folder: [sys.executable, "-c", crash])
+    window = open_wizard(qtbot, context(None, credentials=process_keyring_store()))
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    page.add_inputs([write_demo_sis_files(tmp_path / "in")])
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy and page.banner.isVisible(), timeout=WAIT_MS)
+    shown = page.banner.findChildren(QLabel)
+    text = " ".join(label.text() for label in shown)
+    assert "stopped because of an internal problem" in text and "exit code 3" in text
+    assert "Traceback" not in text and "boom" not in text
+    assert page.result is None
 
 
 def test_the_wizard_starts_its_own_hub_when_needed_and_stops_it_on_close(qtbot: QtBot) -> None:

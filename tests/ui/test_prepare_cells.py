@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from wizard.roster.pipeline import prepare
-from wizard.session.prepare import cell_problems, row_origins
+from wizard.session.preview import cell_problems, row_origins
 from wizard.ui.models import ERROR_BACKGROUND, FrameModel
 
 

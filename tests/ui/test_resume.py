@@ -107,6 +107,7 @@ def test_every_page_resumes_with_its_inputs(qtbot: QtBot, embedded_hub: Any, tmp
     prepare = window.page_for(PageId.PREPARE_ROSTER)
     assert isinstance(prepare, PrepareRosterPage)
     qtbot.waitUntil(lambda: "accepted your roster" in prepare.upload_status.text(), timeout=WAIT_MS)
+    next_to(qtbot, window, PageId.STAFF_ADMINS)  # optional: nobody to add
     next_to(qtbot, window, PageId.ADD_APP)
 
     # Add app: authorized, then the wizard is closed while the vendor takes its time.

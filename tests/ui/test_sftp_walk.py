@@ -78,5 +78,6 @@ def test_choosing_file_upload_sends_the_roster_over_sftp_and_follows_processing(
     assert [upload.source for upload in uploads] == ["sftp"]
     assert ctx.state.sftp.host_key_fingerprint == sftp_hub.sftp.fingerprint
     assert ctx.state.sftp.auth == SftpAuth.PASSWORD
+    next_to(qtbot, window, PageId.STAFF_ADMINS)  # optional: nobody to add
     next_to(qtbot, window, PageId.ADD_APP)
     wait_idle(qtbot, window, PageId.ADD_APP)  # the catalog loads on arrival: let it finish before teardown

@@ -65,6 +65,7 @@ def _walk_to_add_app(qtbot: QtBot, window: OnboardingWizard, sis: Path) -> None:
     qtbot.mouseClick(prepare.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.state.roster.upload_status == "succeeded", timeout=WAIT_MS)
     assert "accepted your roster" in prepare.upload_status.text()
+    next_to(qtbot, window, PageId.STAFF_ADMINS)  # optional: nobody to add
     next_to(qtbot, window, PageId.ADD_APP)
 
 

@@ -21,7 +21,13 @@ from wizard.ui.widgets.step_panel import PAGE_ROLE, StepPanel
 from wizard.ui.wizard_window import ABOUT_BUTTON, OnboardingWizard
 from wizard.ui.worker import Worker
 
-DONE_BEFORE_SHARING = [PageId.SIGN_UP, PageId.IDENTITY_AND_SYNC, PageId.PREPARE_ROSTER, PageId.ADD_APP]
+DONE_BEFORE_SHARING = [
+    PageId.SIGN_UP,
+    PageId.IDENTITY_AND_SYNC,
+    PageId.PREPARE_ROSTER,
+    PageId.STAFF_ADMINS,
+    PageId.ADD_APP,
+]
 
 
 def _panel_pages(window: OnboardingWizard) -> list[PageId]:
@@ -84,7 +90,7 @@ def test_a_secure_sync_app_has_no_vendor_step_and_the_title_names_the_district(
     pages = _panel_pages(window)
     assert pages == list(journey(window.ctx.state)) and PageId.VENDOR_IMPORT not in pages
     assert window.windowTitle() == (
-        f"Cedar Unified — Step 6 of {len(pages)}: Sharing permissions — District Onboarding Wizard"
+        f"Cedar Unified — Step 7 of {len(pages)}: Sharing permissions — District Onboarding Wizard"
     )
     status = _status(window)
     assert all(status[page] == (StepStatus.DONE, True) for page in [PageId.WELCOME, *DONE_BEFORE_SHARING])
@@ -122,8 +128,8 @@ def test_the_keyboard_reaches_the_steps_and_goes_back_to_one_already_done(
     qtbot.keyClick(list_widget, Qt.Key.Key_Down)  # Validate: not reached yet, Enter does nothing
     qtbot.keyClick(list_widget, Qt.Key.Key_Return)
     assert window.currentId() == PageId.SHARING
-    for _ in range(3):
-        qtbot.keyClick(list_widget, Qt.Key.Key_Up)  # Add app, then Prepare roster files
+    for _ in range(4):
+        qtbot.keyClick(list_widget, Qt.Key.Key_Up)  # Add app, Staff admins, then Prepare roster files
     assert PageId(list_widget.currentItem().data(PAGE_ROLE)) is PageId.PREPARE_ROSTER
     qtbot.keyClick(list_widget, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.currentId() == PageId.PREPARE_ROSTER)
@@ -145,13 +151,14 @@ def test_screen_readers_hear_each_step_its_number_and_state(
     window = _resumed_at_sharing(qtbot, embedded_hub, tmp_path, "amplify-curriculum")
     list_widget = window.step_panel.list
     assert list_widget.accessibleName() == "Steps of the onboarding"
-    assert list_widget.accessibleDescription().startswith("Step 6 of 8: Sharing permissions")
+    assert list_widget.accessibleDescription().startswith("Step 7 of 9: Sharing permissions")
     spoken = [
         list_widget.item(row).data(Qt.ItemDataRole.AccessibleTextRole) for row in range(list_widget.count())
     ]
-    assert spoken[2] == "Step 3 of 8: Identity provider and sync, done. Press Enter to go back to it."
-    assert spoken[5] == "Step 6 of 8: Sharing permissions, current step."
-    assert spoken[6] == "Step 7 of 8: Validate, not reached yet."
+    assert spoken[2] == "Step 3 of 9: Identity provider and sync, done. Press Enter to go back to it."
+    assert spoken[4] == "Step 5 of 9: Staff admins, done. Press Enter to go back to it."
+    assert spoken[6] == "Step 7 of 9: Sharing permissions, current step."
+    assert spoken[7] == "Step 8 of 9: Validate, not reached yet."
     assert all(PAGE_TITLES[page] in text for page, text in zip(_panel_pages(window), spoken, strict=True))
 
 

@@ -40,11 +40,23 @@ def test_online_journey_order() -> None:
         PageId.SIGN_UP,
         PageId.IDENTITY_AND_SYNC,
         PageId.PREPARE_ROSTER,
+        PageId.STAFF_ADMINS,
         PageId.ADD_APP,
         PageId.SHARING,
         PageId.VALIDATE,
         PageId.ROLL_OUT,
     ]
+
+
+def test_staff_admins_come_after_identity_and_sync_and_the_roster_and_only_online() -> None:
+    state = _online(True)
+    assert next_page(state, PageId.PREPARE_ROSTER) is PageId.STAFF_ADMINS  # the schools are on the hub now
+    assert next_page(state, PageId.STAFF_ADMINS) is PageId.ADD_APP
+    assert PageId.STAFF_ADMINS not in journey(OnboardingState(mode=Mode.OFFLINE))
+    assert PageId.STAFF_ADMINS == 10  # numbered last: saved states keep the page ids they stored
+    clever = _online(True)
+    clever.clever.chosen = True
+    assert clever.on_clever and PageId.STAFF_ADMINS not in journey(clever)  # guided on its Sharing page
 
 
 def test_offline_stops_after_preparing_files() -> None:
@@ -84,7 +96,8 @@ def test_offline_resume() -> None:
 def test_signing_in_again_skips_what_is_done() -> None:
     state = _online(None)
     state.completed_pages = [PageId.SIGN_UP, PageId.IDENTITY_AND_SYNC, PageId.PREPARE_ROSTER]
-    assert next_page(state, PageId.SIGN_UP) is PageId.ADD_APP
+    assert next_page(state, PageId.SIGN_UP) is PageId.ADD_APP  # the optional staff admins are not stopped at
     assert next_page(state, PageId.IDENTITY_AND_SYNC) is PageId.PREPARE_ROSTER  # Next elsewhere never skips
+    assert next_page(state, PageId.PREPARE_ROSTER) is PageId.STAFF_ADMINS
     state.completed_pages = [int(page) for page in PageId]
     assert next_page(state, PageId.SIGN_UP) is PageId.ROLL_OUT

@@ -66,10 +66,10 @@ def _build_parser(prog: str | None = None, only: str | None = None) -> argparse.
 
 
 def _run_gui() -> int:
-    # The pages' Qt-free dependencies (pandas, pyarrow, pydantic, requests) are imported before Qt: once PySide6
-    # is loaded, its import hook reads the source of every module imported after it (about a fifth of startup).
-    import wizard.hub.models
-    import wizard.roster.issues  # noqa: F401
+    # The pages' Qt-free dependencies (pydantic, requests) are imported before Qt: once PySide6 is loaded, its
+    # import hook reads the source of every module imported after it. The roster engine (pandas, pyarrow) and
+    # the hub's web stack are not imported at all before the first page shows: the pages load them when used.
+    import wizard.hub.models  # noqa: F401
     from wizard.app.gui import run
 
     return run()
@@ -78,6 +78,10 @@ def _run_gui() -> int:
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the command in `argv` (default sys.argv[1:]); `prog` names the program in help and --version."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["prepare-child"]:  # internal: the GUI's roster check in a child (frozen app)
+        from wizard.session.prepare_child import child_main
+
+        return child_main(arguments[1:])
     parser = _build_parser(prog, _wanted_command(arguments))
     args = parser.parse_args(arguments)
     command = args.command or "gui"

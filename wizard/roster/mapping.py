@@ -22,7 +22,6 @@ from typing import Any
 from wizard.errors import UserFacingError
 from wizard.fileio import write_text_atomically
 from wizard.roster import spec
-from wizard.roster.readers import display_name, regular_file_problem
 
 
 class MappingFileError(UserFacingError):
@@ -89,6 +88,8 @@ MAX_MAPPING_BYTES = 1024 * 1024  # a mapping names a few files and their columns
 
 def load_mapping(path: Path) -> MappingSpec:
     """Read a mapping file (.toml or .json). Raises MappingFileError with a message for a person."""
+    from wizard.roster.readers import display_name, regular_file_problem  # the readers load pandas
+
     shown = display_name(path)
     problem = regular_file_problem(path, f"The mapping file {shown}")
     if problem is not None:

@@ -45,6 +45,7 @@ SFTP_HOST = "sftp.clever.com"
 SYNC_SETTINGS_URL = "https://schools.clever.com/sync/settings"
 DATA_BROWSER_URL = "https://schools.clever.com/data"
 LOGIN_URL = "https://clever.com/login"
+CLEVER_DATA_API = "https://api.clever.com"
 
 
 class ChoiceKind(StrEnum):
@@ -262,6 +263,27 @@ def us_date(iso: str) -> str:
         return date.fromisoformat(iso).strftime("%m/%d/%Y")
     except ValueError:
         return iso
+
+
+def provider_label(state: OnboardingState) -> str:
+    """The sign-in the admin said they chose in the dashboard, in clever.com's words."""
+    item = next(choice for choice in guide(GuidedStep.IDENTITY_PROVIDER).choices if choice.key == "provider")
+    return item.option_label(state.identity_provider) if state.identity_provider else "your district account"
+
+
+def summary_text(state: OnboardingState, schools: Mapping[str, str] | None = None) -> str:
+    """The clever.com onboarding's summary, as plain text to file or forward (the state holds no secret)."""
+    form = state.district_form
+    lines = [
+        "District onboarding summary",
+        "",
+        f"District: {form.name or 'not recorded'}",
+        f"Administrator: {form.admin_name} <{form.admin_email}>",
+        f"App: {state.app.app_name or 'not recorded'}",
+        "",
+        *summary_lines(state, schools),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def summary_lines(state: OnboardingState, schools: Mapping[str, str] | None = None) -> list[str]:

@@ -31,8 +31,10 @@ from wizard.hub.onboarding import OnboardingClient
 from wizard.hub.transport import RetryPolicy
 from wizard.state import DistrictForm
 from wizard.tasks import CancelToken, ProgressCallback
+from wizard.wire import onboarding as wire
 from wizard.wire.mail import MailOut, TeacherInstructionsOut
 from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
+from wizard.wire.vocab import SchoolShare, StaffRole
 
 if TYPE_CHECKING:
     from wizard.support.linkcheck import VendorRoster
@@ -158,6 +160,59 @@ class DistrictSession:
 
         return rehearse_instant_login(self._client, self.district_id, app_id, student, roster)
 
+    # --- staff admins, school-site sharing, the data browser ----------------------------------------------
+    def staff_admins(self) -> list[wire.StaffAdminOut]:
+        return self._client.staff_admins(self.district_id)
+
+    def add_staff_admin(
+        self, name: str, email: str, role: StaffRole, school_ids: Sequence[str]
+    ) -> wire.StaffAdminCreated:
+        return self._client.add_staff_admin(
+            self.district_id, name, email, role.label, role=role, school_ids=school_ids
+        )
+
+    def remove_staff_admin(self, staff_id: str) -> wire.StaffAdminOut:
+        return self._client.remove_staff_admin(self.district_id, staff_id)
+
+    def set_school_sharing(
+        self, connection_id: str, school_id: str, share: SchoolShare, section_ids: Sequence[str] = ()
+    ) -> wire.SchoolSiteOut:
+        return self._client.set_school_sharing(self.district_id, connection_id, school_id, share, section_ids)
+
+    def browse(self, query: str, limit: int) -> wire.BrowserPage:
+        return self._client.browse(self.district_id, query, limit=limit)
+
+
+class TechLeadSession:
+    """The onboarding API as a school tech lead sees it, signed in with their own token: who they are, and the
+    school-site sharing of their own schools (the hub answers 404 for any other school)."""
+
+    def __init__(self, client: OnboardingClient) -> None:
+        self._client = client
+
+    def close(self) -> None:
+        self._client.close()
+
+    def me(self) -> wire.StaffSessionOut:
+        return self._client.staff_session()
+
+    def school_sharing(self, district_id: str, connection_id: str, school_id: str) -> wire.SchoolSiteOut:
+        return self._client.school_sharing(district_id, connection_id, school_id)
+
+    def sections(self, district_id: str, school_id: str) -> list[RosterSection]:
+        found = self._client.sections(district_id, school_id=school_id)
+        return sorted(found, key=lambda s: (s.name.casefold(), s.id))
+
+    def set_school_sharing(
+        self,
+        district_id: str,
+        connection_id: str,
+        school_id: str,
+        share: SchoolShare,
+        section_ids: Sequence[str] = (),
+    ) -> wire.SchoolSiteOut:
+        return self._client.set_school_sharing(district_id, connection_id, school_id, share, section_ids)
+
 
 class HubAccess:
     """The hub's onboarding API for the wizard, with the session's retry policy (None: the client's default)."""
@@ -182,6 +237,9 @@ class HubAccess:
 
     def open_district(self, base_url: str, district_id: str, token: str) -> DistrictSession:
         return DistrictSession(self.client(base_url, token), district_id)
+
+    def open_tech_lead(self, base_url: str, token: str) -> TechLeadSession:
+        return TechLeadSession(self.client(base_url, token))
 
     def list_apps(self, base_url: str, query: str = "") -> list[App]:
         with self.client(base_url) as hub:

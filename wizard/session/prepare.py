@@ -5,13 +5,9 @@ upload and what the hub made of it, and the words for each of these. The page is
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from wizard.fileio import write_text_atomically
 from wizard.hub.models import Upload
@@ -32,101 +28,6 @@ def mapping_file(district_key: str) -> Path:
     """Where the edited mapping of one district (or of offline work) is remembered."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in district_key) or "offline"
     return data_dir() / "mappings" / f"{safe}.json"
-
-
-def cell_problems(result: PrepareResult, kind: str) -> dict[tuple[int, str], tuple[str, str]]:
-    """(row position in the output frame, hub column) -> (severity, message), for issues that point at a cell.
-
-    Issues name the input file, its spreadsheet row and the input column; the result's `origins` say which
-    input file and row each output row came from, so an issue lands on its row exactly (rows dropped, blank
-    lines and several files for one table included). An issue about a row not in the output marks nothing.
-    """
-    frame: pd.DataFrame = result.tables[kind]
-    origins: pd.DataFrame | None = result.origins.get(kind)
-    if origins is None or not len(origins):
-        return {}
-    mapped: dict[str, dict[str, str]] = {
-        name: {header: target for header, target in file_mapping.columns.items() if target}
-        for name, file_mapping in result.mapping.files.items()
-    }
-    found: dict[tuple[int, str], tuple[str, str]] = {}
-    issues = result.issue_frame
-    relevant = issues[issues["file"].isin(set(origins["file"].unique())) & issues["row"].notna()]
-    positions = _origin_positions(origins, relevant["file"], relevant["row"])
-    for severity, file, column, message, at in zip(
-        relevant["severity"],
-        relevant["file"],
-        relevant["column"],
-        relevant["message"],
-        positions,
-        strict=True,
-    ):
-        target = str(mapped.get(file, {}).get(column, column))
-        key = (int(at), target)
-        if at >= 0 and target in frame.columns and found.get(key, ("",))[0] != "error":
-            found[key] = (str(severity), str(message))
-    return found
-
-
-def _origin_positions(origins: pd.DataFrame, files: pd.Series, rows: pd.Series) -> np.ndarray:
-    """For each (file, spreadsheet row) pair, the last output row position that came from there, else -1.
-
-    The few wanted pairs go into a small hash index that every origin is looked up in, as integer keys:
-    no Python object per output row, so a million-row table takes milliseconds and a few arrays."""
-    wanted_rows = rows.to_numpy(dtype="int64", na_value=-1)
-    codes, names = pd.factorize(origins["file"])
-    file_codes = {str(name): code for code, name in enumerate(names)}
-    wanted_files = np.array([file_codes.get(str(file), -1) for file in files], dtype="int64")
-    origin_rows = origins["row"]
-    known = origin_rows.notna().to_numpy()
-    numbers = origin_rows.to_numpy(dtype="int64", na_value=0)
-    usable = (wanted_files >= 0) & rows.notna().to_numpy()
-    result = np.full(len(wanted_rows), -1, dtype="int64")
-    if not usable.any() or not known.any():
-        return result
-    low = min(int(numbers[known].min()), int(wanted_rows[usable].min()))
-    width = max(int(numbers[known].max()), int(wanted_rows[usable].max())) - low + 1
-    wanted_keys = pd.Index(wanted_files[usable] * width + (wanted_rows[usable] - low)).unique()
-    hits = wanted_keys.get_indexer(codes.astype("int64") * width + (numbers - low))
-    hits[~known] = -1
-    at = np.flatnonzero(hits >= 0)
-    last = np.full(len(wanted_keys), -1, dtype="int64")
-    np.maximum.at(last, hits[at], at)  # only the rows an issue names: few
-    keys = wanted_files * width + (wanted_rows - low)
-    found = wanted_keys.get_indexer(keys[usable])
-    result[usable] = np.where(found >= 0, last[found], -1)
-    return result
-
-
-class RowOrigins(Sequence[tuple[str, int]]):
-    """(input file, spreadsheet row) of each output row, read on demand (the preview asks only for the rows it
-    shows), so a million-row preview opens without a million tuples."""
-
-    def __init__(self, origins: pd.DataFrame) -> None:
-        codes, names = pd.factorize(origins["file"])
-        self._file_codes = codes.astype("int32")
-        self._file_names = [str(name) for name in names]
-        self._rows = origins["row"].to_numpy(dtype="int64", na_value=-1)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, int]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, int]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[str, int] | list[tuple[str, int]]:
-        if isinstance(index, slice):
-            return [self[position] for position in range(*index.indices(len(self)))]
-        return (self._file_names[self._file_codes[index]], int(self._rows[index]))
-
-
-def row_origins(result: PrepareResult, kind: str) -> Sequence[tuple[str, int]]:
-    """(input file, spreadsheet row) of each output row, for the preview's row headers."""
-    origins: pd.DataFrame | None = result.origins.get(kind)
-    if origins is None:
-        return []
-    return RowOrigins(origins)
 
 
 def change_summary(upload: Upload | None) -> str:
@@ -243,10 +144,11 @@ class PrepareController:
     def check(
         self, paths: list[Path], mapping: MappingSpec | None, progress: ProgressCallback, cancel: CancelToken
     ) -> PrepareResult:
-        """Read and check the inputs (a worker's task)."""
-        from wizard.roster.pipeline import PrepareOptions, prepare
+        """Read and check the inputs (a worker's task): in a child process, so the window stays responsive
+        (see wizard.session.prepare_child); Cancel kills the child."""
+        from wizard.session.prepare_child import check_in_child
 
-        return prepare(paths, PrepareOptions(mapping=mapping), progress, cancel)
+        return check_in_child(paths, mapping, progress, cancel)
 
     def checked(self, result: PrepareResult) -> None:
         self.result = result

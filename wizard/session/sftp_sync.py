@@ -20,27 +20,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wizard.credentials import CredentialStore
 from wizard.errors import UserFacingError
 from wizard.hub.models import Upload
-from wizard.hub.sftp import (
-    DEFAULT_PORT,
-    FileProgress,
-    KnownHosts,
-    SentFiles,
-    SftpLogin,
-    SftpTarget,
-    default_key_path,
-    generate_key,
-    public_key_text,
-    send_files,
-)
 from wizard.state import SftpAccount, SftpAuth
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.sftp import SftpKeyOut, SftpPasswordOut, SftpSettingsOut
 from wizard.wire.vocab import UploadSource
+
+if TYPE_CHECKING:  # the SSH stack (asyncssh) loads when a file is first sent, not when the wizard opens
+    from wizard.hub.sftp import FileProgress, KnownHosts, SentFiles, SftpLogin, SftpTarget
 
 REAL_HUB_QUIET_SECONDS = 300.0  # sftp.clever.com processes about 5 minutes after the last change
 CLOCK_GRACE = 5.0  # the hub's clock and this computer's may differ a little
@@ -98,6 +89,8 @@ def use_hub_account(account: SftpAccount, found: HubAccount) -> None:
 
 
 def check_account(account: SftpAccount) -> SftpTarget:
+    from wizard.hub.sftp import DEFAULT_PORT, SftpTarget
+
     if not account.username.strip() or not account.host.strip():
         raise SftpNotSetUp(
             "The SFTP username and server are needed for file upload.",
@@ -127,12 +120,16 @@ def new_hub_password(hub: SftpHub, credentials: CredentialStore, account: SftpAc
 
 def make_key(path: Path | None = None) -> tuple[Path, str]:
     """A new ed25519 key pair (by default in the user data folder): its path and public key line."""
+    from wizard.hub.sftp import default_key_path, generate_key
+
     where = path or default_key_path()
     return where, generate_key(where, comment="district-onboarding-wizard")
 
 
 def existing_key(path: Path) -> str:
     """The public key line of an existing private key (raises a user-facing error if it cannot be used)."""
+    from wizard.hub.sftp import public_key_text
+
     return public_key_text(path)
 
 
@@ -141,6 +138,8 @@ def register_key(hub: SftpHub, public_key: str) -> SftpKeyOut:
 
 
 def login(credentials: CredentialStore, account: SftpAccount) -> SftpLogin:
+    from wizard.hub.sftp import SftpLogin
+
     target = check_account(account)
     if account.auth == SftpAuth.KEY:
         if not account.key_path:
@@ -180,6 +179,7 @@ def send(
     """Send the hub files over SFTP (blocking: a Worker runs it). Progress messages name the file and the
     bytes sent of it and in all. With `hub`, notes its newest SFTP upload first, so the upload made of
     these files is recognised whatever the two clocks say."""
+    from wizard.hub.sftp import KnownHosts, send_files
 
     def relay(item: FileProgress) -> None:
         progress(item.total_sent, item.total, progress_text(item))

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from wizard.errors import UserFacingError
-from wizard.roster.vendor.outcomes import TITLES
 from wizard.session.folders import start_folder
 from wizard.session.text import plural
 from wizard.state import data_dir
@@ -20,6 +18,8 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.vocab import ConnectionStatus
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from wizard.roster.vendor.matching import MatchResult
     from wizard.roster.vendor.summary import VendorSummary
     from wizard.session.context import WizardContext
@@ -28,7 +28,15 @@ VENDOR_ASKED = ConnectionStatus.VENDOR_REQUESTED_INFO
 CONNECTED = ConnectionStatus.CONNECTED
 REJECTED = ConnectionStatus.REJECTED
 
-OUTCOME_WORDS: dict[str, str] = {str(outcome): title for outcome, title in TITLES.items()}
+
+@cache
+def outcome_words() -> dict[str, str]:
+    """Each match outcome in words (the matching engine, and pandas with it, loads when first asked)."""
+    from wizard.roster.vendor.outcomes import TITLES
+
+    return {str(outcome): title for outcome, title in TITLES.items()}
+
+
 COLUMN_TITLES: dict[str, str] = {
     "outcome": "Outcome",
     "Student_id": "SIS id",
@@ -126,7 +134,7 @@ def shown_report(result: MatchResult) -> pd.DataFrame:
 
     report = build_report(result)
     shown = report.loc[:, [c for c in SHOWN_COLUMNS if c in report.columns]].copy()
-    shown["outcome"] = shown["outcome"].map(lambda o: OUTCOME_WORDS.get(str(o), str(o)))
+    shown["outcome"] = shown["outcome"].map(lambda o: outcome_words().get(str(o), str(o)))
     shown.insert(1, "needs_decision", report["needs_decision"])
     return shown
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -15,6 +16,12 @@ from wizard.ui.wizard_window import OnboardingWizard
 log = logging.getLogger(__name__)
 
 __all__ = ["OnboardingWizard", "run_gui"]
+
+WARM_UP_MS = 500  # after the first page is on screen
+
+
+def _load_roster_tables() -> None:
+    import wizard.roster.resultfiles  # noqa: F401
 
 
 def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
@@ -34,4 +41,14 @@ def run_gui(ctx: WizardContext, argv: list[str] | None = None) -> int:
     window.show()
     # Once the event loop runs the window is on screen; `make dist-check` times the bundle's start by this line.
     QTimer.singleShot(0, lambda: log.info("The wizard window is open."))
+    # The system keyring is looked up once the window shows, off the GUI thread (it may wait on the desktop's
+    # secret service); a page that needs a secret before then looks it up itself.
+    QTimer.singleShot(
+        0, lambda: threading.Thread(target=ctx.credentials.find_keyring, name="keyring", daemon=True).start()
+    )
+    # pandas and pyarrow (the results' tables) load in the background while the admin reads the first pages,
+    # so the first check does not wait for them
+    QTimer.singleShot(
+        WARM_UP_MS, lambda: threading.Thread(target=_load_roster_tables, name="warm-up", daemon=True).start()
+    )
     return int(app.exec())

@@ -217,10 +217,11 @@ def gui(district: Path) -> dict[str, Any]:
 def preview(district: Path) -> dict[str, Any]:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from wizard.roster.pipeline import PrepareOptions, prepare
+    from wizard.tasks import CancelToken, no_progress
 
     _app, window, page = _prepare_page(district)
-    result = prepare([district], PrepareOptions())  # what the page's check does, untimed
+    # what the page's check does (in a child process), untimed
+    result = page.controller.check([district], None, no_progress, CancelToken())
     page._checked(result)
     _show_tab(page, page.preview_view)
     _spin(100)

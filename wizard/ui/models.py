@@ -7,13 +7,14 @@ of 100,000 rows opens instantly and uses no extra memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+if TYPE_CHECKING:  # pandas and pyarrow are imported when the first frame is shown, not when the wizard opens
+    import pandas as pd
 
 Index = QModelIndex | QPersistentModelIndex
 # The preview's three states, each its own colour; every text/background pair is AA (see style.py).
@@ -28,6 +29,10 @@ ISSUE_HEADERS = ("Severity", "Code", "File", "Row", "Column", "Value", "Message"
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):  # nearly every cell: no pandas call
+        return value
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return ""
     try:
@@ -41,6 +46,9 @@ def _text(value: Any) -> str:
 def _cell_reader(series: pd.Series) -> Callable[[int], object]:
     """Reads one value by position: straight from the Arrow data for Arrow-backed text (microseconds, where
     pandas' per-cell indexing costs tens), else with `iat`. Missing values come back as None or pd.NA."""
+    import pandas as pd
+    import pyarrow as pa
+
     array = series.array
     if isinstance(series.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
         data = array.__arrow_array__()
@@ -150,10 +158,14 @@ class FrameModel(QAbstractTableModel):
 class IssueModel(FrameModel):
     """The roster engine's issue frame (severity, code, file, row, column, value, message)."""
 
-    def __init__(self, issues: pd.DataFrame, parent: Any = None) -> None:
+    def __init__(self, issues: pd.DataFrame, parent: Any = None, *, search: pd.Series | None = None) -> None:
+        """`search`: each issue's text in lower case when already worked out off the GUI thread (see
+        wizard.session.prepare.issue_search_text); else it is built on the first search."""
         super().__init__(issues.loc[:, list(ISSUE_COLUMNS)].reset_index(drop=True), parent=parent)
         self._severity = self.frame["severity"].to_numpy()
-        self._haystack: pd.Series | None = None
+        self._haystack: pd.Series | None = (
+            search.reset_index(drop=True) if search is not None and len(search) == len(issues) else None
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -174,13 +186,11 @@ class IssueModel(FrameModel):
         return super().data(index, role)
 
     def search_index(self) -> pd.Series:
-        """All of each row's text, lower-cased, built once for the whole frame on the first search."""
+        """All of each row's text, lower-cased: given by the check, else built once on the first search."""
         if self._haystack is None:
-            text = self.frame.astype("string").fillna("")
-            joined = text[ISSUE_COLUMNS[0]]
-            for column in ISSUE_COLUMNS[1:]:
-                joined = joined + " " + text[column]
-            self._haystack = joined.str.casefold()
+            from wizard.session.preview import issue_search_text
+
+            self._haystack = issue_search_text(self.frame)
         return self._haystack
 
     def counts_by_code(self) -> dict[str, int]:
@@ -210,7 +220,7 @@ class IssueFilter(QSortFilterProxyModel):
         if code is not None:
             self._code = code
         if text is not None:
-            self._text = text.strip().casefold()
+            self._text = text.strip().lower()  # as the search text (issue_search_text)
         self._accepted = self._compute()
         # A full re-filter: much faster than the incremental row removals of begin/endFilterChange when the
         # kept rows are scattered through 100,000 issues.
@@ -224,6 +234,8 @@ class IssueFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, IssueModel) or not (self._severity or self._code or self._text):
             return None
+        import pandas as pd
+
         keep = pd.Series(True, index=model.frame.index)
         if self._severity:
             keep &= model.frame["severity"] == self._severity

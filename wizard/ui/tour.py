@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from wizard.ui.pages import sharing as sharing_module
 from wizard.ui.style import apply_style
 from wizard.ui.support.launch import open_support_view
 from wizard.ui.wizard_window import OnboardingWizard
+from wizard.wire.vocab import SchoolShare
 
 WINDOW_SIZE = (1180, 820)
 STEP_TIMEOUT_MS = 30_000
@@ -118,6 +120,17 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
                 )
             saved.append(path)
 
+        def shoot_widget(widget: Any, label: str) -> None:
+            settle = QEventLoop()
+            QTimer.singleShot(150, settle.quit)
+            settle.exec()
+            path = out / f"{len(saved) + 1:02d}-{label}.png"
+            if not widget.grab().save(str(path)):
+                raise UserFacingError(
+                    f"Cannot save the screenshot {path}.", "Name a folder you can write to."
+                )
+            saved.append(path)
+
         def next_page(expected: PageId) -> None:
             button = window.button(QWizard.WizardButton.NextButton)
             wait(button.isEnabled, f"Next enabled before {expected.name}")
@@ -161,6 +174,9 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
         prepare.tabs.setCurrentIndex(2)
         prepare.preview_choice.setCurrentIndex(max(0, prepare.preview_choice.findData("students")))
         shoot(PageId.PREPARE_ROSTER, "prepare-roster-preview")
+        next_page(PageId.STAFF_ADMINS)
+        _add_staff(window.page_for(PageId.STAFF_ADMINS), wait)
+        shoot(PageId.STAFF_ADMINS, "staff-admins")
         next_page(PageId.ADD_APP)
         add_app: Any = window.page_for(PageId.ADD_APP)
         wait(lambda: add_app.catalog.rowCount() > 0, "the app catalog")
@@ -199,8 +215,9 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
         next_page(PageId.SHARING)
         sharing: Any = window.page_for(PageId.SHARING)
         idle(PageId.SHARING)
-        sharing.type_buttons["schools"].setChecked(True)
-        # As Symphony Math recommends: the elementary and middle schools (up to grade 8), not the high school.
+        # School-site sharing: the district picks the schools Symphony Math recommends (up to grade 8); Cedar
+        # Middle's tech lead (added on the staff admins step) opts the whole school in from their own window.
+        sharing.type_buttons["school_site"].setChecked(True)
         recommended = {
             school.id
             for school in window.ctx.district_directory().schools
@@ -210,13 +227,33 @@ def take_screenshots(ctx: WizardContext, sis: Path, workdir: Path, out: Path) ->
             item = sharing.tree_model.item(row)
             if item.data(sharing_module.ID_ROLE) in recommended:
                 item.setCheckState(Qt.CheckState.Checked)
-        wanted = f"Would share: {len(recommended)} school"
-        wait(lambda: wanted in sharing.preview.text(), "the sharing preview")
+        wait(lambda: "Would share: 0 schools" in sharing.preview.text(), "the sharing preview")
         sharing.save_button.click()
-        wait(sharing.ready, "saving the sharing")
-        shoot(PageId.SHARING, "sharing")
+        wait(lambda: sharing.ready() and len(sharing.site_rows) == len(recommended), "saving the sharing")
+        cedar = next(n for n, row in enumerate(sharing.site_rows) if row.school_name == "Cedar Middle")
+        sharing.site_table.selectRow(cedar)
+        sharing.act_as_lead_button.click()
+        wait(lambda: sharing.tech_lead_dialog is not None, "the tech lead's window")
+        lead = sharing.tech_lead_dialog
+        wait(lambda: lead.decide_box.isEnabled() and not lead.is_busy, "the tech lead signing in")
+        lead.share_buttons[SchoolShare.WHOLE_SCHOOL].setChecked(True)
+        lead.save_button.click()
+        wait(lambda: lead.outcome.text().startswith("✓") and not lead.is_busy, "the tech lead's decision")
+        shoot_widget(lead, "sharing-school-tech-lead")
+        lead.close()
+        wait(
+            lambda: sharing.site_rows[cedar].opted_in and not sharing.is_busy, "the district's view updating"
+        )
+        sharing.site_table.clearSelection()
+        shoot(PageId.SHARING, "sharing-school-site")
         next_page(PageId.VALIDATE)
         shoot(PageId.VALIDATE, "validate")
+        validate: Any = window.page_for(PageId.VALIDATE)
+        validate.tabs.setCurrentWidget(validate.data_browser)
+        validate.data_browser.query.setText(_mixed_query(window.ctx))
+        validate.data_browser.look_up()
+        wait(lambda: validate.data_browser.result is not None and not validate.is_busy, "the data browser")
+        shoot(PageId.VALIDATE, "validate-data-browser")
         next_page(PageId.ROLL_OUT)
         roll_out: Any = window.page_for(PageId.ROLL_OUT)
         roll_out.launch_button.click()
@@ -412,6 +449,46 @@ def _walk_clever(
         {"launch_date": "2027-01-11", "portal_url": "https://clever.com/in/cedarfalls"},
     )
     shoot(PageId.ROLL_OUT, "clever-roll-out")
+
+
+def _mixed_query(ctx: WizardContext) -> str:
+    """A name's start that finds a few students, some shared with the app and some not (for the browser's shot)."""
+    hub = ctx.district_hub()
+    for letters in ("Ga", "Ma", "Lo", "Ch", "Jo", "A", "M", "S"):
+        page = hub.browse(letters, 12)
+        verdicts = {app.shared for entry in page.data for app in entry.apps}
+        if len(page.data) >= 3 and verdicts == {True, False}:
+            return letters
+    return "A"
+
+
+def _has_rows(page: Any, rows: int) -> bool:
+    return bool(page.table.rowCount() == rows and not page.is_busy)
+
+
+def _add_staff(page: Any, wait: Callable[[Callable[[], bool], str], None]) -> None:
+    """A district admin and Cedar Middle's tech lead added; a third colleague half-typed, as the admin sees it."""
+    from wizard.wire.vocab import StaffRole
+
+    wait(lambda: page.schools.count() > 0 and not page.is_busy, "the staff admins page")
+    people = [
+        ("Pat Kim", "pat.kim@maplevalley.k12.ca.us", StaffRole.DISTRICT_ADMIN, ""),
+        ("Sam Ode", "sam.ode@maplevalley.k12.ca.us", StaffRole.SCHOOL_TECH_LEAD, "Cedar Middle"),
+    ]
+    for count, (name, email, role, school) in enumerate(people, start=1):
+        page.role_buttons[role].setChecked(True)
+        page.name.setText(name)
+        page.email.setText(email)
+        for row in range(page.schools.count()):
+            item = page.schools.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.text() == school else Qt.CheckState.Unchecked)
+        page._refresh_errors()
+        page.add_button.click()
+        wait(partial(_has_rows, page, count), f"adding {name}")
+    page.role_buttons[StaffRole.ADVANCED_USER].setChecked(True)
+    page.name.setText("Ana Ruiz")
+    page.email.setText("ana.ruiz@")
+    page._edited("email")
 
 
 SUPPORT_WINDOW_SIZE = (1280, 860)

@@ -120,6 +120,15 @@ class StaffRole(StrEnum):
     SCHOOL_TECH_LEAD = "school_tech_lead"  # decides the school-site sharing of their chosen schools
 
     @property
+    def label(self) -> str:
+        """The role's name as people say it."""
+        return {
+            StaffRole.DISTRICT_ADMIN: "District admin",
+            StaffRole.ADVANCED_USER: "Advanced user",
+            StaffRole.SCHOOL_TECH_LEAD: "School tech lead",
+        }[self]
+
+    @property
     def plain_words(self) -> str:
         """What the role may do, for the person choosing it."""
         return {

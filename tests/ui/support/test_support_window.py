@@ -348,3 +348,32 @@ def test_file_dialogs_open_in_documents_then_in_the_folder_used_last(
         str(chosen.parent / health_tab.WARNINGS_FILE),
         str(chosen.parent / links_tab.LINKS_FILE),
     ]
+
+
+def test_the_data_browser_tab_says_why_a_student_is_or_is_not_shared(
+    qtbot: QtBot, window: SupportWindow, demo: Demo, store: CredentialStore
+) -> None:
+    """The same onboarding API look-up as Validate's, with the district admin's sign-in when this computer
+    keeps it; without it, the tab says why it cannot look."""
+    from wizard.ui.widgets.data_browser import SHARED, WHY
+
+    students = demo_tables(random.Random(2026))["students"]
+    lakeside = next(s for s in students if s["School_id"] == "301")
+    sign_in(qtbot, window, demo)
+    wait_idle(qtbot, window)
+    browser = window.data_browser
+    window.tabs.setCurrentWidget(browser)
+    browser.query.setText(lakeside["Student_id"])
+    browser.look_up_button.click()
+    wait_idle(qtbot, window)
+    assert browser.result is None and "does not keep it" in window.banner.message.text()
+
+    store.set_admin_token(EMBEDDED_SCOPE, demo.seed.district_id, demo.seed.admin_token)
+    browser.look_up_button.click()
+    wait_idle(qtbot, window)
+    assert browser.result is not None and browser.result.people == 1
+    symphony = next(row for row in browser.result.rows if row.app == "Symphony Math")
+    assert not symphony.shared and "Lakeside High" in symphony.reason
+    number = browser.result.rows.index(symphony)
+    assert browser.table.item(number, SHARED).text() == "✗ Not shared"  # type: ignore[union-attr]
+    assert browser.table.item(number, WHY).text() == symphony.reason  # type: ignore[union-attr]

@@ -44,25 +44,32 @@ def test_passed_pages_are_done_and_reachable_completed_ones_only_done() -> None:
     assert (by_page[PageId.ROLL_OUT].status, by_page[PageId.ROLL_OUT].reachable) == (StepStatus.TO_DO, False)
     assert (
         by_page[PageId.SIGN_UP].spoken
-        == "Step 2 of 8: Sign up or sign in, done. Press Enter to go back to it."
+        == "Step 2 of 9: Sign up or sign in, done. Press Enter to go back to it."
     )
 
 
 def test_a_page_the_routing_dropped_still_shows_after_the_pages_passed() -> None:
     state = _state(secure_sync=True)  # the app was changed to one with Secure Sync while on the vendor page
-    path = [PageId.WELCOME, PageId.SIGN_UP, PageId.IDENTITY_AND_SYNC, PageId.PREPARE_ROSTER, PageId.ADD_APP]
+    path = [
+        PageId.WELCOME,
+        PageId.SIGN_UP,
+        PageId.IDENTITY_AND_SYNC,
+        PageId.PREPARE_ROSTER,
+        PageId.STAFF_ADMINS,
+        PageId.ADD_APP,
+    ]
     listed = [step.page for step in steps(state, PageId.VENDOR_IMPORT, [*path, PageId.VENDOR_IMPORT])]
     assert listed[: len(path) + 1] == [*path, PageId.VENDOR_IMPORT]
     assert listed[len(path) + 1 :] == [PageId.SHARING, PageId.VALIDATE, PageId.ROLL_OUT]
 
 
 def test_the_title_names_the_signed_up_district_and_the_step() -> None:
-    assert window_title(_state(), PageId.WELCOME) == "Step 1 of 8: Welcome — District Onboarding Wizard"
+    assert window_title(_state(), PageId.WELCOME) == "Step 1 of 9: Welcome — District Onboarding Wizard"
     typed_only = _state()
     typed_only.district_form = DistrictForm(name="Typed But Not Signed Up")
     assert "Typed" not in window_title(typed_only, PageId.SIGN_UP)
     assert window_title(_state(secure_sync=False, name="Cedar Unified"), PageId.VENDOR_IMPORT) == (
-        "Cedar Unified — Step 6 of 9: Vendor roster import — District Onboarding Wizard"
+        "Cedar Unified — Step 7 of 10: Vendor roster import — District Onboarding Wizard"
     )
     assert window_title(_state(Mode.OFFLINE), PageId.PREPARE_ROSTER) == (
         "Step 2 of 2: Prepare roster files — District Onboarding Wizard"

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 
-from wizard.sandbox.deps import API_ERRORS, Context, District, invalid_fields
+from wizard.sandbox.deps import API_ERRORS, Context, District, SchoolDecider, invalid_fields, not_found
 from wizard.sandbox.paging import page_of
 from wizard.sandbox.records import RosterData, sis_id_of
 from wizard.sandbox.routes.common import shared_records
@@ -120,7 +120,8 @@ def roster_schools(
 
 @router.get("/districts/{district_id}/sections")
 def roster_sections(
-    district_id: District,
+    district_id: str,
+    caller: SchoolDecider,
     context: Context,
     request: Request,
     school_id: str = "",
@@ -128,6 +129,10 @@ def roster_sections(
     limit: Limit = None,
     starting_after: Cursor = None,
 ) -> SectionPage:
+    """The district's sections; a school tech lead's own token lists only the sections of one of their
+    schools (`school_id` required; another school answers 404), to pick what the school shares."""
+    if caller.staff_id is not None and not (school_id and caller.may_decide(school_id)):
+        raise not_found("school")
     with context.db.read() as conn:
         roster = load_roster(conn, district_id)
     needle = query.strip().casefold()

@@ -18,6 +18,7 @@ from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.roll_out import RollOutPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
+from wizard.ui.pages.staff_admins import StaffAdminsPage
 from wizard.ui.pages.validate import ValidatePage
 from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.pages.welcome import WelcomePage
@@ -30,6 +31,7 @@ PAGE_CLASSES: dict[PageId, type[BasePage]] = {
     PageId.WELCOME: WelcomePage,
     PageId.SIGN_UP: SignUpPage,
     PageId.IDENTITY_AND_SYNC: IdentitySyncPage,
+    PageId.STAFF_ADMINS: StaffAdminsPage,
     PageId.PREPARE_ROSTER: PrepareRosterPage,
     PageId.VENDOR_IMPORT: VendorImportPage,
     PageId.ADD_APP: AddAppPage,

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PageId
 from wizard.hub.models import Upload
-from wizard.hub.sftp import SentFiles
 from wizard.session import sftp_sync
 from wizard.session.clever import clever_sent_text
 from wizard.session.context import WizardContext
@@ -37,6 +36,7 @@ from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.roster_results import ISSUES_TAB, RosterResults
 
 if TYPE_CHECKING:
+    from wizard.hub.sftp import SentFiles
     from wizard.roster.pipeline import PrepareResult
 
 # What the admin may do when finishing offline with nothing (or not everything) exported.

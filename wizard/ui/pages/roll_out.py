@@ -32,6 +32,7 @@ from wizard.hub.errors import HubError
 from wizard.session import clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import FileKind
+from wizard.session.staff import summary_lines as staff_lines
 from wizard.session.text import plural, when
 from wizard.state import GuidedStep, OnboardingState
 from wizard.tasks import CancelToken, ProgressCallback
@@ -52,8 +53,12 @@ if TYPE_CHECKING:
 def instructions_html(state: OnboardingState, schools: list[str], portal_url: str) -> str:
     """One page per school (or one for the district when it has none yet): how its students and teachers
     reach the app, printed and handed out."""
-    provider = IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
-        "&", ""
+    provider = (
+        clever.provider_label(state)
+        if state.on_clever
+        else IDENTITY_PROVIDERS.get(state.identity_provider, ("your district account", ""))[0].replace(
+            "&", ""
+        )
     )
     app = html.escape(state.app.app_name or "the app")
     pages = []
@@ -88,6 +93,7 @@ def summary_text(state: OnboardingState) -> str:
         f"Sharing: {state.sharing.sharing_type}; schools {len(state.sharing.school_ids)}, "
         f"sections {len(state.sharing.section_ids)}, rules {len(state.sharing.rules)}",
         f"Launch date: {state.launch_date or 'not set'}{' (launched)' if state.launched else ''}",
+        *staff_lines(state),
         "",
         "Steps completed: "
         + ", ".join(PAGE_TITLES[PageId(p)] for p in sorted(state.completed_pages) if p in set(PageId)),
@@ -488,10 +494,12 @@ class RollOutPage(BasePage):
         )
         if target is None:
             return
-        text = summary_text(self.ctx.state)
-        if self.ctx.state.on_clever:
-            schools = clever.prepared_schools(self.ctx.state.roster.export_dir)
-            text += "\n" + "\n".join(clever.summary_lines(self.ctx.state, schools)) + "\n"
+        state = self.ctx.state
+        text = (
+            clever.summary_text(state, clever.prepared_schools(state.roster.export_dir))
+            if state.on_clever
+            else summary_text(state)
+        )
         write_text_atomically(target, text, private=False)  # no student data
         self.file_status.setText(self.tr("✓ Saved {path}").format(path=target))
 

@@ -12,12 +12,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeView,
     QVBoxLayout,
 )
@@ -28,6 +32,13 @@ from wizard.hub.models import SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.session.context import WizardContext
 from wizard.session.questions import Question
+from wizard.session.school_site import (
+    SCHOOL_SITE,
+    SchoolSiteRow,
+    TechLeadDesk,
+    opted_in_summary,
+    school_site_rows,
+)
 from wizard.session.sharing import (
     SAVE_AND_LOCK,
     SHARING_TYPES,
@@ -42,6 +53,7 @@ from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets.choices import add_choices
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.sharing_rules import RuleRow
+from wizard.ui.widgets.tech_lead import TechLeadDialog
 
 if TYPE_CHECKING:
     from wizard.hub.models import App
@@ -50,6 +62,8 @@ if TYPE_CHECKING:
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 PREVIEW_DELAY_MS = 400
+SITE_HEADERS = ("School", "Tech lead", "Opted in", "What is shared", "Students", "Teachers", "Sections")
+SITE_NUMBERS = frozenset({4, 5, 6})
 
 
 class SharingPage(BasePage):
@@ -114,6 +128,8 @@ class SharingPage(BasePage):
         rules_layout.addWidget(self.add_rule_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.content.addWidget(self.rules_box)
 
+        self.content.addWidget(self._school_site_box())
+
         bottom = QHBoxLayout()
         self.preview = QLabel()
         self.preview.setObjectName("preview")
@@ -139,6 +155,55 @@ class SharingPage(BasePage):
         self.tree_model.itemChanged.connect(self._item_changed)
         self.add_rule_button.clicked.connect(lambda: self._add_rule(SharingRule()))
         self.save_button.clicked.connect(self._save)
+
+    def _school_site_box(self) -> QGroupBox:
+        """School-site sharing: per chosen school its tech lead, opted in or not, what is shared, counts."""
+        self.site_box = QGroupBox(self.tr("School sites: each chosen school's tech lead decides"))
+        layout = QVBoxLayout(self.site_box)
+        self.site_summary = QLabel()
+        self.site_summary.setWordWrap(True)
+        self.site_summary.setAccessibleName(self.tr("School sites opted in"))
+        self.site_table = QTableWidget(0, len(SITE_HEADERS))
+        self.site_table.setHorizontalHeaderLabels([self.tr(h) for h in SITE_HEADERS])
+        self.site_table.setAccessibleName(self.tr("Each school's tech lead and what it shares"))
+        self.site_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.site_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.site_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.site_table.verticalHeader().hide()
+        header = self.site_table.horizontalHeader()
+        for column in range(len(SITE_HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.site_table.setMaximumHeight(self.fontMetrics().lineSpacing() * 9)
+        buttons = QHBoxLayout()
+        self.refresh_sites_button = QPushButton(self.tr("Re&fresh"))
+        self.refresh_sites_button.setAccessibleName(self.tr("Refresh what each school decided"))
+        self.act_as_lead_button = QPushButton(self.tr("Act as this school's &tech lead…"))
+        self.act_as_lead_button.setAccessibleName(self.tr("Act as the selected school's tech lead"))
+        self.act_as_lead_button.setToolTip(
+            self.tr(
+                "Opens the tech lead's own window, signed in with the token this computer kept when you "
+                "added them on the Staff admins step."
+            )
+        )
+        self.act_as_lead_button.setEnabled(False)
+        self.lead_sign_in_button = QPushButton(self.tr("Sign in as a school tech &lead…"))
+        self.lead_sign_in_button.setAccessibleName(self.tr("Sign in as a school tech lead with their token"))
+        buttons.addWidget(self.refresh_sites_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.lead_sign_in_button)
+        buttons.addWidget(self.act_as_lead_button)
+        layout.addWidget(self.site_summary)
+        layout.addWidget(self.site_table)
+        layout.addLayout(buttons)
+        self.site_box.hide()
+        self.site_rows: list[SchoolSiteRow] = []
+        self.tech_lead_dialog: TechLeadDialog | None = None
+        self.refresh_sites_button.clicked.connect(self.refresh_sites)
+        self.site_table.itemSelectionChanged.connect(self._site_selected)
+        self.act_as_lead_button.clicked.connect(self.act_as_tech_lead)
+        self.lead_sign_in_button.clicked.connect(lambda: self.open_tech_lead(""))
+        return self.site_box
 
     # --- loading -------------------------------------------------------------------------------------------
     def initializePage(self) -> None:
@@ -185,6 +250,7 @@ class SharingPage(BasePage):
         self._type_changed()  # still loading: shows the right picker without marking anything changed
         self._loading = False
         self._show_counts(sharing.counts, saved=self._saved)
+        self._show_sites(sharing)
         self._show_saved()
         if not self._saved and self.selected_type():
             self.preview_timer.start()  # a local draft: show what it would share
@@ -233,6 +299,7 @@ class SharingPage(BasePage):
         kind = self.selected_type()
         self.picker_box.setVisible(kind in {"schools", "school_site", "sections"})
         self.rules_box.setVisible(kind == "rules")
+        self.site_box.setVisible(kind == SCHOOL_SITE)
         self._set_checkable(kind)
         if not self._loading:
             self._changed()
@@ -319,11 +386,16 @@ class SharingPage(BasePage):
             return
         self.run_task(
             lambda progress, cancel: self.ctx.district_hub().preview_sharing(connection_id, sharing),
-            self._show_counts,
+            self._previewed,
             message=self.tr("Counting what would be shared…"),
             quiet=True,
             on_error=self._preview_failed,
         )
+
+    def _previewed(self, counts: SharedCounts) -> None:
+        """A preview answered after the sharing was saved is stale: the saved counts stay."""
+        if not self._saved:
+            self._show_counts(counts)
 
     def _preview_failed(self, error: object) -> bool:
         """A sharing the hub cannot use yet (e.g. no school picked) is shown next to the counts, not as an error."""
@@ -344,6 +416,113 @@ class SharingPage(BasePage):
             )
         )
 
+    # --- school sites -------------------------------------------------------------------------------------
+    def _show_sites(self, sharing: Sharing) -> None:
+        """What each chosen school decided, as the hub saved it (school-site sharing only)."""
+        saved_site = sharing.settings.type == SCHOOL_SITE
+        self.site_rows = school_site_rows(sharing) if saved_site else []
+        self.site_table.setRowCount(len(self.site_rows))
+        for number, row in enumerate(self.site_rows):
+            values = (
+                row.school_name,
+                row.tech_leads,
+                self.tr("✓ Yes") if row.opted_in else self.tr("✗ Not yet"),
+                self.tr(row.what),
+                str(row.students),
+                str(row.teachers),
+                str(row.sections),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if column in SITE_NUMBERS:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.site_table.setItem(number, column, item)
+        if saved_site and self.site_rows:
+            self.site_summary.setText(
+                self.tr(
+                    "{opted}. Nothing of a school is shared until its tech lead opts in (the whole school or "
+                    "chosen sections); add tech leads on the Staff admins step."
+                ).format(opted=self.tr(opted_in_summary(self.site_rows)))
+            )
+        else:
+            self.site_summary.setText(
+                self.tr(
+                    "Tick the schools whose tech leads may decide, then save: each school's decision shows here."
+                )
+            )
+        self._site_selected()
+
+    def refresh_sites(self) -> None:
+        """Read again what each school decided (a tech lead may decide while the page is shown)."""
+        connection_id = self.ctx.state.app.connection_id
+
+        def refreshed(sharing: Sharing) -> None:
+            self._show_sites(sharing)
+            if self._saved:
+                self._show_counts(sharing.counts, saved=True)
+
+        self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().sharing(connection_id),
+            refreshed,
+            message=self.tr("Reading what each school decided…"),
+        )
+
+    def selected_site(self) -> SchoolSiteRow | None:
+        rows = self.site_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.site_rows):
+            return None
+        return self.site_rows[rows[0].row()]
+
+    def _site_selected(self) -> None:
+        site = self.selected_site()
+        self.act_as_lead_button.setEnabled(site is not None and bool(site.tech_lead_emails))
+
+    def act_as_tech_lead(self) -> None:
+        """The demo's shortcut: the selected school's tech lead's own window, with the token this computer
+        kept when it added them (read from the keyring off the GUI thread)."""
+        site = self.selected_site()
+        if site is None or not site.tech_lead_emails:
+            return
+        desk = TechLeadDesk(self.ctx)
+        emails = site.tech_lead_emails
+
+        def token(progress: ProgressCallback, cancel: CancelToken) -> str:
+            return next((found for email in emails if (found := desk.saved_token(email))), "")
+
+        def found(saved: str) -> None:
+            self.open_tech_lead(saved, desk)
+
+        self.run_task(token, found, message=self.tr("Opening the tech lead's window…"))
+
+    def open_tech_lead(self, token: str, desk: TechLeadDesk | None = None) -> TechLeadDialog:
+        """The tech lead's window; with a token it signs in at once (else the tech lead types theirs)."""
+        if self.tech_lead_dialog is not None:
+            self.tech_lead_dialog.close()
+        dialog = TechLeadDialog(desk or TechLeadDesk(self.ctx), token, self)
+        dialog.decided.connect(self.refresh_sites)
+        dialog.finished.connect(lambda _result: self._tech_lead_closed(dialog))
+        self.tech_lead_dialog = dialog
+        dialog.show()
+        if token:
+            dialog.sign_in()
+        return dialog
+
+    def _tech_lead_closed(self, dialog: TechLeadDialog) -> None:
+        if self.tech_lead_dialog is dialog:
+            self.tech_lead_dialog = None
+        dialog.deleteLater()
+
+    def leave(self) -> None:
+        if self.tech_lead_dialog is not None:
+            self.tech_lead_dialog.close()
+        super().leave()
+
+    def cleanupPage(self) -> None:
+        if self.tech_lead_dialog is not None:
+            self.tech_lead_dialog.close()
+        super().cleanupPage()
+
     def _save(self) -> None:
         sharing, connection_id = self.current_sharing(), self.ctx.state.app.connection_id
         if self._save_locks_type() and self.ask(self._lock_question(sharing.type or "")) != SAVE_AND_LOCK:
@@ -355,6 +534,7 @@ class SharingPage(BasePage):
             self.ctx.state.sharing.saved = True
             self.ctx.save()
             self._show_counts(result.counts, saved=True)
+            self._show_sites(result)
             self._show_saved()
             self.completeChanged.emit()
 

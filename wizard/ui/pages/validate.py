@@ -3,8 +3,9 @@ warnings say (each savable as the CSV of affected records), and will Instant Log
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -18,16 +19,20 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from wizard.fileio import write_bytes_atomically
 from wizard.flow import PageId
 from wizard.session.context import WizardContext
+from wizard.session.data_browser import BrowserResult, search
 from wizard.session.questions import FileKind
 from wizard.session.text import plural, when
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.data_browser import DataBrowser
 from wizard.ui.widgets.login_check_row import LoginCheckRow
 from wizard.ui.widgets.look import set_tone
 
@@ -114,7 +119,7 @@ class ValidatePage(BasePage):
         counts_layout.addWidget(self.mismatch_note)
         self.content.addWidget(counts_box)
 
-        warnings_box = QGroupBox(self.tr("Data warnings"))
+        warnings_box = QWidget()
         warnings_layout = QVBoxLayout(warnings_box)
         self.warnings = QTableWidget(0, 3)
         self.warnings.setHorizontalHeaderLabels([self.tr("Warning"), self.tr("Records"), ""])
@@ -126,7 +131,13 @@ class ValidatePage(BasePage):
         self.saved_status = QLabel()
         self.saved_status.setAccessibleName(self.tr("Saved file"))
         warnings_layout.addWidget(self.saved_status)
-        self.content.addWidget(warnings_box, 1)
+        # The data warnings and, beside them, the data browser: who is shared with which app, and why.
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Data warnings and data browser"))
+        self.tabs.addTab(warnings_box, self.tr("Data &warnings"))
+        self.data_browser = DataBrowser(self._run_browser, self._browse)
+        self.tabs.addTab(self.data_browser, self.tr("Data br&owser: who gets which app, and why"))
+        self.content.addWidget(self.tabs, 1)
 
         self.login_row = LoginCheckRow()
         self.login_check, self.vendor_roster_button = self.login_row.text, self.login_row.button
@@ -281,6 +292,19 @@ class ValidatePage(BasePage):
         self.warnings.resizeColumnToContents(2)
         if not report.warnings:
             self.saved_status.setText(self.tr("✓ No data warnings for what you share."))
+
+    # --- the data browser ----------------------------------------------------------------------------------
+    def _run_browser(
+        self,
+        task: Callable[[ProgressCallback, CancelToken], Any],
+        on_result: Callable[[Any], None],
+        message: str,
+        on_error: Callable[[object], bool],
+    ) -> None:
+        self.run_task(task, on_result, message=message, on_error=on_error)
+
+    def _browse(self, query: str) -> BrowserResult:
+        return search(self.ctx.district_hub, query)
 
     # --- Instant Login -------------------------------------------------------------------------------------
     def _pick_vendor_roster(self) -> None:

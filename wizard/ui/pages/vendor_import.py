@@ -29,9 +29,9 @@ from wizard.session.questions import FileKind
 from wizard.session.vendor import (
     COLUMN_TITLES,
     LONG_TEXT_COLUMNS,
-    OUTCOME_WORDS,
     VendorController,
     counts_sentence,
+    outcome_words,
     shown_report,
 )
 from wizard.tasks import CancelToken, ProgressCallback
@@ -240,7 +240,8 @@ class VendorImportPage(BasePage):
         for outcome, count in result.outcome_counts().items():
             if count:
                 self.outcome_filter.addItem(
-                    f"{OUTCOME_WORDS.get(outcome, outcome)} ({count})", OUTCOME_WORDS.get(outcome, outcome)
+                    f"{outcome_words().get(outcome, outcome)} ({count})",
+                    outcome_words().get(outcome, outcome),
                 )
         self.outcome_filter.blockSignals(False)
         if counts.needs_decision:

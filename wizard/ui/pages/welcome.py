@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from wizard.flow import PAGE_TITLES, PageId, resume_page
 from wizard.hub.errors import InsecureHubUrl
 from wizard.hub.transport import checked_base_url
-from wizard.session.clever import choose_clever
+from wizard.session.clever import CLEVER_DATA_API, choose_clever
 from wizard.session.context import WizardContext
 from wizard.session.questions import Option, Question
 from wizard.session.signin import TokenPlace
@@ -231,4 +231,6 @@ class WelcomePage(BasePage):
         from wizard.ui.support.launch import open_support_view  # the support view loads only when asked for
 
         hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
+        if self.clever.isChecked():
+            hub_url = CLEVER_DATA_API  # the support view reads clever.com's Data API
         self.support_window = open_support_view(self.ctx, self.window(), hub_url=hub_url)

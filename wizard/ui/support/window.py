@@ -36,6 +36,7 @@ from wizard.hub.dataapi import DataApiClient
 from wizard.hub.errors import NotFound
 from wizard.hub.onboarding import OnboardingClient, VendorClient
 from wizard.hub.transport import checked_base_url
+from wizard.session.data_browser import BrowserResult, search_as_admin
 from wizard.session.folders import FolderMemory
 from wizard.support.health import assess_health
 from wizard.support.linkcheck import LinkCheck, StudentLink, read_vendor_roster
@@ -51,6 +52,7 @@ from wizard.ui.support.report_tab import ReportTab
 from wizard.ui.support.troubleshoot_tab import TroubleshootTab
 from wizard.ui.support.widgets import Result, fill_table, make_table, short_time, wrapping_label
 from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
+from wizard.ui.widgets.data_browser import DataBrowser
 from wizard.ui.worker import Worker
 
 EMBEDDED_SCOPE = "embedded-hub"  # one keyring name for the embedded hub, whose port changes between runs
@@ -209,8 +211,19 @@ class SupportWindow(QMainWindow):
         self.tabs.addTab(self._rehearsal_tab(), self.tr("Si&gn in as a student"))
         self.tabs.addTab(self.troubleshoot_tab, self.tr("&Troubleshoot a login"))
         self.tabs.addTab(self.report_tab, self.tr("Diagnostic &report"))
+        self.data_browser = DataBrowser(
+            lambda task, on_result, message, _on_error: self.run_task(task, on_result, message), self._browse
+        )
+        self.tabs.addTab(self.data_browser, self.tr("&Data browser"))
         self.tabs.setEnabled(False)
         return self.tabs
+
+    def _browse(self, query: str) -> BrowserResult:
+        """The data browser's look-up (in the Worker): the district's onboarding API, as its admin."""
+        run, read_admin_token = self._run, self._admin_token()
+        if run is None:
+            raise UserFacingError("Check a district first.", "Choose a district on the left, then Check.")
+        return search_as_admin(run.hub_url, run.district.id, read_admin_token(), query, self.hub.sleep)
 
     # --- what the tabs use ------------------------------------------------------------------------------
     @property
@@ -286,6 +299,7 @@ class SupportWindow(QMainWindow):
             self.links_tab.check_button,
             self.troubleshoot_tab.lookup_button,
             self.report_tab.save_button,
+            self.data_browser.look_up_button,
         ):
             button.setEnabled(enabled)
         self.links_tab.export_button.setEnabled(

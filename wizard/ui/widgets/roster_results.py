@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.session.prepare import cell_problems, friendly_column, row_origins
+from wizard.session.prepare import friendly_column
 from wizard.session.text import plural
 from wizard.ui.models import (
     ERROR_BACKGROUND,
@@ -169,7 +169,7 @@ class RosterResults(QTabWidget):
             for name, file_mapping in result.mapping.files.items()
         }
         self.mapping_model.load(result.mapping.to_dict(), headers)
-        issue_model = IssueModel(result.issue_frame, self)
+        issue_model = IssueModel(result.issue_frame, self, search=getattr(result, "issue_search", None))
         self.issue_proxy.setSourceModel(issue_model)
         self.code_filter.blockSignals(True)
         self.code_filter.clear()
@@ -178,10 +178,7 @@ class RosterResults(QTabWidget):
             self.code_filter.addItem(f"{code} ({count})", code)
         self.code_filter.blockSignals(False)
         self.filter_issues()
-        header = self.issue_view.horizontalHeader()
-        header.setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)  # measure some rows, not every issue
-        for column in range(5):
-            self.issue_view.resizeColumnToContents(column)
+        self._fit_issue_columns(issue_model)
         self._frame_models = {}
         self.preview_choice.blockSignals(True)
         self.preview_choice.clear()
@@ -219,6 +216,8 @@ class RosterResults(QTabWidget):
             return
         model = self._frame_models.get(kind)
         if model is None:
+            from wizard.session.preview import cell_problems, row_origins
+
             frame = self.result.tables[kind]
             error_labels = self.result.error_rows.get(kind)
             positions = (
@@ -238,6 +237,22 @@ class RosterResults(QTabWidget):
         self.preview_view.setModel(model)
         self._fit_preview_columns(model)
 
+    def _fit_issue_columns(self, model: IssueModel) -> None:
+        """The issue list's first five columns as wide as their title and their first rows' text, measured
+        with the font (Qt's resize-to-contents asks the model for every role of every sampled cell: a tenth of
+        a second on the GUI thread)."""
+        metrics = self.issue_view.fontMetrics()
+        header_metrics = self.issue_view.horizontalHeader().fontMetrics()
+        padding = 3 * metrics.averageCharWidth()
+        rows = min(RESIZE_SAMPLE_ROWS, model.rowCount())
+        for column in range(5):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            texts = set(model.frame.iloc[:rows, column].astype("string").fillna("").tolist())
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            self.issue_view.setColumnWidth(
+                column, max(header_metrics.horizontalAdvance(title), widest) + padding
+            )
+
     def _fit_preview_columns(self, model: FrameModel, sample_rows: int = 50) -> None:
         """Each column as wide as its title and its first rows (measuring every row is slow on big files)."""
         metrics = self.preview_view.fontMetrics()
@@ -246,7 +261,7 @@ class RosterResults(QTabWidget):
         sample = model.frame.iloc[:sample_rows]
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            values = sample.iloc[:, column].astype(str)
+            values = set(sample.iloc[:, column].astype("string").fillna("").tolist())  # one conversion
             widest = max((metrics.horizontalAdvance(value) for value in values), default=0)
             width = max(header_metrics.horizontalAdvance(title), widest) + padding
             self.preview_view.setColumnWidth(column, min(width, 40 * metrics.averageCharWidth()))
