@@ -321,7 +321,10 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
     exact names only) from an earlier run that this run does not write are removed in the same commit, so
     the folder never holds an upload set that disagrees with its report and summary.json."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if (
+            not out_dir.is_dir()
+        ):  # a folder made for the set is user-only, as its files; one that exists is kept
+            out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(
             f"The output folder {out_dir} cannot be created: {error.strerror or error}.",

@@ -192,7 +192,7 @@ def _write_checked(
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     try:
         folder = staging / "set"
-        folder.mkdir()
+        folder.mkdir(mode=0o700)  # the SDS folder holds student data: user-only, as its files
         for file_name, frame in conversion.files.items():
             write_frame_csv(frame, folder / file_name)
         if target == "oneroster":
