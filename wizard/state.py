@@ -77,6 +77,9 @@ class RosterState:
     export_dir: str = ""
     upload_id: str = ""
     upload_status: str = ""  # processing | succeeded | failed | on_hold | superseded | approved
+    export_targets: list[str] = field(
+        default_factory=list
+    )  # standard sets exported beside the hub's: oneroster, sds
 
 
 @dataclass
