@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from wizard.session.questions import FileKind, Option, Question
 from wizard.session.text import plural
 from wizard.state import data_dir
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.export_targets import ExportTargets
 from wizard.ui.widgets.input_files import InputFiles
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.roster_results import ISSUES_TAB, RosterResults
@@ -40,12 +40,6 @@ if TYPE_CHECKING:
     from wizard.hub.sftp import SentFiles
     from wizard.roster.pipeline import PrepareResult
     from wizard.roster.targets import Export
-
-# What each standard set is for, shown on its check box.
-TARGET_TIPS = {
-    "oneroster": "oneroster_1.1.zip: a OneRoster 1.1 bulk set (what ClassLink's Roster Server takes by SFTP)",
-    "sds": "sds_v2.1/: the CSV folder Microsoft School Data Sync v2.1 takes",
-}
 
 # What the admin may do when finishing offline with nothing (or not everything) exported.
 EXPORT_NOW, CLOSE_ANYWAY, GO_BACK = "export", "close", "back"
@@ -106,31 +100,15 @@ class PrepareRosterPage(BasePage):
         self.upload_status.setAccessibleName(self.tr("Upload status"))
         actions.addWidget(self.leave_out_errors)
         actions.addStretch(1)
-        actions.addLayout(self._build_targets())  # beside the button they change
+        self.export_targets = ExportTargets(self.controller.export_targets())  # beside the button they change
+        self.export_targets.changed.connect(self.controller.choose_targets)
+        self.target_boxes = self.export_targets.boxes
+        actions.addWidget(self.export_targets)
         actions.addWidget(self.export_button)
         actions.addWidget(self.upload_button)
         actions.addWidget(self.approve_button)
         self.content.addLayout(actions)
         self.content.addWidget(self.upload_status)
-
-    def _build_targets(self) -> QHBoxLayout:
-        """Beside the hub files, an export can write the standard sets (as `prepare --target` does)."""
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Also export as:")))
-        self.target_boxes: dict[str, QCheckBox] = {}
-        for target, name in self.controller.export_targets():
-            box = QCheckBox(name)
-            box.setAccessibleName(self.tr("Also export as {name}").format(name=name))
-            box.setToolTip(TARGET_TIPS.get(target, ""))
-            box.toggled.connect(self._targets_changed)
-            self.target_boxes[target] = box
-            row.addWidget(box)
-        return row
-
-    def _targets_changed(self) -> None:
-        self.controller.choose_targets(
-            [target for target, box in self.target_boxes.items() if box.isChecked()]
-        )
 
     def _connect(self) -> None:
         self.add_files_button.clicked.connect(self._pick_files)
@@ -153,9 +131,7 @@ class PrepareRosterPage(BasePage):
         return self.controller.result
 
     def initializePage(self) -> None:
-        for target, box in self.target_boxes.items():
-            with QSignalBlocker(box):
-                box.setChecked(target in self.ctx.state.roster.export_targets)
+        self.export_targets.show_chosen(self.ctx.state.roster.export_targets)
         self.inputs.clear()
         for path in self.ctx.state.roster.input_paths:
             self.inputs.addItem(path)
