@@ -13,10 +13,14 @@ never half a file, even when the process is killed or the disk fills mid-write:
   a power cut; file systems that cannot sync a folder are tolerated.
 
 A set of files that belong together (the hub upload set with its report and summary) is written with
-`FolderTransaction`: into a hidden staging folder beside them, then committed in one step (a COMMIT record
-written atomically) and moved into place. A process killed before the commit leaves the previous set
-untouched; killed after it, the next `recover_folder` (every writer runs it first) finishes the move. Either
-way the folder holds one complete set: the previous one or the new one, never a mix.
+`FolderTransaction`: into a hidden staging folder beside the output folder (`.<folder>.set-XXXXXXXX`), the
+folder's other entries hard-linked in, then the two folders swapped in one step (Linux `renameat2` with
+RENAME_EXCHANGE). The folder the user chose holds the files directly and, at every instant, either the
+previous set or the new one, even if the process is killed anywhere; the next `recover_folder` (every writer
+runs it first) removes the staging folder a killed run left beside it. Where the exchange is not available
+(other systems, some file systems, a parent folder we may not write, a mount point) the set is staged inside
+the folder and committed with a COMMIT record written atomically, then moved in file by file: a kill inside
+those moves leaves a mix until the next `recover_folder` finishes the move from the record.
 
 Errors are plain `OSError`s: callers turn them into the user-facing error that fits their context.
 """
@@ -24,14 +28,19 @@ Errors are plain `OSError`s: callers turn them into the user-facing error that f
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
 import os
+import re
 import shutil
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import Any, BinaryIO, Self
 
 PRIVATE_MODE = 0o600
 TEMPORARY_SUFFIX = ".tmp"
@@ -141,12 +150,24 @@ class FolderTransaction:
             transaction.commit(remove=["staff.csv"])
 
     Leaving the block without commit() (an error) removes the staging folder: the folder is as before.
+
+    Where it can (`exchange=True`, the default, on Linux), the set is staged in a hidden sibling folder
+    (`.<folder>.set-XXXXXXXX` beside it), the folder's other entries are hard-linked in (files the user keeps
+    there stay where they are), and the two folders are swapped with one `renameat2(RENAME_EXCHANGE)`: that
+    swap is the commit point, so at any instant the folder the user chose holds the old set or the new one.
+    Otherwise (another system, a file system without the exchange, a parent folder we cannot write, a mount
+    point, a folder with more than MAX_CARRIED entries or entries that cannot be hard-linked) the staged files
+    are committed inside the folder with the COMMIT record and moved in one by one: a kill inside those moves
+    leaves a mix until `recover_folder` (every writer runs it first) finishes the move from the record.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, exchange: bool = True) -> None:
         self.folder = Path(folder)
-        self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.folder))  # 0700
         self.committed = False
+        self.exchanged = False
+        self.real = Path(os.path.realpath(self.folder))
+        sibling = _sibling_staging(self.real) if exchange else None
+        self.staging = sibling or Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.folder))  # 0700
 
     def path(self, name: str) -> Path:
         return self.staging / _plain_name(name)
@@ -158,14 +179,38 @@ class FolderTransaction:
             for entry in self.staging.iterdir()
             if entry.is_file() and not entry.name.startswith(".") and entry.name != COMMIT_NAME
         )
-        plan = {"move": names, "remove": sorted(set(map(_plain_name, remove)) - set(names))}
-        for name in names:  # the staged files are on disk before the commit record says they are the set
+        removed = set(map(_plain_name, remove)) - set(names)
+        for name in names:  # the staged files are on disk before the commit point
             with (self.staging / name).open("rb") as stream:
                 os.fsync(stream.fileno())
+        if self.staging.parent != self.folder and self._exchange({*names, *removed}):
+            return names
+        if self.staging.parent != self.folder:  # the exchange cannot be done here: commit inside the folder
+            self.staging = _move_into_folder_staging(self.staging, self.folder, names)
+        plan = {"move": names, "remove": sorted(removed)}
         write_text_atomically(self.staging / COMMIT_NAME, json.dumps(plan))  # the commit point
         self.committed = True
         _apply(self.folder, self.staging)
         return names
+
+    def _exchange(self, owned: set[str]) -> bool:
+        """Carry the folder's other entries into the staging folder and swap the two; False if it cannot."""
+        try:
+            status = self.real.stat()
+            if not _carry_over(self.real, self.staging, owned, status.st_dev):
+                return False
+            self.staging.chmod(stat.S_IMODE(status.st_mode))
+            fsync_folder(self.staging)
+            if not exchange_folders(self.staging, self.real):
+                return False
+        except OSError:
+            return False
+        self.committed = self.exchanged = True  # the commit point: the folder now holds the new set
+        fsync_folder(self.real.parent)
+        _return_strays(self.staging, self.real, owned)  # entries created in the folder while we staged
+        shutil.rmtree(self.staging, ignore_errors=True)
+        fsync_folder(self.real.parent)
+        return True
 
     def __enter__(self) -> Self:
         return self
@@ -177,13 +222,148 @@ class FolderTransaction:
             shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def recover_folder(folder: Path) -> list[Path]:
-    """Finish or undo what a killed FolderTransaction left in `folder`; returns the staging folders handled.
+def exchange_folders(first: Path, second: Path) -> bool:
+    """Swap two folders of one file system in one atomic step (Linux `renameat2` with RENAME_EXCHANGE).
 
-    A staging folder with a COMMIT record is moved into place (the crash came after the commit point);
-    one without is deleted (the crash came before it, so the previous set is still whole).
+    False where it cannot be done: not Linux, a C library without renameat2 (glibc < 2.28), or a file system or
+    situation that refuses it (EINVAL, ENOSYS, EXDEV, EBUSY, EPERM, EACCES...); nothing was changed then.
+    """
+    function = _renameat2()
+    if function is None:
+        return False
+    ctypes.set_errno(0)
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.ENOENT, errno.ENOTDIR):
+        raise OSError(number, os.strerror(number), str(first))
+    return False
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_SIBLING_MARK = ".set-"
+MAX_CARRIED = 10_000  # entries of the folder hard-linked into the staging folder; more: the fallback
+
+
+def _renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+    return function
+
+
+def _sibling_staging(real: Path) -> Path | None:
+    """A hidden staging folder beside `real` on the same file system, or None where the exchange cannot work."""
+    if _renameat2() is None or real.parent == real:
+        return None
+    try:
+        if real.parent.stat().st_dev != real.stat().st_dev:  # a mount point cannot be swapped
+            return None
+        return Path(tempfile.mkdtemp(prefix=f".{real.name}{_SIBLING_MARK}", dir=real.parent))
+    except OSError:
+        return None
+
+
+def _is_sibling_staging(entry: Path, real: Path) -> bool:
+    """`entry` is a staging folder made by _sibling_staging for `real` (tempfile's 8 random characters)."""
+    prefix = f".{real.name}{_SIBLING_MARK}"
+    name = entry.name
+    return name.startswith(prefix) and re.fullmatch(r"[a-z0-9_]{8}", name[len(prefix) :]) is not None
+
+
+def _carry_over(source: Path, target: Path, owned: set[str], device: int) -> bool:
+    """Hard-link the entries of `source` that are not the set (`owned`) into `target`, folders recreated;
+    False (and nothing to undo but `target`) when there are too many or one cannot be linked."""
+    count = 0
+
+    def link_tree(source_folder: Path, target_folder: Path, skip: set[str]) -> bool:
+        nonlocal count
+        for entry in os.scandir(source_folder):
+            if entry.name in skip or entry.name.startswith(STAGING_PREFIX):
+                continue
+            count += 1
+            if count > MAX_CARRIED:
+                return False
+            destination = target_folder / entry.name
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(status.st_mode):
+                if status.st_dev != device:
+                    return False
+                destination.mkdir()
+                if not link_tree(Path(entry.path), destination, set()):
+                    return False
+                destination.chmod(stat.S_IMODE(status.st_mode))
+            elif stat.S_ISLNK(status.st_mode):
+                destination.symlink_to(Path(entry.path).readlink())
+            else:
+                os.link(entry.path, destination, follow_symlinks=False)
+        return True
+
+    try:
+        return link_tree(source, target, owned)
+    except OSError:
+        return False
+
+
+def _return_strays(old: Path, folder: Path, owned: set[str]) -> None:
+    """Move back into `folder` what is in `old` but not in `folder`: entries someone created in the folder
+    between the carry-over and the exchange. The set's own names and our temporaries are never moved."""
+    with contextlib.suppress(OSError):
+        for entry in list(old.iterdir()):
+            name = entry.name
+            if (
+                name in owned
+                or name == COMMIT_NAME
+                or (name.startswith(".") and name.endswith(TEMPORARY_SUFFIX))
+            ):
+                continue
+            if not os.path.lexists(folder / name):
+                with contextlib.suppress(OSError):
+                    entry.rename(folder / name)
+
+
+def _move_into_folder_staging(sibling: Path, folder: Path, names: list[str]) -> Path:
+    """The fallback: the staged files moved from the sibling staging folder to one inside `folder`."""
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    try:
+        for name in names:
+            shutil.move(sibling / name, staging / name)
+        fsync_folder(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(sibling, ignore_errors=True)
+    return staging
+
+
+def recover_folder(folder: Path, owned: Iterable[str] = ()) -> list[Path]:
+    """Finish or undo what a killed FolderTransaction left in or beside `folder`; returns what it handled.
+
+    A sibling staging folder is removed: killed before the exchange it held a partial new set, after it the
+    old set (entries not in `owned` that the folder lacks are moved back first). A staging folder inside the
+    folder with a COMMIT record is moved into place (the crash came after the commit point); one without is
+    deleted (the crash came before it, so the previous set is still whole).
     """
     handled: list[Path] = []
+    owned_names = set(owned)
+    real = Path(os.path.realpath(folder))
+    with contextlib.suppress(OSError):
+        for sibling in sorted(real.parent.iterdir()):
+            if _is_sibling_staging(sibling, real) and sibling.is_dir() and not sibling.is_symlink():
+                if real.is_dir() and owned_names:  # unknown names: a partial set must not be moved in
+                    _return_strays(sibling, real, owned_names)
+                shutil.rmtree(sibling, ignore_errors=True)
+                handled.append(sibling)
+        if handled:
+            fsync_folder(real.parent)
     try:
         entries = [entry for entry in Path(folder).iterdir() if entry.name.startswith(STAGING_PREFIX)]
     except OSError:

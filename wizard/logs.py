@@ -1,16 +1,20 @@
 """Where the product logs: stderr for the command line, plus a rotating file for the GUI.
 
 A desktop user never sees stderr, so the GUI also writes INFO and above to a file in the user data folder;
-error messages on the pages name that file. Secrets never reach a log (the clients redact them).
+error messages on the pages name that file. Secrets never reach a log: the clients keep them out of messages, and wizard.redact removes them from the
+URLs that HTTP libraries log.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 from typing import TypeVar
 
+from wizard.redact import install_url_redaction
 from wizard.state import data_dir
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -25,6 +29,7 @@ def log_file_path() -> Path:
 
 def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
     """Log to stderr (WARNING, or DEBUG when verbose) and, for the GUI, to a rotating file; returns its path."""
+    install_url_redaction()
     root = logging.getLogger()
     _remove_own_handlers(root)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -36,9 +41,10 @@ def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
         return None
     path = log_file_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
         file_handler = _own(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 path, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOG_FILES, encoding="utf-8"
             )
         )
@@ -49,6 +55,26 @@ def configure_logging(*, verbose: bool, to_file: bool) -> Path | None:
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(file_handler)
     return path
+
+
+PRIVATE_FOLDER = 0o700
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that is user-only (0600), the first one and every one after a rollover: a log
+    names the district, its files and at times its students."""
+
+    def _open(self) -> io.TextIOWrapper:
+        # the opener makes the file user-only from its creation; the handler keeps it open and closes it
+        stream = open(  # noqa: SIM115
+            self.baseFilename, "a", encoding=self.encoding, errors=self.errors, opener=_private_opener
+        )
+        os.fchmod(stream.fileno(), 0o600)  # a file an earlier version created readable by others
+        return stream
+
+
+def _private_opener(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
 
 
 _OWN_HANDLER_MARK = "_wizard_handler"

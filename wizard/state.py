@@ -77,6 +77,9 @@ class RosterState:
     export_dir: str = ""
     upload_id: str = ""
     upload_status: str = ""  # processing | succeeded | failed | on_hold | superseded | approved
+    export_targets: list[str] = field(
+        default_factory=list
+    )  # standard sets exported beside the hub's: oneroster, sds
 
 
 @dataclass
@@ -245,7 +248,7 @@ class StateUnreadable(UserFacingError):
 def save_state(state: OnboardingState, path: Path | None = None) -> Path:
     """Write the state atomically: a temporary file in the same folder, flushed, then renamed over the old one."""
     target = path or state_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the state names the district: user-only
     text = to_json(state)
     return write_text_atomically(target, text)
 

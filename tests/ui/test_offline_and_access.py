@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +338,42 @@ def test_closing_the_window_offline_with_nothing_exported_asks_too(
     assert window.isVisible() == (choice == "back")
     saved = load_state()
     assert saved is not None and saved.roster.input_paths
+
+
+def test_the_export_writes_the_chosen_standard_sets_beside_the_hub_files(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The GUI's export offered only the hub set; the command line had --target oneroster/sds."""
+    ctx = context(None, credentials=process_keyring_store())
+    window = open_wizard(qtbot, ctx)
+    window.page_for(PageId.WELCOME).offline.setChecked(True)  # type: ignore[attr-defined]
+    next_to(qtbot, window, PageId.PREPARE_ROSTER)
+    page = window.page_for(PageId.PREPARE_ROSTER)
+    assert isinstance(page, PrepareRosterPage)
+    assert [box.text() for box in page.target_boxes.values()] == ["OneRoster 1.1", "Microsoft SDS v2.1"]
+    assert not any(box.isChecked() for box in page.target_boxes.values())
+    qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    page.target_boxes["oneroster"].setChecked(True)
+    page.target_boxes["sds"].setChecked(True)
+    out = tmp_path / "hub_files"
+    page.choose_export_folder = lambda: out  # type: ignore[method-assign]
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    assert (out / "students.csv").is_file()
+    with zipfile.ZipFile(out / "oneroster_1.1.zip") as bundle:
+        assert {"manifest.csv", "users.csv", "enrollments.csv"} <= set(bundle.namelist())
+    assert (out / "sds_v2.1" / "users.csv").is_file()
+    assert "OneRoster 1.1 (oneroster_1.1.zip), Microsoft SDS v2.1 (sds_v2.1)" in page.upload_status.text()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary["targets"]) == {"oneroster", "sds"}
+    saved = load_state()
+    assert saved is not None and saved.roster.export_targets == ["oneroster", "sds"]
+
+    page.target_boxes["sds"].setChecked(False)  # the next export leaves no SDS set that disagrees
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.PREPARE_ROSTER)
+    assert (out / "oneroster_1.1.zip").is_file() and not (out / "sds_v2.1").exists()
+    assert load_state().roster.export_targets == ["oneroster"]  # type: ignore[union-attr]
+    page.initializePage()  # coming back to the page: the choice is kept
+    assert page.target_boxes["oneroster"].isChecked() and not page.target_boxes["sds"].isChecked()

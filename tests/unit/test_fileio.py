@@ -133,3 +133,18 @@ def test_a_killed_writer_leaves_the_old_file_and_its_leftover_is_recognised(tmp_
     assert remove_leftover_temporaries(tmp_path, {"enrollments.csv"}) == []
     assert remove_leftover_temporaries(tmp_path, {"students.csv"}) == leftovers
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt", "students.csv"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_two_folders_are_swapped_in_one_step(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.csv").write_text("first", encoding="utf-8")
+    (second / "b.csv").write_text("second", encoding="utf-8")
+    if not fileio.exchange_folders(first, second):
+        pytest.skip("this file system cannot swap two folders in one step (RENAME_EXCHANGE)")
+    assert [p.name for p in first.iterdir()] == ["b.csv"]
+    assert [p.name for p in second.iterdir()] == ["a.csv"]
+    with pytest.raises(FileNotFoundError):
+        fileio.exchange_folders(first, tmp_path / "missing")

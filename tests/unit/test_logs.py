@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,3 +46,20 @@ def test_configuring_twice_replaces_the_handlers() -> None:
     count = len(logging.getLogger().handlers)
     configure_logging(verbose=False, to_file=True)
     assert len(logging.getLogger().handlers) == count
+
+
+@pytest.mark.usefixtures("clean_root_logger")
+def test_the_log_file_and_its_folders_are_user_only_after_a_rollover_too(isolated_user_dirs: Path) -> None:
+    """Issue 11 (secrets and data at rest): the log was created 0644 in 0755 folders."""
+    path = configure_logging(verbose=False, to_file=True)
+    assert path is not None
+    handler = next(
+        h for h in logging.getLogger().handlers if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
+    logging.getLogger("wizard.test").info("before the rollover")
+    handler.doRollover()
+    logging.getLogger("wizard.test").info("after the rollover")
+    for file in (path, path.with_name(path.name + ".1")):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    for folder in (path.parent, path.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

@@ -37,12 +37,14 @@ from wizard.hub.errors import (
     ValidationFailed,
     malformed,
 )
+from wizard.redact import install_url_redaction
 from wizard.tasks import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
     from wizard.hub.ratelimit import TokenLimit
 
 log = logging.getLogger(__name__)
+install_url_redaction()  # urllib3 logs request lines at DEBUG: no OAuth code or token in them
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})

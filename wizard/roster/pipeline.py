@@ -315,13 +315,16 @@ def write_outputs(result: PrepareResult, out_dir: Path, *, allow_errors: bool = 
     """Write the hub CSVs (when there are no errors, or with allow_errors then without the rows with errors),
     validation_report.csv and summary.json into `out_dir` as one set. Returns the paths written.
 
-    The set is atomic as a whole: it is written into a staging folder inside `out_dir` and swapped in with
-    one commit (wizard.fileio.FolderTransaction), so a run killed at any point leaves the previous set or
-    the new one, never a mix; what a killed run left is finished or removed first. Hub upload files (their
+    The set is atomic as a whole: it is written into a staging folder beside `out_dir` and the two folders
+    are swapped in one step (wizard.fileio.FolderTransaction), so a run killed at any point leaves the
+    previous set or the new one in `out_dir`, never a mix; what a killed run left is removed first. Hub upload files (their
     exact names only) from an earlier run that this run does not write are removed in the same commit, so
     the folder never holds an upload set that disagrees with its report and summary.json."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if (
+            not out_dir.is_dir()
+        ):  # a folder made for the set is user-only, as its files; one that exists is kept
+            out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(
             f"The output folder {out_dir} cannot be created: {error.strerror or error}.",
@@ -375,7 +378,7 @@ OUTPUT_NAMES = frozenset({*(spec.hub_file_name(kind) for kind in spec.HUB_KINDS)
 def recover_output_folder(out_dir: Path) -> None:
     """Finish or undo what a prepare killed while writing left in `out_dir`, and remove the hidden temporary
     files an earlier version left there (only those of the output files' names)."""
-    recover_folder(out_dir)
+    recover_folder(out_dir, OUTPUT_NAMES)
     remove_leftover_temporaries(out_dir, set(OUTPUT_NAMES))
 
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wizard.errors import UserFacingError
-from wizard.fileio import atomic_writer, fsync_folder, write_text_atomically
+from wizard.fileio import atomic_writer, exchange_folders, fsync_folder, write_text_atomically
 from wizard.roster import spec, standards
 from wizard.roster.arrowtext import arrow
 from wizard.roster.conversion import ONEROSTER_CARRIED, SDS_CARRIED, Conversion, Tables
@@ -192,7 +192,7 @@ def _write_checked(
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     try:
         folder = staging / "set"
-        folder.mkdir()
+        folder.mkdir(mode=0o700)  # the SDS folder holds student data: user-only, as its files
         for file_name, frame in conversion.files.items():
             write_frame_csv(frame, folder / file_name)
         if target == "oneroster":
@@ -214,10 +214,15 @@ def _write_checked(
 
 def _replace(built: Path, final: Path) -> None:
     """Move the checked set into place: the zip through the one atomic writer (user-only), the folder (its files
-    already written that way) by renames, the earlier folder moved aside first and removed after."""
+    already written that way) swapped with the earlier one in one step where the system can
+    (wizard.fileio.exchange_folders), else by renames: the earlier folder moved aside first and removed after."""
     if built.is_file():
         with built.open("rb") as source, atomic_writer(final) as stream:
             shutil.copyfileobj(source, stream, 1024 * 1024)
+        return
+    if final.is_dir() and not final.is_symlink() and exchange_folders(built, final):
+        fsync_folder(final.parent)
+        shutil.rmtree(built, ignore_errors=True)  # the earlier folder, now at the staging name
         return
     old = None
     if final.exists():

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wizard.redact import install_url_redaction
 from wizard.sandbox import routes_sftp
 from wizard.sandbox import uploads as upload_processing
 from wizard.sandbox.catalog import sync_catalog
@@ -104,6 +105,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db_path: Path, settings: HubSettings | None = None) -> FastAPI:
     """Build the hub: open (and migrate) the database, load the app catalog, mount every route."""
+    install_url_redaction()  # the access log and the simulated vendor's requests name codes in URLs
     settings = settings or HubSettings.from_env()
     db = Database(db_path)
     context = HubContext(db=db, settings=settings, issued_credentials=sync_catalog(db))

@@ -5,6 +5,7 @@ upload and what the hub made of it, and the words for each of these. The page is
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,12 @@ from wizard.fileio import write_text_atomically
 from wizard.hub.models import Upload
 from wizard.session.text import plural
 from wizard.state import Mode, data_dir
-from wizard.tasks import CancelToken, ProgressCallback
+from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
     from wizard.roster.mapping import MappingSpec
-    from wizard.roster.pipeline import PrepareResult, WrittenFiles
+    from wizard.roster.pipeline import PrepareResult
+    from wizard.roster.targets import Export
     from wizard.session.context import WizardContext
 
 ACCEPTED = "succeeded"
@@ -154,10 +156,34 @@ class PrepareController:
         self.result = result
         self.exported = False  # a new check: what was exported before is not this result
 
-    def write(self, result: PrepareResult, folder: Path, allow_errors: bool) -> WrittenFiles:
-        from wizard.roster.pipeline import write_outputs
+    @staticmethod
+    def export_targets() -> list[tuple[str, str]]:
+        """The standard sets an export can write beside the hub files: (target, name), as `--target` offers."""
+        from wizard.roster.targets import CONVERTERS, STANDARD_TARGETS
 
-        return write_outputs(result, folder, allow_errors=allow_errors)
+        return [(target, CONVERTERS[target][1]) for target in STANDARD_TARGETS]
+
+    def choose_targets(self, targets: Sequence[str]) -> None:
+        """Remember which standard sets the admin wants beside the hub files."""
+        known = {target for target, _ in self.export_targets()}
+        self.ctx.state.roster.export_targets = [target for target in targets if target in known]
+        self.ctx.save()
+
+    def write(
+        self,
+        result: PrepareResult,
+        folder: Path,
+        allow_errors: bool,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> Export:
+        """The hub files, report and summary, and the standard sets chosen (each read back identical)."""
+        from wizard.roster.targets import export_roster
+
+        targets = ["hub", *self.ctx.state.roster.export_targets]
+        return export_roster(
+            result, folder, targets, allow_errors=allow_errors, progress=progress, cancel=cancel
+        )
 
     def written(self, folder: Path) -> None:
         self.exported = True

@@ -1,5 +1,6 @@
 """Kill `write_outputs` with SIGKILL at random points while it writes a new set over an old one; report what
-the folder held right after each kill and after the recovery the next run does first.
+the folder held right after each kill and after the recovery the next run does first ("+leftovers": hidden
+files inside the folder; "+beside": the staging folder a killed run leaves beside it, counted before recovery).
 
 Run as a script (tests/unit/roster/test_output_crash.py does): python crash_writer.py RUNS SEED WORKDIR
 A forked child writes (so each kill costs no interpreter start); prints one JSON object on stdout.
@@ -21,6 +22,7 @@ import pyarrow as pa
 pa.set_cpu_count(1)  # no worker threads in the parent: forking is safe
 pa.set_io_thread_count(1)
 
+from tests.unit.roster.helpers import write_district  # noqa: E402
 from wizard.roster.pipeline import PrepareOptions, PrepareResult, prepare, write_outputs  # noqa: E402
 
 try:
@@ -29,28 +31,6 @@ except ImportError:  # the code before the fix had no recovery
 
     def recover_output_folder(out_dir: Path) -> None:
         return None
-
-
-def write_district(folder: Path, students: int, tag: str, staff: bool) -> Path:
-    folder.mkdir(parents=True)
-    files = {
-        "schools.csv": ["School_id,School_name,School_number", "1,Oak Ridge,1"],
-        "teachers.csv": ["School_id,Teacher_id,First_name,Last_name"]
-        + [f"1,T{n},Teach{tag}{n},Er{n}" for n in range(10)],
-        "sections.csv": ["School_id,Section_id,Teacher_id,Name"]
-        + [f"1,S{n},T{n},Math {n}" for n in range(10)],
-        "students.csv": ["School_id,Student_id,Last_name,First_name,Grade"]
-        + [f"1,{n:07d},Last{tag}{n},First{n},{n % 12 + 1}" for n in range(students)],
-        "enrollments.csv": ["School_id,Section_id,Student_id"]
-        + [f"1,S{n % 10},{n:07d}" for n in range(students)],
-    }
-    if staff:
-        files["staff.csv"] = ["School_id,Staff_id,Staff_email,First_name,Last_name"] + [
-            f"1,ST{n},st{n}@oak.example,Staff{tag}{n},Member{n}" for n in range(5)
-        ]
-    for name, lines in files.items():
-        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -63,6 +43,13 @@ def classify(folder: Path, old: dict[str, bytes], new: dict[str, bytes]) -> str:
     visible = {name: data for name, data in now.items() if not name.startswith(".")}
     state = "old" if visible == old else "new" if visible == new else "mixed"
     return state + ("+leftovers" if leftovers else "")
+
+
+def beside(folder: Path) -> list[str]:
+    """What a killed run left beside `folder` (its hidden staging folder), removed by the next run."""
+    return sorted(
+        entry.name for entry in folder.parent.iterdir() if entry.name.startswith(f".{folder.name}.")
+    )
 
 
 def fork_writer(result: PrepareResult, target: Path) -> int:
@@ -98,23 +85,32 @@ def main() -> None:
     rng = random.Random(seed)
     before: dict[str, int] = {}
     after: dict[str, int] = {}
+    beside_before = 0
     for run in range(runs):
         target = work / f"run-{run}"
         shutil.copytree(old_folder, target)
-        delay = rng.uniform(0, seconds * 1.1)
+        # half the kills anywhere in the write, half in its last third, where the set is put in place
+        delay = rng.uniform(0, seconds * 1.1) if run % 2 else rng.uniform(seconds * 0.66, seconds * 1.05)
         pid = fork_writer(new_result, target)
         time.sleep(delay)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         state = classify(target, old, new)
         before[state] = before.get(state, 0) + 1
+        beside_before += bool(beside(target))
         recover_output_folder(target)
-        state = classify(target, old, new)
+        state = classify(target, old, new) + ("+beside" if beside(target) else "")
         after[state] = after.get(state, 0) + 1
         shutil.rmtree(target)
     print(
         json.dumps(
-            {"runs": runs, "write_seconds": seconds, "before_recovery": before, "after_recovery": after}
+            {
+                "runs": runs,
+                "write_seconds": seconds,
+                "before_recovery": before,
+                "after_recovery": after,
+                "staging_beside_before_recovery": beside_before,
+            }
         )
     )
 

@@ -31,6 +31,7 @@ from wizard.session.questions import FileKind, Option, Question
 from wizard.session.text import plural
 from wizard.state import data_dir
 from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets.export_targets import ExportTargets
 from wizard.ui.widgets.input_files import InputFiles
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.roster_results import ISSUES_TAB, RosterResults
@@ -38,6 +39,7 @@ from wizard.ui.widgets.roster_results import ISSUES_TAB, RosterResults
 if TYPE_CHECKING:
     from wizard.hub.sftp import SentFiles
     from wizard.roster.pipeline import PrepareResult
+    from wizard.roster.targets import Export
 
 # What the admin may do when finishing offline with nothing (or not everything) exported.
 EXPORT_NOW, CLOSE_ANYWAY, GO_BACK = "export", "close", "back"
@@ -98,6 +100,10 @@ class PrepareRosterPage(BasePage):
         self.upload_status.setAccessibleName(self.tr("Upload status"))
         actions.addWidget(self.leave_out_errors)
         actions.addStretch(1)
+        self.export_targets = ExportTargets(self.controller.export_targets())  # beside the button they change
+        self.export_targets.changed.connect(self.controller.choose_targets)
+        self.target_boxes = self.export_targets.boxes
+        actions.addWidget(self.export_targets)
         actions.addWidget(self.export_button)
         actions.addWidget(self.upload_button)
         actions.addWidget(self.approve_button)
@@ -125,6 +131,7 @@ class PrepareRosterPage(BasePage):
         return self.controller.result
 
     def initializePage(self) -> None:
+        self.export_targets.show_chosen(self.ctx.state.roster.export_targets)
         self.inputs.clear()
         for path in self.ctx.state.roster.input_paths:
             self.inputs.addItem(path)
@@ -272,16 +279,22 @@ class PrepareRosterPage(BasePage):
             )
             return
 
-        def exported(paths: list[Path]) -> None:
+        def exported(export: Export) -> None:
             self.controller.written(folder)
-            self.upload_status.setText(
-                self.tr("✓ Wrote {files} to {folder}").format(files=plural(len(paths), "file"), folder=folder)
+            paths = list(export.written)
+            text = self.tr("✓ Wrote {files} to {folder}").format(
+                files=plural(len(paths), "file"), folder=folder
             )
+            if export.sets:
+                text += self.tr(", with {sets}").format(
+                    sets=", ".join(f"{written.name} ({written.path.name})" for written in export.sets)
+                )
+            self.upload_status.setText(text)
             if then is not None:
                 then(paths)
 
         self.run_task(
-            lambda progress, cancel: self.controller.write(result, folder, allow),
+            lambda progress, cancel: self.controller.write(result, folder, allow, progress, cancel),
             exported,
             message=self.tr("Writing the hub files…"),
         )
