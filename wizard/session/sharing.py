@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wizard.session.questions import Option, Question
+from wizard.session.text import Note
 from wizard.state import OnboardingState
 from wizard.wire.vocab import ConnectionStatus
 
@@ -33,6 +34,29 @@ STILL_CHANGEABLE: dict[str, str] = {
 LOCK_QUESTION = "lock-sharing-type"
 SAVE_AND_LOCK, NOT_YET = "save", "not_yet"
 CONNECTED = ConnectionStatus.CONNECTED
+REJECTED = ConnectionStatus.REJECTED
+
+
+def vendor_moved_note(status: str, app_name: str, *, saved: bool) -> Note:
+    """What the Sharing page says when the vendor acts while it is shown."""
+    app = app_name or "the app"
+    if status == CONNECTED:
+        return Note(
+            f"✓ The vendor of {app} has accepted the connection. "
+            + (
+                "The sharing type you saved is now confirmed and stays as it is."
+                if saved
+                else "Saving now fixes the sharing type for good; the wizard asks before it does."
+            ),
+            "okNote",
+        )
+    if status == REJECTED:
+        return Note(
+            f"The vendor of {app} has declined the connection: go back to “Add and authorize the app” to see "
+            "why.",
+            "warnNote",
+        )
+    return Note("", "okNote")
 
 
 def save_locks_type(state: OnboardingState, locked_type: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -22,3 +23,11 @@ def when(iso: str | None, *, never: str = "never") -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence a page shows, and its tone (the style's okNote or warnNote; "" for plain)."""
+
+    text: str
+    tone: str

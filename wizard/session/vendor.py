@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.errors import UserFacingError
 from wizard.session.folders import start_folder
-from wizard.session.text import plural
+from wizard.session.text import Note, plural
 from wizard.state import data_dir
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.wire.vocab import ConnectionStatus
@@ -86,12 +85,6 @@ def read_left_out(folder: Path) -> list[str]:
         return []
     ids = summary.get("students_left_out", []) if isinstance(summary, dict) else []
     return [str(sid) for sid in ids] if isinstance(ids, list) else []
-
-
-@dataclass(frozen=True)
-class Note:
-    text: str
-    tone: str  # okNote | warnNote | ""
 
 
 def vendor_question_note(*, waits: bool, written: bool, reply_sent: bool, status: str) -> Note:
@@ -217,10 +210,6 @@ class VendorController:
     def vendor_waits(self) -> bool:
         return self.ctx.state.app.connection_status == VENDOR_ASKED
 
-    def connection_open(self) -> bool:
-        app = self.ctx.state.app
-        return bool(app.connection_id) and app.connection_status not in {CONNECTED, REJECTED}
-
     def question_note(self) -> Note:
         return vendor_question_note(
             waits=self.vendor_waits(),
@@ -235,15 +224,6 @@ class VendorController:
             f"Our students are now imported into {app_name} with the import file from the onboarding wizard: "
             "each student's SIS id is in ExternalID."
         )
-
-    def status_seen(self, status: str) -> bool:
-        """Record the connection's status; True when it changed."""
-        app = self.ctx.state.app
-        if status == app.connection_status:
-            return False
-        app.connection_status = status
-        self.ctx.save()
-        return True
 
     def told(self, status: str) -> None:
         app = self.ctx.state.app

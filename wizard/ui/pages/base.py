@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import PAGE_TITLES, PageId
+from wizard.hub.models import Connection
 from wizard.session.context import WizardContext
 from wizard.session.folders import remember_folder, start_folder
 from wizard.session.questions import FileKind, FileQuestion, Question
@@ -26,6 +27,7 @@ from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.widgets.banner import BusyBar, ErrorBanner, describe_error
 from wizard.ui.widgets.mailbox import MailboxDialog
 from wizard.ui.worker import Worker
+from wizard.wire.vocab import ConnectionStatus
 
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")  # what a page's background task returns and its result handler takes
@@ -353,3 +355,48 @@ class BasePage(QWizardPage):
         """Leaving forwards or closing: nothing of this page keeps running."""
         self.stop_timers()
         self._detach_workers()
+
+
+_FINAL = {ConnectionStatus.CONNECTED, ConnectionStatus.REJECTED}
+
+
+class ConnectionWatch:
+    """Pages notice what changes while they are shown: the one watch over the app connection's status.
+
+    While its page is shown, asks the hub for the chosen app's connection every few seconds (quietly: no busy
+    bar, Next not held up) and calls `on_change` when its status moves; it stops once the vendor has accepted or
+    rejected. The page starts it in `shown` and its timer stops with the page's others when it is left."""
+
+    def __init__(self, page: BasePage, on_change: Callable[[Connection], None], name: str) -> None:
+        self._page = page
+        self._on_change = on_change
+        self.timer = page.make_timer(page.ctx.settings.connection_poll_ms, self._poll)
+        self.timer.setObjectName(name)
+
+    def is_open(self) -> bool:
+        app = self._page.ctx.state.app
+        return bool(app.connection_id) and app.connection_status not in _FINAL
+
+    def start(self) -> None:
+        if self.is_open():
+            self.timer.start()
+
+    def _poll(self) -> None:
+        if not self.is_open():
+            self.timer.stop()
+            return
+        ctx, connection_id = self._page.ctx, self._page.ctx.state.app.connection_id
+        self._page.poll(  # one question at a time: none while the last answer is on its way
+            lambda progress, cancel: ctx.district_hub().connection(connection_id),
+            self._polled,
+            message=self._page.tr("Checking on the vendor…"),
+        )
+
+    def _polled(self, connection: Connection) -> None:
+        app = self._page.ctx.state.app
+        if connection.status != app.connection_status:
+            app.connection_status = connection.status
+            self._page.ctx.save()
+            self._on_change(connection)
+        if not self.is_open():
+            self.timer.stop()

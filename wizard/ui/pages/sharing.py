@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from wizard.flow import PageId
 from wizard.hub.errors import Conflict, ValidationFailed
-from wizard.hub.models import SharedCounts, Sharing, SharingSettings
+from wizard.hub.models import Connection, SharedCounts, Sharing, SharingSettings
 from wizard.hub.models import SharingRule as HubRule
 from wizard.session.context import WizardContext
 from wizard.session.questions import Question
@@ -45,11 +45,12 @@ from wizard.session.sharing import (
     lock_note,
     lock_question,
     save_locks_type,
+    vendor_moved_note,
 )
 from wizard.session.text import plural
 from wizard.state import SharingRule
 from wizard.tasks import CancelToken, ProgressCallback
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, ConnectionWatch
 from wizard.ui.widgets.choices import add_choices
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.sharing_rules import RuleRow
@@ -92,7 +93,13 @@ class SharingPage(BasePage):
         self.lock_note.setObjectName("warnNote")
         self.lock_note.setWordWrap(True)
         self.lock_note.hide()
+        # What the vendor does while the page is shown (accepting the connection) is noticed and said here.
+        self.vendor_note = QLabel()
+        self.vendor_note.setObjectName("okNote")
+        self.vendor_note.setWordWrap(True)
+        self.vendor_note.hide()
         type_layout.addWidget(self.recommendation)
+        type_layout.addWidget(self.vendor_note)
         type_layout.addWidget(self.lock_note)
         type_layout.addStretch(1)
         top.addWidget(type_box, 1)
@@ -150,6 +157,7 @@ class SharingPage(BasePage):
         self.preview_timer = self.make_timer(PREVIEW_DELAY_MS, self._preview)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setObjectName("sharingPreview")
+        self.watch = ConnectionWatch(self, self._vendor_moved, "sharingConnectionPoll")
         self.type_group.buttonToggled.connect(self._type_changed)
         self.tree_search.textChanged.connect(self._search)
         self.tree_model.itemChanged.connect(self._item_changed)
@@ -565,6 +573,25 @@ class SharingPage(BasePage):
         set_tone(self.saved_note, "okNote" if self._saved else "warnNote")
         self.save_button.setEnabled(bool(self.selected_type()))
         self.completeChanged.emit()
+
+    # --- noticing the vendor while shown -------------------------------------------------------------------
+    def shown(self) -> None:
+        self.watch.start()
+
+    def _vendor_moved(self, connection: Connection) -> None:
+        """The vendor accepted (or rejected) while the page is shown: say so, and take the hub's sharing
+        afresh, so a type the vendor's confirmation locked shows as locked and saving asks first."""
+        note = vendor_moved_note(connection.status, self.ctx.state.app.app_name, saved=self._saved)
+        self.vendor_note.setText(self.tr(note.text))
+        self.vendor_note.setVisible(bool(note.text))
+        set_tone(self.vendor_note, note.tone)
+        connection_id = self.ctx.state.app.connection_id
+        self.run_task(
+            lambda progress, cancel: self.ctx.district_hub().sharing(connection_id),
+            self._apply_lock,
+            message=self.tr("Checking the sharing with the hub…"),
+            quiet=True,
+        )
 
     def ready(self) -> bool:
         return self._saved

@@ -36,7 +36,7 @@ from wizard.session.vendor import (
 )
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.models import FrameModel, OutcomeFilter, cell
-from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.base import BasePage, ConnectionWatch
 from wizard.ui.widgets.look import set_tone
 from wizard.ui.widgets.vendor_inputs import VendorInputs
 
@@ -127,8 +127,7 @@ class VendorImportPage(BasePage):
 
         self._student_for_choice = ""
         # While the page is shown, the vendor may ask about the import or accept: the page notices.
-        self.connection_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll_connection)
-        self.connection_timer.setObjectName("vendorConnectionPoll")
+        self.watch = ConnectionWatch(self, lambda _c: self._show_vendor_question(), "vendorConnectionPoll")
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.roster_button.clicked.connect(self._pick_roster)
         self.clear_roster_button.clicked.connect(self._clear_roster)
@@ -359,25 +358,7 @@ class VendorImportPage(BasePage):
 
     # --- noticing the vendor while shown -------------------------------------------------------------------
     def shown(self) -> None:
-        if self.controller.connection_open():
-            self.connection_timer.start()
-
-    def _poll_connection(self) -> None:
-        if not self.controller.connection_open():
-            self.connection_timer.stop()
-            return
-        connection_id = self.ctx.state.app.connection_id
-        self.poll(
-            lambda progress, cancel: self.ctx.district_hub().connection(connection_id),
-            self._connection_polled,
-            message=self.tr("Checking on the vendor…"),
-        )
-
-    def _connection_polled(self, connection: Connection) -> None:
-        if self.controller.status_seen(connection.status):
-            self._show_vendor_question()
-        if not self.controller.connection_open():
-            self.connection_timer.stop()
+        self.watch.start()
 
     # --- telling the vendor --------------------------------------------------------------------------------
     def _show_vendor_question(self) -> None:
