@@ -190,6 +190,10 @@ class OnboardingState:
         if page not in self.completed_pages:
             self.completed_pages.append(page)
 
+    def forget_completed(self, page: int) -> None:
+        if page in self.completed_pages:
+            self.completed_pages.remove(page)
+
     @property
     def signed_up(self) -> bool:
         return bool(self.district_id)

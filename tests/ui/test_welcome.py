@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.ui.walk import restore_context
+from wizard.credentials import process_keyring_store
 from wizard.flow import PageId
 from wizard.session.context import WizardContext
 from wizard.state import Mode, OnboardingState, load_state, save_state
@@ -72,9 +73,12 @@ def test_resume_is_offered_and_jumps_to_the_saved_page(qtbot: QtBot) -> None:
     state.district_form.name = "Cedar Unified"
     state.app.uses_secure_sync = True
     save_state(state)
-    window = _open(qtbot)
+    store = process_keyring_store()
+    store.set_admin_token("embedded-hub", "d1", "token-of-d1")  # signed in on this computer: nothing to ask
+    window = _open(qtbot, restore_context(credentials=store))
     page = window.page_for(PageId.WELCOME)
     assert page.resume.isEnabled() and page.resume.isChecked()
+    assert not page.resume_token.isVisible()
     assert "Cedar Unified" in page.resume.text()
     assert "Identity provider and sync" in page.resume.text()
     window.next()

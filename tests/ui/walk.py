@@ -208,9 +208,13 @@ def open_wizard(qtbot: QtBot, ctx: WizardContext) -> OnboardingWizard:
     return window
 
 
-def resume(qtbot: QtBot, window: OnboardingWizard, expected: PageId) -> None:
-    """On the Welcome page, choose Resume and land on `expected`."""
-    welcome = window.page_for(PageId.WELCOME)
-    assert welcome.resume.isEnabled()  # type: ignore[attr-defined]
-    welcome.resume.setChecked(True)  # type: ignore[attr-defined]
+def resume(qtbot: QtBot, window: OnboardingWizard, expected: PageId, token: str = "") -> None:
+    """On the Welcome page, choose Resume (pasting the admin token when this computer does not keep it) and
+    land on `expected`."""
+    welcome: Any = window.page_for(PageId.WELCOME)
+    assert welcome.resume.isEnabled()
+    welcome.resume.setChecked(True)
+    if token:
+        assert welcome.resume_token.isVisible()
+        qtbot.keyClicks(welcome.resume_token, token)
     next_to(qtbot, window, expected)

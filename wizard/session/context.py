@@ -19,7 +19,7 @@ from wizard.session.embedded import EmbeddedHub, HubStarter
 from wizard.session.hub_access import HubAccess
 from wizard.session.questions import Questions, RecordedQuestions
 from wizard.session.settings import SessionSettings
-from wizard.session.signin import AlreadyRegistered, NotSignedIn, TokenPlace, token_place
+from wizard.session.signin import AlreadyRegistered, NotSignedIn, TokenPlace, TokenRefused, token_place
 from wizard.session.summary import SisCount, sis_file_counts
 from wizard.state import DistrictForm, OnboardingState, StateUnreadable, load_state, save_state
 
@@ -178,8 +178,14 @@ class WizardContext:
         return district
 
     def sign_in(self, district_id: str, token: str) -> District:
+        from wizard.hub.errors import AuthError, NotFound
+
         hub = self.hub.open_district(self.hub_base_url(), district_id, token)
-        district = hub.district()  # proves the token before it is stored
+        try:
+            district = hub.district()  # proves the token before it is stored
+        except (AuthError, NotFound):
+            hub.close()
+            raise TokenRefused(district_id) from None
         self._remember_token(district_id, token)
         return district
 

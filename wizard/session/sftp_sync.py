@@ -104,6 +104,27 @@ def has_password(credentials: CredentialStore, account: SftpAccount) -> bool:
     return credentials.sftp_password(target.host, target.port, target.username) is not None
 
 
+def needs_setting_up(credentials: CredentialStore, account: SftpAccount) -> bool:
+    """Whether file upload over SFTP cannot sign in from this computer as things are: the password is not here
+    (no keyring kept it, another computer, or the built-in hub's server moved to a new port) or the key file is
+    gone. The wizard then shows "Identity and sync" again even when the hub has the choice already."""
+    if account.auth == SftpAuth.KEY:
+        return not (account.key_path and Path(account.key_path).is_file())
+    if not account.username.strip() or not account.host.strip():
+        return False  # the wizard uploads the files itself (no SFTP account typed)
+    return not has_password(credentials, account)
+
+
+def password_place(credentials: CredentialStore) -> str:
+    """Where an SFTP password the wizard keeps lives, in the words every page uses."""
+    if credentials.persistent:
+        return "it is saved in your keyring"
+    return (
+        "this computer has no usable keyring, so it is kept only until the wizard closes "
+        "(next time, get a new one here)"
+    )
+
+
 def save_password(credentials: CredentialStore, account: SftpAccount, password: str) -> None:
     """Keep the SFTP password in the keyring only (never in the saved state)."""
     target = check_account(account)
@@ -149,7 +170,8 @@ def login(credentials: CredentialStore, account: SftpAccount) -> SftpLogin:
     if not password:
         raise SftpNotSetUp(
             f"No SFTP password for {target.username} is saved on this computer.",
-            "Enter it on “Identity and sync” (from the hub's sync settings page).",
+            "Go back to “Identity and sync” and enter it (from the hub's sync settings page), or get a new one "
+            "from the hub there.",
         )
     return SftpLogin(password=password)
 

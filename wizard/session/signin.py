@@ -53,3 +53,15 @@ class AlreadyRegistered(UserFacingError):
             "admin token.",
         )
         self.district_id = district_id
+
+
+class TokenRefused(UserFacingError):
+    """The hub does not accept this admin token (or district id): typed wrong, or not this district's."""
+
+    def __init__(self, district_id: str) -> None:
+        super().__init__(
+            f"The hub did not accept this admin token for district id {district_id}.",
+            "Paste the whole token again from where you kept it (your password manager) and check the district "
+            "id. Lost the token? Ask hub support for a new one.",
+        )
+        self.district_id = district_id

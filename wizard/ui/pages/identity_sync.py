@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QButtonGroup, QGroupBox, QVBoxLayout
 from wizard.flow import PageId
 from wizard.session import sftp_sync
 from wizard.session.context import WizardContext
+from wizard.session.signin import NotSignedIn, TokenPlace, token_sentence
 from wizard.state import SftpAccount, SftpAuth
 from wizard.tasks import CancelToken, ProgressCallback
 from wizard.ui.pages.base import BasePage
@@ -66,7 +67,9 @@ class IdentitySyncPage(BasePage):
     def _show_sftp(self) -> None:
         chosen = self._selected(self.sync_group) == SFTP
         self.sftp_box.setVisible(chosen)
-        if chosen and not self._fetched and not self.ctx.state.sftp.username:
+        # The built-in hub's SFTP server moves to a new port each time it starts: take its account afresh.
+        stale = self.ctx.uses_embedded_hub and not self.sftp_box.key_path.text()
+        if chosen and not self._fetched and (stale or not self.ctx.state.sftp.username):
             self.fetch_sftp_account(quiet=True)
 
     def _account(self) -> SftpAccount:
@@ -79,9 +82,9 @@ class IdentitySyncPage(BasePage):
 
     def fetch_sftp_account(self, *, quiet: bool) -> None:
         """The district's SFTP username and the hub's server, from the hub (quiet: when the choice is made)."""
-        self._fetched = True
 
         def fetched(found: sftp_sync.HubAccount) -> None:
+            self._fetched = True  # only once it arrived: a look-up cut short by leaving the page runs again
             account = self._account()
             sftp_sync.use_hub_account(account, found)
             self.ctx.save()
@@ -91,7 +94,9 @@ class IdentitySyncPage(BasePage):
                 self.tr("Filled in from the hub.")
                 + " "
                 + (
-                    self.tr("Your SFTP password is saved in your keyring.")
+                    self.tr("Your SFTP password is ready: {place}.").format(
+                        place=self.tr(sftp_sync.password_place(self.ctx.credentials))
+                    )
                     if saved
                     else self.tr("Enter the password from the hub's sync settings page, or get a new one.")
                 )
@@ -100,6 +105,9 @@ class IdentitySyncPage(BasePage):
         def failed(error: object) -> bool:
             if not quiet:
                 return False
+            if isinstance(error, NotSignedIn):  # the same words as every page: sign in first
+                self._say(self.tr(token_sentence(TokenPlace.MISSING)), ok=False)
+                return True
             self._say(self.tr("Type the SFTP username and server your hub's dashboard shows."), ok=False)
             return True
 
@@ -126,8 +134,8 @@ class IdentitySyncPage(BasePage):
         self.sftp_box.show_account(self.ctx.state.sftp)
         self.ctx.save()
         self._say(
-            self.tr(
-                "The hub made a new SFTP password; it is saved in your keyring (the old one no longer works)."
+            self.tr("The hub made a new SFTP password (the old one no longer works); {place}.").format(
+                place=self.tr(sftp_sync.password_place(self.ctx.credentials))
             )
         )
 
@@ -176,6 +184,11 @@ class IdentitySyncPage(BasePage):
         self._select(self.identity_group, self.ctx.state.identity_provider)
         self._select(self.sync_group, self.ctx.state.sync_method)
         self.sftp_box.show_account(self.ctx.state.sftp)
+        self.sftp_box.use_password.setText(
+            self.tr("&Password (keyring only)")
+            if self.ctx.credentials.persistent
+            else self.tr("&Password (until the wizard closes: no keyring)")
+        )
         self._loading = False
         self._show_sftp()
         self.completeChanged.emit()

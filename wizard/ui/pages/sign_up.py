@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from wizard.flow import PageId
 from wizard.hub.errors import ValidationFailed
 from wizard.hub.models import District
+from wizard.session import sftp_sync
 from wizard.session.context import WizardContext
 from wizard.session.signin import AlreadyRegistered, TokenPlace, token_sentence
 from wizard.session.signup import FIELD_LABELS, SIS_VENDORS, form_problems, hub_field_name
@@ -165,7 +166,6 @@ class SignUpPage(BasePage):
                 else self.tr("it is never written to a file, and this computer has no keyring to keep it in.")
             )
         )
-        self.no_keyring.setVisible(not keyring)
         self.token_once.forget()
         self._show_signed_in()
         self._refresh_errors()
@@ -201,7 +201,12 @@ class SignUpPage(BasePage):
         self.completeChanged.emit()
 
     def _kind_changed(self, *_args: object) -> None:
-        self.signup_box.setVisible(self.new_district.isChecked())
+        registering = self.new_district.isChecked()
+        self.signup_box.setVisible(registering)
+        # Why the hub wants these details and the no-keyring choice concern a token still to be made: when
+        # signing in with a token the admin already has, they are not shown.
+        self.why.setVisible(registering)
+        self.no_keyring.setVisible(registering and not self.ctx.credentials.persistent)
         self.signin_box.setVisible(self.existing.isChecked())
         self.completeChanged.emit()
 
@@ -308,6 +313,14 @@ class SignUpPage(BasePage):
             state.identity_provider, state.sync_method = district.sso_provider, district.sync_method
             if steps.get("identity_provider_chosen") and steps.get("sync_method_chosen"):
                 state.mark_completed(PageId.IDENTITY_AND_SYNC)
+        if (
+            state.sync_method == "sftp"
+            and not steps.get("roster_uploaded")
+            and sftp_sync.needs_setting_up(self.ctx.credentials, state.sftp)
+        ):
+            # The roster is still to be sent, but this computer cannot sign in to the hub's SFTP server (the
+            # password was not kept): "Identity and sync" is shown again, so the admin can enter or get one.
+            state.forget_completed(PageId.IDENTITY_AND_SYNC)
         if steps.get("roster_uploaded"):
             state.mark_completed(PageId.PREPARE_ROSTER)
         state.mark_completed(self.page_id)

@@ -110,6 +110,15 @@ class WelcomePage(BasePage):
             button.setAccessibleName(button.text().replace("&", ""))
             self.choices.addButton(button, number)
             choice_layout.addWidget(button)
+        # Resuming a district whose admin token this computer does not keep (no keyring): sign in right here,
+        # so the wizard lands where the admin stopped, signed in on every page, with Back as it was.
+        self.resume_token = QLineEdit()
+        self.resume_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.resume_token.setAccessibleName(self.tr("Admin token to resume with"))
+        self.resume_token.setPlaceholderText(self.tr("Paste your admin token to resume"))
+        self.resume_token.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.resume_token.hide()
+        choice_layout.insertWidget(choice_layout.indexOf(self.resume) + 1, self.resume_token)
         self.start_over_button = QPushButton(self.tr("Start &over…"))
         self.start_over_button.setAccessibleName(self.tr("Start over"))
         self.start_over_button.setToolTip(self.tr("Forget this computer's saved onboarding and begin again"))
@@ -169,10 +178,10 @@ class WelcomePage(BasePage):
             where = PAGE_TITLES[PageId(state.current_page)]
             who = state.district_form.name or self.tr("roster files")
             text = self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
-            if state.signed_up and self.ctx.token_place() is TokenPlace.MISSING:
+            if state.signed_up and not state.clever.chosen and self.ctx.token_place() is TokenPlace.MISSING:
                 text += self.tr(
-                    " (your admin token is not on this computer: sign in with it on “Sign up or sign in”)"
-                )
+                    " (district id {id}: your admin token is not on this computer, paste it below)"
+                ).format(id=state.district_id)
             self.resume.setText(text)
             self.resume.setChecked(True)
         elif state.mode is Mode.OFFLINE:
@@ -185,7 +194,19 @@ class WelcomePage(BasePage):
         self.hub_url.setText(state.hub_url)
         self._changed()
 
+    def _resume_needs_token(self) -> bool:
+        """Resuming an online onboarding whose admin token is not on this computer: it is asked for here."""
+        state = self.ctx.state
+        return (
+            self.resume.isChecked()
+            and state.mode is Mode.ONLINE
+            and state.signed_up
+            and not state.clever.chosen  # clever.com has no admin token to sign in with
+            and self.ctx.token_place() is TokenPlace.MISSING
+        )
+
     def _changed(self, *_args: object) -> None:
+        self.resume_token.setVisible(self._resume_needs_token())
         self.hub_url.setEnabled(self.remote.isChecked())
         # clever.com has no admin token to sign in with: its dashboard steps are guided.
         self.sign_in.setEnabled(not self.clever.isChecked())
@@ -201,7 +222,14 @@ class WelcomePage(BasePage):
             return False
         if self.clever.isChecked() and self.sign_in.isChecked():
             return False
+        if self._resume_needs_token() and not self.resume_token.text().strip():
+            return False
         return not (self.remote.isChecked() and hub_url_problem(self.hub_url.text()))
+
+    def missing(self) -> list[str]:
+        if self._resume_needs_token() and not self.resume_token.text().strip():
+            return [self.tr("paste your admin token to resume (or choose Start over)")]
+        return []
 
     def validatePage(self) -> bool:
         if self.support.isChecked():
@@ -213,10 +241,25 @@ class WelcomePage(BasePage):
             state.mode = Mode.OFFLINE if self.offline.isChecked() else Mode.ONLINE
         self.ctx.sign_in_requested = self.sign_in.isChecked()
         state.hub_url = self.hub_url.text().strip().rstrip("/") if self.remote.isChecked() else ""
+        if resuming and self._resume_needs_token():
+            district_id, token = state.district_id, self.resume_token.text().strip()
+            return self.commit_in_background(
+                lambda progress, cancel: self.ctx.sign_in(district_id, token),
+                self._signed_in_to_resume,
+                message=self.tr("Checking your admin token with the hub…"),
+            )
+        self._commit_done = False
         choose_clever(state, self.clever.isChecked())
         self.ctx.resume_requested = resuming
         self.ctx.save()
         self.journey_changed()  # the clever.com journey has its own pages for the guided steps
+        return True
+
+    def _signed_in_to_resume(self, _district: object) -> bool:
+        self.resume_token.clear()
+        self.resume_token.hide()
+        self.ctx.resume_requested = True
+        self.ctx.save()
         return True
 
     def start_over(self) -> None:
