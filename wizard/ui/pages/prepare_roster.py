@@ -197,6 +197,9 @@ class PrepareRosterPage(BasePage):
         """Write the demo district's roster (hub CSVs) into the data folder and check it."""
         from wizard.demo import write_demo_sis_files
 
+        # The demo files replace the list: checked together with the admin's own exports they would mix two
+        # districts (and keep the errors of the files that were there).
+        self.inputs.clear()
         self.add_inputs([write_demo_sis_files(data_dir() / "demo-roster")])
         self.check(use_edited_mapping=False)
 

@@ -305,8 +305,11 @@ class RollOutPage(BasePage):
                 else self.tr("grade {grade}").format(grade=user.grade)
             )
             self.user_id.addItem(f"{user.name} — {user.school_name}, {role} ({user.sis_id})", user.sis_id)
-        self.user_id.setCurrentIndex(-1)
-        self.user_id.setEditText(typed)
+        if typed.strip() or not users:
+            self.user_id.setCurrentIndex(-1)
+            self.user_id.setEditText(typed)
+        else:
+            self.user_id.setCurrentIndex(0)  # someone to preview at once, not an empty field
 
     def _date_changed(self, value: QDate) -> None:
         self.ctx.state.launch_date = value.toString("yyyy-MM-dd")
@@ -363,6 +366,8 @@ class RollOutPage(BasePage):
     def _preview_portal(self) -> None:
         sis_id = self.chosen_sis_id()
         if not sis_id:
+            self.portal.clear()
+            self.portal_title.setText(self.tr("Pick a student or teacher first, or type their SIS id."))
             return
 
         def fetch(
