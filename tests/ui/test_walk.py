@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -270,6 +271,51 @@ def test_coming_back_while_a_poll_was_in_flight_polls_again(
     qtbot.waitUntil(add_app.poll_timer.isActive, timeout=WAIT_MS)
     add_app.leave()
     qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)  # the detached poll ends by itself
+
+
+def test_a_poll_answered_before_the_reply_never_puts_the_question_back(
+    qtbot: QtBot, embedded_hub: Any, fast_polls: None, tmp_path: Path
+) -> None:
+    """The race behind test_non_secure_sync_app_answers_the_vendor_and_gets_the_vendor_page failing under load:
+    a poll the hub answered before the admin's reply (the question still open) was delivered after the reply's
+    answer (connected), and overwrote it — the status went back to "the vendor asks", the question and the
+    answer box came back, and leaving the page then kept the stale status. Here the poll is held on its way."""
+    sis = write_sis_files(tmp_path / "sis")
+    window = _open(qtbot, embedded_hub)
+    _walk_to_add_app(qtbot, window, sis)
+    add_app = window.page_for(PageId.ADD_APP)
+    assert isinstance(add_app, AddAppPage)
+    choose_app(qtbot, add_app, "Symphony Math")
+    qtbot.mouseClick(add_app.authorize_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: add_app.send_button.isVisibleTo(add_app), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not add_app.is_busy and not add_app._polling, timeout=WAIT_MS)
+    add_app.poll_timer.stop()
+    add_app.poll_timer.setInterval(600_000)  # no other poll to mend what the held one breaks
+
+    hub = window.ctx.district_hub()
+    answered, deliver = threading.Event(), threading.Event()
+    real_connection = hub.connection
+
+    def held(connection_id: str) -> Any:
+        answer = real_connection(connection_id)  # the hub answers now: the question is still open
+        answered.set()
+        deliver.wait(WAIT_MS / 1000)
+        return answer
+
+    hub.connection = held  # type: ignore[method-assign]
+    add_app._poll()
+    qtbot.waitUntil(answered.is_set, timeout=WAIT_MS)
+    hub.connection = real_connection  # type: ignore[method-assign]
+    qtbot.keyClicks(add_app.reply, "Yes, imported with the SIS id in ExternalID.")
+    qtbot.mouseClick(add_app.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.state.app.connection_status == "connected", timeout=WAIT_MS)
+    deliver.set()  # the poll's older answer arrives after the reply's
+    qtbot.waitUntil(lambda: not add_app._polling, timeout=WAIT_MS)
+    assert window.ctx.state.app.connection_status == "connected"
+    assert not add_app.question.isVisibleTo(add_app) and not add_app.send_button.isVisibleTo(add_app)
+    assert not add_app.poll_timer.isActive()
+    window.close()
+    qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)
 
 
 def test_the_vendor_waits_for_the_import_which_is_made_next_and_reported_from_there(

@@ -134,6 +134,9 @@ class AddAppPage(BasePage):
 
         self._connection: Connection | None = None
         self._seen_when_opened = 0
+        # Each request of the admin's own (authorize, reply) starts a new generation; a poll sent before it
+        # carries an older answer, which must not overwrite the newer one when it arrives after it.
+        self._generation = 0
         self.poll_timer = self.make_timer(ctx.settings.connection_poll_ms, self._poll)
         self.poll_timer.setObjectName("connectionPoll")
         self.search.textChanged.connect(self._filter)
@@ -217,6 +220,7 @@ class AddAppPage(BasePage):
         self.ctx.save()
         scopes = [scope.name for scope in app.scopes]
         existing = state.connection_id
+        self._generation += 1
 
         def add_and_authorize(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             hub = self.ctx.district_hub()
@@ -236,16 +240,22 @@ class AddAppPage(BasePage):
         connection_id = self.ctx.state.app.connection_id
         if not connection_id:
             return
+        generation = self._generation
 
         def fetch(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().connection(connection_id)
 
-        self.poll(fetch, self._polled, message=self.tr("Checking for news from the vendor…"))
+        self.poll(
+            fetch,
+            lambda connection: self._polled(connection, generation),
+            message=self.tr("Checking for news from the vendor…"),
+        )
 
-    def _polled(self, connection: Connection) -> None:
-        """A poll's answer, unless the admin's own request (a reply, the authorization) is still on its way:
-        its answer is the newer one and comes next."""
-        if not self.is_busy:
+    def _polled(self, connection: Connection, generation: int) -> None:
+        """A poll's answer, unless the admin's own request (a reply, the authorization) went out after the poll:
+        still on its way, its answer is the newer one and comes next; already back, it was newer than this one
+        (a stale answer here put the vendor's question back after the reply was accepted)."""
+        if generation == self._generation and not self.is_busy:
             self._connection_loaded(connection)
 
     def _connection_loaded(self, connection: Connection) -> None:
@@ -347,6 +357,7 @@ class AddAppPage(BasePage):
     def _send_reply(self) -> None:
         text = self.reply.toPlainText().strip()
         connection_id = self.ctx.state.app.connection_id
+        self._generation += 1
 
         def send(progress: ProgressCallback, cancel: CancelToken) -> Connection:
             return self.ctx.district_hub().reply(connection_id, text)

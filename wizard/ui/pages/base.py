@@ -372,6 +372,12 @@ class ConnectionWatch:
         self._on_change = on_change
         self.timer = page.make_timer(page.ctx.settings.connection_poll_ms, self._poll)
         self.timer.setObjectName(name)
+        self._generation = 0
+
+    def own_request(self) -> None:
+        """The page sends a request of the admin's own about the connection (e.g. a reply): an answer to a poll
+        sent before it is older than that request's and is dropped."""
+        self._generation += 1
 
     def is_open(self) -> bool:
         app = self._page.ctx.state.app
@@ -385,14 +391,20 @@ class ConnectionWatch:
         if not self.is_open():
             self.timer.stop()
             return
-        ctx, connection_id = self._page.ctx, self._page.ctx.state.app.connection_id
+        ctx, connection_id, generation = (
+            self._page.ctx,
+            self._page.ctx.state.app.connection_id,
+            self._generation,
+        )
         self._page.poll(  # one question at a time: none while the last answer is on its way
             lambda progress, cancel: ctx.district_hub().connection(connection_id),
-            self._polled,
+            lambda connection: self._polled(connection, generation),
             message=self._page.tr("Checking on the vendor…"),
         )
 
-    def _polled(self, connection: Connection) -> None:
+    def _polled(self, connection: Connection, generation: int) -> None:
+        if generation != self._generation:
+            return  # sent before the page's own request, whose newer answer the page already has
         app = self._page.ctx.state.app
         if connection.status != app.connection_status:
             app.connection_status = connection.status

@@ -383,6 +383,7 @@ class VendorImportPage(BasePage):
             self.controller.told(connection.status)
 
         self.tell_button.setEnabled(False)  # one answer per click
+        self.watch.own_request()
         worker = self.run_task(send, sent, message=self.tr("Telling the vendor…"), retry=self.tell_vendor)
         worker.finished.connect(self._show_vendor_question)
 
