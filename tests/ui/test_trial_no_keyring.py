@@ -45,6 +45,7 @@ from wizard.ui.pages.prepare_roster import PrepareRosterPage
 from wizard.ui.pages.roll_out import RollOutPage
 from wizard.ui.pages.sharing import SharingPage
 from wizard.ui.pages.sign_up import SignUpPage
+from wizard.ui.pages.validate import ValidatePage
 from wizard.ui.pages.vendor_import import VendorImportPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.wizard_window import OnboardingWizard
@@ -391,5 +392,29 @@ def test_the_sharing_page_notices_the_vendor_accepting_while_shown(
     assert sharing.vendor_note.isVisible() and "accepted" in sharing.vendor_note.text()
     assert window.currentId() == PageId.SHARING  # noticed without leaving and coming back
     qtbot.waitUntil(lambda: not sharing.watch.timer.isActive(), timeout=WAIT_MS)  # nothing more to wait for
+    window.close()
+    qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)
+
+
+def test_validate_keeps_no_tick_from_before_when_the_hub_stops_answering(
+    qtbot: QtBot, embedded_hub: Any, no_retries: None, tmp_path: Path
+) -> None:
+    """Found in the trial: with the hub down, "Check again" put up the error banner under the ticks of the
+    earlier check ("✓ File upload: on schedule", "✓ The hub holds exactly what your SIS files hold")."""
+    ctx = prepared_district(
+        embedded_hub, tmp_path / "sis", app_id="amplify-curriculum", state_page=PageId.VALIDATE
+    )
+    window = open_wizard(qtbot, ctx)
+    resume(qtbot, window, PageId.VALIDATE)
+    validate = window.page_for(PageId.VALIDATE)
+    assert isinstance(validate, ValidatePage)
+    wait_idle(qtbot, window, PageId.VALIDATE)
+    assert validate.sync_status.text().startswith("✓") and validate.mismatch_note.text().startswith("✓")
+    embedded_hub.stop()
+    qtbot.mouseClick(validate.refresh_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, PageId.VALIDATE)
+    assert validate.banner.isVisible() and "Could not reach the hub" in validate.banner.message.text()
+    for label in (validate.sync_status, validate.sharing_status, validate.mismatch_note):
+        assert "✓" not in label.text() and label.text().startswith("! Not checked")
     window.close()
     qtbot.waitUntil(lambda: not Worker.running(), timeout=WAIT_MS)

@@ -159,7 +159,12 @@ class ValidatePage(BasePage):
             upload = hub.upload_status(upload_id) if upload_id else None
             return report, self.ctx.sis_file_counts(), upload
 
-        self.run_task(check, self._show, message=self.tr("Checking sync, counts and sharing…"))
+        self.run_task(
+            check,
+            self._show,
+            message=self.tr("Checking sync, counts and sharing…"),
+            on_error=self._not_checked,
+        )
         from wizard.support.linkcheck import RosterSource  # pandas loads with the check, not with the page
 
         self.run_login_check(self._written_vendor_import(), RosterSource.WIZARD_IMPORT)
@@ -201,6 +206,15 @@ class ValidatePage(BasePage):
         self._fill_warnings(report)
         self.ctx.state.mark_completed(self.page_id)
         self.ctx.save()
+
+    def _not_checked(self, _error: object) -> bool:
+        """The check failed (e.g. the hub did not answer): no tick from an earlier check stays on screen as if
+        it had just been made. The banner says what happened and offers Retry."""
+        words = self.tr("! Not checked: the hub did not answer this time (see above).")
+        for label in (self.sync_status, self.sharing_status, self.mismatch_note):
+            label.setText(words)
+            self._mark(label, False)
+        return False
 
     @staticmethod
     def _mark(label: QLabel, good: bool) -> None:
