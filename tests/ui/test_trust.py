@@ -107,8 +107,10 @@ def test_resuming_without_the_token_asks_for_it_and_every_page_tells_the_same_st
     again = open_wizard(qtbot, restore_context(embedded_hub=embedded_hub, credentials=memory_only_store()))
     welcome = again.page_for(PageId.WELCOME)
     assert isinstance(welcome, WelcomePage)
-    assert "not on this computer" in welcome.resume.text() and district_id in welcome.resume.text()
     assert welcome.resume_token.isVisible()
+    hint = welcome.resume_token.placeholderText()
+    assert "does not keep it" in hint and district_id in hint
+    assert welcome.resume.fontMetrics().horizontalAdvance(welcome.resume.text()) < welcome.resume.width()
     assert not again.button(QWizard.WizardButton.NextButton).isEnabled()
     assert "paste your admin token" in welcome.missing_hint.text()
     resume(qtbot, again, PageId.IDENTITY_AND_SYNC, token=token)  # where the admin stopped, signed in

@@ -179,9 +179,12 @@ class WelcomePage(BasePage):
             who = state.district_form.name or self.tr("roster files")
             text = self.tr("&Resume where I left off — {who}, at “{where}”").format(who=who, where=where)
             if state.signed_up and not state.clever.chosen and self.ctx.token_place() is TokenPlace.MISSING:
-                text += self.tr(
-                    " (district id {id}: your admin token is not on this computer, paste it below)"
-                ).format(id=state.district_id)
+                # Said in the token field under the choice: in the radio button's text it was cut off.
+                self.resume_token.setPlaceholderText(
+                    self.tr(
+                        "Paste the admin token of district id {id}: this computer does not keep it"
+                    ).format(id=state.district_id)
+                )
             self.resume.setText(text)
             self.resume.setChecked(True)
         elif state.mode is Mode.OFFLINE:
