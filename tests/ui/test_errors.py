@@ -217,7 +217,7 @@ def test_an_existing_district_signs_in_with_its_token(
     qtbot.keyClicks(page.token, "not-the-token")
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.banner.isVisible, timeout=WAIT_MS)
-    assert "sign-in" in page.banner.message.text()  # the hub refused the token, in words
+    assert "did not accept this admin token" in page.banner.message.text()  # the hub refused it, in words
     assert (
         fresh.credentials.admin_token("embedded-hub", known.state.district_id) is None
     )  # a bad token is not kept
