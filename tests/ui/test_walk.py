@@ -288,9 +288,10 @@ def test_a_poll_answered_before_the_reply_never_puts_the_question_back(
     choose_app(qtbot, add_app, "Symphony Math")
     qtbot.mouseClick(add_app.authorize_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: add_app.send_button.isVisibleTo(add_app), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not add_app.is_busy and not add_app._polling, timeout=WAIT_MS)
+    # No other poll from here on (one to mend what the held one breaks, or to hold up the wait below).
+    add_app.poll_timer.setInterval(600_000)
     add_app.poll_timer.stop()
-    add_app.poll_timer.setInterval(600_000)  # no other poll to mend what the held one breaks
+    qtbot.waitUntil(lambda: not add_app.is_busy and not add_app._polling, timeout=WAIT_MS)
 
     hub = window.ctx.district_hub()
     answered, deliver = threading.Event(), threading.Event()
