@@ -151,6 +151,7 @@ def test_a_new_admin_without_a_keyring_closes_and_resumes_at_four_pages_and_lose
     assert len(prepare.input_paths()) == 1  # the demo files replaced the messy export, not mixed into it
     qtbot.mouseClick(prepare.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.state.roster.upload_status == "succeeded", timeout=WAIT_MS)
+    next_to(qtbot, window, PageId.STAFF_ADMINS)  # optional: nobody to add
     next_to(qtbot, window, PageId.ADD_APP)
     add_app = window.page_for(PageId.ADD_APP)
     assert isinstance(add_app, AddAppPage)
