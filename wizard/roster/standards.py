@@ -20,6 +20,9 @@ ONEROSTER_11 = "oneroster-1.1"
 ONEROSTER_12 = "oneroster-1.2"
 SDS_V1 = "sds-v1"
 SDS_V21 = "sds-v2.1"
+# the standard sets `prepare --target` (and the GUI export) can write beside the hub files: target -> format;
+# kept here, free of pandas, so the Prepare page can offer them before the engine loads
+EXPORT_TARGETS = {"oneroster": ONEROSTER_11, "sds": SDS_V21}
 # every input format the engine knows: id -> how a person calls it
 FORMAT_NAMES = {
     ONEROSTER_11: "OneRoster 1.1",

@@ -46,7 +46,7 @@ from wizard.roster.pipeline import (
 from wizard.roster.sds_out import to_sds
 from wizard.tasks import CancelToken, ProgressCallback, no_progress
 
-STANDARD_TARGETS = ("oneroster", "sds")
+STANDARD_TARGETS = tuple(standards.EXPORT_TARGETS)
 ONEROSTER_ZIP = "oneroster_1.1.zip"
 SDS_FOLDER = "sds_v2.1"
 OUTPUT_NAMES = {"oneroster": ONEROSTER_ZIP, "sds": SDS_FOLDER}

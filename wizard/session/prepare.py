@@ -159,9 +159,9 @@ class PrepareController:
     @staticmethod
     def export_targets() -> list[tuple[str, str]]:
         """The standard sets an export can write beside the hub files: (target, name), as `--target` offers."""
-        from wizard.roster.targets import CONVERTERS, STANDARD_TARGETS
+        from wizard.roster.standards import EXPORT_TARGETS, FORMAT_NAMES  # not targets: it loads pandas
 
-        return [(target, CONVERTERS[target][1]) for target in STANDARD_TARGETS]
+        return [(target, FORMAT_NAMES[standard]) for target, standard in EXPORT_TARGETS.items()]
 
     def choose_targets(self, targets: Sequence[str]) -> None:
         """Remember which standard sets the admin wants beside the hub files."""

@@ -205,3 +205,12 @@ def test_a_killed_runs_staging_folders_are_removed_and_a_rerun_replaces_the_sets
     assert read_csv(tmp_path / SDS_FOLDER / "users.csv")[0]["sourcedId"] == "000123"
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == []
     assert (tmp_path / ONEROSTER_ZIP).stat().st_mode & 0o077 == 0
+
+
+def test_the_export_choices_offered_before_the_engine_loads_are_the_converters() -> None:
+    """The Prepare page lists the standard sets from standards.EXPORT_TARGETS (pandas-free, so the first page
+    shows before pandas loads); they must be exactly the sets targets can write, under the same names."""
+    assert set(standards.EXPORT_TARGETS) == set(targets.CONVERTERS) == set(targets.STANDARD_TARGETS)
+    for target, standard in standards.EXPORT_TARGETS.items():
+        format_id, name, _ = targets.CONVERTERS[target]
+        assert (format_id, name) == (standard, standards.FORMAT_NAMES[standard])
